@@ -1,0 +1,654 @@
+"""A typed view of one community, built once per load from its ``tf-*`` directives.
+
+DESIGN.md §3 fixes the directives and the order of their values; this module is their only
+parser. :func:`build_community` makes one pass over the ``Custom`` entries and returns a
+:class:`Community` (frozen dataclasses, ``Decimal`` for money and area) plus the TF001/TF002
+errors found while parsing (malformed directives, unknown references, duplicate votes).
+
+Later-dated directives supersede earlier ones (a unit's new owner, a new remuneration rate);
+the ``*_at(date)`` methods answer "what was in force on that day".
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any, Generic, TypeVar
+
+from beancount.core import data
+from beancount.core.amount import Amount
+
+from trustfund.errors import TrustError, make_error
+
+T = TypeVar("T")
+
+ACCOUNT_DTYPE = "<AccountDummy>"
+
+REMUNERATION_BASES = ("fees", "fees+public")
+VOTE_CHOICES = ("yes", "no", "abstain")
+ROLES = ("committee", "manager", "supervisor")
+FREQUENCIES = ("once", "monthly", "quarterly", "yearly")
+RULE_RE = re.compile(r"^(>=|>)\s*(\d+)\s*/\s*(\d+)$")
+
+DEFAULT_PARTICIPATION = ">=2/3"
+DEFAULT_APPROVAL = ">1/2"
+#: Civil Code art. 278: these matters need three quarters of the participating area and owners.
+THREE_QUARTER_MATTERS = ("raise-maintenance-fund", "rebuild", "change-use")
+
+Meta = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Ratio:
+    """A vote threshold such as ``>=2/3`` (以上, at least) or ``>1/2`` (过半数, more than)."""
+
+    op: str  # ">=" | ">"
+    fraction: Fraction
+
+    @classmethod
+    def parse(cls, text: str) -> Ratio | None:
+        match = RULE_RE.match(text.strip())
+        if not match:
+            return None
+        num, den = int(match.group(2)), int(match.group(3))
+        if den == 0 or num <= 0 or num > den:
+            return None
+        return cls(match.group(1), Fraction(num, den))
+
+    def passes(self, part: Decimal | int, whole: Decimal | int) -> bool:
+        """Exact test of ``part / whole  op  fraction`` (no rounding, no float)."""
+        if whole <= 0:
+            return False
+        left = Decimal(part) * self.fraction.denominator
+        right = Decimal(whole) * self.fraction.numerator
+        return left >= right if self.op == ">=" else left > right
+
+    def __str__(self) -> str:
+        return f"{self.op}{self.fraction.numerator}/{self.fraction.denominator}"
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    room: str
+    building: str
+    area: Decimal
+    owner_id: str
+    date: date
+    meta: Meta = field(compare=False, repr=False, hash=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Owner:
+    id: str
+    name: str
+    date: date
+    meta: Meta = field(compare=False, repr=False, hash=False)
+
+
+@dataclass(frozen=True, slots=True)
+class RemunerationTerm:
+    date: date
+    rate: Decimal
+    base: str  # "fees" | "fees+public"
+    meta: Meta = field(compare=False, repr=False, hash=False)
+    entry: Any = field(compare=False, repr=False, hash=False, default=None)
+
+
+@dataclass(frozen=True, slots=True)
+class ThresholdTerm:
+    date: date
+    amount: Decimal
+    currency: str
+    notice_days: int
+    meta: Meta = field(compare=False, repr=False, hash=False)
+
+
+@dataclass(frozen=True, slots=True)
+class RemitTerm:
+    date: date
+    days: int
+    meta: Meta = field(compare=False, repr=False, hash=False)
+
+
+@dataclass(frozen=True, slots=True)
+class VoteRule:
+    date: date
+    matter: str
+    participation: Ratio
+    approval: Ratio
+    meta: Meta = field(compare=False, repr=False, hash=False)
+
+
+@dataclass(frozen=True, slots=True)
+class SignOff:
+    approval_id: str
+    role: str
+    name: str
+    amount: Decimal
+    currency: str
+    date: date
+    meta: Meta = field(compare=False, repr=False, hash=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Approval:
+    """All sign-offs of one approval id, in date order."""
+
+    id: str
+    signoffs: tuple[SignOff, ...]
+
+    @property
+    def meta(self) -> Meta:
+        return self.signoffs[0].meta
+
+    def latest_by_role(self, on_or_before: date | None = None) -> dict[str, SignOff]:
+        """Each role's latest sign-off (optionally only those dated on or before a day)."""
+        latest: dict[str, SignOff] = {}
+        for signoff in self.signoffs:
+            if on_or_before is not None and signoff.date > on_or_before:
+                continue
+            latest[signoff.role] = signoff
+        return latest
+
+    def roles(self) -> frozenset[str]:
+        return frozenset(s.role for s in self.signoffs)
+
+    def amount(self, on_or_before: date | None = None) -> Decimal | None:
+        """The approved amount: the smallest of the roles' latest sign-offs (DESIGN.md)."""
+        latest = self.latest_by_role(on_or_before)
+        if not latest:
+            return None
+        return min(s.amount for s in latest.values())
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    id: str
+    matter: str
+    title: str
+    scope: tuple[str, ...]  # building ids; () means the whole community
+    date: date
+    meta: Meta = field(compare=False, repr=False, hash=False)
+
+    def in_scope(self, room: str) -> bool:
+        return not self.scope or building_of(room) in self.scope
+
+
+@dataclass(frozen=True, slots=True)
+class Vote:
+    resolution_id: str
+    room: str
+    choice: str  # yes | no | abstain
+    date: date
+    meta: Meta = field(compare=False, repr=False, hash=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Close:
+    resolution_id: str
+    date: date
+    meta: Meta = field(compare=False, repr=False, hash=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    id: str
+    approval_id: str
+    date: date
+    meta: Meta = field(compare=False, repr=False, hash=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Emergency:
+    id: str
+    hazard: str
+    confirmation: str
+    date: date
+    meta: Meta = field(compare=False, repr=False, hash=False)
+    entry: Any = field(compare=False, repr=False, hash=False, default=None)
+
+
+@dataclass(frozen=True, slots=True)
+class Contract:
+    id: str
+    account: str
+    counterparty: str
+    amount: Decimal
+    currency: str
+    frequency: str  # once | monthly | quarterly | yearly
+    start: date
+    end: date
+    meta: Meta = field(compare=False, repr=False, hash=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Seal:
+    period: str  # "2025-03"
+    digest: str  # "sha256:…"
+    date: date
+    meta: Meta = field(compare=False, repr=False, hash=False)
+    entry: Any = field(compare=False, repr=False, hash=False, default=None)
+
+
+@dataclass(frozen=True, slots=True)
+class Hazard:
+    type: str
+    date: date
+
+
+@dataclass(frozen=True, slots=True)
+class AutoDebit:
+    account: str
+    date: date
+
+
+def building_of(room: str) -> str:
+    """The building of a unit id ``building-entrance-room`` (its first component)."""
+    return room.split("-", 1)[0]
+
+
+class Dated(Generic[T]):
+    """Values that take effect on their date; :meth:`at` gives the one in force on a day."""
+
+    __slots__ = ("_dates", "_values")
+
+    def __init__(self, items: Iterable[tuple[date, T]]) -> None:
+        pairs = sorted(items, key=lambda pair: pair[0])  # stable: file order breaks ties
+        self._dates = [d for d, _ in pairs]
+        self._values = [v for _, v in pairs]
+
+    def at(self, day: date) -> T | None:
+        index = bisect.bisect_right(self._dates, day)
+        return self._values[index - 1] if index else None
+
+    def all(self) -> list[T]:
+        return list(self._values)
+
+    def __bool__(self) -> bool:
+        return bool(self._values)
+
+
+@dataclass(frozen=True)
+class Community:
+    """Everything the rules and reports know about a community, indexed by id."""
+
+    units: dict[str, list[Unit]]  # room -> its register lines in date order
+    owners: dict[str, list[Owner]]  # owner id -> name history in date order
+    remuneration: Dated[RemunerationTerm]
+    thresholds: Dated[ThresholdTerm]
+    remit_days: Dated[RemitTerm]
+    vote_rules: dict[str, Dated[VoteRule]]  # matter -> dated rules
+    hazards: tuple[Hazard, ...]
+    auto_debit: tuple[AutoDebit, ...]
+    approvals: dict[str, Approval]
+    resolutions: dict[str, Resolution]
+    votes: dict[str, list[Vote]]  # resolution id -> votes (first per unit; duplicates are TF002)
+    closes: dict[str, Close]
+    notices: dict[str, list[Notice]]  # approval id -> notices
+    emergencies: dict[str, Emergency]
+    contracts: dict[str, Contract]
+    seals: tuple[Seal, ...]
+    first_date: date | None
+    last_date: date | None  # the ledger's last entry date
+
+    # -- units and owners -------------------------------------------------------------
+    def unit_at(self, room: str, day: date) -> Unit | None:
+        lines = self.units.get(room)
+        if not lines:
+            return None
+        found = None
+        for line in lines:
+            if line.date <= day:
+                found = line
+            else:
+                break
+        return found
+
+    def register_at(self, day: date) -> dict[str, Unit]:
+        """The unit register as of ``day``: room -> its line in force."""
+        register: dict[str, Unit] = {}
+        for room, lines in self.units.items():
+            unit = None
+            for line in lines:
+                if line.date <= day:
+                    unit = line
+                else:
+                    break
+            if unit is not None:
+                register[room] = unit
+        return register
+
+    def owner_name(self, owner_id: str, day: date | None = None) -> str | None:
+        lines = self.owners.get(owner_id)
+        if not lines:
+            return None
+        if day is None:
+            return lines[-1].name
+        name = None
+        for line in lines:
+            if line.date <= day:
+                name = line.name
+        return name if name is not None else lines[0].name
+
+    # -- terms ------------------------------------------------------------------------
+    def vote_rule(self, matter: str, day: date) -> tuple[Ratio, Ratio]:
+        """(participation, approval) for a matter on a day: ``tf-vote-rule`` or art. 278."""
+        dated = self.vote_rules.get(matter)
+        rule = dated.at(day) if dated else None
+        if rule is not None:
+            return rule.participation, rule.approval
+        participation = Ratio.parse(DEFAULT_PARTICIPATION)
+        approval = Ratio.parse(">=3/4" if matter in THREE_QUARTER_MATTERS else DEFAULT_APPROVAL)
+        assert participation is not None and approval is not None
+        return participation, approval
+
+    def hazards_at(self, day: date) -> frozenset[str]:
+        """Hazard types listed on or before ``day`` (they accumulate)."""
+        return frozenset(h.type for h in self.hazards if h.date <= day)
+
+    def auto_debit_at(self, day: date) -> frozenset[str]:
+        return frozenset(a.account for a in self.auto_debit if a.date <= day)
+
+    def is_auto_debit(self, account: str, day: date) -> bool:
+        return any(
+            a.date <= day and (account == a.account or account.startswith(a.account + ":"))
+            for a in self.auto_debit
+        )
+
+
+# ---------------------------------------------------------------------------------------
+# Parsing
+
+
+def _values(entry: data.Custom) -> list[Any]:
+    return [v.value for v in entry.values]
+
+
+def _dtypes(entry: data.Custom) -> list[Any]:
+    return [v.dtype for v in entry.values]
+
+
+_SIGNATURES: dict[str, tuple[tuple[str, ...], str]] = {
+    # name: (value kinds, human-readable form)
+    "tf-unit": (("str", "num", "str"), '"ROOM" AREA "OWNER-ID"'),
+    "tf-owner": (("str", "str"), '"OWNER-ID" "NAME"'),
+    "tf-remuneration": (("num", "str"), 'RATE "fees"|"fees+public"'),
+    "tf-threshold": (("amount", "num"), "AMOUNT CUR NOTICE-DAYS"),
+    "tf-remit-days": (("num",), "DAYS"),
+    "tf-vote-rule": (("str", "str", "str"), '"MATTER" ">=2/3" ">1/2"'),
+    "tf-hazard": (("str",), '"HAZARD-TYPE"'),
+    "tf-approval": (("str", "str", "str", "amount"), '"ID" "ROLE" "NAME" AMOUNT CUR'),
+    "tf-resolution": (("str", "str", "str", "str"), '"ID" "MATTER" "TITLE" "BUILDINGS"'),
+    "tf-vote": (("str", "str", "str"), '"RESOLUTION" "ROOM" "yes|no|abstain"'),
+    "tf-close": (("str",), '"RESOLUTION"'),
+    "tf-notice": (("str", "str"), '"NOTICE-ID" "APPROVAL-ID"'),
+    "tf-emergency": (("str", "str", "str"), '"ID" "HAZARD" "CONFIRMATION"'),
+    "tf-contract": (
+        ("str", "account", "str", "amount", "str", "date"),
+        '"ID" ACCOUNT "COUNTERPARTY" AMOUNT CUR "FREQUENCY" END-DATE',
+    ),
+    "tf-seal": (("str", "str"), '"PERIOD" "sha256:HEX"'),
+    "tf-auto-debit": (("account",), "ACCOUNT"),
+}
+KNOWN_DIRECTIVES = frozenset(_SIGNATURES)
+
+
+def _kind_ok(kind: str, value: Any, dtype: Any) -> bool:
+    if kind == "str":
+        return dtype is str and isinstance(value, str)
+    if kind == "account":
+        return dtype == ACCOUNT_DTYPE or (dtype is str and bool(re.match(r"^[A-Z][\w-]*(:[\w-]+)+$", value)))
+    if kind == "num":
+        return isinstance(value, Decimal)
+    if kind == "amount":
+        return isinstance(value, Amount) and isinstance(value.number, Decimal)
+    if kind == "date":
+        return isinstance(value, date)
+    return False
+
+
+def _whole(number: Decimal) -> bool:
+    return number == number.to_integral_value() and number >= 0
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.errors: list[TrustError] = []
+        self.units: dict[str, list[Unit]] = {}
+        self.owners: dict[str, list[Owner]] = {}
+        self.remuneration: list[tuple[date, RemunerationTerm]] = []
+        self.thresholds: list[tuple[date, ThresholdTerm]] = []
+        self.remit: list[tuple[date, RemitTerm]] = []
+        self.vote_rules: dict[str, list[tuple[date, VoteRule]]] = {}
+        self.hazards: list[Hazard] = []
+        self.auto_debit: list[AutoDebit] = []
+        self.signoffs: dict[str, list[SignOff]] = {}
+        self.resolutions: dict[str, Resolution] = {}
+        self.vote_entries: list[tuple[Vote, data.Custom]] = []
+        self.closes: dict[str, Close] = {}
+        self.notices: list[tuple[Notice, data.Custom]] = []
+        self.emergencies: dict[str, Emergency] = {}
+        self.contracts: dict[str, Contract] = {}
+        self.seals: list[Seal] = []
+
+    def error(self, code: str, message: str, entry: Any) -> None:
+        self.errors.append(make_error(code, message, entry))
+
+    def add(self, entry: data.Custom) -> None:
+        name = entry.type
+        signature = _SIGNATURES.get(name)
+        if signature is None:
+            known = ", ".join(sorted(KNOWN_DIRECTIVES))
+            self.error("TF001", f'unknown directive "{name}" (known: {known})', entry)
+            return
+        kinds, form = signature
+        values, dtypes = _values(entry), _dtypes(entry)
+        if len(values) != len(kinds) or not all(
+            _kind_ok(k, v, t) for k, v, t in zip(kinds, values, dtypes, strict=True)
+        ):
+            self.error("TF001", f'malformed "{name}": expected {name} {form}', entry)
+            return
+        try:
+            getattr(self, "_" + name[3:].replace("-", "_"))(entry, values)
+        except (ValueError, ArithmeticError, TypeError) as exc:  # never raise on data
+            self.error("TF001", f'malformed "{name}": {exc}', entry)
+
+    # one method per directive -----------------------------------------------------------
+    def _unit(self, entry: data.Custom, v: list[Any]) -> None:
+        room, area, owner = v[0].strip(), v[1], v[2].strip()
+        if not room or not re.match(r"^[^-\s]+(-[^-\s]+)*$", room):
+            self.error("TF001", f'malformed "tf-unit": bad room id "{room}"', entry)
+            return
+        if area <= 0:
+            self.error("TF001", f'malformed "tf-unit": area of {room} must be positive, not {area}', entry)
+            return
+        unit = Unit(room, building_of(room), area, owner, entry.date, entry.meta)
+        self.units.setdefault(room, []).append(unit)
+
+    def _owner(self, entry: data.Custom, v: list[Any]) -> None:
+        self.owners.setdefault(v[0], []).append(Owner(v[0], v[1], entry.date, entry.meta))
+
+    def _remuneration(self, entry: data.Custom, v: list[Any]) -> None:
+        rate, base = v
+        if not (0 <= rate <= 1):
+            self.error("TF001", f'malformed "tf-remuneration": rate {rate} is not between 0 and 1', entry)
+            return
+        if base not in REMUNERATION_BASES:
+            self.error("TF001", f'malformed "tf-remuneration": base "{base}" is not one of {", ".join(REMUNERATION_BASES)}', entry)
+            return
+        self.remuneration.append((entry.date, RemunerationTerm(entry.date, rate, base, entry.meta, entry)))
+
+    def _threshold(self, entry: data.Custom, v: list[Any]) -> None:
+        amount, days = v
+        if not _whole(days) or amount.number <= 0:
+            self.error("TF001", 'malformed "tf-threshold": amount must be positive and notice days a whole number', entry)
+            return
+        term = ThresholdTerm(entry.date, amount.number, amount.currency, int(days), entry.meta)
+        self.thresholds.append((entry.date, term))
+
+    def _remit_days(self, entry: data.Custom, v: list[Any]) -> None:
+        if not _whole(v[0]):
+            self.error("TF001", f'malformed "tf-remit-days": {v[0]} is not a whole number of days', entry)
+            return
+        self.remit.append((entry.date, RemitTerm(entry.date, int(v[0]), entry.meta)))
+
+    def _vote_rule(self, entry: data.Custom, v: list[Any]) -> None:
+        participation, approval = Ratio.parse(v[1]), Ratio.parse(v[2])
+        if participation is None or approval is None:
+            self.error("TF001", f'malformed "tf-vote-rule": rules must read like ">=2/3" or ">1/2", not "{v[1]}" "{v[2]}"', entry)
+            return
+        rule = VoteRule(entry.date, v[0], participation, approval, entry.meta)
+        self.vote_rules.setdefault(v[0], []).append((entry.date, rule))
+
+    def _hazard(self, entry: data.Custom, v: list[Any]) -> None:
+        self.hazards.append(Hazard(v[0], entry.date))
+
+    def _auto_debit(self, entry: data.Custom, v: list[Any]) -> None:
+        self.auto_debit.append(AutoDebit(v[0], entry.date))
+
+    def _approval(self, entry: data.Custom, v: list[Any]) -> None:
+        approval_id, role, name, amount = v
+        if role not in ROLES:
+            self.error("TF001", f'malformed "tf-approval": role "{role}" is not one of {", ".join(ROLES)}', entry)
+            return
+        if amount.number <= 0:
+            self.error("TF001", f'malformed "tf-approval": amount must be positive, not {amount.number}', entry)
+            return
+        signoff = SignOff(approval_id, role, name, amount.number, amount.currency, entry.date, entry.meta)
+        self.signoffs.setdefault(approval_id, []).append(signoff)
+
+    def _resolution(self, entry: data.Custom, v: list[Any]) -> None:
+        rid, matter, title, scope = v
+        if rid in self.resolutions:
+            self.error("TF001", f'malformed "tf-resolution": resolution "{rid}" is defined twice', entry)
+            return
+        buildings = tuple(b.strip() for b in scope.split(",") if b.strip())
+        self.resolutions[rid] = Resolution(rid, matter, title, buildings, entry.date, entry.meta)
+
+    def _vote(self, entry: data.Custom, v: list[Any]) -> None:
+        if v[2] not in VOTE_CHOICES:
+            self.error("TF001", f'malformed "tf-vote": choice "{v[2]}" is not one of yes, no, abstain', entry)
+            return
+        self.vote_entries.append((Vote(v[0], v[1], v[2], entry.date, entry.meta), entry))
+
+    def _close(self, entry: data.Custom, v: list[Any]) -> None:
+        if v[0] in self.closes:
+            self.error("TF001", f'malformed "tf-close": resolution "{v[0]}" is closed twice', entry)
+            return
+        self.closes[v[0]] = Close(v[0], entry.date, entry.meta)
+
+    def _notice(self, entry: data.Custom, v: list[Any]) -> None:
+        self.notices.append((Notice(v[0], v[1], entry.date, entry.meta), entry))
+
+    def _emergency(self, entry: data.Custom, v: list[Any]) -> None:
+        if v[0] in self.emergencies:
+            self.error("TF001", f'malformed "tf-emergency": emergency "{v[0]}" is defined twice', entry)
+            return
+        self.emergencies[v[0]] = Emergency(v[0], v[1], v[2], entry.date, entry.meta, entry)
+
+    def _contract(self, entry: data.Custom, v: list[Any]) -> None:
+        cid, account, counterparty, amount, frequency, end = v
+        if frequency not in FREQUENCIES:
+            self.error("TF001", f'malformed "tf-contract": frequency "{frequency}" is not one of {", ".join(FREQUENCIES)}', entry)
+            return
+        if end < entry.date:
+            self.error("TF001", f'malformed "tf-contract": ends {end} before it starts {entry.date}', entry)
+            return
+        self.contracts[cid] = Contract(
+            cid, account, counterparty, amount.number, amount.currency, frequency, entry.date, end, entry.meta
+        )
+
+    def _seal(self, entry: data.Custom, v: list[Any]) -> None:
+        period, digest = v
+        if not re.match(r"^\d{4}-\d{2}$", period) or not re.match(r"^sha256:[0-9a-f]{64}$", digest):
+            self.error("TF001", 'malformed "tf-seal": expected "YYYY-MM" "sha256:<64 hex digits>"', entry)
+            return
+        self.seals.append(Seal(period, digest, entry.date, entry.meta, entry))
+
+    # cross-references (TF002) ------------------------------------------------------------
+    def finish(self, first: date | None, last: date | None) -> Community:
+        for room, lines in self.units.items():
+            lines.sort(key=lambda u: u.date)
+            for unit in lines:
+                if self.owners and unit.owner_id not in self.owners:
+                    self.errors.append(make_error("TF002", f'unit {room} names unknown owner "{unit.owner_id}"', None, unit.meta))
+        for lines2 in self.owners.values():
+            lines2.sort(key=lambda o: o.date)
+
+        votes: dict[str, list[Vote]] = {}
+        seen: set[tuple[str, str]] = set()
+        for vote, entry in self.vote_entries:
+            if vote.resolution_id not in self.resolutions:
+                self.error("TF002", f'vote of {vote.room} cites unknown resolution "{vote.resolution_id}"', entry)
+                continue
+            if vote.room not in self.units:
+                self.error("TF002", f'vote on {vote.resolution_id} cites unknown unit "{vote.room}"', entry)
+                continue
+            key = (vote.resolution_id, vote.room)
+            if key in seen:
+                self.error("TF002", f"duplicate vote of unit {vote.room} on {vote.resolution_id}", entry)
+                continue
+            seen.add(key)
+            votes.setdefault(vote.resolution_id, []).append(vote)
+        for rid, close in self.closes.items():
+            if rid not in self.resolutions:
+                self.errors.append(make_error("TF002", f'tf-close cites unknown resolution "{rid}"', None, close.meta))
+
+        notices: dict[str, list[Notice]] = {}
+        for notice, entry in self.notices:
+            if notice.approval_id not in self.signoffs:
+                self.error("TF002", f'notice {notice.id} cites unknown approval "{notice.approval_id}"', entry)
+                continue
+            notices.setdefault(notice.approval_id, []).append(notice)
+
+        approvals = {
+            aid: Approval(aid, tuple(sorted(s, key=lambda x: x.date)))
+            for aid, s in self.signoffs.items()
+        }
+        vote_rules = {matter: Dated(items) for matter, items in self.vote_rules.items()}
+        return Community(
+            units=self.units,
+            owners=self.owners,
+            remuneration=Dated(self.remuneration),
+            thresholds=Dated(self.thresholds),
+            remit_days=Dated(self.remit),
+            vote_rules=vote_rules,
+            hazards=tuple(self.hazards),
+            auto_debit=tuple(self.auto_debit),
+            approvals=approvals,
+            resolutions=self.resolutions,
+            votes=votes,
+            closes=self.closes,
+            notices=notices,
+            emergencies=self.emergencies,
+            contracts=self.contracts,
+            seals=tuple(self.seals),
+            first_date=first,
+            last_date=last,
+        )
+
+
+def build_community(entries: Sequence[data.Directive]) -> tuple[Community, list[TrustError]]:
+    """Parse every ``tf-*`` directive of ``entries`` into a :class:`Community` (one pass).
+
+    Returns the community and the TF001/TF002 errors of the directives themselves.
+    Custom directives of other names (``budget``, ``fava-option`` …) are ignored.
+    """
+    builder = _Builder()
+    first: date | None = None
+    last: date | None = None
+    for entry in entries:
+        day = entry.date
+        if first is None or day < first:
+            first = day
+        if last is None or day > last:
+            last = day
+        if type(entry) is data.Custom and entry.type.startswith("tf-"):
+            builder.add(entry)
+    community = builder.finish(first, last)
+    return community, builder.errors
