@@ -1,0 +1,84 @@
+"""``trustfund demo``: set up the demo community (信义小区) and run a treasurer's month on it.
+
+Steps, each printed as it runs:
+
+1. copy ``examples/xinyi/`` (a generated year, 2025, of a 4-building community) to DIR;
+2. import the raw exports in ``DIR/downloads/`` (bank statement, WeChat bill, fee system,
+   approval register) with ``trustfund import``;
+3. ``trustfund check`` the result (the demo must give no error);
+4. write every report for 2025 (公示, budget, audit, per-unit) in every format to ``DIR/reports/``;
+5. serve the owners' public site (unless ``--no-serve``) and print its address.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+
+import click
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "xinyi"
+
+
+def _step(text: str) -> float:
+    click.secho(f"==> {text}", bold=True)
+    return time.perf_counter()
+
+
+def _done(start: float, text: str = "") -> None:
+    click.echo(f"    {text}{' ' if text else ''}({time.perf_counter() - start:.1f} s)")
+
+
+@click.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default="trustfund-demo", required=False)
+@click.option("--no-serve", is_flag=True, help="Stop after the last file is written.")
+@click.option("--force", is_flag=True, help="Replace DIR if it already holds a demo.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+def demo(directory: Path, no_serve: bool, force: bool, host: str, port: int) -> None:
+    """Set up the demo community in DIR (default ./trustfund-demo) and run the main job on it."""
+    from importers.command import import_files
+    from ledger.loader import format_error, load
+    from reports.command import write_all
+    from reports.period import Period
+
+    if not (EXAMPLE / "main.beancount").exists():
+        raise click.ClickException(f"demo data not found at {EXAMPLE} (install from a clone with `pip install -e .`)")
+    if directory.exists() and any(directory.iterdir()):
+        if not force:
+            raise click.ClickException(f"{directory} is not empty: pass --force to replace it, or choose another DIR")
+        shutil.rmtree(directory)
+
+    start = _step(f"Copying the demo community to {directory}")
+    shutil.copytree(EXAMPLE, directory, ignore=shutil.ignore_patterns(".*.picklecache", "__pycache__"))
+    main_file = directory / "main.beancount"
+    _done(start)
+
+    downloads = sorted(p for p in (directory / "downloads").glob("*") if p.is_file() and not p.name.startswith("."))
+    start = _step(f"Importing {len(downloads)} raw export(s) from {directory / 'downloads'}")
+    if downloads:
+        import_files(downloads, main_file)
+    _done(start)
+
+    start = _step("Checking the ledger (Beancount + trust rules)")
+    ledger = load(main_file)
+    if ledger.errors:
+        for error in ledger.errors:
+            click.echo(format_error(error), err=True)
+        raise click.ClickException(f"the demo ledger has {len(ledger.errors)} error(s)")
+    _done(start, f"OK: {len(ledger.entries)} entries, {len(ledger.community.units)} units, no errors")
+
+    start = _step(f"Writing the 2025 reports to {directory / 'reports'}")
+    written = write_all(ledger, directory / "reports", Period.parse("2025"))
+    _done(start, f"{len(written)} files")
+    for path in written:
+        click.echo(f"    {path}")
+
+    if no_serve:
+        click.echo(f"Done. Ledger: {main_file}")
+        return
+    from trustfund.web.app import serve
+
+    click.secho(f"==> Serving the owners' public site at http://{host}:{port}/  (Ctrl-C to stop)", bold=True)
+    serve(main_file, public=True, host=host, port=port)
