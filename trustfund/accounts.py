@@ -9,7 +9,7 @@ result, so a rule pass over 100k transactions does that work only once per disti
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 COMMON = "common"
 MAINTENANCE = "maintenance"
@@ -52,7 +52,7 @@ class AccountClass:
     is_suspense: bool  # unclassified imports (Expenses:Suspense, Income:Suspense)
 
 
-@lru_cache(maxsize=None)
+@cache
 def classify(account: str) -> AccountClass:
     """The :class:`AccountClass` of ``account`` (cached)."""
     maintenance = (

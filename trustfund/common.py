@@ -95,9 +95,9 @@ def bank_outflow(txn: data.Transaction) -> Decimal:
     """How much leaves the owners' bank accounts in ``txn`` (a positive number)."""
     total = Decimal(0)
     for posting in txn.postings:
-        if classify(posting.account).is_bank and posting.units is not None and posting.units.number is not None:
-            if posting.units.number < 0:
-                total -= posting.units.number
+        units = posting.units
+        if classify(posting.account).is_bank and units is not None and units.number is not None and units.number < 0:
+            total -= units.number
     return total
 
 

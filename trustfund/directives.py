@@ -19,8 +19,6 @@ from __future__ import annotations
 
 from typing import Any
 
-
-
 from ledger.community import build_community
 from trustfund.common import Entries, parse_config
 from trustfund.errors import TrustError
