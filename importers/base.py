@@ -1,0 +1,311 @@
+"""The base every source importer builds on: identify by content, read, build, de-duplicate.
+
+A *source importer* is a :class:`beangulp.Importer` subclass of :class:`SourceImporter`. It
+turns one downloaded file into Beancount entries in three separate steps:
+
+1. **identify** (``identify(path) -> bool``): look at the file's *content*, never its name
+   (a header row found by its column names, a marker line such as WeChat's separator or
+   ``[HISTORYDETAIL]``, an XML namespace). Cheap, no side effects, never raises. Set the class
+   attribute ``needs`` to a one-line description of what you look for: ``trustfund import``
+   prints it, with the columns actually found, for a file nobody takes.
+2. **read** (``read(path) -> importers.records.Statement``): the *reader* step, format → normalised
+   rows (``StatementRow``: signed amount, positive = into ``account``; ``serial`` = the source's
+   own transaction id, or ``None`` when the source has none). Row numbers are as a person sees
+   them in the sheet. A bad row goes to ``Statement.errors`` as a ``RowError`` and is left out
+   of ``rows``; a file that cannot be read at all raises ``SourceError``. Use the shared readers
+   in :mod:`importers.readers` (``read_table(path)`` gives a grid of cells for CSV/XLS/XLSX with
+   encoding detection; ``find_header`` locates a header row by column aliases).
+3. **build** (``build(statement, path) -> entries``): the *builder* step, rows → entries. The
+   default makes one balanced transaction per row: the source account (``account(path)``) and
+   a counter posting chosen by the community's categorisation rules (:mod:`importers.rules`):
+   a matching rule's account, else the fees receivable with ``unit:`` for a room number in the
+   memo, else ``Income:Suspense`` / ``Expenses:Suspense`` (which ``trustfund check`` reports as
+   TF106). Override :meth:`SourceImporter.row_entry` to change one row's entry (a payment-app fee
+   posting, say) or :meth:`SourceImporter.build` for sources that are not money movements (an
+   approval register gives ``custom "tf-approval"`` directives). The closing balance, when the
+   statement has one, becomes a ``balance`` assertion the day after ``closing_date``.
+
+**De-duplication** is by key, not by beangulp's similarity heuristic (which drops two owners
+paying the same amount on the same day). :func:`dedup_key` gives an entry's key: a transaction's
+``serial:`` metadata (qualified by its first posting's account), a balance's (account, date),
+and for anything else, or a transaction without ``serial:``, a hash of its printed content. A
+source without serial numbers gets a ``serial:`` from :func:`content_serial` (a hash of the
+row's content plus its occurrence number among identical rows of the file), so re-importing a
+file adds nothing while two identical payments in one file are both kept. Put any extra id a
+source has (order number, receipt number) in ``StatementRow.serial``; prefix it if it might
+collide with another source's ids.
+
+**Registry.** Add the class to ``IMPORTER_CLASSES`` in :mod:`importers.registry` (as a
+``"module:Class"`` string; a module that does not exist yet is skipped). The command tries the
+importers in that order and the first whose ``identify`` is true takes the file; put the most
+specific first. Every importer is constructed as ``Cls(context)`` with an
+:class:`ImportContext` (the ledger's rules, the ``--account`` override, the loaded ledger's
+entries and community), so per-file state stays in local variables, never on ``self``.
+
+A minimal importer::
+
+    class MyBank(SourceImporter):
+        importer_name = "mybank"
+        needs = "header row with 交易日期, 金额, 流水号"
+        default_account = "Assets:Bank:Trust"
+
+        def identify(self, filepath: str) -> bool:
+            return sniff_header(filepath, {"交易日期", "金额", "流水号"}) is not None
+
+        def read(self, filepath: str) -> Statement:
+            ...  # cells -> StatementRow(row=..., date=..., amount=..., serial=...)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import beangulp
+from beancount.core import amount as bc_amount
+from beancount.core import data
+
+from importers.records import SourceError, Statement, StatementRow
+
+if TYPE_CHECKING:
+    from importers.rules import Rules
+    from ledger.community import Community
+
+SERIAL_KEY = "serial"
+UNIT_KEY = "unit"
+INCOME_SUSPENSE = "Income:Suspense"
+EXPENSE_SUSPENSE = "Expenses:Suspense"
+RECEIVABLE_FEES = "Assets:Receivable:Fees"
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
+
+
+def clean_text(text: str | None) -> str:
+    """A single-line string safe to put in a Beancount string: control characters (newlines,
+    tabs) become one space; the printer escapes quotes and backslashes."""
+    if not text:
+        return ""
+    return _CONTROL.sub(" ", str(text)).strip()
+
+
+def content_serial(parts: Iterable[object], occurrence: int = 0) -> str:
+    """A stable id for a row of a source that has no serial number: ``h:`` + 16 hex digits of
+    a hash of its content and its occurrence number among identical rows of the file."""
+    text = "\x1f".join("" if part is None else str(part) for part in parts)
+    digest = hashlib.sha256(f"{text}\x1e{occurrence}".encode()).hexdigest()[:16]
+    return f"h:{digest}"
+
+
+def assign_content_serials(rows: Sequence[StatementRow]) -> list[StatementRow]:
+    """Give every row without ``serial`` a :func:`content_serial` (identical rows are numbered
+    in file order, so two identical payments stay two)."""
+    seen: dict[tuple[object, ...], int] = {}
+    out: list[StatementRow] = []
+    for row in rows:
+        if row.serial:
+            out.append(row)
+            continue
+        content = (row.date, row.amount, row.currency, row.counterparty, row.counter_account, row.memo, row.balance)
+        occurrence = seen.get(content, 0)
+        seen[content] = occurrence + 1
+        out.append(_replace_serial(row, content_serial(content, occurrence)))
+    return out
+
+
+def _replace_serial(row: StatementRow, serial: str) -> StatementRow:
+    from dataclasses import replace
+
+    return replace(row, serial=serial)
+
+
+def dedup_key(entry: data.Directive) -> str:
+    """The key two entries share exactly when one is a re-import of the other."""
+    if isinstance(entry, data.Transaction):
+        serial = (entry.meta or {}).get(SERIAL_KEY)
+        if serial is not None and str(serial).strip():
+            account = entry.postings[0].account if entry.postings else ""
+            return f"txn|{account}|{str(serial).strip()}"
+    if isinstance(entry, data.Balance):
+        return f"balance|{entry.account}|{entry.date}|{entry.amount.currency}"
+    return "hash|" + _entry_hash(entry)
+
+
+def _entry_hash(entry: data.Directive) -> str:
+    from beancount.parser import printer
+
+    clean_meta = {k: v for k, v in (entry.meta or {}).items() if k not in ("filename", "lineno") and not k.startswith("__")}
+    text = printer.format_entry(entry._replace(meta=clean_meta))  # type: ignore[call-overload]
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+def existing_keys(entries: Iterable[data.Directive]) -> set[str]:
+    """The dedup keys of a ledger's entries (only the kinds an import can produce)."""
+    keys: set[str] = set()
+    for entry in entries:
+        if isinstance(entry, data.Transaction):
+            if (entry.meta or {}).get(SERIAL_KEY) is not None:
+                keys.add(dedup_key(entry))
+        elif isinstance(entry, data.Balance):
+            keys.add(dedup_key(entry))
+    return keys
+
+
+@dataclass
+class ImportContext:
+    """What every importer is constructed with: the ledger-side configuration of one import."""
+
+    rules: Rules | None = None
+    account: str | None = None  # --account: the ledger account of the imported source
+    entries: list[data.Directive] = field(default_factory=list)  # the existing ledger's
+    community: Community | None = None
+
+
+class SourceImporter(beangulp.Importer):
+    """Base class of trustfund's importers (see the module docstring)."""
+
+    #: Short name shown by ``trustfund import`` ("bank-statement", "wechat", ...).
+    importer_name: ClassVar[str] = "source"
+    #: What ``identify`` looks for, shown for a file no importer takes.
+    needs: ClassVar[str] = ""
+    #: The ledger account used when neither ``--account``, the rules file nor an Open's
+    #: ``account-number:`` names one for the statement.
+    default_account: ClassVar[str | None] = None
+    currency: ClassVar[str] = "CNY"
+    flag: ClassVar[str] = "*"
+
+    def __init__(self, context: ImportContext | None = None) -> None:
+        self.context = context or ImportContext()
+
+    @property
+    def name(self) -> str:
+        return self.importer_name
+
+    # -- steps ---------------------------------------------------------------------------
+    def identify(self, filepath: str) -> bool:
+        raise NotImplementedError
+
+    def read(self, filepath: str) -> Statement:
+        """Read ``filepath`` into a :class:`Statement` (the reader step)."""
+        raise NotImplementedError
+
+    def account(self, filepath: str) -> data.Account:
+        """The ledger account of the file (reads it; use :meth:`statement_account` when you
+        already have the statement)."""
+        try:
+            statement = self.read(filepath)
+        except SourceError:
+            statement = Statement(file=filepath, kind=self.importer_name, rows=[])
+        return self.statement_account(statement)
+
+    def statement_account(self, statement: Statement) -> str:
+        """``--account``, else the rules file's account for the statement's account number,
+        else an Open with ``account-number:`` equal to it, else ``default_account``."""
+        if self.context.account:
+            return self.context.account
+        number = normalise_account_number(statement.account_number)
+        if number:
+            if self.context.rules is not None:
+                mapped = self.context.rules.account_for_number(number)
+                if mapped:
+                    return mapped
+            for entry in self.context.entries:
+                if isinstance(entry, data.Open):
+                    meta_number = normalise_account_number(str((entry.meta or {}).get("account-number", "")))
+                    if meta_number and meta_number == number:
+                        return entry.account
+        if self.context.rules is not None and self.context.rules.default_account:
+            return self.context.rules.default_account
+        if self.default_account:
+            return self.default_account
+        raise SourceError(statement.file, "no ledger account for this statement: pass --account or map its account number in the import rules")
+
+    def extract(self, filepath: str, existing: data.Entries) -> data.Entries:
+        return self.build(self.read(filepath), filepath)
+
+    def build(self, statement: Statement, filepath: str) -> list[data.Directive]:
+        """Rows → entries (the builder step). Rows without ``serial`` get a content serial."""
+        account = self.statement_account(statement)
+        entries: list[data.Directive] = []
+        for row in assign_content_serials(statement.rows):
+            entry = self.row_entry(row, account, statement, filepath)
+            if entry is not None:
+                entries.append(entry)
+        balance = self.closing_balance(statement, account, filepath)
+        if balance is not None:
+            entries.append(balance)
+        return entries
+
+    def row_entry(self, row: StatementRow, account: str, statement: Statement, filepath: str) -> data.Directive | None:
+        """One row's transaction: the source posting, then the categorised counter posting."""
+        meta = data.new_metadata(filepath, row.row)
+        meta[SERIAL_KEY] = row.serial or ""
+        units = bc_amount.Amount(row.amount, row.currency or self.currency)
+        postings = [data.Posting(account, units, None, None, None, None)]
+        counter, posting_meta, txn_meta, narration = self.categorise(row, account)
+        meta.update(txn_meta)
+        postings.append(data.Posting(counter, -units, None, None, None, posting_meta or None))
+        if row.fee:
+            # a fee the source took out of this movement: kept visible, categorised as a bank fee
+            fee_units = bc_amount.Amount(row.fee, row.currency or self.currency)
+            postings.append(data.Posting(account, -fee_units, None, None, None, None))
+            postings.append(data.Posting(self.fee_account(), fee_units, None, None, None, None))
+        return data.Transaction(
+            meta,
+            row.date,
+            self.flag,
+            clean_text(row.counterparty) or None,
+            narration,
+            data.EMPTY_SET,
+            data.EMPTY_SET,
+            postings,
+        )
+
+    def fee_account(self) -> str:
+        if self.context.rules is not None and self.context.rules.fee_account:
+            return self.context.rules.fee_account
+        return "Expenses:Admin:BankFees"
+
+    def categorise(self, row: StatementRow, account: str) -> tuple[str, dict[str, Any], dict[str, Any], str]:
+        """(counter account, posting meta, transaction meta, narration) for ``row``."""
+        narration = clean_text(row.memo)
+        if self.context.rules is not None:
+            result = self.context.rules.categorise(row, account, self.context.community)
+            return result.account, result.posting_meta, result.txn_meta, result.narration or narration
+        return (INCOME_SUSPENSE if row.amount > 0 else EXPENSE_SUSPENSE), {}, {}, narration
+
+    def closing_balance(self, statement: Statement, account: str, filepath: str) -> data.Balance | None:
+        """The statement's closing balance as a ``balance`` assertion (the day after it holds)."""
+        if statement.closing_balance is None or statement.closing_date is None:
+            return None
+        meta = data.new_metadata(filepath, 0)
+        units = bc_amount.Amount(statement.closing_balance, statement.currency or self.currency)
+        return data.Balance(meta, statement.closing_date + timedelta(days=1), account, units, None, None)
+
+    # -- de-duplication -------------------------------------------------------------------
+    def deduplicate(self, entries: data.Entries, existing: data.Entries) -> None:
+        """Mark ``entries`` already in ``existing`` (by :func:`dedup_key`, never by similarity)."""
+        keys = existing_keys(existing)
+        for entry in entries:
+            key = dedup_key(entry)
+            if key in keys:
+                entry.meta["__duplicate__"] = True
+            keys.add(key)
+
+    def date(self, filepath: str) -> date | None:
+        return None
+
+
+def normalise_account_number(number: str | None) -> str:
+    """Account numbers compare without spaces, dashes and masking stars' surroundings."""
+    if not number:
+        return ""
+    return re.sub(r"[\s\-\u3000]", "", str(number))
+
+
+def amount_of(number: Decimal, currency: str = "CNY") -> bc_amount.Amount:
+    return bc_amount.Amount(number, currency)
