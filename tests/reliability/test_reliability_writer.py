@@ -1,0 +1,245 @@
+"""The safe writer: atomic, locked, all-or-nothing, committed (ledger/writer.py)."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from ledger import writer as writer_mod
+from ledger.loader import load
+from ledger.writer import JOURNAL_NAME, LedgerLocked, LedgerWriter, recover
+
+ROOT = Path(__file__).resolve().parents[2]
+
+MAIN = 'option "operating_currency" "CNY"\n2025-01-01 open Assets:Bank:Trust CNY\n2025-01-01 open Income:Fees:Property CNY\n'
+
+
+def txn(i: int) -> str:
+    return (
+        f'2025-03-01 * "fee {i}"\n  serial: "S{i:06d}"\n'
+        f"  Assets:Bank:Trust  {i}.00 CNY\n  Income:Fees:Property  -{i}.00 CNY\n"
+    )
+
+
+def test_write_append_include(tmp_path: Path) -> None:
+    (tmp_path / "main.beancount").write_text(MAIN, encoding="utf-8")
+    w = LedgerWriter(tmp_path)
+    with w.transaction("first") as ws:
+        ws.append("imports/bank.beancount", txn(1))
+        assert ws.ensure_include("main.beancount", "imports/bank.beancount") is True
+        assert ws.ensure_include(tmp_path / "main.beancount", tmp_path / "imports" / "bank.beancount") is False
+    with w.transaction("second") as ws:
+        ws.append("imports/bank.beancount", txn(2))
+        assert ws.ensure_include("main.beancount", "imports/bank.beancount") is False
+    main = (tmp_path / "main.beancount").read_text(encoding="utf-8")
+    assert main.count('include "imports/bank.beancount"') == 1
+    ledger = load(tmp_path / "main.beancount", cache=False)
+    assert ledger.errors == []
+    assert len([e for e in ledger.entries if type(e).__name__ == "Transaction"]) == 2
+    assert not (tmp_path / JOURNAL_NAME).exists()
+    assert not [p for p in tmp_path.rglob("*") if ".tf-tmp-" in p.name]
+
+
+def test_exception_writes_nothing(tmp_path: Path) -> None:
+    (tmp_path / "a.beancount").write_text("before\n", encoding="utf-8")
+    w = LedgerWriter(tmp_path)
+    with pytest.raises(RuntimeError), w.transaction("boom") as ws:
+        ws.write("a.beancount", "after\n")
+        ws.write("b.beancount", "new\n")
+        raise RuntimeError("stop")
+    assert (tmp_path / "a.beancount").read_text(encoding="utf-8") == "before\n"
+    assert not (tmp_path / "b.beancount").exists()
+
+
+def test_refuses_paths_outside_root(tmp_path: Path) -> None:
+    w = LedgerWriter(tmp_path / "ledger")
+    with pytest.raises(ValueError, match="outside the ledger folder"), w.transaction("x") as ws:
+        ws.write("../escape.beancount", "x")
+    assert not (tmp_path / "escape.beancount").exists()
+
+
+def test_lock_timeout_names_folder_and_pid(tmp_path: Path) -> None:
+    holder = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(f"""
+            import sys, time
+            sys.path.insert(0, {str(ROOT)!r})
+            from pathlib import Path
+            from ledger.writer import LedgerWriter
+            with LedgerWriter(Path({str(tmp_path)!r})).transaction("hold"):
+                print("held", flush=True)
+                time.sleep(30)
+        """)],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(LedgerLocked) as info, LedgerWriter(tmp_path, timeout=0.2).transaction("x"):
+            pass
+        message = info.value.format_message()
+        assert str(tmp_path.resolve()) in message
+        assert str(holder.pid) in message
+    finally:
+        holder.kill()
+        holder.wait()
+    # the OS lock dies with its holder: the next writer gets in at once
+    with LedgerWriter(tmp_path, timeout=2).transaction("after") as ws:
+        ws.write("x.beancount", "ok\n")
+    assert (tmp_path / "x.beancount").read_text(encoding="utf-8") == "ok\n"
+
+
+APPENDER = """
+import sys
+sys.path.insert(0, {root!r})
+from pathlib import Path
+from ledger.writer import LedgerWriter
+tag, n = sys.argv[1], int(sys.argv[2])
+w = LedgerWriter(Path({folder!r}), timeout=60)
+for i in range(n):
+    with w.transaction(f"{{tag}} {{i}}") as ws:
+        ws.append("log.beancount", f"; {{tag}}-{{i}}\\n")
+        ws.append("count-" + tag + ".txt", "x")
+"""
+
+
+def test_two_processes_lose_nothing_duplicate_nothing(tmp_path: Path) -> None:
+    script = tmp_path / "appender.py"
+    script.write_text(APPENDER.format(root=str(ROOT), folder=str(tmp_path / "ledger")), encoding="utf-8")
+    n = 40
+    procs = [subprocess.Popen([sys.executable, str(script), tag, str(n)]) for tag in ("A", "B")]
+    assert [p.wait(timeout=120) for p in procs] == [0, 0]
+    lines = (tmp_path / "ledger" / "log.beancount").read_text(encoding="utf-8").splitlines()
+    expected = {f"; {tag}-{i}" for tag in ("A", "B") for i in range(n)}
+    assert len(lines) == 2 * n
+    assert set(lines) == expected
+    for tag in ("A", "B"):  # each process's own lines stay in its order
+        own = [line for line in lines if line.startswith(f"; {tag}-")]
+        assert own == [f"; {tag}-{i}" for i in range(n)]
+
+
+CRASHER = """
+import os, random, signal, sys, time
+sys.path.insert(0, {root!r})
+from pathlib import Path
+from ledger import writer
+from ledger.writer import LedgerWriter
+kill_at, seed = int(sys.argv[1]), int(sys.argv[2])
+rng = random.Random(seed)
+count = [0]
+def hook(step):
+    count[0] += 1
+    if count[0] == kill_at:
+        os.kill(os.getpid(), signal.SIGKILL)
+    time.sleep(rng.random() * 0.004)
+writer._fault_hook = hook
+folder = Path({folder!r})
+with LedgerWriter(folder).transaction("multi") as ws:
+    ws.append("bank.beancount", {after_bank!r})
+    ws.append("fees.beancount", {after_fees!r})
+    ws.ensure_include("main.beancount", "bank.beancount")
+    ws.ensure_include("main.beancount", "fees.beancount")
+"""
+
+
+def test_sigkill_during_multi_file_write_leaves_before_or_after(tmp_path: Path) -> None:
+    rng = random.Random(8)
+    before = {"main.beancount": MAIN, "bank.beancount": txn(1), "fees.beancount": ""}
+    bank_add, fees_add = txn(2) + txn(3), txn(4)
+    after = {
+        "main.beancount": MAIN + 'include "bank.beancount"\ninclude "fees.beancount"\n',
+        "bank.beancount": txn(1) + bank_add,
+        "fees.beancount": fees_add,
+    }
+    outcomes = {"before": 0, "after": 0}
+    # steps: 3 tmp writes, journal-tmp, journal, 3 replaces, done = 9; 0 = external random kill
+    runs = 30
+    for run in range(runs):
+        folder = tmp_path / f"run{run}"
+        folder.mkdir()
+        for name, text in before.items():
+            (folder / name).write_text(text, encoding="utf-8")
+        script = folder.parent / f"crash{run}.py"
+        script.write_text(
+            CRASHER.format(root=str(ROOT), folder=str(folder), after_bank=bank_add, after_fees=fees_add),
+            encoding="utf-8",
+        )
+        kill_at = run % 10
+        proc = subprocess.Popen([sys.executable, str(script), str(kill_at), str(run)])
+        if kill_at == 0:  # external SIGKILL at a random moment (possibly after it finished)
+            try:
+                proc.wait(timeout=rng.uniform(0.05, 0.6))
+            except subprocess.TimeoutExpired:
+                proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=60)
+        # the next writer recovers first
+        with LedgerWriter(folder).transaction("next"):
+            pass
+        state = {name: (folder / name).read_text(encoding="utf-8") for name in before}
+        assert state in (before, after), f"run {run} (kill at step {kill_at}) left a mixed state"
+        outcomes["before" if state == before else "after"] += 1
+        assert not (folder / JOURNAL_NAME).exists()
+        assert not [p for p in folder.iterdir() if ".tf-tmp-" in p.name]
+        ledger = load(folder / "main.beancount", cache=False)
+        assert ledger.errors == []
+    assert outcomes["before"] > 0 and outcomes["after"] > 0, outcomes
+
+
+def test_recover_rolls_forward_after_journal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In-process: stop right after the first replace; recovery completes the rest."""
+    (tmp_path / "a.txt").write_text("a0", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("b0", encoding="utf-8")
+
+    class Crash(BaseException):
+        pass
+
+    def hook(step: str) -> None:
+        if step == "replace:a.txt":
+            raise Crash
+
+    monkeypatch.setattr(writer_mod, "_fault_hook", hook)
+    with pytest.raises(Crash), LedgerWriter(tmp_path).transaction("x") as ws:
+        ws.write("a.txt", "a1")
+        ws.write("b.txt", "b1")
+    assert (tmp_path / JOURNAL_NAME).exists()
+    assert (tmp_path / "b.txt").read_text(encoding="utf-8") == "b0"  # mid-way: mixed on disk
+    monkeypatch.setattr(writer_mod, "_fault_hook", None)
+    actions = recover(tmp_path)
+    assert any("rolled forward" in a for a in actions)
+    assert (tmp_path / "a.txt").read_text(encoding="utf-8") == "a1"
+    assert (tmp_path / "b.txt").read_text(encoding="utf-8") == "b1"
+
+
+def _git(cwd: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True).stdout
+
+
+def test_git_commit_of_exactly_the_written_files(tmp_path: Path) -> None:
+    env_free = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True, env=env_free)
+    (tmp_path / "other.txt").write_text("someone else's work\n", encoding="utf-8")
+    (tmp_path / "staged.txt").write_text("staged by someone\n", encoding="utf-8")
+    _git(tmp_path, "add", "staged.txt")
+    with LedgerWriter(tmp_path).transaction("import ICBC 2025-03") as ws:
+        ws.write("main.beancount", MAIN)
+        ws.append("imports/bank.beancount", txn(1))
+    assert ws.git_error is None
+    assert ws.committed
+    log = _git(tmp_path, "log", "--format=%s|%an <%ae>", "--name-only")
+    assert log.splitlines()[0].startswith("import ICBC 2025-03|")
+    files = sorted(line for line in log.splitlines()[1:] if line.strip())
+    assert files == ["imports/bank.beancount", "main.beancount"]
+    status = _git(tmp_path, "status", "--porcelain")
+    assert "A  staged.txt" in status  # still staged, not committed
+    assert "?? other.txt" in status
+    # an unchanged write makes no commit
+    with LedgerWriter(tmp_path).transaction("noop") as ws:
+        ws.write("main.beancount", MAIN)
+    assert ws.written == [] and not ws.committed
+    assert len(_git(tmp_path, "log", "--format=%H").split()) == 1
