@@ -1,0 +1,282 @@
+"""Owners own the funds (资金归业主): TF101–TF104.
+
+Enable on its own with ``plugin "trustfund.funds"`` (``trustfund.xinyi`` includes it).
+
+Fees, public income and interest belong to the owners and must land in accounts they hold;
+what the manager collects for them is a receivable from the manager until it is remitted;
+nothing goes to the manager without an approval (or as its computed remuneration); and the
+common fund and the maintenance fund stay apart. The ledger lines it checks::
+
+    2024-01-01 custom "tf-remit-days" 7                    ; the manager remits within 7 days
+
+    2025-03-02 * "停车费 3月"                                ; ok: income into the trust account
+      Assets:Bank:Trust             500.00 CNY
+      Income:Public:Parking
+
+    2025-03-02 * "停车费 现金, 抵保洁费"                       ; TF101: income netted against a cost
+      Expenses:Service:Cleaning     500.00 CNY
+      Income:Public:Parking
+
+    2025-03-03 * "物业代收 微信"                              ; collected by the manager ...
+      Assets:Clearing:Manager      1200.00 CNY
+      Income:Fees:Property
+    2025-03-11 * "物业上缴"                                  ; ... TF103: remitted on day 8 of 7
+      Assets:Bank:Trust            1200.00 CNY
+      Assets:Clearing:Manager
+
+    2025-03-20 * "物业垫付报销"                                ; TF102: to the manager, no approval:
+      Liabilities:Payable:Manager   300.00 CNY
+      Assets:Bank:Trust
+
+    2025-03-25 * "维修资金 补 共同基金"                          ; TF104: two funds, no resolution:
+      Assets:Bank:Trust            5000.00 CNY
+      Assets:Bank:Maintenance
+
+Codes:
+
+- **TF101** an income credit (``Income:*``) balanced by anything other than ``Assets:Bank:*``,
+  ``Assets:Clearing:Manager``, ``Assets:Receivable:*``, ``Liabilities:Prepaid:*``,
+  ``Liabilities:Deposits`` or another ``Income`` account.
+- **TF102** a debit to ``Liabilities:Payable:Manager`` or ``Expenses:Manager:*`` balanced by an
+  owners'-fund account, in a transaction without ``approval:``. The monthly remuneration
+  (``period:`` plus ``Expenses:Manager:Remuneration``) is exempt; TF201 checks its amount.
+- **TF103** collections into ``Assets:Clearing:Manager`` are matched first in, first out to its
+  credits; a collection of day D must be remitted by day D + N (day D + N itself is on time),
+  N being the ``tf-remit-days`` in force on day D. What is still unremitted is judged at the
+  ledger's last entry date. A collection made while no ``tf-remit-days`` is in force is not
+  judged. Reported at the collection.
+- **TF104** a transaction touching the common fund and the maintenance fund (see DESIGN.md §3:
+  ``Assets:Bank:Maintenance``, ``Income:Maintenance:*``, ``Expenses:Maintenance:*``,
+  ``Equity:Owners:Maintenance``) without ``resolution:``. Such a transfer is also a payment
+  and needs an approval (TF301). Balances Beancount's ``pad`` inserts (flag ``P``) are not
+  transfers and are not judged.
+
+One pass over the entries; each account is classified once.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from beancount.core import data
+
+from ledger.community import Community
+from trustfund.accounts import AccountClass, classify
+from trustfund.common import Config, Entries, meta_str, plugin_entry
+from trustfund.errors import TrustError, make_error
+
+__plugins__ = ("plugin",)
+
+ZERO = Decimal(0)
+
+ALLOWED_FOR_INCOME = (
+    "Assets:Bank:*, Assets:Clearing:Manager, Assets:Receivable:*, Liabilities:Prepaid:*, "
+    "Liabilities:Deposits or Income:*"
+)
+
+
+def _may_balance_income(cls: AccountClass) -> bool:
+    return (
+        cls.is_bank
+        or cls.is_clearing
+        or cls.is_receivable
+        or cls.is_prepaid
+        or cls.is_deposits
+        or cls.is_income
+    )
+
+
+@dataclass(slots=True)
+class _Lot:
+    """One collection into Assets:Clearing:Manager, waiting to be remitted."""
+
+    txn: data.Transaction
+    day: date
+    amount: Decimal
+    remaining: Decimal
+    days: int | None  # tf-remit-days in force on the collection day (None: not judged)
+    late: bool = False
+
+    @property
+    def due(self) -> date | None:
+        return None if self.days is None else self.day + timedelta(days=self.days)
+
+
+class _Remittances:
+    """FIFO matching of manager collections to remittances (TF103)."""
+
+    def __init__(self, community: Community) -> None:
+        self.community = community
+        self.queue: deque[_Lot] = deque()
+        self.advance = ZERO  # remitted beyond what was collected (covers later collections)
+        self.errors: list[TrustError] = []
+        self._collections: list[tuple[data.Transaction, Decimal]] = []
+        self._remits: list[Decimal] = []
+        self._day: date | None = None
+
+    def add(self, txn: data.Transaction, net: Decimal) -> None:
+        if self._day is not None and txn.date != self._day:
+            self._flush()
+        self._day = txn.date
+        if net > 0:
+            self._collections.append((txn, net))
+        else:
+            self._remits.append(-net)
+
+    def _flush(self) -> None:
+        """Apply one day: its collections join the queue, then its remittances consume it."""
+        day = self._day
+        if day is None:
+            return
+        for txn, amount in self._collections:
+            covered = min(self.advance, amount)
+            self.advance -= covered
+            if covered < amount:
+                term = self.community.remit_days.at(day)
+                days = None if term is None else term.days
+                self.queue.append(_Lot(txn, day, amount, amount - covered, days))
+        for amount in self._remits:
+            left = amount
+            while left > 0 and self.queue:
+                lot = self.queue[0]
+                used = min(left, lot.remaining)
+                lot.remaining -= used
+                left -= used
+                if lot.remaining == 0:
+                    self.queue.popleft()
+                    self._judge(lot, day)
+            if left > 0:
+                self.advance += left
+        self._collections = []
+        self._remits = []
+
+    def _judge(self, lot: _Lot, remitted: date) -> None:
+        due = lot.due
+        if due is None or remitted <= due or lot.late:
+            return
+        lot.late = True
+        self.errors.append(
+            make_error(
+                "TF103",
+                f"collection of {lot.amount} on {lot.day} held by the manager until {remitted}: "
+                f"due by {due} ({lot.days} days, tf-remit-days)",
+                lot.txn,
+            )
+        )
+
+    def finish(self, last: date | None) -> list[TrustError]:
+        self._flush()
+        if last is not None:
+            for lot in self.queue:
+                due = lot.due
+                if due is None or last <= due or lot.late:
+                    continue
+                lot.late = True
+                self.errors.append(
+                    make_error(
+                        "TF103",
+                        f"collection of {lot.amount} on {lot.day}: {lot.remaining} still held by "
+                        f"the manager on {last}, due by {due} ({lot.days} days, tf-remit-days)",
+                        lot.txn,
+                    )
+                )
+        return self.errors
+
+
+def _is_remuneration_txn(txn: data.Transaction, classes: list[AccountClass]) -> bool:
+    return meta_str(txn, "period") is not None and any(c.is_remuneration for c in classes)
+
+
+def check(entries: Entries, community: Community, config: Config) -> tuple[Entries, list[TrustError]]:
+    """TF101–TF104 over the ledger (entries are returned unchanged)."""
+    errors: list[TrustError] = []
+    remittances = _Remittances(community)
+    cache: dict[str, AccountClass] = {}
+
+    for entry in entries:
+        if type(entry) is not data.Transaction:
+            continue
+        txn = entry
+        classes: list[AccountClass] = []
+        numbers: list[Decimal] = []
+        income_credit: str | None = None
+        funds: set[str] = set()
+        clearing_net = ZERO
+        touches_clearing = False
+        manager_debit: str | None = None
+        owners_credit = False
+        for posting in txn.postings:
+            account = posting.account
+            cls = cache.get(account)
+            if cls is None:
+                cls = cache[account] = classify(account)
+            units = posting.units
+            number = units.number if units is not None and units.number is not None else ZERO
+            classes.append(cls)
+            numbers.append(number)
+            funds.add(cls.fund)
+            if cls.is_income and number < 0 and income_credit is None:
+                income_credit = account
+            if cls.is_clearing:
+                touches_clearing = True
+                clearing_net += number
+            if cls.is_manager and number > 0 and manager_debit is None:
+                manager_debit = account
+            if cls.is_owners_fund and number < 0:
+                owners_credit = True
+
+        # TF101: income balanced only by owners' accounts or receivables.
+        if income_credit is not None:
+            bad = sorted(
+                {c.account for c, n in zip(classes, numbers, strict=True) if n > 0 and not _may_balance_income(c)}
+            )
+            if bad:
+                errors.append(
+                    make_error(
+                        "TF101",
+                        f"income {income_credit} balanced by {', '.join(bad)}: fund income must be "
+                        f"deposited in an owners' account ({ALLOWED_FOR_INCOME})",
+                        txn,
+                    )
+                )
+
+        # TF102: money to the manager needs an approval (or is the computed remuneration).
+        if (
+            manager_debit is not None
+            and owners_credit
+            and meta_str(txn, "approval") is None
+            and not _is_remuneration_txn(txn, classes)
+        ):
+            errors.append(
+                make_error(
+                    "TF102",
+                    f"{manager_debit} debited from an owners' fund without approval: (only an "
+                    "approved payment or the remuneration may go to the manager)",
+                    txn,
+                )
+            )
+
+        # TF103: collections held by the manager (net per transaction, FIFO).
+        if touches_clearing and clearing_net != 0:
+            remittances.add(txn, clearing_net)
+
+        # TF104: a transfer between funds needs an owners' resolution.
+        if len(funds) > 1 and txn.flag != "P" and meta_str(txn, "resolution") is None:
+            names = sorted({c.account for c in classes if c.fund != "common"})
+            errors.append(
+                make_error(
+                    "TF104",
+                    f"transaction touches the common fund and the maintenance fund ({', '.join(names)}) "
+                    "without resolution: (a transfer between funds needs an owners' resolution)",
+                    txn,
+                )
+            )
+
+    errors.extend(remittances.finish(community.last_date))
+    return entries, errors
+
+
+plugin = plugin_entry(check)
