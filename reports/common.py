@@ -1,0 +1,359 @@
+"""What the reports share: the loaded source, funds, labels, masking, allocation, payments.
+
+Everything here is a pure function over entries already loaded (no I/O, no reloading).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
+from typing import Any
+
+from beancount.core import data
+
+from ledger.community import Community, build_community
+from trustfund.accounts import classify
+from trustfund.common import bank_outflow, is_payment, meta_list, meta_str
+
+ZERO = Decimal(0)
+Day = date
+FEN = Decimal("0.01")
+
+COMMON = "common"
+MAINTENANCE = "maintenance"
+COMMITTEE = "committee"
+FUNDS = (COMMON, MAINTENANCE, COMMITTEE)
+FUND_LABELS = {
+    COMMON: ("共同基金", "Common fund"),
+    MAINTENANCE: ("专项维修资金", "Maintenance fund"),
+    COMMITTEE: ("业委会工作经费", "Committee working fund"),
+}
+
+
+def fen(value: Decimal) -> Decimal:
+    """Round to the fen, half-up."""
+    return value.quantize(FEN, rounding=ROUND_HALF_UP)
+
+
+# ---------------------------------------------------------------------------------------
+# The source of a report
+
+
+@dataclass
+class Source:
+    """Entries plus what reports need beside them; built from a Ledger or a list of entries."""
+
+    entries: Sequence[data.Directive]
+    community: Community
+    errors: list[Any] = field(default_factory=list)
+    options: dict[str, Any] = field(default_factory=dict)
+    title: str = ""
+
+
+def resolve(source: Any, community: Community | None = None) -> Source:
+    """Accept a ``ledger.loader.Ledger``, a :class:`Source` or a sequence of entries."""
+    if isinstance(source, Source):
+        return source
+    if hasattr(source, "entries") and hasattr(source, "community"):
+        options = getattr(source, "options", {}) or {}
+        return Source(source.entries, community or source.community, list(getattr(source, "errors", [])),
+                      options, str(options.get("title", "") or ""))
+    entries = list(source)
+    if community is None:
+        community, _ = build_community(entries)
+    return Source(entries, community)
+
+
+# ---------------------------------------------------------------------------------------
+# Funds and labels
+
+
+@cache
+def fund_of(account: str) -> str:
+    """The fund of an account: maintenance, committee (any ``Committee*`` component) or common."""
+    parts = account.split(":")
+    if any(part.startswith("Committee") for part in parts[1:]):
+        return COMMITTEE
+    return classify(account).fund
+
+
+ACCOUNT_LABELS = {
+    "Income:Fees:Property": "物业费",
+    "Income:Fees:Parking": "停车费",
+    "Income:Fees": "物业服务费",
+    "Income:Public:Parking": "公共车位收益",
+    "Income:Public:Advertising": "广告收益",
+    "Income:Public:Leasing": "公共场地租赁",
+    "Income:Public": "公共收益",
+    "Income:Interest": "利息收入",
+    "Income:Maintenance:Deposits": "维修资金缴存",
+    "Income:Maintenance:Interest": "维修资金利息",
+    "Expenses:Service:Cleaning": "保洁",
+    "Expenses:Service:Security": "秩序维护",
+    "Expenses:Service:Greenery": "绿化",
+    "Expenses:Service:Elevator": "电梯维保",
+    "Expenses:Service:Utilities": "公共能耗",
+    "Expenses:Service": "服务支出",
+    "Expenses:Manager:Remuneration": "物业酬金",
+    "Expenses:Manager": "物业费用",
+    "Expenses:Maintenance": "维修工程",
+    "Expenses:Admin:BankFees": "银行手续费",
+    "Expenses:Admin": "行政支出",
+    "Expenses:Committee": "业委会经费",
+    "Expenses:Suspense": "待分类支出",
+    "Income:Suspense": "待分类收入",
+}
+
+
+def account_labels(entries: Iterable[data.Directive]) -> dict[str, str]:
+    """Chinese labels from ``name:`` (or ``zh:``) metadata on Open directives."""
+    labels: dict[str, str] = {}
+    for entry in entries:
+        if type(entry) is data.Open:
+            name = meta_str(entry, "name") or meta_str(entry, "zh")
+            if name:
+                labels[entry.account] = name
+    return labels
+
+
+def label_of(account: str, labels: dict[str, str] | None = None) -> str:
+    """``物业费 Income:Fees:Property``: the nearest known Chinese label, then the account."""
+    if labels and account in labels:
+        return labels[account]
+    probe = account
+    while probe:
+        if probe in ACCOUNT_LABELS:
+            zh = ACCOUNT_LABELS[probe]
+            if probe != account:
+                zh += "·" + account[len(probe) + 1:].replace(":", "·")
+            return zh
+        probe = probe.rpartition(":")[0]
+    return account.split(":", 1)[-1]
+
+
+# ---------------------------------------------------------------------------------------
+# Masking private persons (DESIGN.md §2.5)
+
+_ORG_HINTS = ("公司", "银行", "局", "中心", "办", "所", "店", "部", "会", "站", "厂", "院", "队",
+              "社", "处", "委", "集团", "物业", "工作室", "合作", "协会", "政府", "街道", "学校", "医院")
+_HAN = re.compile(r"^[\u3400-\u9fff·]{2,4}$")
+
+
+def mask_name(name: str) -> str:
+    """``赵六`` -> ``赵*``."""
+    name = name.strip()
+    return name[:1] + "*" if name else name
+
+
+def looks_private(name: str) -> bool:
+    """A 2–4 character Chinese name with no organisation word reads as a private person."""
+    name = name.strip()
+    return bool(_HAN.match(name)) and not any(hint in name for hint in _ORG_HINTS)
+
+
+class Masker:
+    """Masks the names of private persons (owners, sign-off names) in payees and free text."""
+
+    def __init__(self, community: Community) -> None:
+        names: set[str] = set()
+        for lines in community.owners.values():
+            names.update(line.name.strip() for line in lines if len(line.name.strip()) >= 2)
+        for approval in community.approvals.values():
+            names.update(s.name.strip() for s in approval.signoffs if len(s.name.strip()) >= 2)
+        self.names = names
+        ordered = sorted(names, key=len, reverse=True)
+        self._pattern = re.compile("|".join(re.escape(n) for n in ordered)) if ordered else None
+
+    def party(self, name: str | None) -> str:
+        """A payee or counterparty as it may be published."""
+        if not name:
+            return ""
+        name = name.strip()
+        if name in self.names or looks_private(name):
+            return mask_name(name)
+        return self.text(name)
+
+    def text(self, text: str | None) -> str:
+        """Free text (narration, memo) with every known private name masked."""
+        if not text:
+            return ""
+        if self._pattern is None:
+            return text
+        return self._pattern.sub(lambda m: mask_name(m.group(0)), text)
+
+
+# ---------------------------------------------------------------------------------------
+# Allocation by weight, to the fen, summing exactly to the total
+
+
+def allocate(total: Decimal, weights: dict[str, Decimal]) -> dict[str, Decimal]:
+    """Split ``total`` by ``weights`` to the fen (largest remainder; ties by key order).
+
+    The shares add up to ``total`` exactly when ``total`` is a whole number of fen.
+    """
+    positive = {k: w for k, w in weights.items() if w > 0}
+    whole = sum(positive.values(), ZERO)
+    if not positive or whole <= 0:
+        return {}
+    sign = -1 if total < 0 else 1
+    cents = int((abs(total) / FEN).to_integral_value(rounding=ROUND_HALF_UP))
+    exact = {k: Decimal(cents) * w / whole for k, w in positive.items()}
+    floors = {k: int(v) for k, v in exact.items()}
+    left = cents - sum(floors.values())
+    order = sorted(positive, key=lambda k: (-(exact[k] - floors[k]), k))
+    for key in order[:left]:
+        floors[key] += 1
+    return {k: sign * Decimal(v) * FEN for k, v in floors.items()}
+
+
+# ---------------------------------------------------------------------------------------
+# Location of an entry
+
+
+def where(entry: Any) -> str:
+    """``file:line`` of an entry (or error source)."""
+    meta = getattr(entry, "meta", None) if not isinstance(entry, dict) else entry
+    if not meta:
+        return ""
+    return f"{meta.get('filename', '?')}:{meta.get('lineno', 0)}"
+
+
+def unit_of(posting: data.Posting, txn: data.Transaction) -> str | None:
+    value = (posting.meta or {}).get("unit") if posting.meta else None
+    if value is None:
+        value = (txn.meta or {}).get("unit")
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+# ---------------------------------------------------------------------------------------
+# Payments (DESIGN.md §3), with their evidence
+
+
+@dataclass
+class PaymentInfo:
+    """One payment and the evidence it cites (names not yet masked)."""
+
+    date: Day
+    payee: str
+    narration: str
+    amount: Decimal
+    fund: str
+    bank: str
+    accounts: tuple[str, ...]  # the non-bank accounts it pays
+    approvals: tuple[str, ...]
+    signoffs: str  # "committee 2025-03-03; manager 2025-03-04"
+    resolution: str
+    emergency: str
+    contract: str
+    price_audit: str
+    invoice: str
+    notice_date: Day | None
+    large: bool
+    related: bool
+    auto_debit: bool
+    remuneration: bool
+    location: str
+    entry: data.Transaction
+
+
+def _signoff_text(community: Community, approval_ids: Sequence[str], day: date) -> str:
+    parts = []
+    for aid in approval_ids:
+        approval = community.approvals.get(aid)
+        if approval is None:
+            parts.append(f"{aid}: 未找到 unknown")
+            continue
+        latest = approval.latest_by_role()
+        roles = "; ".join(f"{role} {s.date.isoformat()}" for role, s in sorted(latest.items()))
+        parts.append(roles if len(approval_ids) == 1 else f"{aid}: {roles}")
+    return " | ".join(parts)
+
+
+def payment_info(txn: data.Transaction, community: Community) -> PaymentInfo:
+    """The :class:`PaymentInfo` of a transaction that :func:`is_payment`."""
+    amount = bank_outflow(txn)
+    bank = ""
+    others: list[str] = []
+    for posting in txn.postings:
+        cls = classify(posting.account)
+        if cls.is_bank and posting.units is not None and posting.units.number is not None and posting.units.number < 0:
+            bank = bank or posting.account
+        elif not cls.is_bank:
+            others.append(posting.account)
+    approvals = tuple(meta_list(txn, "approval"))
+    threshold = community.thresholds.at(txn.date)
+    large = threshold is not None and amount >= threshold.amount
+    notice_date = None
+    for aid in approvals:
+        for notice in community.notices.get(aid, []):
+            if notice_date is None or notice.date < notice_date:
+                notice_date = notice.date
+    related_value = str((txn.meta or {}).get("related-party", (txn.meta or {}).get("related", ""))).strip().lower()
+    remuneration = "period" in (txn.meta or {}) and any(classify(a).is_remuneration for a in others)
+    return PaymentInfo(
+        date=txn.date,
+        payee=(txn.payee or "").strip(),
+        narration=(txn.narration or "").strip(),
+        amount=amount,
+        fund=fund_of(bank) if bank else COMMON,
+        bank=bank,
+        accounts=tuple(dict.fromkeys(others)),
+        approvals=approvals,
+        signoffs=_signoff_text(community, approvals, txn.date) if approvals else "",
+        resolution=meta_str(txn, "resolution") or "",
+        emergency=meta_str(txn, "emergency") or "",
+        contract=meta_str(txn, "contract") or "",
+        price_audit=meta_str(txn, "price-audit") or "",
+        invoice=meta_str(txn, "invoice") or "",
+        notice_date=notice_date,
+        large=large,
+        related=related_value in ("true", "yes", "1"),
+        auto_debit=bool(others) and all(community.is_auto_debit(a, txn.date) for a in others),
+        remuneration=remuneration,
+        location=where(txn),
+        entry=txn,
+    )
+
+
+def payments_in(entries: Iterable[data.Directive], community: Community, start: date, end: date) -> list[PaymentInfo]:
+    """Every payment dated in ``[start, end)``."""
+    out = []
+    for entry in entries:
+        if type(entry) is data.Transaction and start <= entry.date < end and is_payment(entry):
+            out.append(payment_info(entry, community))
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# Cross-area helpers, imported lazily (the modules land while this one is written)
+
+
+def remuneration_schedule(entries: Sequence[data.Directive], community: Community) -> list[Any] | None:
+    """``trustfund.remuneration.remuneration_schedule`` or None when it is not available."""
+    try:
+        from trustfund import remuneration
+    except ImportError:
+        return None
+    schedule = getattr(remuneration, "remuneration_schedule", None)
+    if schedule is None:
+        return None
+    return list(schedule(entries, community))
+
+
+def tally(community: Community, resolution_id: str, as_of: date | None = None) -> Any | None:
+    """``trustfund.tally.tally`` or None when it is not available."""
+    try:
+        from trustfund import tally as tally_module
+    except ImportError:
+        return None
+    function = getattr(tally_module, "tally", None)
+    if function is None or resolution_id not in community.resolutions:
+        return None
+    return function(community, resolution_id, as_of)

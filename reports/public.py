@@ -1,0 +1,482 @@
+"""The public balance (公示) of a month, quarter or year.
+
+``compute(ledger, period)`` returns a :class:`PublicReport`: per fund the opening balance,
+income and expense by category and the closing balance (the fund's net assets: its
+``Assets``/``Liabilities`` accounts, so closing = opening + income − expense + transfers between
+funds + equity entries); the manager's remuneration as the rule computed it; every payment
+with its evidence; public-income contracts against receipts; arrears by building without
+names; the maintenance fund per unit (room and area only); and the seal of each month.
+Names of private persons never appear: they are masked as ``赵*``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from beancount.core import data
+from beancount.core.position import Cost
+
+from ledger.community import Community, Contract, Seal, building_of
+from reports.common import (
+    COMMITTEE,
+    FUND_LABELS,
+    FUNDS,
+    ZERO,
+    Masker,
+    account_labels,
+    fund_of,
+    label_of,
+    payments_in,
+    remuneration_schedule,
+    resolve,
+)
+from reports.period import Period, _add_months
+from reports.subledgers import maintenance_ledger, receivables
+from reports.table import Column, Report, Row, Table
+from trustfund.accounts import classify
+from trustfund.errors import error_code
+
+C = Column
+Day = date
+
+
+@dataclass
+class FundRow(Row):
+    fund: str
+    name: str
+    opening: Decimal
+    income: Decimal
+    expense: Decimal
+    transfers: Decimal
+    equity: Decimal
+    closing: Decimal
+    cash: Decimal
+    columns: ClassVar[tuple[Column, ...]] = (
+        C("name", "基金", "Fund"), C("opening", "期初余额", "Opening", "money"),
+        C("income", "本期收入", "Income", "money"), C("expense", "本期支出", "Expense", "money"),
+        C("transfers", "基金间划转", "Transfers", "money"), C("equity", "权益调整", "Equity", "money"),
+        C("closing", "期末余额", "Closing", "money"), C("cash", "其中银行存款", "of which cash", "money"),
+    )
+
+
+@dataclass
+class CategoryRow(Row):
+    fund: str
+    fund_name: str
+    kind: str  # "income" | "expense"
+    account: str
+    label: str
+    amount: Decimal
+    columns: ClassVar[tuple[Column, ...]] = (
+        C("fund_name", "基金", "Fund"), C("kind", "收支", "In/out"), C("label", "类别", "Category"),
+        C("account", "科目", "Account"), C("amount", "金额", "Amount", "money"),
+    )
+
+
+@dataclass
+class RemunerationRow(Row):
+    month: str
+    base: Decimal
+    base_kind: str
+    rate: Decimal | None
+    due: Decimal
+    posted: Decimal
+    difference: Decimal
+    generated: bool
+    columns: ClassVar[tuple[Column, ...]] = (
+        C("month", "月份", "Month"), C("base", "实收基数", "Collected base", "money"),
+        C("base_kind", "基数口径", "Base"), C("rate", "酬金比例", "Rate", "percent"),
+        C("due", "应计酬金", "Due", "money"), C("posted", "已入账", "Posted", "money"),
+        C("difference", "差额", "Difference", "money"), C("generated", "自动生成", "Generated", "bool"),
+    )
+
+
+@dataclass
+class PaymentRow(Row):
+    date: Day
+    payee: str
+    purpose: str
+    amount: Decimal
+    fund: str
+    account: str
+    approval: str
+    signoffs: str
+    basis: str
+    invoice: str
+    notice_date: Day | None
+    large: bool
+    location: str
+    columns: ClassVar[tuple[Column, ...]] = (
+        C("date", "日期", "Date", "date"), C("payee", "收款方", "Payee"), C("purpose", "用途", "Purpose"),
+        C("amount", "金额", "Amount", "money"), C("fund", "基金", "Fund"), C("account", "科目", "Account"),
+        C("approval", "审批单", "Approval"), C("signoffs", "签批(角色 日期)", "Sign-offs (role date)"),
+        C("basis", "决议/应急", "Resolution/emergency"), C("invoice", "发票", "Invoice"),
+        C("notice_date", "公示日期", "Notice date", "date"), C("large", "大额", "Large", "bool"),
+    )
+
+
+@dataclass
+class ContractRow(Row):
+    id: str
+    counterparty: str
+    account: str
+    term: str
+    frequency: str
+    due: Decimal
+    received: Decimal
+    shortfall: Decimal
+    location: str
+    columns: ClassVar[tuple[Column, ...]] = (
+        C("id", "合同", "Contract"), C("counterparty", "相对方", "Counterparty"), C("account", "科目", "Account"),
+        C("term", "期限", "Term"), C("frequency", "频率", "Frequency"), C("due", "应收", "Due", "money"),
+        C("received", "实收", "Received", "money"), C("shortfall", "欠收", "Shortfall", "money"),
+    )
+
+
+@dataclass
+class ArrearsRow(Row):
+    building: str
+    units: int
+    amount: Decimal
+    d30: Decimal
+    d90: Decimal
+    d180: Decimal
+    over180: Decimal
+    columns: ClassVar[tuple[Column, ...]] = (
+        C("building", "楼栋", "Building"), C("units", "欠费户数", "Units in arrears", "int"),
+        C("amount", "欠费金额", "Amount", "money"), C("d30", "≤30天", "≤30 days", "money"),
+        C("d90", "31–90天", "31–90 days", "money"), C("d180", "91–180天", "91–180 days", "money"),
+        C("over180", ">180天", ">180 days", "money"),
+    )
+
+
+@dataclass
+class CollectionRow(Row):
+    billed: Decimal
+    collected_of_period: Decimal
+    rate: Decimal | None
+    collected_in_period: Decimal
+    columns: ClassVar[tuple[Column, ...]] = (
+        C("billed", "本期应收", "Billed in period", "money"),
+        C("collected_of_period", "本期应收已收", "Of which paid", "money"),
+        C("rate", "收缴率", "Collection rate", "percent"),
+        C("collected_in_period", "本期实收(含往期)", "Collected in period (all bills)", "money"),
+    )
+
+
+@dataclass
+class MaintenanceUnitRow(Row):
+    room: str
+    area: Decimal
+    deposits: Decimal
+    costs: Decimal
+    interest: Decimal
+    balance: Decimal
+    first_deposit: Decimal | None
+    low: bool
+    columns: ClassVar[tuple[Column, ...]] = (
+        C("room", "房号", "Room"), C("area", "面积(㎡)", "Area (m²)", "area"),
+        C("deposits", "缴存", "Deposits", "money"), C("costs", "分摊支出", "Costs allocated", "money"),
+        C("interest", "利息分配", "Interest share", "money"), C("balance", "余额", "Balance", "money"),
+        C("first_deposit", "首期缴存", "First deposit", "money"), C("low", "低于30%需续筹", "Below 30%", "bool"),
+    )
+
+
+@dataclass
+class SealRow(Row):
+    month: str
+    status: str
+    digest: str
+    sealed_on: Day | None
+    columns: ClassVar[tuple[Column, ...]] = (
+        C("month", "月份", "Month"), C("status", "状态", "Status"), C("digest", "哈希", "Hash"),
+        C("sealed_on", "封存日期", "Sealed on", "date"),
+    )
+
+
+@dataclass
+class PublicReport(Report):
+    funds: list[FundRow] = field(default_factory=list)
+    categories: list[CategoryRow] = field(default_factory=list)
+    remuneration: list[RemunerationRow] = field(default_factory=list)
+    payments: list[PaymentRow] = field(default_factory=list)
+    contracts: list[ContractRow] = field(default_factory=list)
+    arrears: list[ArrearsRow] = field(default_factory=list)
+    collection: CollectionRow | None = None
+    maintenance_units: list[MaintenanceUnitRow] = field(default_factory=list)
+    seals: list[SealRow] = field(default_factory=list)
+
+    def fund(self, fund: str) -> FundRow | None:
+        return next((row for row in self.funds if row.fund == fund), None)
+
+    def tables(self) -> list[Table]:
+        def total(rows: Sequence[Row], keys: Sequence[str], label_key: str, label: str = "合计 Total") -> dict[str, Any]:
+            out: dict[str, Any] = {label_key: label}
+            for key in keys:
+                out[key] = sum((getattr(r, key) or ZERO for r in rows), ZERO)
+            return out
+
+        arrears_keys = ("units", "amount", "d30", "d90", "d180", "over180")
+        unit_keys = ("area", "deposits", "costs", "interest", "balance")
+        return [
+            Table("funds", "基金收支", "Fund balances", FundRow.columns, self.funds,
+                  note="期末余额 = 期初 + 收入 − 支出 + 划转 + 权益调整 (fund net assets)"),
+            Table("categories", "收支分类", "Income and expense by category", CategoryRow.columns, self.categories),
+            Table("remuneration", "物业酬金", "Manager's remuneration", RemunerationRow.columns, self.remuneration,
+                  total(self.remuneration, ("base", "due", "posted", "difference"), "month")),
+            Table("payments", "支出明细", "Payments", PaymentRow.columns, self.payments,
+                  total(self.payments, ("amount",), "date")),
+            Table("contracts", "公共收益合同", "Public-income contracts", ContractRow.columns, self.contracts,
+                  total(self.contracts, ("due", "received", "shortfall"), "id")),
+            Table("arrears", "欠费(按楼栋)", "Arrears by building", ArrearsRow.columns, self.arrears,
+                  total(self.arrears, arrears_keys, "building")),
+            Table("collection", "收缴率", "Collection rate", CollectionRow.columns,
+                  [self.collection] if self.collection else []),
+            Table("maintenance_units", "维修资金分户账", "Maintenance fund per unit", MaintenanceUnitRow.columns,
+                  self.maintenance_units, total(self.maintenance_units, unit_keys, "room")),
+            Table("seals", "封存状态", "Seals", SealRow.columns, self.seals),
+        ]
+
+
+# ---------------------------------------------------------------------------------------
+
+
+def _weight(posting: data.Posting) -> Decimal | None:
+    units = posting.units
+    if units is None or units.number is None:
+        return None
+    cost = posting.cost
+    if isinstance(cost, Cost) and cost.number is not None:
+        return units.number * cost.number
+    if posting.price is not None and posting.price.number is not None:
+        return units.number * posting.price.number
+    return units.number
+
+
+def _contract_months(contract: Contract) -> list[date]:
+    """First days of the months in which the contract's amount falls due."""
+    step = {"once": 0, "monthly": 1, "quarterly": 3, "yearly": 12}[contract.frequency]
+    first = date(contract.start.year, contract.start.month, 1)
+    if step == 0:
+        return [first]
+    out = []
+    day = first
+    while day <= contract.end:
+        out.append(day)
+        day = _add_months(day, step)
+    return out
+
+
+def contract_rows(entries: Sequence[data.Directive], community: Community, start: date, end: date,
+                  masker: Masker | None = None) -> list[ContractRow]:
+    """Amount due (one instalment per due month in the period) against credits received.
+
+    Receipts are the credits to the contract's account in the period in transactions citing
+    ``contract: "<id>"``; when a contract is the only one on its account, uncited credits to
+    that account count for it too.
+    """
+    contracts = [c for c in community.contracts.values() if c.start < end and c.end >= start]
+    if not contracts:
+        return []
+    per_account: dict[str, int] = {}
+    for c in community.contracts.values():
+        per_account[c.account] = per_account.get(c.account, 0) + 1
+    received = {c.id: ZERO for c in contracts}
+    by_account = {c.account: c for c in contracts if per_account[c.account] == 1}
+    for entry in entries:
+        if type(entry) is not data.Transaction or entry.date < start:
+            continue
+        if entry.date >= end:
+            break
+        cited = str((entry.meta or {}).get("contract", "")).strip()
+        for posting in entry.postings:
+            number = _weight(posting)
+            if number is None:
+                continue
+            if cited in received:
+                contract = community.contracts[cited]
+                if posting.account == contract.account or posting.account.startswith(contract.account + ":"):
+                    received[cited] -= number
+                    continue
+            if not cited or cited not in community.contracts:
+                single = by_account.get(posting.account)
+                if single is not None:
+                    received[single.id] -= number
+    rows = []
+    for c in sorted(contracts, key=lambda c: (c.start, c.id)):
+        count = sum(1 for month in _contract_months(c) if start <= month < end or (month < start <= c.start < end))
+        due = c.amount * count
+        party = masker.party(c.counterparty) if masker else c.counterparty
+        rows.append(ContractRow(c.id, party, c.account, f"{c.start.isoformat()} – {c.end.isoformat()}", c.frequency,
+                                due, received[c.id], max(due - received[c.id], ZERO),
+                                f"{c.meta.get('filename', '?')}:{c.meta.get('lineno', 0)}"))
+    return rows
+
+
+def fund_flows(entries: Sequence[data.Directive], start: date, end: date) -> tuple[
+        dict[str, Decimal], dict[str, Decimal], dict[tuple[str, str], Decimal], dict[tuple[str, str], Decimal],
+        dict[str, Decimal], dict[str, Decimal], dict[str, Decimal]]:
+    """One pass: opening and closing net assets, income and expense per account, transfers,
+    equity entries and cash, per fund."""
+    opening: dict[str, Decimal] = {}
+    closing: dict[str, Decimal] = {}
+    income: dict[tuple[str, str], Decimal] = {}
+    expense: dict[tuple[str, str], Decimal] = {}
+    transfers: dict[str, Decimal] = {}
+    equity: dict[str, Decimal] = {}
+    cash: dict[str, Decimal] = {}
+    for entry in entries:
+        if type(entry) is not data.Transaction:
+            continue
+        if entry.date >= end:
+            break
+        before = entry.date < start
+        sums: dict[str, Decimal] = {}
+        for posting in entry.postings:
+            number = _weight(posting)
+            if number is None:
+                continue
+            account = posting.account
+            fund = fund_of(account)
+            root = account.split(":", 1)[0]
+            if root in ("Assets", "Liabilities"):
+                closing[fund] = closing.get(fund, ZERO) + number
+                if before:
+                    opening[fund] = opening.get(fund, ZERO) + number
+                if classify(account).is_owners_cash:
+                    cash[fund] = cash.get(fund, ZERO) + number
+            if before:
+                continue
+            sums[fund] = sums.get(fund, ZERO) + number
+            if root == "Income":
+                income[(fund, account)] = income.get((fund, account), ZERO) - number
+            elif root == "Expenses":
+                expense[(fund, account)] = expense.get((fund, account), ZERO) + number
+            elif root == "Equity":
+                equity[fund] = equity.get(fund, ZERO) - number
+        for fund, total in sums.items():  # non-zero only when the entry crosses funds
+            if total:
+                transfers[fund] = transfers.get(fund, ZERO) + total
+    return opening, closing, income, expense, transfers, equity, cash
+
+
+def _seal_rows(source_errors: Sequence[Any], community: Community, period: Period) -> list[SealRow]:
+    changed: set[str] = set()
+    for error in source_errors:
+        if error_code(error) == "TF501":
+            message = getattr(error, "message", "")
+            for month in period.months():
+                if month.label in message:
+                    changed.add(month.label)
+    latest: dict[str, Seal] = {}
+    for seal in community.seals:
+        latest[seal.period] = seal
+    rows = []
+    last = community.last_date
+    for month in period.months():
+        found = latest.get(month.label)
+        if month.label in changed:
+            status = "已变更 changed after sealing"
+        elif found is not None:
+            status = "已封存 sealed"
+        elif last is not None and month.end <= last:
+            status = "未封存 not sealed"
+        else:
+            status = "未结 open"
+        rows.append(SealRow(month.label, status, found.digest if found else "", found.date if found else None))
+    return rows
+
+
+def compute(source: Any, period: Period, *, community: Community | None = None) -> PublicReport:
+    """The public balance of ``period`` from a loaded ledger (or its entries)."""
+    src = resolve(source, community)
+    entries, community = src.entries, src.community
+    masker = Masker(community)
+    labels = account_labels(entries)
+    report = PublicReport("public", "公示", "Public balance", period.label, period.title, src.title)
+
+    opening, closing, income, expense, transfers, equity, cash = fund_flows(entries, period.start, period.end)
+    present = set(opening) | set(closing) | {f for f, _ in income} | {f for f, _ in expense}
+    for fund in FUNDS:
+        if fund == COMMITTEE and fund not in present:
+            continue
+        zh, en = FUND_LABELS[fund]
+        inc = sum((v for (f, _), v in income.items() if f == fund), ZERO)
+        exp = sum((v for (f, _), v in expense.items() if f == fund), ZERO)
+        report.funds.append(FundRow(fund, f"{zh} {en}", opening.get(fund, ZERO), inc, exp, transfers.get(fund, ZERO),
+                                    equity.get(fund, ZERO), closing.get(fund, ZERO), cash.get(fund, ZERO)))
+        for kind, flows in (("income", income), ("expense", expense)):
+            for (f, account), amount in sorted(flows.items()):
+                if f == fund and amount:
+                    report.categories.append(CategoryRow(fund, zh, kind, account, label_of(account, labels), amount))
+
+    schedule = remuneration_schedule(entries, community)
+    if schedule is None:
+        report.notes.append("酬金计算模块不可用 remuneration schedule not available")
+    else:
+        months = {m.label for m in period.months()}
+        for item in schedule:
+            if item.month in months:
+                report.remuneration.append(RemunerationRow(
+                    item.month, item.base, item.base_kind, item.rate, item.due, item.posted,
+                    getattr(item, "difference", item.posted - item.due), item.generated))
+
+    for pay in payments_in(entries, community, period.start, period.end):
+        basis = pay.resolution or (f"应急 {pay.emergency}" if pay.emergency else "")
+        if pay.auto_debit and not basis:
+            basis = "自动扣款 auto-debit"
+        elif pay.remuneration and not pay.approvals and not basis:
+            basis = "酬金 remuneration"
+        report.payments.append(PaymentRow(
+            pay.date, masker.party(pay.payee), masker.text(pay.narration), pay.amount,
+            FUND_LABELS.get(pay.fund, (pay.fund, ""))[0], ", ".join(pay.accounts), ", ".join(pay.approvals),
+            pay.signoffs, basis, pay.invoice, pay.notice_date, pay.large, pay.location))
+
+    report.contracts = contract_rows(entries, community, period.start, period.end, masker)
+
+    rec = receivables(entries, period.start, period.end)
+    by_building: dict[str, ArrearsRow] = {}
+    for room, state in rec.units.items():
+        outstanding = state.outstanding
+        if outstanding <= 0:
+            continue
+        building = building_of(room)
+        row = by_building.get(building)
+        if row is None:
+            row = by_building[building] = ArrearsRow(building, 0, ZERO, ZERO, ZERO, ZERO, ZERO)
+        row.units += 1
+        row.amount += outstanding
+        for key, value in state.aging(period.last_day).items():
+            setattr(row, key, getattr(row, key) + value)
+    report.arrears = [by_building[b] for b in sorted(by_building, key=_building_key)]
+    rate = rec.collection_rate
+    report.collection = CollectionRow(rec.billed_in_period, rec.billed_in_period - rec.unpaid_of_period,
+                                      rate, rec.collected_in_period)
+
+    ledger = maintenance_ledger(entries, community, period.end)
+    rooms = sorted(set(ledger.units) | set(community.register_at(period.last_day)), key=_room_key)
+    for room in rooms:
+        unit_fund = ledger.units.get(room)
+        unit = community.unit_at(room, period.last_day)
+        area = unit.area if unit is not None else (unit_fund.area if unit_fund else ZERO)
+        if unit_fund is None:
+            report.maintenance_units.append(MaintenanceUnitRow(room, area, ZERO, ZERO, ZERO, ZERO, None, False))
+        else:
+            report.maintenance_units.append(MaintenanceUnitRow(
+                room, area, unit_fund.deposits, unit_fund.costs, unit_fund.interest, unit_fund.balance,
+                unit_fund.first_deposit, unit_fund.low))
+
+    report.seals = _seal_rows(src.errors, community, period)
+    return report
+
+
+def _building_key(building: str) -> tuple[int, str]:
+    return (int(building), "") if building.isdigit() else (10**9, building)
+
+
+def _room_key(room: str) -> tuple[tuple[int, str], ...]:
+    return tuple((int(p), "") if p.isdigit() else (10**9, p) for p in room.split("-"))
