@@ -1,0 +1,394 @@
+"""WeChat Pay (微信支付) and Alipay (支付宝) bills: fees the manager collects by QR code.
+
+When owners pay their fees by scanning the manager's WeChat or Alipay QR code, the money sits
+in the manager's payment-app balance until it is remitted to the owners' bank account. The
+ledger keeps it as a receivable from the manager, ``Assets:Clearing:Manager`` (DESIGN §2.1,
+TF103), so that is the default account of both importers (``--account`` or an Open with
+``account-number:`` equal to the bill's WeChat nickname / Alipay account overrides it).
+
+The account is the **app balance** (WeChat 零钱 + 零钱通, Alipay 余额 + 余额宝): a row is
+imported only when money entered or left that balance.
+
+WeChat (CSV or XLSX, header found by content, 16 or 17 preamble lines; the first sheet of a
+workbook that has the header is read)
+    ``交易时间, 交易类型, 交易对方, 商品, 收/支, 金额(元), 支付方式, 当前状态, 交易单号, 商户单号, 备注``
+
+    * 收入 (into the balance, or a refund to a bank card, which is skipped) and 支出 (paid from
+      the balance; paid with a bank card is skipped) by ``支付方式``.
+    * 中性交易 (``/``) by ``交易类型``: ``零钱提现`` leaves the balance, and its fee is in
+      ``备注`` (``服务费¥0.10``): the row posts the net amount that reached the bank plus a fee
+      posting, so the balance goes down by the gross; ``零钱充值`` and ``转入零钱通-来自<银行>``
+      come in; ``零钱通转出-到<银行>`` goes out; moves between 零钱 and 零钱通 are internal and
+      skipped; any other 中性 row (信用卡还款, 购买理财通 …) counts only when paid from the balance.
+    * Refunds (``…-退款``) are their own rows in the bill, so the original and the refund are
+      both kept and net to zero; rows whose status says 失败 or 已关闭 moved no money.
+    * ``serial:`` is 交易单号 (tabs and spaces stripped).
+
+Alipay (CSV, GBK or UTF-8, 24 preamble lines; columns mapped by name, so the older mobile order
+and the web export's ``交易号 … 金额（元）`` work too)
+    ``交易时间, 交易分类, 交易对方, 对方账号, 商品说明, 收/支, 金额, 收/付款方式, 交易状态, 交易订单号, 商家订单号, 备注``
+
+    * 收入 and 支出 count when the 收/付款方式 is the balance (余额, 余额宝, or empty).
+    * ``交易关闭`` rows moved no money (or were refunded in full): skipped, and so is the refund row
+      of a closed order (its 交易订单号 is ``<original>_<refund>``).
+    * A 不计收支 refund (``交易分类`` 退款 or 商品说明 ``退款-…``) of an order not closed in the file
+      comes into the balance; other 不计收支 rows (余额宝 moves, fund sales) are internal.
+    * ``serial:`` is 交易订单号.
+
+The payer's note (商品 / 商品说明 / 备注, e.g. ``收款方备注:二维码收款付款方留言:3-1-1001 物业费``)
+becomes the memo, where the import rules find the room number (``unit:``). An id that Excel
+turned into scientific notation (``4.00123E+27``) cannot be de-duplicated and is a row error,
+like a date or amount that does not parse: ``file:row: column: reason``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import ClassVar
+
+from beancount.core import data
+
+from importers.base import SourceImporter, normalise_account_number
+from importers.readers import (
+    Header,
+    Sheet,
+    cell_text,
+    find_header,
+    norm_label,
+    parse_amount,
+    parse_date,
+    preamble_values,
+    read_table,
+)
+from importers.records import RowError, SourceError, Statement, StatementRow
+
+CLEARING_ACCOUNT = "Assets:Clearing:Manager"
+_SCIENTIFIC = re.compile(r"^[+-]?\d+(\.\d+)?[eE][+-]?\d+$")
+_FEE = re.compile(r"服务费\s*[¥￥]?\s*(\d+(?:\.\d+)?)")
+_TIME = re.compile(r"(\d{1,2}:\d{2}(?::\d{2})?)")
+_IDENTIFY_ROWS = 40
+
+
+def _n(*labels: str) -> tuple[str, ...]:
+    return tuple(norm_label(label) for label in labels)
+
+
+def clean_serial(value: object) -> str:
+    """A source id as text: tabs, spaces and placeholders dropped. Raises ``ValueError`` for an
+    id that a spreadsheet rewrote in scientific notation (its digits are lost)."""
+    if isinstance(value, float):
+        text = repr(value)
+        if text.endswith(".0"):
+            text = text[:-2]
+    else:
+        text = cell_text(value)
+    text = re.sub(r"[\s\u3000]+", "", text)
+    if text in ("/", "-", "--"):
+        return ""
+    if _SCIENTIFIC.match(text):
+        raise ValueError(f"id in scientific notation ({text}): the spreadsheet lost its digits; export the bill again as CSV")
+    return text
+
+
+@dataclass
+class _Record:
+    """One data row of a bill, parsed but not yet judged."""
+
+    row: int
+    day: date
+    time: str
+    amount: Decimal
+    direction: str
+    kind: str
+    counterparty: str
+    counter_account: str
+    goods: str
+    method: str
+    status: str
+    serial: str
+    merchant_serial: str
+    note: str
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+class _PayAppImporter(SourceImporter):
+    """Shared reading of WeChat and Alipay bills: header by content, one record per row."""
+
+    default_account = CLEARING_ACCOUNT
+    aliases: ClassVar[dict[str, tuple[str, ...]]] = {}
+    required: ClassVar[tuple[str, ...]] = ()
+    preamble_labels: ClassVar[dict[str, tuple[str, ...]]] = {}
+
+    def _accept(self, columns: dict[str, int]) -> bool:
+        return all(name in columns for name in self.required)
+
+    def _locate(self, sheets: Sequence[Sheet]) -> Header | None:
+        for sheet in sheets:
+            header = find_header(sheet, self.aliases, self._accept)
+            if header is not None:
+                return header
+        return None
+
+    def identify(self, filepath: str) -> bool:
+        try:
+            sheets = read_table(filepath, max_rows=_IDENTIFY_ROWS)
+        except (SourceError, OSError, ValueError):
+            return False
+        return self._locate(sheets) is not None
+
+    def statement_account(self, statement: Statement) -> str:
+        """``--account``, else the account mapped to the bill's owner (rules or an Open's
+        ``account-number:``), else ``Assets:Clearing:Manager``. Unlike a bank statement, the
+        rules file's default (a bank account) does not apply: app money is the manager's."""
+        if self.context.account:
+            return self.context.account
+        number = normalise_account_number(statement.account_number)
+        if number:
+            if self.context.rules is not None:
+                mapped = self.context.rules.account_for_number(number)
+                if mapped:
+                    return mapped
+            for entry in self.context.entries:
+                if isinstance(entry, data.Open):
+                    meta_number = normalise_account_number(str((entry.meta or {}).get("account-number", "")))
+                    if meta_number and meta_number == number:
+                        return entry.account
+        return CLEARING_ACCOUNT
+
+    def read(self, filepath: str) -> Statement:
+        sheets = read_table(filepath)
+        header = self._locate(sheets)
+        if header is None:
+            raise SourceError(filepath, f"no {self.importer_name} bill header ({self.needs})")
+        statement = Statement(file=filepath, kind=self.importer_name, rows=[])
+        values = preamble_values(header.preamble, self.preamble_labels)
+        statement.account_number = values.get("account") or None
+        records: list[_Record] = []
+        for row in header.sheet.rows[header.data_start :]:
+            texts = [cell_text(c) for c in row.cells]
+            if not any(texts):
+                continue
+            if texts[0].startswith(("-", "#")):
+                break  # a closing separator or the summary block of older exports
+            statement.rows_read += 1
+            if row.error:
+                statement.errors.append(RowError(filepath, row.number, header.label(self.required[0]), row.error))
+                continue
+            record = self._record(header, row.number, row.cells, statement)
+            if record is not None:
+                records.append(record)
+        rows = self._judge(records, statement)
+        if not statement.errors:
+            statement.rows = rows
+        return statement
+
+    def _cell(self, header: Header, cells: Sequence[object], name: str) -> object:
+        col = header.columns.get(name)
+        if col is None or col >= len(cells):
+            return None
+        return cells[col]
+
+    def _text(self, header: Header, cells: Sequence[object], name: str) -> str:
+        return cell_text(self._cell(header, cells, name))
+
+    def _record(self, header: Header, number: int, cells: Sequence[object], statement: Statement) -> _Record | None:
+        file = statement.file
+
+        def fail(name: str, reason: str) -> None:
+            statement.errors.append(RowError(file, number, header.label(name), reason))
+
+        raw_time = self._cell(header, cells, "time")
+        try:
+            day = parse_date(raw_time)
+        except ValueError as exc:
+            fail("time", str(exc))
+            return None
+        raw_amount = self._cell(header, cells, "amount")
+        try:
+            amount = parse_amount(raw_amount)
+        except ValueError as exc:
+            fail("amount", str(exc))
+            return None
+        if amount is None:
+            fail("amount", "missing")
+            return None
+        if amount < 0:
+            fail("amount", f"negative amount {amount}: the direction belongs in 收/支")
+            return None
+        serials = {}
+        for name in ("serial", "merchant_serial"):
+            try:
+                serials[name] = clean_serial(self._cell(header, cells, name))
+            except ValueError as exc:
+                fail(name, str(exc))
+                return None
+        time_match = _TIME.search(cell_text(raw_time))
+        return _Record(
+            row=number,
+            day=day,
+            time=time_match.group(1) if time_match else "",
+            amount=amount,
+            direction=self._text(header, cells, "direction"),
+            kind=self._text(header, cells, "kind"),
+            counterparty=self._text(header, cells, "counterparty"),
+            counter_account=self._text(header, cells, "counter_account"),
+            goods=self._text(header, cells, "goods"),
+            method=self._text(header, cells, "method"),
+            status=self._text(header, cells, "status"),
+            serial=serials["serial"],
+            merchant_serial=serials["merchant_serial"],
+            note=self._text(header, cells, "note"),
+        )
+
+    def _judge(self, records: list[_Record], statement: Statement) -> list[StatementRow]:
+        """Decide each record's direction (or skip it) and make the statement rows."""
+        raise NotImplementedError
+
+    @staticmethod
+    def _row(record: _Record, sign: int, memo_parts: Sequence[str], fee: Decimal | None = None) -> StatementRow:
+        amount = record.amount - (fee or Decimal(0))
+        memo = " ".join(dict.fromkeys(part for part in memo_parts if part))
+        extra = {"type": record.kind, "method": record.method, "status": record.status}
+        if record.time:
+            extra["time"] = record.time
+        if record.merchant_serial:
+            extra["merchant-order"] = record.merchant_serial
+        return StatementRow(
+            row=record.row,
+            date=record.day,
+            amount=amount if sign > 0 else -amount,
+            counterparty=record.counterparty,
+            counter_account=record.counter_account,
+            memo=memo,
+            serial=record.serial or None,
+            fee=fee or None,
+            extra={k: v for k, v in extra.items() if v},
+        )
+
+
+# --------------------------------------------------------------------------------------------
+# WeChat
+
+_WECHAT_WALLET = frozenset({"", "零钱", "零钱通"})
+
+
+class WeChatImporter(_PayAppImporter):
+    """微信支付账单明细 (CSV or XLSX) of the account the manager collects fees with."""
+
+    importer_name = "wechat"
+    needs = "header row with 交易时间, 交易类型, 收/支, 金额(元), 交易单号"
+    aliases: ClassVar[dict[str, tuple[str, ...]]] = {
+        "time": _n("交易时间"),
+        "kind": _n("交易类型"),
+        "counterparty": _n("交易对方"),
+        "goods": _n("商品"),
+        "direction": _n("收/支"),
+        "amount": _n("金额(元)", "金额"),
+        "method": _n("支付方式"),
+        "status": _n("当前状态"),
+        "serial": _n("交易单号"),
+        "merchant_serial": _n("商户单号"),
+        "note": _n("备注"),
+    }
+    required: ClassVar[tuple[str, ...]] = ("time", "kind", "direction", "amount", "serial")
+    preamble_labels: ClassVar[dict[str, tuple[str, ...]]] = {"account": ("微信昵称",)}
+
+    def _judge(self, records: list[_Record], statement: Statement) -> list[StatementRow]:
+        rows = []
+        for record in records:
+            sign, fee = self.sign(record)
+            if fee is not None and fee > record.amount:
+                statement.errors.append(RowError(statement.file, record.row, "备注", f"fee {fee} exceeds the amount {record.amount}"))
+                continue
+            if sign:
+                note = "" if _FEE.search(record.note) else record.note
+                rows.append(self._row(record, sign, (record.kind, record.goods, note), fee))
+        return rows
+
+    @staticmethod
+    def sign(record: _Record) -> tuple[int, Decimal | None]:
+        """+1 into the WeChat balance, -1 out of it, 0 not touching it; and the fee taken."""
+        if "失败" in record.status or "已关闭" in record.status:
+            return 0, None
+        method = re.sub(r"\(.*\)$", "", record.method)
+        wallet = method in _WECHAT_WALLET
+        if record.direction == "收入":
+            return (1 if wallet else 0), None
+        if record.direction == "支出":
+            return (-1 if wallet else 0), None
+        kind = record.kind
+        if "提现" in kind:
+            match = _FEE.search(record.note)
+            fee = Decimal(match.group(1)).quantize(Decimal("0.01")) if match else None
+            return -1, fee
+        if kind.startswith("转入零钱通"):
+            return (0 if kind.endswith("来自零钱") else 1), None
+        if kind.startswith("零钱通转出"):
+            return (0 if kind.endswith("到零钱") else -1), None
+        if "充值" in kind:
+            return 1, None
+        return (-1 if wallet else 0), None
+
+
+# --------------------------------------------------------------------------------------------
+# Alipay
+
+_ALIPAY_WALLET = frozenset({"", "余额", "余额宝", "账户余额", "支付宝余额"})
+
+
+class AlipayImporter(_PayAppImporter):
+    """支付宝交易明细 (CSV; the 2023+ personal export, the older mobile and web layouts)."""
+
+    importer_name = "alipay"
+    needs = "header row with 交易时间, 收/支, 金额, 交易订单号 (or 交易号)"
+    aliases: ClassVar[dict[str, tuple[str, ...]]] = {
+        "time": _n("交易时间", "交易创建时间", "付款时间"),
+        "kind": _n("交易分类", "类型", "交易来源地"),
+        "counterparty": _n("交易对方"),
+        "counter_account": _n("对方账号"),
+        "goods": _n("商品说明", "商品名称"),
+        "direction": _n("收/支"),
+        "amount": _n("金额", "金额(元)"),
+        "method": _n("收/付款方式"),
+        "status": _n("交易状态"),
+        "serial": _n("交易订单号", "交易号"),
+        "merchant_serial": _n("商家订单号"),
+        "note": _n("备注"),
+    }
+    required: ClassVar[tuple[str, ...]] = ("time", "direction", "amount", "serial")
+    preamble_labels: ClassVar[dict[str, tuple[str, ...]]] = {"account": ("支付宝账户", "账号")}
+
+    def _judge(self, records: list[_Record], statement: Statement) -> list[StatementRow]:
+        closed = {r.serial for r in records if r.serial and "交易关闭" in r.status}
+        rows = []
+        for record in records:
+            sign = self.sign(record, closed)
+            if sign:
+                rows.append(self._row(record, sign, (record.goods, record.note)))
+        return rows
+
+    @staticmethod
+    def is_refund(record: _Record) -> bool:
+        return record.kind == "退款" or record.goods.startswith("退款")
+
+    @classmethod
+    def sign(cls, record: _Record, closed: set[str]) -> int:
+        """+1 into the Alipay balance, -1 out of it, 0 not touching it."""
+        if "交易关闭" in record.status or "失败" in record.status:
+            return 0
+        method = re.sub(r"[(（].*[)）]$", "", record.method)
+        wallet = method in _ALIPAY_WALLET or method.startswith("余额")
+        if record.direction == "收入":
+            return 1 if wallet else 0
+        if record.direction == "支出":
+            return -1 if wallet else 0
+        if cls.is_refund(record):
+            original = record.serial.split("_", 1)[0]
+            if original in closed:
+                return 0  # the closed order and its refund cancel out
+            return 1 if wallet else 0
+        return 0
