@@ -21,6 +21,7 @@ class RowError:
     row: int
     column: str
     reason: str
+    cells: tuple[str, ...] = field(default=(), compare=False)  # the row as read, for .rejected.csv
 
     def __str__(self) -> str:
         return f"{self.file}:{self.row}: {self.column}: {self.reason}"

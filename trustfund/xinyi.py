@@ -31,6 +31,7 @@ RULE_MODULES = (
     "trustfund.approval",
     "trustfund.maintenance",
     "trustfund.seal",
+    "trustfund.suspense",
 )
 
 

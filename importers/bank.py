@@ -1,0 +1,352 @@
+"""Chinese corporate (对公) and personal bank statements: XLSX, XLS and CSV.
+
+The header row is found by its column names within the first 50 rows of any sheet (so the
+bank's name, the file's name and the preamble's length do not matter); the preamble above it
+is read for the account number, the opening and closing balances; trailing total lines
+(合计, 以上数据仅供参考 …) end the table. Amount conventions (INDEX.md §4): separate
+debit/credit columns (借方/贷方, 支出/收入, 转出/转入, 付款/收款, 取出/存入, in either order,
+with or without "/元" and full-width brackets), one amount with a direction column
+(借贷标志, 收支标识, 收入/支出标志 …), or one signed amount. 借方 = money out of the account.
+CCB's two-row header (发生额/元 over 借方 | 贷方) is merged.
+
+Each row becomes a :class:`~importers.records.StatementRow` with the bank's serial number when
+the statement has one (交易流水号, 账户明细编号-交易流水号 …; else a content serial). The
+closing balance (the balance column after the last movement, or the preamble's closing
+balance) becomes a ``balance`` assertion.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import ClassVar
+
+from importers.base import SourceImporter
+from importers.readers import (
+    Header,
+    Row,
+    Sheet,
+    cell_text,
+    find_header,
+    norm_label,
+    parse_amount,
+    parse_date,
+    preamble_values,
+    read_table,
+)
+from importers.records import RowError, SourceError, Statement, StatementRow
+
+
+def _n(*labels: str) -> tuple[str, ...]:
+    return tuple(norm_label(label) for label in labels)
+
+
+#: field → header labels, in priority order (normalised with ``norm_label``).
+ALIASES: dict[str, tuple[str, ...]] = {
+    "date": _n("交易日期", "记账日期", "记账日", "交易日", "账务日期", "会计日期", "入账日期", "日期", "交易时间", "时间"),
+    "credit": _n(
+        "记账金额(收入)", "交易金额(收入)", "贷方发生额(收入)", "贷方发生额", "贷方金额(收入)", "贷方金额", "贷方",
+        "贷", "收入金额", "收入", "转入金额", "收款金额", "存入金额", "存入", "贷记金额",
+    ),
+    "debit": _n(
+        "记账金额(支出)", "交易金额(支出)", "借方发生额(支取)", "借方发生额", "借方金额(支出)", "借方金额", "借方",
+        "借", "支出金额", "支出", "转出金额", "付款金额", "取出金额", "取出", "借记金额",
+    ),
+    "amount": _n("发生额", "交易金额", "金额", "记账金额", "人民币金额"),
+    "direction": _n("借贷标志", "借/贷", "借贷", "收支标识", "收支标志", "收入/支出标志", "收入/支出", "收/支", "交易方向", "借贷方向"),
+    "balance": _n("余额", "账户余额", "本次余额", "交易后余额", "联机余额", "当前余额"),
+    "counterparty": _n(
+        "对方户名", "对方单位", "对方单位名称", "对方名称", "对方账户名称", "对方账号名称", "对方账户名", "对方户名称",
+        "交易对方", "对手信息", "交易对手名称", "收(付)方名称",
+    ),
+    "counter_account": _n("对方账号", "对方账户", "对方账户号", "交易对手账号", "收(付)方账号", "对方卡号/账号"),
+    "serial": _n(
+        "交易流水号", "账户明细编号-交易流水号", "银行流水号", "流水号", "核心流水号", "交易参考号", "交易编号", "交易日志号",
+        "日志号", "企业流水号",
+    ),
+    "currency": _n("币种", "记账币种", "交易币种", "币别", "货币"),
+    "own_account": _n("本方账号", "账号"),
+    "time": _n("交易时间", "交易时间戳"),
+    "payer_account": _n("付款人账号", "付款账号", "名义付款人账号"),
+    "payee_account": _n("收款人账号", "收款账号", "名义收款人账号"),
+}
+#: Columns whose non-empty values together make the memo (payer's note first).
+MEMO_LABELS: tuple[str, ...] = _n(
+    "附言", "交易附言", "客户附言", "用途", "交易用途", "备注", "摘要", "交易摘要", "业务摘要", "交易说明", "交易描述",
+    "个性化信息", "回单个性化信息", "扩展摘要", "交易类型",
+)
+#: The lower row of a two-row header.
+SUB_LABELS: tuple[str, ...] = _n("借方", "贷方", "借", "贷", "支出", "收入", "借方金额", "贷方金额")
+#: First-cell texts that end the table.
+TRAILER_MARKS: tuple[str, ...] = ("合计", "总计", "小计", "以上数据", "本页", "人民币合计", "共计", "借方笔数", "贷方笔数")
+PREAMBLE_LABELS: dict[str, tuple[str, ...]] = {
+    "account_number": ("账号", "查询账号", "账户号", "账户号码", "存款账号", "银行账号", "本方账号", "卡号", "账　　号"),
+    "account_name": ("户名", "账户名称", "户  名", "单位名称"),
+    "opening": ("期初余额", "上日余额", "对账单初期余额", "起始余额"),
+    "closing": ("期末余额", "对账单余额", "本期余额"),
+    "currency": ("币种", "币　　种", "账户币种"),
+}
+OUT_FLAGS = ("借", "支", "出", "付", "d", "dr", "-")
+IN_FLAGS = ("贷", "收", "入", "存", "c", "cr", "+")
+CURRENCIES = {"人民币": "CNY", "rmb": "CNY", "cny": "CNY", "156": "CNY", "01": "CNY", "美元": "USD", "usd": "USD", "港币": "HKD", "hkd": "HKD"}
+
+
+def accepts(columns: dict[str, int]) -> bool:
+    """A bank-statement header: a date and one amount convention."""
+    if "date" not in columns:
+        return False
+    return ("credit" in columns and "debit" in columns) or "amount" in columns
+
+
+def _merge_date_time(columns: dict[str, int]) -> None:
+    if columns.get("time") == columns.get("date"):
+        columns.pop("time", None)
+
+
+@dataclass(frozen=True)
+class Located:
+    header: Header
+    memo_columns: tuple[int, ...]
+
+
+def locate(sheets: Sequence[Sheet]) -> Located | None:
+    """The bank-statement header in the first sheet that has one."""
+    for sheet in sheets:
+        header = find_header(sheet, ALIASES, accepts, SUB_LABELS)
+        if header is not None:
+            _merge_date_time(header.columns)
+            taken = set(header.columns.values())
+            memo = tuple(
+                col
+                for label in MEMO_LABELS
+                for col, text in enumerate(header.labels)
+                if text == label and col not in taken
+            )
+            return Located(header, memo)
+    return None
+
+
+class BankStatementImporter(SourceImporter):
+    """Any bank statement table with a date and an amount convention (see the module doc)."""
+
+    importer_name: ClassVar[str] = "bank-statement"
+    needs: ClassVar[str] = (
+        "a header row with a date column (交易日期/记账日期/交易时间 …) and either debit and credit "
+        "columns (借方/贷方, 支出/收入 …) or an amount column (发生额/交易金额 …)"
+    )
+    default_account: ClassVar[str | None] = "Assets:Bank:Trust"
+
+    def identify(self, filepath: str) -> bool:
+        try:
+            sheets = read_table(filepath, max_rows=60)
+        except (SourceError, OSError):
+            return False
+        return locate(sheets) is not None
+
+    def read(self, filepath: str) -> Statement:
+        sheets = read_table(filepath)
+        located = locate(sheets)
+        if located is None:
+            raise SourceError(filepath, f"no bank-statement header row in the first rows: needs {self.needs}")
+        return parse_statement(located, self.importer_name, self.currency)
+
+
+def parse_statement(located: Located, kind: str, default_currency: str = "CNY") -> Statement:
+    header = located.header
+    sheet = header.sheet
+    cols = header.columns
+    statement = Statement(file=sheet.file, kind=kind, rows=[])
+    pre = preamble_values(header.preamble, PREAMBLE_LABELS)
+    statement.account_number = pre.get("account_number")
+    statement.currency = _currency(pre.get("currency", ""), default_currency)
+    for key in ("opening", "closing"):
+        if key in pre:
+            try:
+                value = parse_amount(pre[key])
+            except ValueError:
+                value = None
+            if key == "opening":
+                statement.opening_balance = value
+            else:
+                statement.closing_balance = value
+    rows: list[StatementRow] = []
+    balances: list[Decimal | None] = []
+    width_needed = max(cols.values()) + 1
+    for row in sheet.rows[header.data_start :]:
+        texts = [cell_text(c) for c in row.cells]
+        if row.error:
+            statement.rows_read += 1
+            statement.errors.append(RowError(sheet.file, row.number, "(whole row)", row.error, tuple(texts)))
+            continue
+        if not any(texts):
+            continue
+        first = next(t for t in texts if t)
+        if first.startswith(TRAILER_MARKS) or first.startswith("#"):
+            break
+        statement.rows_read += 1
+        parsed = _parse_row(row, header, located.memo_columns, statement, width_needed, default_currency)
+        if isinstance(parsed, RowError):
+            statement.errors.append(parsed)
+            continue
+        if parsed is None:
+            continue
+        rows.append(parsed)
+        balances.append(parsed.balance)
+        if not statement.account_number and "own_account" in cols and cols["own_account"] < len(texts):
+            statement.account_number = texts[cols["own_account"]] or None
+    statement.rows = rows
+    if rows:
+        _closing(statement)
+    return statement
+
+
+def _currency(text: str, default: str) -> str:
+    key = norm_label(text)
+    if not key:
+        return default
+    return CURRENCIES.get(key, key.upper() if key.isascii() and len(key) == 3 else default)
+
+
+def _parse_row(
+    row: Row, header: Header, memo_columns: tuple[int, ...], statement: Statement, width: int, default_currency: str
+) -> StatementRow | RowError | None:
+    cols = header.columns
+    cells = row.cells
+    file = header.sheet.file
+
+    def cell(name: str) -> object:
+        col = cols.get(name)
+        return cells[col] if col is not None and col < len(cells) else None
+
+    def error(name: str, reason: str) -> RowError:
+        return RowError(file, row.number, header.label(name), reason, tuple(cell_text(c) for c in cells))
+
+    if len(cells) < width and all(not cell_text(c) for c in cells[len(cells) :]):
+        missing = [name for name, col in cols.items() if col >= len(cells) and name in ("date", "amount", "credit", "debit", "direction")]
+        if missing:
+            return error(missing[0], "missing (the row has fewer columns than the header)")
+    try:
+        day = parse_date(cell("date"))
+    except ValueError as exc:
+        return error("date", str(exc))
+    try:
+        credit = parse_amount(cell("credit")) if "credit" in cols and "debit" in cols else None
+    except ValueError as exc:
+        return error("credit", str(exc))
+    try:
+        debit = parse_amount(cell("debit")) if "credit" in cols and "debit" in cols else None
+    except ValueError as exc:
+        return error("debit", str(exc))
+    if "credit" in cols and "debit" in cols:
+        if credit is None and debit is None:
+            if "amount" not in cols:
+                return error("credit", "missing: neither debit nor credit amount")
+        else:
+            amount = (credit or Decimal(0)) - (debit or Decimal(0))
+            return _finish(row, header, memo_columns, day, amount, cell, default_currency, statement)
+    try:
+        value = parse_amount(cell("amount"))
+    except ValueError as exc:
+        return error("amount", str(exc))
+    if value is None:
+        return error("amount", "missing")
+    if "direction" in cols:
+        flag = norm_label(cell("direction"))
+        if flag.startswith(OUT_FLAGS):
+            value = -abs(value)
+        elif flag.startswith(IN_FLAGS):
+            value = abs(value)
+        else:
+            return error("direction", f"unknown direction {cell_text(cell('direction'))!r} (expected 借/贷 or 支出/收入)")
+    return _finish(row, header, memo_columns, day, value, cell, default_currency, statement)
+
+
+def _finish(
+    row: Row,
+    header: Header,
+    memo_columns: tuple[int, ...],
+    day: date,
+    amount: Decimal,
+    cell: Callable[[str], object],
+    default_currency: str,
+    statement: Statement,
+) -> StatementRow:
+    balance: Decimal | None
+    try:
+        balance = parse_amount(cell("balance")) if "balance" in header.columns else None
+    except ValueError:
+        balance = None  # masked balances (xx,yyyy.zz): the row is fine, no assertion from it
+    if "direction" not in header.columns and "credit" not in header.columns and statement.account_number:
+        own = _digits(statement.account_number)
+        if own and _digits(cell_text(cell("payer_account"))) == own:
+            amount = -abs(amount)
+        elif own and _digits(cell_text(cell("payee_account"))) == own:
+            amount = abs(amount)
+    memo_parts: list[str] = []
+    for col in memo_columns:
+        if col < len(row.cells):
+            text = cell_text(row.cells[col])
+            if text and text not in memo_parts:
+                memo_parts.append(text)
+    serial = cell_text(cell("serial")) or None
+    currency = _currency(cell_text(cell("currency")), statement.currency or default_currency)
+    return StatementRow(
+        row=row.number,
+        date=day,
+        amount=amount,
+        currency=currency,
+        counterparty=cell_text(cell("counterparty")),
+        counter_account=cell_text(cell("counter_account")),
+        memo=" ".join(memo_parts),
+        serial=serial,
+        balance=balance,
+    )
+
+
+def _closing(statement: Statement) -> None:
+    """The closing balance: the balance after the latest movement (files may list newest
+    first: the running balances tell which way), else the preamble's closing balance."""
+    rows = statement.rows
+    last: StatementRow | None = None
+    if all(r.balance is not None for r in rows):
+        ascending = _chain_ok(rows)
+        descending = _chain_ok(list(reversed(rows)))
+        if ascending and not descending:
+            last = rows[-1]
+        elif descending and not ascending:
+            last = rows[0]
+        elif ascending and descending:
+            last = rows[-1] if rows[-1].date >= rows[0].date else rows[0]
+        else:
+            last = max(rows, key=lambda r: r.date) if rows[0].date != rows[-1].date else None
+    if last is not None and last.balance is not None:
+        statement.closing_balance = last.balance
+        statement.closing_date = max(r.date for r in rows)
+        if statement.opening_balance is None:
+            first = rows[0] if last is rows[-1] else rows[-1]
+            statement.opening_balance = (first.balance or Decimal(0)) - first.amount
+    elif statement.closing_balance is not None:
+        statement.closing_date = max(r.date for r in rows)
+
+
+def _digits(text: str | None) -> str:
+    return re.sub(r"[\s\-\u3000]", "", text or "")
+
+
+def _chain_ok(rows: Sequence[StatementRow]) -> bool:
+    for before, after in itertools.pairwise(rows):
+        assert before.balance is not None and after.balance is not None
+        if before.balance + after.amount != after.balance:
+            return False
+    return True
+
+
+def statement_dates(statement: Statement) -> tuple[date, date] | None:
+    if not statement.rows:
+        return None
+    days = [r.date for r in statement.rows]
+    return min(days), max(days)

@@ -1,0 +1,55 @@
+"""Imported rows no categorisation rule classified: TF106.
+
+Enable on its own with ``plugin "trustfund.suspense"`` (``trustfund.xinyi`` includes it).
+
+``trustfund import`` sends a bank row that no rule of ``import-rules.toml`` matches to
+``Income:Suspense`` (money in) or ``Expenses:Suspense`` (money out), so nothing is lost and
+nothing is silently misfiled. This rule reports every transaction that still posts to a
+suspense account, until the treasurer re-files it (edit the posting's account, or add a rule
+and re-import)::
+
+    2026-01-07 * "某某公司" "转账"                     ; TF106: unclassified import
+      serial: "2026010700012"
+      Assets:Bank:Trust   800.00 CNY
+      Income:Suspense    -800.00 CNY
+
+Code:
+
+- **TF106** a transaction posts to ``Income:Suspense`` or ``Expenses:Suspense`` (any account
+  whose last component is ``Suspense``): an unclassified import.
+"""
+
+from __future__ import annotations
+
+from beancount.core import data
+
+from ledger.community import Community
+from trustfund.accounts import classify
+from trustfund.common import Config, Entries, plugin_entry
+from trustfund.errors import TrustError, make_error
+
+__plugins__ = ("plugin",)
+
+
+def check(entries: Entries, community: Community, config: Config) -> tuple[Entries, list[TrustError]]:
+    """TF106 for every transaction with a posting to a suspense account."""
+    errors: list[TrustError] = []
+    for entry in entries:
+        if not isinstance(entry, data.Transaction):
+            continue
+        for posting in entry.postings:
+            if classify(posting.account).is_suspense:
+                amount = posting.units.to_string() if posting.units is not None else ""
+                errors.append(
+                    make_error(
+                        "TF106",
+                        f"unclassified import in a suspense account: {posting.account} {amount}"
+                        " (add a rule to import-rules.toml or re-file the posting)",
+                        entry,
+                    )
+                )
+                break
+    return entries, errors
+
+
+plugin = plugin_entry(check)
