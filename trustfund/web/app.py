@@ -1,0 +1,276 @@
+"""Fava for the committee, and the owners' public site.
+
+``create_app(ledger_path, public=False)`` is Fava itself on the ledger (the ledger registers the
+extension with ``custom "fava-extension" "trustfund.web.extension"``).
+
+``create_app(ledger_path, public=True)`` is the owners' site:
+
+- Fava runs on a **redacted publication** (:mod:`trustfund.web.public`) written as one Beancount
+  file into a private cache directory (``$TRUSTFUND_CACHE_DIR`` or ``~/.cache/trustfund``,
+  mode 0700), never on the source ledger. It is regenerated when a file of the source ledger
+  changes (checked at most once a second, on the next request).
+- Fava's read-only mode, plus an allow-list of routes: the editor, raw source, entry context,
+  file downloads (``download-journal``, ``download-query``, ``statement``), importing, options and
+  free-form queries answer 403; every request other than GET/HEAD answers 405.
+- Big ledgers: the account journal shows the latest :data:`ACCOUNT_JOURNAL_LIMIT` entries of the
+  selected period (Fava's own is unpaginated: 90 MB at 100k transactions) and the journal pages
+  hold :data:`JOURNAL_PAGE_SIZE` entries; narrow the period with the time filter for older lines.
+- Chinese interface by default (the publication sets ``fava-option "language" "zh"``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, Literal
+
+from flask import Flask, abort, request
+from flask.wrappers import Response
+
+from trustfund.web.public import write_publication
+
+ACCOUNT_JOURNAL_LIMIT = 300
+JOURNAL_PAGE_SIZE = 300
+CHECK_INTERVAL = 1.0  # seconds between checks of the source files
+
+#: Fava's client-side pages the owners may open.
+PUBLIC_REPORTS = frozenset(
+    {"balance_sheet", "income_statement", "trial_balance", "journal", "holdings", "commodities",
+     "documents", "events", "statistics", "errors"}
+)
+#: Fava's Flask endpoints the owners may reach (GET only); everything else is 403.
+PUBLIC_ENDPOINTS = frozenset(
+    {"static", "index", "account", "holdings_by", "help_page", "jump", "report",
+     "extension_report", "extension_endpoint", "extension_js_module", "document",
+     "json_api.get_changed", "json_api.get_errors", "json_api.get_ledger_data",
+     "json_api.get_journal_page", "json_api.get_account_report", "json_api.get_balance_sheet",
+     "json_api.get_income_statement", "json_api.get_trial_balance", "json_api.get_events",
+     "json_api.get_commodities", "json_api.get_documents", "json_api.get_statistics",
+     "json_api.get_help"}
+)
+#: CSS injected into the public site's pages: no links to what is switched off.
+HIDE_CSS = (
+    '<style id="trustfund-public">'
+    'a[href$="/editor/"],a[href$="/query/"],a[href$="/import/"],a[href$="/options/"],'
+    'a[href*="download-journal"],a[href*="download-query"]{display:none!important}'
+    "</style>"
+)
+
+
+def default_cache_dir() -> Path:
+    base = os.environ.get("TRUSTFUND_CACHE_DIR")
+    if base:
+        return Path(base)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "trustfund"
+
+
+class Publication:
+    """The redacted copy of one source ledger, kept up to date with the source files."""
+
+    def __init__(self, source: Path, cache_dir: Path | None = None) -> None:
+        self.source = Path(source).resolve()
+        key = hashlib.sha256(str(self.source).encode()).hexdigest()[:16]
+        root = (cache_dir or default_cache_dir()) / "public" / key
+        root.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.chmod(root, 0o700)
+        self.path = root / "public.beancount"
+        self._files: list[Path] = [self.source]
+        self._stamp: tuple[Any, ...] = ()
+        self._checked = 0.0
+        self._lock = threading.Lock()
+        self.generation = 0
+        self.listeners: list[Callable[[Path], None]] = []
+
+    def _stamps(self) -> tuple[Any, ...]:
+        out: list[tuple[str, int | None, int | None]] = []
+        for path in self._files:
+            try:
+                stat = path.stat()
+                out.append((str(path), stat.st_mtime_ns, stat.st_size))
+            except OSError:
+                out.append((str(path), None, None))
+        return tuple(out)
+
+    def generate(self) -> Path:
+        """Load the source ledger and write the publication (always)."""
+        from ledger.loader import load
+
+        with self._lock:
+            ledger = load(self.source)
+            write_publication(ledger, self.path)
+            self._files = [Path(f) for f in ledger.files] or [self.source]
+            self._stamp = self._stamps()
+            self._checked = time.monotonic()
+            self.generation += 1
+        for listener in self.listeners:
+            listener(self.path)
+        return self.path
+
+    def refresh(self, *, force: bool = False) -> bool:
+        """Regenerate when a source file changed; True when it did."""
+        now = time.monotonic()
+        if not force and now - self._checked < CHECK_INTERVAL:
+            return False
+        self._checked = now
+        if not force and self._stamps() == self._stamp and self.path.exists():
+            return False
+        self.generate()
+        return True
+
+
+def create_app(
+    ledger_path: str | os.PathLike[str],
+    public: bool = False,
+    *,
+    cache_dir: Path | None = None,
+    load: bool = False,
+) -> Flask:
+    """A WSGI app: Fava on the ledger (committee) or the owners' redacted, read-only site."""
+    from fava.application import create_app as fava_create_app
+
+    path = Path(ledger_path).resolve()
+    if not public:
+        return fava_create_app([path], load=load)
+
+    publication = Publication(path, cache_dir)
+    publication.generate()
+    app = fava_create_app([publication.path], load=load, read_only=True, poll_watcher=True)
+    app.config["TRUSTFUND_PUBLICATION"] = publication
+    _install_public_guards(app, publication)
+    return app
+
+
+def _install_public_guards(app: Flask, publication: Publication) -> None:
+    def notify(path: Path) -> None:
+        loader = app.config["LEDGERS"]
+        for ledger in loader._ledgers or ():  # only ledgers already loaded
+            ledger.watcher.notify(path)
+
+    publication.listeners.append(notify)
+
+    def guard() -> None:
+        if request.method not in ("GET", "HEAD"):
+            abort(405)
+        endpoint = request.endpoint or ""
+        if endpoint not in PUBLIC_ENDPOINTS:
+            abort(404 if not endpoint else 403)
+        view_args = request.view_args or {}
+        if endpoint == "report" and view_args.get("report_name") not in PUBLIC_REPORTS:
+            abort(403)
+        if endpoint in ("extension_report", "extension_endpoint", "extension_js_module"):
+            name = view_args.get("extension_name", "")
+            if name not in _public_extensions():
+                abort(403)
+        publication.refresh()
+
+    # first, before Fava's own hooks (which reload the ledger)
+    app.before_request_funcs.setdefault(None, []).insert(0, guard)
+
+    @app.after_request
+    def _public_headers(response: Response) -> Response:
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Referrer-Policy"] = "same-origin"
+        if response.mimetype == "text/html" and not response.direct_passthrough:
+            body = response.get_data(as_text=True)
+            if "</head>" in body:
+                response.set_data(body.replace("</head>", HIDE_CSS + "</head>", 1))
+        return response
+
+    app.view_functions["json_api.get_account_report"] = _capped_account_report(
+        app.view_functions["json_api.get_account_report"]
+    )
+    app.view_functions["json_api.get_journal_page"] = _small_journal_page
+
+
+def _public_extensions() -> frozenset[str]:
+    from trustfund.web import extension
+
+    return frozenset(cls.__name__ for cls in extension.PAGES)
+
+
+def _capped_account_report(original: Callable[..., Any]) -> Callable[[], Any]:
+    """Fava's account report, with the journal cut to the latest entries of the period."""
+
+    def get_account_report() -> Any:
+        from fava.context import g
+        from fava.internal_api import ChartApi
+        from fava.json_api import AccountReportJournal, json_success
+        from flask import get_template_attribute
+        from flask_babel import gettext
+
+        subreport = request.args.get("r")
+        if subreport in {"changes", "balances"}:
+            return original()
+        g.ledger.changed()
+        account_name = request.args.get("a", "")
+        charts = [
+            ChartApi.account_balance(account_name),
+            ChartApi.interval_totals(g.interval, account_name, label=gettext("Changes")),
+        ]
+        journal = g.ledger.account_journal(
+            g.filtered,
+            account_name,
+            g.conv,
+            with_children=g.ledger.fava_options.account_journal_include_children,
+        )
+        latest = list(reversed(_tail(journal, ACCOUNT_JOURNAL_LIMIT)))
+        contents = get_template_attribute("_journal_table.html", "journal_table_contents")
+        return json_success(
+            AccountReportJournal(charts, journal=contents(latest, show_change_and_balance=True))
+        )
+
+    return get_account_report
+
+
+def _tail(items: Iterable[Any], count: int) -> list[Any]:
+    seq = list(items)
+    return seq[-count:]
+
+
+def _small_journal_page() -> Response:
+    """Fava's journal page with :data:`JOURNAL_PAGE_SIZE` entries a page."""
+    from fava.context import g
+    from fava.json_api import JournalPage, json_success
+    from flask import get_template_attribute
+
+    try:
+        page = int(request.args.get("page", "1"))
+    except ValueError:
+        abort(400)
+    order: Literal["asc", "desc"] = "asc" if request.args.get("order") == "asc" else "desc"
+    if page == 1:
+        g.ledger.changed()
+    journal_page = g.filtered.paginate_journal(page, per_page=JOURNAL_PAGE_SIZE, order=order)
+    if journal_page is None:
+        abort(404)
+    contents = get_template_attribute("_journal_table.html", "journal_table_contents")
+    return json_success(
+        JournalPage(page=page, total_pages=journal_page.total_pages, journal=contents(journal_page.entries))
+    )
+
+
+def serve(
+    ledger_path: str | os.PathLike[str],
+    public: bool = False,
+    host: str = "127.0.0.1",
+    port: int = 5000,
+    *,
+    cache_dir: Path | None = None,
+) -> None:
+    """Serve the committee's Fava or the owners' site until interrupted (blocking)."""
+    from cheroot.wsgi import Server
+
+    app = create_app(ledger_path, public, cache_dir=cache_dir, load=True)
+    server = Server((host, port), app)
+    try:
+        server.start()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()

@@ -1,0 +1,105 @@
+"""trustfund pages inside Fava: 公示, 预算执行, 维修资金, 投票, 审计, 我的房屋.
+
+Enable in the ledger::
+
+    2024-01-01 custom "fava-extension" "trustfund.web.extension"
+
+Each page is one extension class (one sidebar link) that shows the tables of a report
+(``reports.public``, ``reports.budget``, ``reports.audit``, ``reports.unit``) or of
+:mod:`trustfund.web.views` for the period of Fava's time filter (no filter: the year of the last
+entry). Each page has two read-only GET endpoints: ``xlsx`` (the reports' XLSX renderer) and
+``json`` (the same rows as JSON). Nothing here writes to the ledger.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import request
+
+from trustfund.web import pages as _pages
+from trustfund.web import views
+
+ROOM_RE = re.compile(r"^[0-9A-Za-z\-]{1,32}$")
+RESOLUTION_RE = re.compile(r"^[0-9A-Za-z\-_.]{1,64}$")
+
+
+class PublicBalance(_pages.TrustPage):
+    """公示: fund balances, income and expense, payments, arrears, maintenance fund per unit."""
+
+    report_title = "公示 Public balance"
+    kind = "public"
+
+    def report(self) -> Any:
+        return views.compute("public", self.source(), self.period())
+
+
+class BudgetExecution(_pages.TrustPage):
+    """预算执行: budget against actual for the period and the year to date."""
+
+    report_title = "预算执行 Budget"
+    kind = "budget"
+
+    def report(self) -> Any:
+        return views.compute("budget", self.source(), self.period())
+
+
+class MaintenanceFund(_pages.TrustPage):
+    """维修资金: projects with their vote, documents and per-unit allocation."""
+
+    report_title = "维修资金 Maintenance fund"
+    kind = "maintenance"
+
+    def report(self) -> Any:
+        project = request.args.get("project", "")
+        return views.maintenance(self.source(), self.period(), int(project) if project.isdigit() else None)
+
+
+class Votes(_pages.TrustPage):
+    """投票: resolutions and their tallies (room and area only, no names)."""
+
+    report_title = "投票 Votes"
+    kind = "votes"
+
+    def report(self) -> Any:
+        resolution = request.args.get("resolution", "")
+        return views.votes(self.source(), self.period(), resolution if RESOLUTION_RE.match(resolution) else None)
+
+
+class SpecialAudit(_pages.TrustPage):
+    """审计: the special audit, one row per check."""
+
+    report_title = "审计 Audit"
+    kind = "audit"
+
+    def report(self) -> Any:
+        return views.compute("audit", self.source(), self.period())
+
+
+class MyUnit(_pages.TrustPage):
+    """我的房屋: one unit's statement, by room number."""
+
+    report_title = "我的房屋 My unit"
+    kind = "unit"
+
+    def room(self) -> str:
+        room = request.args.get("room", "").strip()
+        return room if ROOM_RE.match(room) else ""
+
+    def page(self) -> dict[str, Any]:
+        if not self.room():
+            return {"error": "", "tables": [], "report": None, "ask_room": True}
+        return super().page()
+
+    def report(self) -> Any:
+        room = self.room()
+        if not room:
+            raise ValueError("请输入房号 enter a room number")
+        if room not in self.source().community.units:
+            raise ValueError(f"没有房号 {room} / no such unit")
+        return views.compute("unit", self.source(), self.period(), room=room)
+
+
+#: The pages, in sidebar order.
+PAGES: tuple[type[_pages.TrustPage], ...] = (PublicBalance, BudgetExecution, MaintenanceFund, Votes, SpecialAudit, MyUnit)

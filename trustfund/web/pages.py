@@ -1,0 +1,180 @@
+"""The base class of the trustfund Fava pages and how they format cells.
+
+It lives apart from :mod:`trustfund.web.extension` because Fava registers every
+``FavaExtensionBase`` subclass found in the extension module, and this base is not a page.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from fava.context import g
+from fava.ext import FavaExtensionBase, extension_endpoint
+from flask import jsonify, request, send_file
+from flask.wrappers import Response
+
+from trustfund.web import views
+
+
+def format_value(value: Any, kind: str) -> str:
+    """A cell as shown on a page: thousands separators for money, 2 places for area."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool) or kind == "bool":
+        return "是 yes" if value else "否 no"
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (Decimal, int)) and not isinstance(value, bool):
+        number = Decimal(value)
+        if kind in ("money", "area"):
+            return f"{number:,.2f}"
+        if kind == "ratio":
+            return f"{number:.2%}"
+        if kind == "percent":
+            return f"{number:,.2f}%" if abs(number) > 1 or number == 0 else f"{number:.2%}"
+        if kind == "int":
+            return f"{number:,.0f}"
+        return str(number)
+    return str(value)
+
+
+def raw_value(value: Any) -> str:
+    """The exact value behind a cell (``data-value``), for tests and copy-paste."""
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+class TrustPage(FavaExtensionBase):
+    """Shared behaviour of the trustfund pages (not itself a page)."""
+
+    report_title: str | None = None
+    kind = ""
+    zh = ""
+    en = ""
+
+    def __init__(self, ledger: Any, config: str | None = None) -> None:
+        super().__init__(ledger, config)
+        self._source: Any = None
+        self._source_key: int | None = None
+
+    def after_load_file(self) -> None:
+        self._source = None
+        self._source_key = None
+
+    # -- data -----------------------------------------------------------------------------
+    def source(self) -> Any:
+        """The ledger as the reports take it (built once per load of the ledger)."""
+        from ledger.community import build_community
+        from reports.common import Source
+
+        entries: Any = self.ledger.all_entries
+        if self._source is None or self._source_key != id(entries):
+            community, _ = build_community(entries)
+            options: Any = self.ledger.options
+            self._source = Source(entries, community, list(self.ledger.errors), options,
+                                  str(options.get("title", "") or ""))
+            self._source_key = id(entries)
+        return self._source
+
+    def period(self) -> Any:
+        filtered = g.filtered
+        return views.period_from(request.args.get("time", ""), filtered.date_range, self.source().community.last_date)
+
+    def report(self) -> Any:  # pragma: no cover - every page overrides it
+        raise NotImplementedError
+
+    def page(self) -> dict[str, Any]:
+        """What the template shows: the report's tables, or why there are none."""
+        try:
+            report = self.report()
+        except ImportError as exc:
+            return {"error": f"报表模块未安装 report module missing: {exc.name}", "tables": [], "report": None}
+        except ValueError as exc:
+            return {"error": str(exc), "tables": [], "report": None}
+        return {"error": "", "tables": report.tables(), "report": report}
+
+    def cells(self, table: Any) -> list[list[tuple[str, str, str, str]]]:
+        """Rows of (key, kind, shown text, exact value) for the template."""
+        out = []
+        for row in table.dicts():
+            out.append([(c.key, c.kind, format_value(row.get(c.key), c.kind), raw_value(row.get(c.key)))
+                        for c in table.columns])
+        return out
+
+    def total_cells(self, table: Any) -> list[tuple[str, str, str, str]] | None:
+        if not table.total:
+            return None
+        return [(c.key, c.kind, format_value(table.total.get(c.key), c.kind), raw_value(table.total.get(c.key)))
+                for c in table.columns]
+
+    def query_args(self) -> dict[str, str]:
+        """Page arguments to keep in links (room, project, resolution)."""
+        return {k: v for k, v in request.args.items() if k in ("room", "project", "resolution")}
+
+    def endpoint_url(self, endpoint: str) -> str:
+        """URL of one of this page's endpoints, keeping the period and page arguments."""
+        from urllib.parse import urlencode
+
+        keep = {k: v for k, v in request.args.items() if k in ("time", "room", "project", "resolution")}
+        base = request.path if request.path.endswith("/") else request.path.rsplit("/", 1)[0] + "/"
+        return base + endpoint + (("?" + urlencode(keep)) if keep else "")
+
+    def time_arg(self) -> str:
+        return request.args.get("time", "")
+
+    def sibling_pages(self) -> list[tuple[str, str]]:
+        from trustfund.web.extension import PAGES
+
+        return [(cls.__name__, cls.report_title or cls.__name__) for cls in PAGES]
+
+    # -- endpoints (GET only, read-only) ----------------------------------------------------
+    @extension_endpoint
+    def xlsx(self) -> Response:
+        """The page's report as an XLSX workbook (the reports' renderer)."""
+        report = self.report()
+        data = xlsx_bytes(report)
+        name = f"{report.kind}-{report.period_label}.xlsx".replace("~", "_")
+        return send_file(
+            io.BytesIO(data),
+            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            as_attachment=True,
+            download_name=name,
+        )
+
+    @extension_endpoint
+    def json(self) -> Response:
+        """The page's rows as JSON (Decimals as strings)."""
+        report = self.report()
+        tables = [
+            {"key": t.key, "title": t.title, "columns": [c.key for c in t.columns],
+             "rows": [{k: raw_value(v) for k, v in row.items()} for row in t.dicts()],
+             "total": {k: raw_value(v) for k, v in (t.total or {}).items()} or None}
+            for t in report.tables()
+        ]
+        return jsonify({"kind": report.kind, "period": report.period_label, "tables": tables})
+
+
+def xlsx_bytes(report: Any) -> bytes:
+    """Render with ``reports.render_xlsx`` (whatever its entry point is called) to bytes."""
+    from reports import render_xlsx
+
+    for name in ("render_bytes", "to_bytes", "render_xlsx_bytes"):
+        function = getattr(render_xlsx, name, None)
+        if function is not None:
+            return bytes(function(report))
+    render: Any = render_xlsx.render
+    buffer = io.BytesIO()
+    result = render(report, buffer)
+    if isinstance(result, (bytes, bytearray)):
+        return bytes(result)
+    if result is not None and hasattr(result, "save"):
+        result.save(buffer)
+    return buffer.getvalue()
+
+

@@ -1,0 +1,237 @@
+"""Page models of the Fava extension: which report, for which period, as tables.
+
+Every figure comes from the reports' and rules' own functions: ``reports.public``,
+``reports.budget``, ``reports.audit`` and ``reports.unit`` ``compute``; the maintenance page from
+``reports.subledgers.maintenance_ledger`` (projects, per-unit sub-accounts) and
+``reports.common.allocate`` (the same split the sub-ledger makes), the vote page from
+``trustfund.tally.tally``. Nothing is computed twice here; this module only picks rows.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from reports.common import Source, allocate
+from reports.period import Period
+from reports.table import Column, Report, Table
+
+MONEY = "money"
+
+
+def period_from(time_filter: str, date_range: Any, last_date: date | None) -> Period:
+    """The report period for Fava's time filter (``g.filtered``).
+
+    A filter that names a month, quarter or year is that period; any other range is used as
+    is; no filter means the year of the ledger's last entry.
+    """
+    text = (time_filter or "").strip()
+    if text:
+        try:
+            return Period.parse(text)
+        except ValueError:
+            pass
+    if date_range is not None:
+        begin, end = date_range.begin, date_range.end
+        last = end - timedelta(days=1)
+        return Period("range", begin, end, f"{begin.isoformat()}~{last.isoformat()}")
+    year = (last_date or date.today()).year
+    return Period.parse(str(year))
+
+
+def compute(kind: str, source: Source, period: Period, **kwargs: Any) -> Report:
+    """``reports.<kind>.compute(source, period, ...)``."""
+    module = importlib.import_module(f"reports.{kind}")
+    return module.compute(source, period, **kwargs)  # type: ignore[no-any-return]
+
+
+# ---------------------------------------------------------------------------------------------
+# 维修资金: projects with their vote, documents and per-unit allocation
+
+
+@dataclass
+class PageReport(Report):
+    """A report assembled here from the shared computations (same shape as ``reports``)."""
+
+    table_list: list[Table] = field(default_factory=list)
+
+    def tables(self) -> list[Table]:
+        return self.table_list
+
+
+PROJECT_COLUMNS = (
+    Column("no", "序号", "No.", "int"),
+    Column("date", "日期", "Date", "date"),
+    Column("narration", "项目", "Project", "text"),
+    Column("payee", "收款方", "Payee", "text"),
+    Column("amount", "金额", "Amount", MONEY),
+    Column("resolution", "决议", "Resolution", "text"),
+    Column("emergency", "应急", "Emergency", "text"),
+    Column("scope", "列支范围", "Scope", "text"),
+    Column("units", "分摊户数", "Units", "int"),
+    Column("area", "分摊面积", "Area m²", "area"),
+    Column("vote", "表决结果", "Vote", "text"),
+    Column("contract", "合同", "Contract", "text"),
+    Column("price_audit", "审价", "Price audit", "text"),
+    Column("invoice", "发票", "Invoice", "text"),
+)
+ALLOCATION_COLUMNS = (
+    Column("room", "房号", "Room", "text"),
+    Column("area", "面积", "Area m²", "area"),
+    Column("share", "分摊金额", "Share", MONEY),
+)
+UNIT_FUND_COLUMNS = (
+    Column("room", "房号", "Room", "text"),
+    Column("area", "面积", "Area m²", "area"),
+    Column("deposits", "缴存", "Deposits", MONEY),
+    Column("costs", "分摊支出", "Costs", MONEY),
+    Column("interest", "利息", "Interest", MONEY),
+    Column("balance", "余额", "Balance", MONEY),
+    Column("low", "低于30%", "Below 30%", "bool"),
+)
+
+
+def _vote_text(community: Any, resolution_id: str, day: date) -> str:
+    if not resolution_id or resolution_id not in community.resolutions:
+        return ""
+    from trustfund.tally import tally
+
+    result = tally(community, resolution_id)
+    verdict = "通过 passed" if result.passed else "未通过 failed"
+    return (
+        f"{verdict}; 参与 area {result.participation_area_ratio:.2%} / head "
+        f"{result.participation_headcount_ratio:.2%}; 同意 area {result.approval_area_ratio:.2%} / head "
+        f"{result.approval_headcount_ratio:.2%}"
+    )
+
+
+def maintenance(source: Source, period: Period, project: int | None = None, *, unit_rows: int = 500) -> PageReport:
+    """Projects of the period, the allocation of one project, and the unit sub-accounts."""
+    from reports.subledgers import maintenance_ledger
+    from trustfund.common import meta_str
+
+    community = source.community
+    ledger = maintenance_ledger(source.entries, community, period.end)
+    projects = [p for p in ledger.projects if p.date in period]
+    rows = []
+    for no, p in enumerate(projects, 1):
+        rows.append({
+            "no": no, "date": p.date, "narration": p.narration, "payee": p.payee, "amount": p.amount,
+            "resolution": p.resolution, "emergency": p.emergency,
+            "scope": ",".join(p.scope) or "全部 all", "units": p.units, "area": p.area,
+            "vote": _vote_text(community, p.resolution, p.date),
+            "contract": meta_str(p.entry, "contract") or "",
+            "price_audit": meta_str(p.entry, "price-audit") or "",
+            "invoice": meta_str(p.entry, "invoice") or "",
+        })
+    tables = [Table("projects", "维修项目", "Maintenance projects", PROJECT_COLUMNS, rows)]
+    chosen = project if project is not None and 1 <= project <= len(projects) else len(projects)
+    if projects:
+        p = projects[chosen - 1]
+        register = community.register_at(p.date)
+        weights = {room: u.area for room, u in register.items() if not p.scope or room.split("-", 1)[0] in p.scope}
+        shares = allocate(p.amount, weights)
+        allocation = [{"room": room, "area": weights[room], "share": share} for room, share in sorted(shares.items())]
+        tables.append(Table(
+            "allocation", f"按面积分摊：{chosen}. {p.narration}", f"Allocation by area: project {chosen}",
+            ALLOCATION_COLUMNS, allocation,
+            total={"room": "合计 Total", "area": sum(weights[r] for r in shares), "share": sum(shares.values(), Decimal(0))},
+        ))
+    funds = sorted(ledger.units.values(), key=lambda f: f.room)
+    fund_rows = [
+        {"room": f.room, "area": f.area, "deposits": f.deposits, "costs": f.costs, "interest": f.interest,
+         "balance": f.balance, "low": f.low}
+        for f in funds
+    ]
+    note = ""
+    if len(fund_rows) > unit_rows:
+        note = f"前 {unit_rows} 户，完整清单见 XLSX / first {unit_rows} units; the XLSX has all {len(fund_rows)}"
+    tables.append(Table(
+        "unit-funds", "分户账", "Per-unit sub-accounts", UNIT_FUND_COLUMNS, fund_rows[:unit_rows] if unit_rows else fund_rows,
+        total={"room": "合计 Total", "deposits": sum((f.deposits for f in funds), Decimal(0)),
+               "costs": sum((f.costs for f in funds), Decimal(0)), "interest": sum((f.interest for f in funds), Decimal(0)),
+               "balance": sum((f.balance for f in funds), Decimal(0))},
+        note=note,
+    ))
+    return PageReport("maintenance", "维修资金", "Maintenance fund", period.label, period.title,
+                      source.title, table_list=tables)
+
+
+# ---------------------------------------------------------------------------------------------
+# 投票: resolutions and their tallies
+
+VOTE_COLUMNS = (
+    Column("id", "决议", "Resolution", "text"),
+    Column("date", "日期", "Date", "date"),
+    Column("title", "事项", "Title", "text"),
+    Column("matter", "类型", "Matter", "text"),
+    Column("scope", "范围", "Scope", "text"),
+    Column("close_date", "截止", "Closed", "date"),
+    Column("scope_units", "范围户数", "Units in scope", "int"),
+    Column("scope_area", "范围面积", "Area in scope", "area"),
+    Column("scope_owners", "范围人数", "Owners in scope", "int"),
+    Column("participating_area", "参与面积", "Participating area", "area"),
+    Column("participating_owners", "参与人数", "Participating owners", "int"),
+    Column("participation_area_ratio", "参与面积比", "Participation (area)", "ratio"),
+    Column("participation_headcount_ratio", "参与人数比", "Participation (head)", "ratio"),
+    Column("participation_rule", "参与规则", "Participation rule", "text"),
+    Column("yes_area", "同意面积", "Yes area", "area"),
+    Column("yes_owners", "同意人数", "Yes owners", "int"),
+    Column("no_area", "反对面积", "No area", "area"),
+    Column("no_owners", "反对人数", "No owners", "int"),
+    Column("abstain_area", "弃权面积", "Abstain area", "area"),
+    Column("abstain_owners", "弃权人数", "Abstain owners", "int"),
+    Column("approval_area_ratio", "同意面积比", "Approval (area)", "ratio"),
+    Column("approval_headcount_ratio", "同意人数比", "Approval (head)", "ratio"),
+    Column("approval_rule", "表决规则", "Approval rule", "text"),
+    Column("passed", "通过", "Passed", "bool"),
+    Column("failed_tests", "未达标", "Failed tests", "text"),
+)
+BALLOT_COLUMNS = (
+    Column("room", "房号", "Room", "text"),
+    Column("area", "面积", "Area m²", "area"),
+    Column("choice", "表决", "Choice", "text"),
+    Column("date", "日期", "Date", "date"),
+)
+
+
+def votes(source: Source, period: Period, resolution: str | None = None) -> PageReport:
+    """Resolutions dated up to the period's end, with their tallies; the ballots of one."""
+    from trustfund.tally import tally
+
+    community = source.community
+    rows = []
+    for rid, res in sorted(community.resolutions.items(), key=lambda kv: (kv[1].date, kv[0])):
+        if res.date >= period.end:
+            continue
+        t = tally(community, rid)
+        rows.append({
+            "id": rid, "date": res.date, "title": res.title, "matter": res.matter,
+            "scope": ",".join(res.scope) or "全部 all", "close_date": t.close_date,
+            "scope_units": t.scope_units, "scope_area": t.scope_area, "scope_owners": t.scope_owners,
+            "participating_area": t.participating_area, "participating_owners": t.participating_owners,
+            "participation_area_ratio": t.participation_area_ratio,
+            "participation_headcount_ratio": t.participation_headcount_ratio,
+            "participation_rule": str(t.participation_rule),
+            "yes_area": t.yes_area, "yes_owners": t.yes_owners, "no_area": t.no_area, "no_owners": t.no_owners,
+            "abstain_area": t.abstain_area, "abstain_owners": t.abstain_owners,
+            "approval_area_ratio": t.approval_area_ratio, "approval_headcount_ratio": t.approval_headcount_ratio,
+            "approval_rule": str(t.approval_rule), "passed": t.passed, "failed_tests": ", ".join(t.failed_tests),
+        })
+    tables = [Table("resolutions", "业主大会决议", "Resolutions", VOTE_COLUMNS, rows)]
+    chosen: str | None = resolution if resolution in community.resolutions else (str(rows[-1]["id"]) if rows else None)
+    if chosen:
+        res = community.resolutions[chosen]
+        register_day = community.closes[chosen].date if chosen in community.closes else (community.last_date or res.date)
+        register = community.register_at(register_day)
+        ballots = [
+            {"room": v.room, "area": register[v.room].area if v.room in register else None,
+             "choice": v.choice, "date": v.date}
+            for v in sorted(community.votes.get(chosen, []), key=lambda v: v.room)
+        ]
+        tables.append(Table("ballots", f"表决票：{chosen} {res.title}", f"Ballots of {chosen} (room and area only)",
+                            BALLOT_COLUMNS, ballots))
+    return PageReport("votes", "投票", "Votes", period.label, period.title, source.title, table_list=tables)
