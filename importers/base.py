@@ -132,6 +132,9 @@ def dedup_key(entry: data.Directive) -> str:
             return f"txn|{account}|{str(serial).strip()}"
     if isinstance(entry, data.Balance):
         return f"balance|{entry.account}|{entry.date}|{entry.amount.currency}"
+    if isinstance(entry, data.Custom) and str((entry.meta or {}).get(SERIAL_KEY) or "").strip():
+        # register directives (tf-approval, tf-vote, tf-unit …) carry their natural key
+        return f"custom|{entry.type}|{str(entry.meta[SERIAL_KEY]).strip()}"
     return "hash|" + _entry_hash(entry)
 
 
@@ -150,7 +153,9 @@ def existing_keys(entries: Iterable[data.Directive]) -> set[str]:
         if isinstance(entry, data.Transaction):
             if (entry.meta or {}).get(SERIAL_KEY) is not None:
                 keys.add(dedup_key(entry))
-        elif isinstance(entry, data.Balance):
+        elif isinstance(entry, data.Balance) or (
+            isinstance(entry, data.Custom) and (entry.meta or {}).get(SERIAL_KEY) is not None
+        ):
             keys.add(dedup_key(entry))
     return keys
 
