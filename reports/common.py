@@ -60,8 +60,9 @@ def resolve(source: Any, community: Community | None = None) -> Source:
         return source
     if hasattr(source, "entries") and hasattr(source, "community"):
         options = getattr(source, "options", {}) or {}
+        title = str(options.get("title", "") or "")
         return Source(source.entries, community or source.community, list(getattr(source, "errors", [])),
-                      options, str(options.get("title", "") or ""))
+                      options, "" if title == "Beancount" else title)
     entries = list(source)
     if community is None:
         community, _ = build_community(entries)

@@ -67,7 +67,7 @@ class FundRow(Row):
 class CategoryRow(Row):
     fund: str
     fund_name: str
-    kind: str  # "income" | "expense"
+    kind: str  # "收入 income" | "支出 expense"
     account: str
     label: str
     amount: Decimal
@@ -409,7 +409,7 @@ def compute(source: Any, period: Period, *, community: Community | None = None) 
         exp = sum((v for (f, _), v in expense.items() if f == fund), ZERO)
         report.funds.append(FundRow(fund, f"{zh} {en}", opening.get(fund, ZERO), inc, exp, transfers.get(fund, ZERO),
                                     equity.get(fund, ZERO), closing.get(fund, ZERO), cash.get(fund, ZERO)))
-        for kind, flows in (("income", income), ("expense", expense)):
+        for kind, flows in (("收入 income", income), ("支出 expense", expense)):
             for (f, account), amount in sorted(flows.items()):
                 if f == fund and amount:
                     report.categories.append(CategoryRow(fund, zh, kind, account, label_of(account, labels), amount))

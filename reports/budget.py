@@ -1,0 +1,209 @@
+"""Budget against actual (预算执行), after hledger's budget report.
+
+Goals are Fava's own ``custom "budget"`` directives, read and pro-rated by Fava's own code
+(``fava.core.budgets.parse_budgets`` / ``calculate_budget``: a per-day rate summed over the
+range), rounded to the fen::
+
+    2025-01-01 custom "budget" Expenses:Service:Cleaning "monthly" 20000.00 CNY
+
+Goals and actuals go through the same aggregation: every ``Income``/``Expenses`` posting is
+counted on its nearest budgeted ancestor-or-self (subaccount roll-up), or, when no ancestor has
+a budget, on an ``<unbudgeted>:<account>`` row (无预算不支出: such spending is flagged). Each
+row holds the cells ``(actual | None, budget | None)`` for the period and for the year to date,
+the variance (actual − budget) and the share executed (only when the budget is not zero).
+The actual totals tie to the income statement of the period.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from beancount.core import data
+from fava.core.budgets import calculate_budget, parse_budgets
+
+from reports.common import ZERO, account_labels, fen, label_of, resolve
+from reports.period import Period
+from reports.table import Column, Report, Row, Table
+
+C = Column
+UNBUDGETED = "<unbudgeted>"
+
+OVER = "超支 over"
+UNBUDGETED_STATUS = "无预算 unbudgeted"
+UNDER = "未达 below"
+
+
+@dataclass
+class BudgetRow(Row):
+    section: str  # "income" | "expenses"
+    account: str  # the budgeted account, or "<unbudgeted>:Expenses:…"
+    label: str
+    budgeted: bool
+    actual: Decimal | None
+    budget: Decimal | None
+    variance: Decimal | None
+    executed: Decimal | None
+    actual_ytd: Decimal | None
+    budget_ytd: Decimal | None
+    variance_ytd: Decimal | None
+    executed_ytd: Decimal | None
+    status: str
+    columns: ClassVar[tuple[Column, ...]] = (
+        C("account", "科目", "Account"), C("label", "名称", "Name"),
+        C("budget", "本期预算", "Budget", "money"), C("actual", "本期实际", "Actual", "money"),
+        C("variance", "差异(实际−预算)", "Variance (actual − budget)", "money"),
+        C("executed", "执行率", "% executed", "percent"),
+        C("budget_ytd", "年累计预算", "Budget YTD", "money"), C("actual_ytd", "年累计实际", "Actual YTD", "money"),
+        C("variance_ytd", "年累计差异", "Variance YTD", "money"), C("executed_ytd", "年累计执行率", "% YTD", "percent"),
+        C("status", "标记", "Flag"),
+    )
+
+    @property
+    def over(self) -> bool:
+        return self.status == OVER
+
+
+@dataclass
+class BudgetReport(Report):
+    income: list[BudgetRow] = field(default_factory=list)
+    expenses: list[BudgetRow] = field(default_factory=list)
+    income_total: Decimal = ZERO
+    expense_total: Decimal = ZERO
+    income_total_ytd: Decimal = ZERO
+    expense_total_ytd: Decimal = ZERO
+
+    def row(self, account: str) -> BudgetRow | None:
+        return next((r for r in self.income + self.expenses if r.account == account), None)
+
+    @property
+    def over_budget(self) -> list[BudgetRow]:
+        return [r for r in self.expenses if r.status in (OVER, UNBUDGETED_STATUS)]
+
+    def tables(self) -> list[Table]:
+        return [
+            Table("income", "收入预算执行", "Income: budget and actual", BudgetRow.columns, self.income,
+                  _total(self.income)),
+            Table("expenses", "支出预算执行", "Expenses: budget and actual", BudgetRow.columns, self.expenses,
+                  _total(self.expenses), note="无预算不支出: spending without a budget line is flagged"),
+        ]
+
+
+def _sum(values: Sequence[Decimal | None]) -> Decimal:
+    return sum((v for v in values if v is not None), ZERO)
+
+
+def _total(rows: Sequence[BudgetRow]) -> dict[str, Any]:
+    out: dict[str, Any] = {"account": "合计 Total"}
+    for key in ("budget", "actual", "budget_ytd", "actual_ytd"):
+        out[key] = _sum([getattr(r, key) for r in rows])
+    out["variance"] = out["actual"] - out["budget"]
+    out["variance_ytd"] = out["actual_ytd"] - out["budget_ytd"]
+    out["executed"] = out["actual"] / out["budget"] if out["budget"] else None
+    out["executed_ytd"] = out["actual_ytd"] / out["budget_ytd"] if out["budget_ytd"] else None
+    return out
+
+
+def _ratio(actual: Decimal | None, budget: Decimal | None) -> Decimal | None:
+    if budget is None or budget == 0:
+        return None
+    return (actual or ZERO) / budget
+
+
+def _variance(actual: Decimal | None, budget: Decimal | None) -> Decimal | None:
+    if actual is None and budget is None:
+        return None
+    return (actual or ZERO) - (budget or ZERO)
+
+
+def compute(source: Any, period: Period, *, currency: str | None = None) -> BudgetReport:
+    """Budget against actual for ``period`` and for its year to date."""
+    src = resolve(source)
+    entries = src.entries
+    if currency is None:
+        currencies = src.options.get("operating_currency") or ["CNY"]
+        currency = currencies[0]
+    labels = account_labels(entries)
+    customs = [e for e in entries if type(e) is data.Custom and e.type == "budget"]
+    budgets, budget_errors = parse_budgets(customs)  # type: ignore[arg-type]
+    report = BudgetReport("budget", "预算执行", "Budget against actual", period.label, period.title, src.title)
+    for error in budget_errors:
+        meta = error.source or {}
+        report.notes.append(f"{meta.get('filename')}:{meta.get('lineno')}: {error.message}")
+    budgeted = {a for a in budgets if a.split(":", 1)[0] in ("Income", "Expenses")}
+    for account in sorted(set(budgets) - budgeted):
+        report.notes.append(f"budget on {account} ignored: only Income and Expenses accounts are budgeted")
+
+    owner_cache: dict[str, str] = {}
+
+    def owner(account: str) -> str:
+        found = owner_cache.get(account)
+        if found is None:
+            probe = account
+            while probe and probe not in budgeted:
+                probe = probe.rpartition(":")[0]
+            found = owner_cache[account] = probe or f"{UNBUDGETED}:{account}"
+        return found
+
+    year_start = period.year_start
+    actual: dict[str, Decimal] = {}
+    actual_ytd: dict[str, Decimal] = {}
+    for entry in entries:
+        if type(entry) is not data.Transaction or entry.date < year_start:
+            continue
+        if entry.date >= period.end:
+            break
+        in_period = entry.date >= period.start
+        for posting in entry.postings:
+            account = posting.account
+            root = account[: account.find(":")]
+            if root != "Income" and root != "Expenses":
+                continue
+            units = posting.units
+            if units is None or units.number is None or units.currency != currency:
+                continue
+            number = -units.number if root == "Income" else units.number
+            key = owner(account)
+            actual_ytd[key] = actual_ytd.get(key, ZERO) + number
+            if in_period:
+                actual[key] = actual.get(key, ZERO) + number
+
+    def goal(account: str, start: date, end: date) -> Decimal | None:
+        value = calculate_budget(budgets, account, start, end).get(currency)
+        return None if value is None else fen(value)
+
+    keys = sorted(budgeted | set(actual) | set(actual_ytd))
+    for key in keys:
+        is_budgeted = key in budgeted
+        account = key.split(":", 1)[1] if not is_budgeted else key
+        section = "income" if account.startswith("Income") else "expenses"
+        budget = goal(key, period.start, period.end) if is_budgeted else None
+        budget_ytd = goal(key, year_start, period.end) if is_budgeted else None
+        act, act_ytd = actual.get(key), actual_ytd.get(key)
+        if act is None and act_ytd is None and budget is None and budget_ytd is None:
+            continue
+        status = ""
+        if section == "expenses":
+            if budget is None and (act or ZERO) != 0:
+                status = UNBUDGETED_STATUS
+            elif budget is not None and (act or ZERO) > budget:
+                status = OVER
+        elif budget is not None and (act or ZERO) < budget:
+            status = UNDER
+        label = label_of(account, labels)
+        if not is_budgeted:
+            label = "无预算 · " + label
+        row = BudgetRow(section, key, label, is_budgeted, act, budget, _variance(act, budget), _ratio(act, budget),
+                        act_ytd, budget_ytd, _variance(act_ytd, budget_ytd), _ratio(act_ytd, budget_ytd), status)
+        (report.income if section == "income" else report.expenses).append(row)
+    # budgeted rows first, then the unbudgeted ones (as hledger lists <unbudgeted> last)
+    report.income.sort(key=lambda r: (not r.budgeted, r.account))
+    report.expenses.sort(key=lambda r: (not r.budgeted, r.account))
+    report.income_total = _sum([r.actual for r in report.income])
+    report.expense_total = _sum([r.actual for r in report.expenses])
+    report.income_total_ytd = _sum([r.actual_ytd for r in report.income])
+    report.expense_total_ytd = _sum([r.actual_ytd for r in report.expenses])
+    return report
