@@ -1,0 +1,415 @@
+"""Registers the committee keeps in a spreadsheet: approvals, resolutions, votes and units.
+
+Each register is a CSV (UTF-8 or GB18030) or XLSX table whose header row is found by its
+column names (Chinese, or the English alias; case, spaces and full-width brackets do not
+matter; extra columns are ignored). Each row becomes one ``tf-*`` directive (DESIGN.md §3)
+dated by the row's date and pointing back at ``file:row``. Templates of every register are in
+``tests/data/sources/registers/``.
+
+Approval register (审批登记), one row per sign-off → ``custom "tf-approval" id role name amount``
+
+    ==========  ===============================  ==============================================
+    column      English alias                    value
+    ==========  ===============================  ==============================================
+    审批编号    id, approval                     ``AP-2025-031``
+    角色        role                             committee / 业委会, manager / 物业,
+                                                 supervisor / 监事会 (监督)
+    签批人      name, signer                     the person who signed
+    日期        date                             ``2025-03-03``, ``2025/3/3``, an Excel date
+    金额        amount                           approved amount (``1,200.00``, ``¥1200``)
+    币种        currency (optional)              default CNY
+    事由        purpose (optional)               kept as ``purpose:`` metadata
+    ==========  ===============================  ==============================================
+
+Resolution register (决议登记) → ``custom "tf-resolution" id matter title scope`` (+ ``tf-close``)
+
+    ==========  ===============================  ==============================================
+    决议编号    id, resolution                   ``R-2025-01``
+    事项        matter                           use-maintenance-fund / 使用维修资金,
+                                                 raise-maintenance-fund / 筹集维修资金,
+                                                 rebuild / 改建重建, change-use / 改变用途,
+                                                 or any other matter name (kept as written)
+    标题        title                            ``3号楼电梯更换``
+    范围        scope (optional)                 buildings ``3`` or ``1,2`` (、，; accepted);
+                                                 empty = the whole community
+    日期        date                             the day the vote opens
+    截止日期    close (optional)                 the day the vote closes → ``tf-close``
+    ==========  ===============================  ==============================================
+
+Vote register (表决登记), one row per unit → ``custom "tf-vote" resolution unit choice``
+
+    ==========  ===============================  ==============================================
+    决议编号    resolution                       ``R-2025-01``
+    房号        unit, room                       ``3-1-101``
+    表决意见    choice, vote                     yes / 同意 / 赞成, no / 反对 / 不同意,
+                                                 abstain / 弃权
+    日期        date                             the day the vote was cast
+    ==========  ===============================  ==============================================
+
+    An owner's name column, if present, is ignored: the ledger keys votes by unit.
+
+Unit register (房屋登记) → ``custom "tf-unit" room area owner`` (+ ``tf-owner`` with a name)
+
+    ==========  ===============================  ==============================================
+    房号        room, unit                       ``3-1-101`` (building-entrance-room)
+    面积        area                             m², positive (``89.50``)
+    业主编号    owner                            ``O-0001``
+    业主        owner_name (optional)            → ``custom "tf-owner" id name``
+    日期        date                             from when the line holds
+    ==========  ===============================  ==============================================
+
+De-duplication is by natural key (``serial:`` on each directive): approval id + role + date,
+resolution id, close of a resolution, resolution + unit for a vote, room + date, owner + date.
+Re-importing a register adds only its new rows. A row with an empty required cell, a date or
+amount that does not parse, an unknown role or choice, or an id that Excel turned into
+scientific notation (``4.00123E+27``) stops the file with ``file:row: column: reason``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any, ClassVar
+
+from beancount.core import amount as bc_amount
+from beancount.core import data
+from beancount.parser.grammar import ValueType
+
+from importers.base import SERIAL_KEY, SourceImporter
+from importers.payapps import clean_serial
+from importers.readers import (
+    Header,
+    Sheet,
+    cell_text,
+    find_header,
+    norm_label,
+    parse_amount,
+    parse_date,
+    read_table,
+)
+from importers.records import RowError, SourceError, Statement, StatementRow
+
+_IDENTIFY_ROWS = 30
+ROOM_RE = re.compile(r"^\d+-\d+-[0-9A-Za-z]+$")
+ROLES = {
+    "committee": "committee", "业委会": "committee", "业主委员会": "committee", "委员会": "committee",
+    "manager": "manager", "物业": "manager", "物业公司": "manager", "物业服务企业": "manager", "管理人": "manager",
+    "supervisor": "supervisor", "监事会": "supervisor", "监督": "supervisor", "监事": "supervisor",
+}  # fmt: skip
+CHOICES = {
+    "yes": "yes", "同意": "yes", "赞成": "yes", "y": "yes",
+    "no": "no", "反对": "no", "不同意": "no", "n": "no",
+    "abstain": "abstain", "弃权": "abstain",
+}  # fmt: skip
+MATTERS = {
+    "使用维修资金": "use-maintenance-fund", "使用专项维修资金": "use-maintenance-fund", "维修资金使用": "use-maintenance-fund",
+    "筹集维修资金": "raise-maintenance-fund", "筹集专项维修资金": "raise-maintenance-fund", "续筹维修资金": "raise-maintenance-fund",
+    "改建重建": "rebuild", "重建": "rebuild", "改建、重建建筑物": "rebuild",
+    "改变用途": "change-use", "改变共有部分用途": "change-use", "经营共有部分": "change-use",
+}  # fmt: skip
+
+
+def _n(*labels: str) -> tuple[str, ...]:
+    return tuple(norm_label(label) for label in labels)
+
+
+def custom_entry(filepath: str, row: int, day: date, name: str, values: Sequence[Any], serial: str, **meta: str) -> data.Custom:
+    """A ``custom`` directive as the parser would make it, pointing at ``filepath:row``."""
+    entry_meta = data.new_metadata(filepath, row)
+    entry_meta[SERIAL_KEY] = serial
+    entry_meta.update({key: value for key, value in meta.items() if value})
+    typed = [ValueType(value, type(value)) for value in values]
+    return data.Custom(entry_meta, day, name, typed)
+
+
+class RegisterImporter(SourceImporter):
+    """A table of records (not money): each row is parsed into directives by :meth:`row_entries`."""
+
+    aliases: ClassVar[dict[str, tuple[str, ...]]] = {}
+    required: ClassVar[tuple[str, ...]] = ()
+    #: fields that must be present in the header for ``identify`` (a subset of ``required``)
+    signature: ClassVar[tuple[str, ...]] = ()
+
+    def _accept(self, columns: dict[str, int]) -> bool:
+        return all(name in columns for name in self.signature)
+
+    def _locate(self, sheets: Sequence[Sheet]) -> Header | None:
+        for sheet in sheets:
+            header = find_header(sheet, self.aliases, self._accept)
+            if header is not None:
+                return header
+        return None
+
+    def identify(self, filepath: str) -> bool:
+        try:
+            sheets = read_table(filepath, max_rows=_IDENTIFY_ROWS)
+        except (SourceError, OSError, ValueError):
+            return False
+        return self._locate(sheets) is not None
+
+    def account(self, filepath: str) -> data.Account:
+        return "Equity:Registers"  # not used: registers post nothing
+
+    def read(self, filepath: str) -> Statement:
+        """Check every row; the parsed rows are kept in ``extra`` of one placeholder
+        :class:`StatementRow` per row so that :meth:`build` needs no second read."""
+        header = self._locate(read_table(filepath))
+        if header is None:
+            raise SourceError(filepath, f"no {self.importer_name} header ({self.needs})")
+        missing = [name for name in self.required if name not in header.columns]
+        if missing:
+            raise SourceError(filepath, "missing column(s): " + ", ".join(self.aliases[m][0] for m in missing), row=header.row_number)
+        statement = Statement(file=filepath, kind=self.importer_name, rows=[])
+        for row in header.sheet.rows[header.data_start :]:
+            cells = list(row.cells)
+            values = {name: cells[col] if col < len(cells) else None for name, col in header.columns.items()}
+            if not any(cell_text(v) for v in values.values()):
+                continue
+            statement.rows_read += 1
+            texts = tuple(cell_text(c) for c in cells)
+            if row.error:
+                statement.errors.append(RowError(filepath, row.number, header.label(self.required[0]), row.error, texts))
+                continue
+            try:
+                parsed = self.parse_row(values)
+            except _Bad as bad:
+                statement.errors.append(RowError(filepath, row.number, header.label(bad.field), bad.reason, texts))
+                continue
+            statement.rows.append(StatementRow(row=row.number, date=parsed.pop("date"), amount=Decimal(0), extra=parsed))
+        return statement
+
+    def parse_row(self, values: dict[str, Any]) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def build(self, statement: Statement, filepath: str) -> list[data.Directive]:
+        entries: list[data.Directive] = []
+        for row in statement.rows:
+            entries.extend(self.row_entries(row, filepath))
+        return entries
+
+    def row_entries(self, row: StatementRow, filepath: str) -> list[data.Directive]:
+        raise NotImplementedError
+
+    # -- cell parsers (raise _Bad with the field name) --------------------------------------
+    @staticmethod
+    def text(values: dict[str, Any], name: str, required: bool = True) -> str:
+        text = cell_text(values.get(name))
+        if required and not text:
+            raise _Bad(name, "missing")
+        return text
+
+    @staticmethod
+    def ident(values: dict[str, Any], name: str, required: bool = True) -> str:
+        try:
+            text = clean_serial(values.get(name))
+        except ValueError as exc:
+            raise _Bad(name, str(exc)) from None
+        if required and not text:
+            raise _Bad(name, "missing")
+        if '"' in text or "\\" in text:
+            raise _Bad(name, f"an id cannot contain quotes or backslashes: {text!r}")
+        return text
+
+    @staticmethod
+    def day(values: dict[str, Any], name: str = "date") -> date:
+        try:
+            return parse_date(values.get(name))
+        except ValueError as exc:
+            raise _Bad(name, str(exc)) from None
+
+    @staticmethod
+    def money(values: dict[str, Any], name: str) -> Decimal:
+        try:
+            number = parse_amount(values.get(name))
+        except ValueError as exc:
+            raise _Bad(name, str(exc)) from None
+        if number is None:
+            raise _Bad(name, "missing")
+        return number
+
+    @staticmethod
+    def room(values: dict[str, Any], name: str) -> str:
+        room = RegisterImporter.ident(values, name)
+        if not ROOM_RE.match(room):
+            raise _Bad(name, f"not a room id building-entrance-room (3-1-101): {room!r}")
+        return room
+
+
+class _Bad(Exception):
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(reason)
+        self.field, self.reason = field, reason
+
+
+# --------------------------------------------------------------------------------------------
+
+
+class ApprovalRegisterImporter(RegisterImporter):
+    """审批登记: one sign-off per row → ``tf-approval``."""
+
+    importer_name = "approval-register"
+    needs = "header row with 审批编号 (id), 角色 (role), 签批人 (name), 日期 (date), 金额 (amount)"
+    aliases: ClassVar[dict[str, tuple[str, ...]]] = {
+        "id": _n("审批编号", "审批单号", "approval", "id", "approval_id"),
+        "role": _n("角色", "签批角色", "role"),
+        "name": _n("签批人", "姓名", "name", "signer"),
+        "date": _n("日期", "签批日期", "date"),
+        "amount": _n("金额", "批准金额", "amount"),
+        "currency": _n("币种", "currency"),
+        "purpose": _n("事由", "用途", "purpose", "memo"),
+    }
+    required: ClassVar[tuple[str, ...]] = ("id", "role", "name", "date", "amount")
+    signature: ClassVar[tuple[str, ...]] = ("id", "role", "amount")
+
+    def parse_row(self, values: dict[str, Any]) -> dict[str, Any]:
+        approval = self.ident(values, "id")
+        raw_role = self.text(values, "role")
+        role = ROLES.get(raw_role.lower())
+        if role is None:
+            raise _Bad("role", f"{raw_role!r} is not committee/业委会, manager/物业 or supervisor/监事会")
+        name = self.text(values, "name")
+        day = self.day(values)
+        amount = self.money(values, "amount")
+        if amount <= 0:
+            raise _Bad("amount", f"an approved amount must be positive, not {amount}")
+        currency = (self.text(values, "currency", required=False) or "CNY").upper()
+        currency = {"人民币": "CNY", "RMB": "CNY", "元": "CNY"}.get(currency, currency)
+        if not re.fullmatch(r"[A-Z][A-Z0-9'._-]{0,22}[A-Z0-9]", currency):
+            raise _Bad("currency", f"not a currency code: {currency!r}")
+        purpose = self.text(values, "purpose", required=False)
+        return {"date": day, "id": approval, "role": role, "name": name, "amount": amount, "currency": currency, "purpose": purpose}
+
+    def row_entries(self, row: StatementRow, filepath: str) -> list[data.Directive]:
+        x = row.extra
+        units = bc_amount.Amount(x["amount"], x["currency"])
+        serial = f"approval:{x['id']}:{x['role']}:{row.date}"
+        return [custom_entry(filepath, row.row, row.date, "tf-approval", (x["id"], x["role"], x["name"], units), serial, purpose=x["purpose"])]
+
+
+class ResolutionRegisterImporter(RegisterImporter):
+    """决议登记: one resolution per row → ``tf-resolution`` and, with a close date, ``tf-close``."""
+
+    importer_name = "resolution-register"
+    needs = "header row with 决议编号 (id), 事项 (matter), 标题 (title), 日期 (date)"
+    aliases: ClassVar[dict[str, tuple[str, ...]]] = {
+        "id": _n("决议编号", "id", "resolution"),
+        "matter": _n("事项", "表决事项", "matter"),
+        "title": _n("标题", "名称", "title"),
+        "scope": _n("范围", "列支范围", "楼栋", "scope", "buildings"),
+        "date": _n("日期", "开始日期", "date", "open"),
+        "close": _n("截止日期", "结束日期", "close", "closed"),
+    }
+    required: ClassVar[tuple[str, ...]] = ("id", "matter", "title", "date")
+    signature: ClassVar[tuple[str, ...]] = ("id", "matter", "title")
+
+    def parse_row(self, values: dict[str, Any]) -> dict[str, Any]:
+        resolution = self.ident(values, "id")
+        raw_matter = self.text(values, "matter")
+        matter = MATTERS.get(raw_matter, raw_matter)
+        if not re.fullmatch(r"[a-z][a-z0-9-]*", matter):
+            known = ", ".join(sorted(set(MATTERS.values())))
+            raise _Bad("matter", f"{raw_matter!r} is not a known matter ({known}) nor an English matter name")
+        title = self.text(values, "title")
+        scope_raw = self.text(values, "scope", required=False)
+        buildings = [b for b in re.split(r"[,，、;；\s]+", scope_raw) if b]
+        for building in buildings:
+            if not re.fullmatch(r"[0-9A-Za-z]+", building):
+                raise _Bad("scope", f"buildings must be numbers separated by commas, not {scope_raw!r}")
+        day = self.day(values)
+        close = None
+        if cell_text(values.get("close")):
+            close = self.day(values, "close")
+            if close < day:
+                raise _Bad("close", f"closes {close} before it opens {day}")
+        return {"date": day, "id": resolution, "matter": matter, "title": title, "scope": ",".join(buildings), "close": close}
+
+    def row_entries(self, row: StatementRow, filepath: str) -> list[data.Directive]:
+        x = row.extra
+        out: list[data.Directive] = [
+            custom_entry(filepath, row.row, row.date, "tf-resolution", (x["id"], x["matter"], x["title"], x["scope"]), f"resolution:{x['id']}")
+        ]
+        if x["close"] is not None:
+            out.append(custom_entry(filepath, row.row, x["close"], "tf-close", (x["id"],), f"close:{x['id']}"))
+        return out
+
+
+class VoteRegisterImporter(RegisterImporter):
+    """表决登记: one unit's vote per row → ``tf-vote``."""
+
+    importer_name = "vote-register"
+    needs = "header row with 决议编号 (resolution), 房号 (unit), 表决意见 (choice), 日期 (date)"
+    aliases: ClassVar[dict[str, tuple[str, ...]]] = {
+        "resolution": _n("决议编号", "resolution"),
+        "unit": _n("房号", "房屋", "unit", "room"),
+        "choice": _n("表决意见", "意见", "choice", "vote"),
+        "date": _n("日期", "表决日期", "date"),
+    }
+    required: ClassVar[tuple[str, ...]] = ("resolution", "unit", "choice", "date")
+    signature: ClassVar[tuple[str, ...]] = ("resolution", "unit", "choice")
+
+    def parse_row(self, values: dict[str, Any]) -> dict[str, Any]:
+        resolution = self.ident(values, "resolution")
+        unit = self.room(values, "unit")
+        raw_choice = self.text(values, "choice")
+        choice = CHOICES.get(raw_choice.lower())
+        if choice is None:
+            raise _Bad("choice", f"{raw_choice!r} is not yes/同意, no/反对 or abstain/弃权")
+        return {"date": self.day(values), "resolution": resolution, "unit": unit, "choice": choice}
+
+    def row_entries(self, row: StatementRow, filepath: str) -> list[data.Directive]:
+        x = row.extra
+        serial = f"vote:{x['resolution']}:{x['unit']}"
+        return [custom_entry(filepath, row.row, row.date, "tf-vote", (x["resolution"], x["unit"], x["choice"]), serial)]
+
+
+class UnitRegisterImporter(RegisterImporter):
+    """房屋登记: room, area, owner → ``tf-unit`` (and ``tf-owner`` when a name is given)."""
+
+    importer_name = "unit-register"
+    needs = "header row with 房号 (room), 面积 (area), 业主编号 (owner), 日期 (date)"
+    aliases: ClassVar[dict[str, tuple[str, ...]]] = {
+        "room": _n("房号", "房屋", "room", "unit"),
+        "area": _n("面积", "建筑面积", "area"),
+        "owner": _n("业主编号", "owner", "owner_id"),
+        "owner_name": _n("业主", "业主姓名", "业主名称", "owner_name", "name"),
+        "date": _n("日期", "date"),
+    }
+    required: ClassVar[tuple[str, ...]] = ("room", "area", "owner", "date")
+    signature: ClassVar[tuple[str, ...]] = ("room", "area", "owner")
+
+    def parse_row(self, values: dict[str, Any]) -> dict[str, Any]:
+        room = self.room(values, "room")
+        area = parse_area(values.get("area"))
+        if isinstance(area, str):
+            raise _Bad("area", area)
+        owner = self.ident(values, "owner")
+        name = self.text(values, "owner_name", required=False)
+        return {"date": self.day(values), "room": room, "area": area, "owner": owner, "owner_name": name}
+
+    def row_entries(self, row: StatementRow, filepath: str) -> list[data.Directive]:
+        x = row.extra
+        out: list[data.Directive] = []
+        if x["owner_name"]:
+            out.append(custom_entry(filepath, row.row, row.date, "tf-owner", (x["owner"], x["owner_name"]), f"owner:{x['owner']}:{row.date}"))
+        out.append(custom_entry(filepath, row.row, row.date, "tf-unit", (x["room"], x["area"], x["owner"]), f"unit:{x['room']}:{row.date}"))
+        return out
+
+
+def parse_area(value: object) -> Decimal | str:
+    """An area in m² (2 decimals kept as written, floats through their repr); a reason string
+    when it is not a positive number."""
+    if isinstance(value, float):
+        text = repr(value)
+    else:
+        text = cell_text(value).replace(",", "").removesuffix("㎡").removesuffix("m2").strip()
+    if not text:
+        return "missing"
+    try:
+        area = Decimal(text)
+    except InvalidOperation:
+        return f"not an area: {text!r}"
+    if not area.is_finite() or area <= 0:
+        return f"an area must be positive, not {text}"
+    return area.quantize(Decimal("0.01")) if area.as_tuple().exponent > -2 else area  # type: ignore[operator]
