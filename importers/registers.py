@@ -69,6 +69,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar
@@ -89,7 +90,7 @@ from importers.readers import (
     parse_date,
     read_table,
 )
-from importers.records import RowError, SourceError, Statement, StatementRow
+from importers.records import RowError, SourceError, Statement
 
 _IDENTIFY_ROWS = 30
 ROOM_RE = re.compile(r"^\d+-\d+-[0-9A-Za-z]+$")
@@ -124,6 +125,13 @@ def custom_entry(filepath: str, row: int, day: date, name: str, values: Sequence
     return data.Custom(entry_meta, day, name, typed)
 
 
+@dataclass
+class RegisterStatement(Statement):
+    """A register read: ``records`` holds each good row's (row number, parsed fields)."""
+
+    records: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+
+
 class RegisterImporter(SourceImporter):
     """A table of records (not money): each row is parsed into directives by :meth:`row_entries`."""
 
@@ -153,15 +161,14 @@ class RegisterImporter(SourceImporter):
         return "Equity:Registers"  # not used: registers post nothing
 
     def read(self, filepath: str) -> Statement:
-        """Check every row; the parsed rows are kept in ``extra`` of one placeholder
-        :class:`StatementRow` per row so that :meth:`build` needs no second read."""
+        """Check and parse every row (``records``); ``rows`` stays empty: a register moves no money."""
         header = self._locate(read_table(filepath))
         if header is None:
             raise SourceError(filepath, f"no {self.importer_name} header ({self.needs})")
         missing = [name for name in self.required if name not in header.columns]
         if missing:
             raise SourceError(filepath, "missing column(s): " + ", ".join(self.aliases[m][0] for m in missing), row=header.row_number)
-        statement = Statement(file=filepath, kind=self.importer_name, rows=[])
+        statement = RegisterStatement(file=filepath, kind=self.importer_name, rows=[])
         for row in header.sheet.rows[header.data_start :]:
             cells = list(row.cells)
             values = {name: cells[col] if col < len(cells) else None for name, col in header.columns.items()}
@@ -177,7 +184,7 @@ class RegisterImporter(SourceImporter):
             except _Bad as bad:
                 statement.errors.append(RowError(filepath, row.number, header.label(bad.field), bad.reason, texts))
                 continue
-            statement.rows.append(StatementRow(row=row.number, date=parsed.pop("date"), amount=Decimal(0), extra=parsed))
+            statement.records.append((row.number, parsed))
         return statement
 
     def parse_row(self, values: dict[str, Any]) -> dict[str, Any]:
@@ -185,11 +192,12 @@ class RegisterImporter(SourceImporter):
 
     def build(self, statement: Statement, filepath: str) -> list[data.Directive]:
         entries: list[data.Directive] = []
-        for row in statement.rows:
-            entries.extend(self.row_entries(row, filepath))
+        for number, parsed in getattr(statement, "records", []):
+            entries.extend(self.row_entries(number, parsed["date"], parsed, filepath))
         return entries
 
-    def row_entries(self, row: StatementRow, filepath: str) -> list[data.Directive]:
+    def row_entries(self, row: int, day: date, x: dict[str, Any], filepath: str) -> list[data.Directive]:
+        """The directives of one parsed row."""
         raise NotImplementedError
 
     # -- cell parsers (raise _Bad with the field name) --------------------------------------
@@ -281,11 +289,10 @@ class ApprovalRegisterImporter(RegisterImporter):
         purpose = self.text(values, "purpose", required=False)
         return {"date": day, "id": approval, "role": role, "name": name, "amount": amount, "currency": currency, "purpose": purpose}
 
-    def row_entries(self, row: StatementRow, filepath: str) -> list[data.Directive]:
-        x = row.extra
+    def row_entries(self, row: int, day: date, x: dict[str, Any], filepath: str) -> list[data.Directive]:
         units = bc_amount.Amount(x["amount"], x["currency"])
-        serial = f"approval:{x['id']}:{x['role']}:{row.date}"
-        return [custom_entry(filepath, row.row, row.date, "tf-approval", (x["id"], x["role"], x["name"], units), serial, purpose=x["purpose"])]
+        serial = f"approval:{x['id']}:{x['role']}:{day}"
+        return [custom_entry(filepath, row, day, "tf-approval", (x["id"], x["role"], x["name"], units), serial, purpose=x["purpose"])]
 
 
 class ResolutionRegisterImporter(RegisterImporter):
@@ -325,13 +332,12 @@ class ResolutionRegisterImporter(RegisterImporter):
                 raise _Bad("close", f"closes {close} before it opens {day}")
         return {"date": day, "id": resolution, "matter": matter, "title": title, "scope": ",".join(buildings), "close": close}
 
-    def row_entries(self, row: StatementRow, filepath: str) -> list[data.Directive]:
-        x = row.extra
+    def row_entries(self, row: int, day: date, x: dict[str, Any], filepath: str) -> list[data.Directive]:
         out: list[data.Directive] = [
-            custom_entry(filepath, row.row, row.date, "tf-resolution", (x["id"], x["matter"], x["title"], x["scope"]), f"resolution:{x['id']}")
+            custom_entry(filepath, row, day, "tf-resolution", (x["id"], x["matter"], x["title"], x["scope"]), f"resolution:{x['id']}")
         ]
         if x["close"] is not None:
-            out.append(custom_entry(filepath, row.row, x["close"], "tf-close", (x["id"],), f"close:{x['id']}"))
+            out.append(custom_entry(filepath, row, x["close"], "tf-close", (x["id"],), f"close:{x['id']}"))
         return out
 
 
@@ -358,10 +364,9 @@ class VoteRegisterImporter(RegisterImporter):
             raise _Bad("choice", f"{raw_choice!r} is not yes/同意, no/反对 or abstain/弃权")
         return {"date": self.day(values), "resolution": resolution, "unit": unit, "choice": choice}
 
-    def row_entries(self, row: StatementRow, filepath: str) -> list[data.Directive]:
-        x = row.extra
+    def row_entries(self, row: int, day: date, x: dict[str, Any], filepath: str) -> list[data.Directive]:
         serial = f"vote:{x['resolution']}:{x['unit']}"
-        return [custom_entry(filepath, row.row, row.date, "tf-vote", (x["resolution"], x["unit"], x["choice"]), serial)]
+        return [custom_entry(filepath, row, day, "tf-vote", (x["resolution"], x["unit"], x["choice"]), serial)]
 
 
 class UnitRegisterImporter(RegisterImporter):
@@ -388,12 +393,11 @@ class UnitRegisterImporter(RegisterImporter):
         name = self.text(values, "owner_name", required=False)
         return {"date": self.day(values), "room": room, "area": area, "owner": owner, "owner_name": name}
 
-    def row_entries(self, row: StatementRow, filepath: str) -> list[data.Directive]:
-        x = row.extra
+    def row_entries(self, row: int, day: date, x: dict[str, Any], filepath: str) -> list[data.Directive]:
         out: list[data.Directive] = []
         if x["owner_name"]:
-            out.append(custom_entry(filepath, row.row, row.date, "tf-owner", (x["owner"], x["owner_name"]), f"owner:{x['owner']}:{row.date}"))
-        out.append(custom_entry(filepath, row.row, row.date, "tf-unit", (x["room"], x["area"], x["owner"]), f"unit:{x['room']}:{row.date}"))
+            out.append(custom_entry(filepath, row, day, "tf-owner", (x["owner"], x["owner_name"]), f"owner:{x['owner']}:{day}"))
+        out.append(custom_entry(filepath, row, day, "tf-unit", (x["room"], x["area"], x["owner"]), f"unit:{x['room']}:{day}"))
         return out
 
 
