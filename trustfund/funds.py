@@ -51,6 +51,7 @@ Codes:
   and needs an approval (TF301). Balances Beancount's ``pad`` inserts (flag ``P``) are not
   transfers and are not judged.
 
+The closing entries ``trustfund close-year`` writes (tagged ``#year-close``) are not judged.
 One pass over the entries; each account is classified once.
 """
 
@@ -71,6 +72,8 @@ from trustfund.errors import TrustError, make_error
 __plugins__ = ("plugin",)
 
 ZERO = Decimal(0)
+#: Tag of the transactions ``trustfund close-year`` writes (closing entries): not judged here.
+YEAR_CLOSE_TAG = "year-close"
 
 ALLOWED_FOR_INCOME = (
     "Assets:Bank:*, Assets:Clearing:Manager, Assets:Receivable:*, Liabilities:Prepaid:*, "
@@ -186,6 +189,42 @@ class _Remittances:
         return self.errors
 
 
+@dataclass(frozen=True)
+class OpenCollection:
+    """A manager collection not (fully) remitted at a day (what ``close-year`` carries over)."""
+
+    day: date
+    remaining: Decimal
+    txn: data.Transaction
+
+
+def open_collections(
+    entries: Entries, community: Community, until: date
+) -> tuple[list[OpenCollection], Decimal]:
+    """FIFO state of ``Assets:Clearing:Manager`` after the entries dated on or before ``until``.
+
+    Returns the collections still (partly) held by the manager, oldest first, and what was
+    remitted beyond the collections (an advance that covers the next ones).
+    """
+    remittances = _Remittances(community)
+    for entry in entries:
+        if entry.date > until:
+            break
+        if type(entry) is not data.Transaction or YEAR_CLOSE_TAG in entry.tags:
+            continue
+        net = ZERO
+        touches = False
+        for posting in entry.postings:
+            if classify(posting.account).is_clearing and posting.units is not None and posting.units.number is not None:
+                touches = True
+                net += posting.units.number
+        if touches and net != 0:
+            remittances.add(entry, net)
+    remittances._flush()
+    lots = [OpenCollection(lot.day, lot.remaining, lot.txn) for lot in remittances.queue]
+    return lots, remittances.advance
+
+
 def _is_remuneration_txn(txn: data.Transaction, classes: list[AccountClass]) -> bool:
     return meta_str(txn, "period") is not None and any(c.is_remuneration for c in classes)
 
@@ -197,7 +236,7 @@ def check(entries: Entries, community: Community, config: Config) -> tuple[Entri
     cache: dict[str, AccountClass] = {}
 
     for entry in entries:
-        if type(entry) is not data.Transaction:
+        if type(entry) is not data.Transaction or YEAR_CLOSE_TAG in entry.tags:
             continue
         txn = entry
         classes: list[AccountClass] = []

@@ -40,7 +40,8 @@ has a posted remuneration is checked, not generated again.
 A ledger started by ``trustfund close-year`` carries the old year's monthly figures in
 ``custom "trustfund-carry-remuneration" "2025-12" BASE DUE POSTED`` lines (unrounded collected
 base, unrounded amount due, remuneration posted so far), so a December remuneration posted in
-January is checked exactly as on the full history.
+January is checked exactly as on the full history. Its closing entries (``#year-close``) are
+not remuneration postings.
 
 :func:`remuneration_schedule` and :func:`collected_base` give the same figures to reports.
 """
@@ -61,6 +62,7 @@ from ledger.community import Community, RemunerationTerm
 from trustfund.accounts import PAYABLE_MANAGER, REMUNERATION, AccountClass, classify
 from trustfund.common import GENERATED_KEY, Config, Entries, meta_str, month_of, plugin_entry
 from trustfund.errors import TrustError, make_error
+from trustfund.funds import YEAR_CLOSE_TAG
 
 __plugins__ = ("plugin",)
 
@@ -117,6 +119,8 @@ def _tally(entries: Sequence[data.Directive], community: Community) -> dict[str,
         if not isinstance(entry, data.Transaction):
             if isinstance(entry, data.Custom) and entry.type == CARRY_TYPE:
                 _carry(entry, months)
+            continue
+        if YEAR_CLOSE_TAG in entry.tags:
             continue
         cash_in = fee_credit = public_credit = remunerated = ZERO
         has_remuneration = False
@@ -201,6 +205,11 @@ def _schedule(months: dict[str, _Month], community: Community) -> list[MonthRemu
             )
         )
     return rows
+
+
+def carried_months(entries: Sequence[data.Directive], community: Community) -> dict[str, tuple[Decimal, Decimal, Decimal]]:
+    """Month -> (collected base, unrounded due, posted): what ``close-year`` carries over."""
+    return {m: (s.base, s.raw_due, s.posted) for m, s in sorted(_tally(entries, community).items())}
 
 
 def remuneration_schedule(entries: Sequence[data.Directive], community: Community) -> list[MonthRemuneration]:
