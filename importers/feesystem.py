@@ -1,0 +1,361 @@
+"""Property-fee system exports (HC 小区物业管理系统 / java110 and look-alikes).
+
+Two kinds of file, both XLSX or CSV with the header found by content:
+
+**Fee-payment history** (:class:`FeeSystemImporter`): HC's 房屋缴费历史 template
+(``importFeeDetail.xlsx``) and its 缴费明细表 export. One row per payment of a unit's fee item
+for a period::
+
+    房屋 | 收费项目 | 缴费周期 | 开始时间 | 结束时间 | 缴费时间 | 应缴金额 | 实缴金额 | 收银员 | 备注
+    1-1-1001 | 物业费 | 12 | 42370 | 42736 | 42736 | 1000 | 1000 | 张三 | 手工导入
+
+(the export's ``订单号, 房号, 费用项, 费用开始时间, 费用结束时间, 应收金额, 实收金额, 支付方式``
+are aliases; dates may be Excel serial numbers, date cells or ``YYYY-MM-DD``; only the mapped
+columns are read, so HC's instructions beside the data do not matter). Each row gives:
+
+* a **billing** transaction on the period's first day: ``Assets:Receivable:Fees`` (with
+  ``unit:``) against ``Income:Fees:Property`` (``Income:Fees:Parking`` for an item that
+  names 停车/车位), for 应缴金额;
+* a **collection** transaction on 缴费时间: the collecting account against
+  ``Assets:Receivable:Fees`` (``unit:``), for 实缴金额. The money went to the manager's cashier
+  (收银员), so the collecting account is ``Assets:Clearing:Manager`` unless ``--account`` (or
+  an Open with ``account-number: "hc"``) says otherwise. A payment made before its period
+  leaves the receivable in credit until the billing (a prepayment); what was billed and not
+  paid stays receivable (arrears).
+
+Metadata: ``fee-item:``, ``fee-period: "2016-01-01/2017-01-01"`` (start inclusive, end as
+written), ``cashier:``; ``serial:`` is ``hc-bill:<room>:<item>:<start>:<end>`` for the bill
+and the export's 订单号 (else ``hc-pay:<room>:<item>:<start>:<end>:<paid on>``) for the
+payment, so re-importing adds nothing.
+
+**Master data** (:class:`FeeMasterImporter`): HC's ``hc.xlsx`` community import workbook.
+Sheet 房屋信息 (``房屋编号, 楼栋编号, 单元编号, 建筑面积, 业主编号, 费用开始时间``) gives one
+``custom "tf-unit" "<楼栋>-<单元>-<房屋>" area owner`` per room, dated by its first 费用开始时间;
+sheet 业主信息 (``业主名称, 业主编号``) gives ``custom "tf-owner" owner name``, dated by the
+owner's first unit. Owner ids are ``O-`` + the HC owner number zero-padded to four digits
+(``1`` → ``O-0001``), the ledger's convention. Phone and ID-card numbers are not imported.
+
+A bad row (room not ``building-entrance-room``, a date or amount that does not parse, a
+missing required cell) stops the file with ``file:row: column: reason``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from beancount.core import amount as bc_amount
+from beancount.core import data
+
+from importers.base import (
+    RECEIVABLE_FEES,
+    SERIAL_KEY,
+    SourceImporter,
+    clean_text,
+    normalise_account_number,
+)
+from importers.readers import (
+    Header,
+    Sheet,
+    cell_text,
+    find_header,
+    norm_label,
+    parse_amount,
+    parse_date,
+    read_table,
+)
+from importers.records import RowError, SourceError, Statement
+from importers.registers import ROOM_RE, custom_entry, parse_area
+
+CLEARING_ACCOUNT = "Assets:Clearing:Manager"
+PROPERTY_INCOME = "Income:Fees:Property"
+PARKING_INCOME = "Income:Fees:Parking"
+ACCOUNT_NUMBER = "hc"
+_IDENTIFY_ROWS = 20
+
+
+def _n(*labels: str) -> tuple[str, ...]:
+    return tuple(norm_label(label) for label in labels)
+
+
+def income_account(item: str) -> str:
+    """The income account of a fee item: parking items to Parking, the rest to Property."""
+    return PARKING_INCOME if re.search(r"停车|车位|车库|parking", item, re.IGNORECASE) else PROPERTY_INCOME
+
+
+@dataclass
+class FeeStatement(Statement):
+    """A fee-system file read: ``records`` holds each good row's (row number, parsed fields)."""
+
+    records: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+
+
+class _Bad(Exception):
+    def __init__(self, field_name: str, reason: str) -> None:
+        super().__init__(reason)
+        self.field, self.reason = field_name, reason
+
+
+def _find(sheets: Sequence[Sheet], aliases: dict[str, tuple[str, ...]], needed: Sequence[str]) -> Header | None:
+    for sheet in sheets:
+        header = find_header(sheet, aliases, lambda cols: all(n in cols for n in needed))
+        if header is not None:
+            return header
+    return None
+
+
+def _date(values: dict[str, Any], name: str) -> date:
+    try:
+        return parse_date(values.get(name))
+    except ValueError as exc:
+        raise _Bad(name, str(exc)) from None
+
+
+def _money(values: dict[str, Any], name: str) -> Decimal:
+    try:
+        number = parse_amount(values.get(name))
+    except ValueError as exc:
+        raise _Bad(name, str(exc)) from None
+    if number is None:
+        raise _Bad(name, "missing")
+    if number < 0:
+        raise _Bad(name, f"negative amount {number}")
+    return number
+
+
+def _rows(header: Header, statement: FeeStatement, parse: Any) -> None:
+    """Parse every non-empty data row (in the mapped columns) into ``statement.records``."""
+    for row in header.sheet.rows[header.data_start :]:
+        cells = list(row.cells)
+        values = {name: cells[col] if col < len(cells) else None for name, col in header.columns.items()}
+        if not any(cell_text(v) for v in values.values()):
+            continue
+        statement.rows_read += 1
+        texts = tuple(cell_text(c) for c in cells)
+        if row.error:
+            statement.errors.append(RowError(statement.file, row.number, header.label(next(iter(header.columns))), row.error, texts))
+            continue
+        try:
+            statement.records.append((row.number, parse(values)))
+        except _Bad as bad:
+            statement.errors.append(RowError(statement.file, row.number, header.label(bad.field), bad.reason, texts))
+
+
+class FeeSystemImporter(SourceImporter):
+    """HC 房屋缴费历史 / 缴费明细表: billing and collection per unit and fee item."""
+
+    importer_name = "fee-system"
+    needs = "header row with 房屋 (房号), 收费项目 (费用项), 开始时间, 结束时间, 缴费时间, 应缴金额, 实缴金额"
+    default_account = CLEARING_ACCOUNT
+    aliases: ClassVar[dict[str, tuple[str, ...]]] = {
+        "room": _n("房屋", "房号", "房屋编号"),
+        "item": _n("收费项目", "费用项", "费用项目"),
+        "months": _n("缴费周期", "付费周期(月)"),
+        "start": _n("开始时间", "费用开始时间"),
+        "end": _n("结束时间", "费用结束时间"),
+        "paid_on": _n("缴费时间"),
+        "billed": _n("应缴金额", "应收金额", "应付金额"),
+        "paid": _n("实缴金额", "实收金额", "实付金额"),
+        "cashier": _n("收银员", "操作员工"),
+        "order": _n("订单号", "缴费id"),
+        "method": _n("支付方式"),
+        "note": _n("备注"),
+    }
+    required: ClassVar[tuple[str, ...]] = ("room", "item", "start", "end", "paid_on", "billed", "paid")
+
+    def identify(self, filepath: str) -> bool:
+        try:
+            sheets = read_table(filepath, max_rows=_IDENTIFY_ROWS)
+        except (SourceError, OSError, ValueError):
+            return False
+        return _find(sheets, self.aliases, self.required) is not None
+
+    def statement_account(self, statement: Statement) -> str:
+        """``--account``, else an Open with ``account-number: "hc"``, else the manager's
+        clearing account (the rules file's bank default does not apply to a cashier)."""
+        if self.context.account:
+            return self.context.account
+        for entry in self.context.entries:
+            if isinstance(entry, data.Open) and normalise_account_number(str((entry.meta or {}).get("account-number", ""))) == ACCOUNT_NUMBER:
+                return entry.account
+        return CLEARING_ACCOUNT
+
+    def read(self, filepath: str) -> Statement:
+        header = _find(read_table(filepath), self.aliases, self.required)
+        if header is None:
+            raise SourceError(filepath, f"no fee-payment header ({self.needs})")
+        statement = FeeStatement(file=filepath, kind=self.importer_name, rows=[], account_number=ACCOUNT_NUMBER)
+        _rows(header, statement, self._parse)
+        return statement
+
+    @staticmethod
+    def _parse(values: dict[str, Any]) -> dict[str, Any]:
+        room = cell_text(values.get("room"))
+        if not room:
+            raise _Bad("room", "missing")
+        if not ROOM_RE.match(room):
+            raise _Bad("room", f"not a room id building-entrance-room (1-1-1001): {room!r}")
+        item = cell_text(values.get("item"))
+        if not item:
+            raise _Bad("item", "missing")
+        start, end, paid_on = _date(values, "start"), _date(values, "end"), _date(values, "paid_on")
+        if end < start:
+            raise _Bad("end", f"period ends {end} before it starts {start}")
+        order = cell_text(values.get("order"))
+        if order and re.fullmatch(r"[+-]?\d+(\.\d+)?[eE][+-]?\d+", order):
+            raise _Bad("order", f"id in scientific notation ({order}): export the file again as text")
+        return {
+            "room": room,
+            "item": clean_text(item),
+            "start": start,
+            "end": end,
+            "paid_on": paid_on,
+            "billed": _money(values, "billed"),
+            "paid": _money(values, "paid"),
+            "cashier": clean_text(cell_text(values.get("cashier"))),
+            "order": order,
+            "method": clean_text(cell_text(values.get("method"))),
+        }
+
+    def build(self, statement: Statement, filepath: str) -> list[data.Directive]:
+        account = self.statement_account(statement)
+        entries: list[data.Directive] = []
+        seen: dict[str, int] = {}
+        for number, x in getattr(statement, "records", []):
+            key = f"{x['room']}:{x['item']}:{x['start']}:{x['end']}"
+            occurrence = seen.get(key, 0)
+            seen[key] = occurrence + 1
+            suffix = f"#{occurrence + 1}" if occurrence else ""
+            period = f"{x['start']}/{x['end']}"
+            meta = {"fee-item": x["item"], "fee-period": period}
+            unit_meta = {"unit": x["room"]}
+            narration = f"{x['item']} {period}"
+            if x["billed"]:
+                bill_meta = data.new_metadata(filepath, number)
+                bill_meta[SERIAL_KEY] = f"hc-bill:{key}{suffix}"
+                bill_meta.update(meta)
+                units = bc_amount.Amount(x["billed"], self.currency)
+                entries.append(
+                    data.Transaction(bill_meta, x["start"], self.flag, None, f"应收 {narration}", data.EMPTY_SET, data.EMPTY_SET, [
+                        data.Posting(RECEIVABLE_FEES, units, None, None, None, dict(unit_meta)),
+                        data.Posting(income_account(x["item"]), -units, None, None, None, None),
+                    ])
+                )
+            if x["paid"]:
+                pay_meta = data.new_metadata(filepath, number)
+                pay_meta[SERIAL_KEY] = f"hc-order:{x['order']}" if x["order"] else f"hc-pay:{key}:{x['paid_on']}{suffix}"
+                pay_meta.update(meta)
+                if x["cashier"]:
+                    pay_meta["cashier"] = x["cashier"]
+                if x["method"]:
+                    pay_meta["method"] = x["method"]
+                units = bc_amount.Amount(x["paid"], self.currency)
+                entries.append(
+                    data.Transaction(pay_meta, x["paid_on"], self.flag, None, f"实收 {narration}", data.EMPTY_SET, data.EMPTY_SET, [
+                        data.Posting(account, units, None, None, None, None),
+                        data.Posting(RECEIVABLE_FEES, -units, None, None, None, dict(unit_meta)),
+                    ])
+                )
+        return entries
+
+
+class FeeMasterImporter(SourceImporter):
+    """HC ``hc.xlsx`` master data: rooms (房屋信息) and owners (业主信息) → tf-unit, tf-owner."""
+
+    importer_name = "fee-system-master"
+    needs = "a sheet 房屋信息 with 房屋编号, 楼栋编号, 单元编号, 建筑面积, 业主编号"
+    room_aliases: ClassVar[dict[str, tuple[str, ...]]] = {
+        "room": _n("房屋编号"),
+        "building": _n("楼栋编号"),
+        "entrance": _n("单元编号"),
+        "area": _n("建筑面积"),
+        "owner": _n("业主编号"),
+        "since": _n("费用开始时间"),
+    }
+    owner_aliases: ClassVar[dict[str, tuple[str, ...]]] = {
+        "name": _n("业主名称", "业主姓名"),
+        "owner": _n("业主编号"),
+        "number": _n("编号"),
+    }
+
+    def identify(self, filepath: str) -> bool:
+        try:
+            sheets = read_table(filepath, max_rows=_IDENTIFY_ROWS)
+        except (SourceError, OSError, ValueError):
+            return False
+        return _find(sheets, self.room_aliases, ("room", "building", "entrance", "area", "owner")) is not None
+
+    def account(self, filepath: str) -> data.Account:
+        return "Equity:Registers"  # not used: master data posts nothing
+
+    def read(self, filepath: str) -> Statement:
+        sheets = read_table(filepath)
+        rooms = _find(sheets, self.room_aliases, ("room", "building", "entrance", "area", "owner"))
+        if rooms is None:
+            raise SourceError(filepath, f"no room sheet ({self.needs})")
+        statement = FeeStatement(file=filepath, kind=self.importer_name, rows=[])
+        _rows(rooms, statement, self._room)
+        owners = _find([s for s in sheets if s is not rooms.sheet], self.owner_aliases, ("name",))
+        if owners is not None:
+            _rows(owners, statement, self._owner)
+        return statement
+
+    @staticmethod
+    def owner_id(value: object) -> str:
+        text = cell_text(value)
+        if re.fullmatch(r"\d+", text):
+            return f"O-{int(text):04d}"
+        if not text:
+            raise _Bad("owner", "missing")
+        return text
+
+    def _room(self, values: dict[str, Any]) -> dict[str, Any]:
+        parts = []
+        for name in ("building", "entrance", "room"):
+            text = cell_text(values.get(name))
+            if not re.fullmatch(r"[0-9A-Za-z]+", text):
+                raise _Bad(name, f"not a building/entrance/room number: {text!r}" if text else "missing")
+            parts.append(text)
+        area = parse_area(values.get("area"))
+        if isinstance(area, str):
+            raise _Bad("area", area)
+        since_text = cell_text(values.get("since")).split("#", 1)[0]
+        since = None
+        if since_text:
+            try:
+                since = parse_date(since_text)
+            except ValueError as exc:
+                raise _Bad("since", str(exc)) from None
+        return {"kind": "unit", "room": "-".join(parts), "area": area, "owner": self.owner_id(values.get("owner")), "since": since}
+
+    def _owner(self, values: dict[str, Any]) -> dict[str, Any]:
+        name = clean_text(cell_text(values.get("name")))
+        if not name:
+            raise _Bad("name", "missing")
+        number = values.get("owner") if cell_text(values.get("owner")) else values.get("number")
+        return {"kind": "owner", "owner": self.owner_id(number), "name": name}
+
+    def build(self, statement: Statement, filepath: str) -> list[data.Directive]:
+        records: list[tuple[int, dict[str, Any]]] = getattr(statement, "records", [])
+        units = [(n, x) for n, x in records if x["kind"] == "unit"]
+        dated = [x["since"] for _, x in units if x["since"] is not None]
+        if not dated:
+            raise SourceError(filepath, "no 费用开始时间 in the room sheet: the units cannot be dated")
+        first = min(dated)
+        since_by_owner: dict[str, date] = {}
+        for _, x in units:
+            day = x["since"] or first
+            since_by_owner[x["owner"]] = min(day, since_by_owner.get(x["owner"], day))
+        entries: list[data.Directive] = []
+        for number, x in records:
+            if x["kind"] == "owner":
+                day = since_by_owner.get(x["owner"], first)
+                entries.append(custom_entry(filepath, number, day, "tf-owner", (x["owner"], x["name"]), f"owner:{x['owner']}:{day}"))
+        for number, x in units:
+            day = x["since"] or first
+            entries.append(custom_entry(filepath, number, day, "tf-unit", (x["room"], x["area"], x["owner"]), f"unit:{x['room']}:{day}"))
+        return entries
