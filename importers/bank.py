@@ -68,11 +68,13 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "交易流水号", "账户明细编号-交易流水号", "银行流水号", "流水号", "核心流水号", "交易参考号", "交易编号", "交易日志号",
         "日志号", "企业流水号",
     ),
-    "currency": _n("币种", "记账币种", "交易币种", "币别", "货币"),
-    "own_account": _n("本方账号", "账号"),
+    "currency": _n("币种", "记账币种", "交易币种", "交易货币", "币别", "货币"),
+    "own_account": _n("本方账号", "账号", "交易账号"),
     "time": _n("交易时间", "交易时间戳"),
     "payer_account": _n("付款人账号", "付款账号", "名义付款人账号"),
     "payee_account": _n("收款人账号", "收款账号", "名义收款人账号"),
+    "payer_name": _n("付款人名称", "付款户名", "名义付款人名称"),
+    "payee_name": _n("收款人名称", "收款户名", "名义收款人名称"),
 }
 #: Columns whose non-empty values together make the memo (payer's note first).
 MEMO_LABELS: tuple[str, ...] = _n(
@@ -111,6 +113,7 @@ def _merge_date_time(columns: dict[str, int]) -> None:
 class Located:
     header: Header
     memo_columns: tuple[int, ...]
+    date_columns: tuple[int, ...] = ()  # every date-like column, in priority order
 
 
 def locate(sheets: Sequence[Sheet]) -> Located | None:
@@ -126,7 +129,12 @@ def locate(sheets: Sequence[Sheet]) -> Located | None:
                 for col, text in enumerate(header.labels)
                 if text == label and col not in taken
             )
-            return Located(header, memo)
+            dates = tuple(
+                dict.fromkeys(
+                    col for label in ALIASES["date"] for col, text in enumerate(header.labels) if text == label
+                )
+            )
+            return Located(header, memo, dates)
     return None
 
 
@@ -188,7 +196,7 @@ def parse_statement(located: Located, kind: str, default_currency: str = "CNY") 
         if first.startswith(TRAILER_MARKS) or first.startswith("#"):
             break
         statement.rows_read += 1
-        parsed = _parse_row(row, header, located.memo_columns, statement, width_needed, default_currency)
+        parsed = _parse_row(row, header, located, statement, width_needed, default_currency)
         if isinstance(parsed, RowError):
             statement.errors.append(parsed)
             continue
@@ -212,8 +220,9 @@ def _currency(text: str, default: str) -> str:
 
 
 def _parse_row(
-    row: Row, header: Header, memo_columns: tuple[int, ...], statement: Statement, width: int, default_currency: str
+    row: Row, header: Header, located: Located, statement: Statement, width: int, default_currency: str
 ) -> StatementRow | RowError | None:
+    memo_columns = located.memo_columns
     cols = header.columns
     cells = row.cells
     file = header.sheet.file
@@ -229,8 +238,14 @@ def _parse_row(
         missing = [name for name, col in cols.items() if col >= len(cells) and name in ("date", "amount", "credit", "debit", "direction")]
         if missing:
             return error(missing[0], "missing (the row has fewer columns than the header)")
+    date_cell = cell("date")
+    if not cell_text(date_cell):  # the preferred date column is empty: the next one that is not
+        for col in located.date_columns:
+            if col < len(cells) and cell_text(cells[col]):
+                date_cell = cells[col]
+                break
     try:
-        day = parse_date(cell("date"))
+        day = parse_date(date_cell)
     except ValueError as exc:
         return error("date", str(exc))
     try:
@@ -292,6 +307,12 @@ def _finish(
             text = cell_text(row.cells[col])
             if text and text not in memo_parts:
                 memo_parts.append(text)
+    counterparty = cell_text(cell("counterparty"))
+    counter_account = cell_text(cell("counter_account"))
+    if not counterparty and not counter_account:  # payer/payee layouts (BOC, CDB)
+        side = "payee" if amount < 0 else "payer"
+        counterparty = cell_text(cell(f"{side}_name"))
+        counter_account = cell_text(cell(f"{side}_account"))
     serial = cell_text(cell("serial")) or None
     currency = _currency(cell_text(cell("currency")), statement.currency or default_currency)
     return StatementRow(
@@ -299,8 +320,8 @@ def _finish(
         date=day,
         amount=amount,
         currency=currency,
-        counterparty=cell_text(cell("counterparty")),
-        counter_account=cell_text(cell("counter_account")),
+        counterparty=counterparty,
+        counter_account=counter_account,
         memo=" ".join(memo_parts),
         serial=serial,
         balance=balance,
