@@ -181,6 +181,7 @@ class Project:
     allocated: Decimal
     location: str
     entry: data.Transaction
+    shares: dict[str, Decimal] = field(default_factory=dict, repr=False)
 
 
 @dataclass
@@ -269,7 +270,7 @@ def maintenance_ledger(entries: Iterable[data.Directive], community: Community, 
                 amount=cost, resolution=meta_str(entry, "resolution") or "",
                 emergency=meta_str(entry, "emergency") or "", scope=scope, units=len(shares),
                 area=sum((weights[r] for r in shares), ZERO), allocated=sum(shares.values(), ZERO),
-                location=where(entry), entry=entry,
+                location=where(entry), entry=entry, shares=shares,
             ))
         if interest:
             interest_total += interest

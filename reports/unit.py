@@ -1,0 +1,180 @@
+"""One unit's statement (分户对账单): bills, payments, arrears and its maintenance-fund
+sub-account, for a period. The owner's name is masked; the unit is shown by room and area.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from beancount.core import data
+
+from ledger.community import Community, building_of
+from reports.common import ZERO, Masker, resolve, unit_of, where
+from reports.period import Period
+from reports.subledgers import maintenance_ledger, receivables
+from reports.table import Column, Report, Row, Table
+from trustfund.accounts import PREPAID_FEES, RECEIVABLE_FEES
+
+C = Column
+Day = date
+
+
+@dataclass
+class SummaryRow(Row):
+    item: str
+    amount: Decimal | None
+    columns: ClassVar[tuple[Column, ...]] = (C("item", "项目", "Item"), C("amount", "金额", "Amount", "money"))
+
+
+@dataclass
+class LineRow(Row):
+    date: Day
+    kind: str
+    description: str
+    account: str
+    amount: Decimal
+    location: str
+    columns: ClassVar[tuple[Column, ...]] = (
+        C("date", "日期", "Date", "date"), C("kind", "类型", "Kind"), C("description", "摘要", "Description"),
+        C("account", "科目", "Account"), C("amount", "金额", "Amount", "money"),
+    )
+
+
+@dataclass
+class OpenBillRow(Row):
+    date: Day
+    amount: Decimal
+    age_days: int
+    location: str
+    columns: ClassVar[tuple[Column, ...]] = (
+        C("date", "账单日期", "Billed on", "date"), C("amount", "未付金额", "Unpaid", "money"),
+        C("age_days", "账龄(天)", "Age (days)", "int"),
+    )
+
+
+@dataclass
+class ProjectShareRow(Row):
+    date: Day
+    project: str
+    basis: str
+    cost: Decimal
+    share: Decimal
+    columns: ClassVar[tuple[Column, ...]] = (
+        C("date", "日期", "Date", "date"), C("project", "项目", "Project"), C("basis", "依据", "Resolution/emergency"),
+        C("cost", "项目总额", "Project cost", "money"), C("share", "本户分摊", "This unit's share", "money"),
+    )
+
+
+@dataclass
+class UnitReport(Report):
+    room: str = ""
+    building: str = ""
+    area: Decimal | None = None
+    owner: str = ""
+    summary: list[SummaryRow] = field(default_factory=list)
+    lines: list[LineRow] = field(default_factory=list)
+    open_bills: list[OpenBillRow] = field(default_factory=list)
+    projects: list[ProjectShareRow] = field(default_factory=list)
+    arrears: Decimal = ZERO
+    maintenance_balance: Decimal = ZERO
+
+    def value(self, item_prefix: str) -> Decimal | None:
+        return next((r.amount for r in self.summary if r.item.startswith(item_prefix)), None)
+
+    def tables(self) -> list[Table]:
+        return [
+            Table("summary", "概要", "Summary", SummaryRow.columns, self.summary,
+                  note=f"{self.room} · {self.area} ㎡ · 业主 owner {self.owner}"),
+            Table("lines", "账单与缴费", "Bills and payments", LineRow.columns, self.lines),
+            Table("open_bills", "欠费明细", "Unpaid bills", OpenBillRow.columns, self.open_bills,
+                  {"date": "合计 Total", "amount": sum((r.amount for r in self.open_bills), ZERO)}),
+            Table("maintenance", "维修资金分摊", "Maintenance-fund costs charged", ProjectShareRow.columns,
+                  self.projects, {"date": "合计 Total", "share": sum((r.share for r in self.projects), ZERO)}),
+        ]
+
+
+def compute(source: Any, period: Period, room: str, *, community: Community | None = None) -> UnitReport:
+    """The statement of unit ``room`` for ``period`` (balances as of the period's end)."""
+    src = resolve(source, community)
+    entries, community = src.entries, src.community
+    masker = Masker(community)
+    report = UnitReport("unit", "分户对账单", "Unit statement", period.label, period.title, src.title)
+    report.room, report.building = room, building_of(room)
+    unit = community.unit_at(room, period.last_day)
+    if unit is None:
+        report.notes.append(f"房号 {room} 不在房屋登记中 unit not in the register")
+    else:
+        report.area = unit.area
+        name = community.owner_name(unit.owner_id, period.last_day)
+        report.owner = masker.party(name) if name else ""
+        report.zh = f"分户对账单 {room}"
+        report.en = f"Unit statement {room}"
+
+    billed = paid = prepaid_in = prepaid_used = ZERO
+    prepaid_balance = ZERO
+    for entry in entries:
+        if type(entry) is not data.Transaction:
+            continue
+        if entry.date >= period.end:
+            break
+        for posting in entry.postings:
+            account = posting.account
+            is_receivable = account == RECEIVABLE_FEES or account.startswith(RECEIVABLE_FEES + ":")
+            is_prepaid = account == PREPAID_FEES or account.startswith(PREPAID_FEES + ":")
+            if not (is_receivable or is_prepaid) or unit_of(posting, entry) != room:
+                continue
+            units = posting.units
+            if units is None or units.number is None:
+                continue
+            number = units.number
+            if is_prepaid:
+                prepaid_balance -= number
+            if entry.date < period.start:
+                continue
+            if is_receivable:
+                kind = "账单 bill" if number > 0 else "缴费 payment"
+                if number > 0:
+                    billed += number
+                else:
+                    paid -= number
+            else:
+                kind = "预缴 prepayment" if number < 0 else "预缴抵扣 prepayment applied"
+                if number < 0:
+                    prepaid_in -= number
+                else:
+                    prepaid_used += number
+            report.lines.append(LineRow(entry.date, kind, masker.text(entry.narration), account, abs(number),
+                                        where(entry)))
+
+    rec = receivables(entries, period.start, period.end, room)
+    state = rec.units.get(room)
+    opening = receivables(entries, period.start, period.start, room).units.get(room)
+    if state is not None:
+        for day, remaining, location in state.open_bills:
+            report.open_bills.append(OpenBillRow(day, remaining, (period.last_day - day).days, location))
+        report.arrears = state.outstanding
+
+    ledger = maintenance_ledger(entries, community, period.end)
+    unit_fund = ledger.units.get(room)
+    for project in ledger.projects:
+        share = project.shares.get(room)
+        if share:
+            report.projects.append(ProjectShareRow(project.date, masker.text(project.narration),
+                                                   project.resolution or project.emergency, project.amount, share))
+    report.maintenance_balance = unit_fund.balance if unit_fund else ZERO
+
+    report.summary = [
+        SummaryRow("期初欠费 Arrears at start", opening.outstanding if opening else ZERO),
+        SummaryRow("本期账单 Billed", billed),
+        SummaryRow("本期缴费 Paid", paid),
+        SummaryRow("期末欠费 Arrears at end", report.arrears),
+        SummaryRow("预缴余额 Prepaid balance", prepaid_balance),
+        SummaryRow("维修资金缴存 Maintenance deposits", unit_fund.deposits if unit_fund else ZERO),
+        SummaryRow("维修资金分摊 Maintenance costs", unit_fund.costs if unit_fund else ZERO),
+        SummaryRow("维修资金利息 Maintenance interest", unit_fund.interest if unit_fund else ZERO),
+        SummaryRow("维修资金余额 Maintenance balance", report.maintenance_balance),
+    ]
+    return report
