@@ -1,0 +1,497 @@
+"""Benchmarks of trustfund against DESIGN.md §6, side by side on the same generated ledgers.
+
+Usage::
+
+    python benchmarks/run.py                      # 10k, 100k and 300k transactions
+    python benchmarks/run.py --sizes 10k,100k     # some sizes only
+    python benchmarks/run.py --quick              # 10k only, one repetition, no profile
+    python benchmarks/run.py --repeat 3           # repetitions per measurement (median kept)
+
+What it does, per size:
+
+1. generates the ledger with :func:`trustfund.generator.generate` (cached under
+   ``benchmarks/out/ledgers/<size>/``, git-ignored; regenerated when the generator changes)
+   and a twin ``main_plain.beancount`` without the ``plugin "trustfund.xinyi"`` line;
+2. loads both in fresh subprocesses, interleaved (plain, rules, plain, rules …), each
+   reporting its wall time, its own peak RSS (``getrusage(RUSAGE_SELF).ru_maxrss``) and
+   Beancount's phase timings (the ``trustfund.xinyi`` plugin's own time among them);
+3. times each rule module alone on the loaded entries (and ``build_community``), and, unless
+   ``--quick``, writes a cProfile of the whole rule pass to ``benchmarks/out/rules-<size>.prof``;
+4. times every report of ``reports.{public,budget,audit}`` (compute, then text and HTML
+   rendering) on the already loaded ledger, against that process's load time; a report module
+   that has not landed is skipped with a note;
+5. runs ``benchmarks/bench_import.py`` and ``benchmarks/bench_fava.py`` if present, as
+   ``python benchmarks/bench_X.py --ledger MAIN --size LABEL --json OUT`` (their JSON is kept
+   as they write it; a script with another interface is run with ``--json OUT`` only).
+
+It prints the ratios against the targets (rules ≤ 1.10× load time and peak memory; each
+report ≤ 0.20× load time; import ≤ 1.5×; public pages ≤ 2 MB and warm ≤ 0.5 s at 100k) and
+writes ``benchmarks/out/results.json`` and ``benchmarks/out/scaling.png``.
+
+The machine is shared: run it on a quiet machine, and treat differences under ~5 % as noise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import hashlib
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+OUT = HERE / "out"
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+#: size label -> generator arguments (≈ 24 transactions per unit and year, plus overhead).
+SIZES: dict[str, dict[str, int]] = {
+    "10k": {"units": 430, "years": 1},
+    "100k": {"units": 2200, "years": 2},
+    "300k": {"units": 2200, "years": 6},
+}
+TARGETS = {
+    "rules_time": 1.10,
+    "rules_rss": 1.10,
+    "report_vs_load": 0.20,
+    "import_ratio": 1.5,
+    "public_page_bytes": 2_000_000,
+    "public_page_warm_s": 0.5,
+}
+REPORT_MODULES = ("reports.public", "reports.budget", "reports.audit")
+PLUGIN_LINE = 'plugin "trustfund.xinyi"'
+
+
+# ---------------------------------------------------------------------------------------
+# Ledgers
+
+
+def _generator_fingerprint() -> str:
+    source = (ROOT / "trustfund" / "generator.py").read_bytes()
+    return hashlib.sha256(source).hexdigest()[:16]
+
+
+def ensure_ledger(label: str) -> dict[str, Any]:
+    """Generate (or reuse) the ledger of one size; return its paths and counts."""
+    args = SIZES[label]
+    folder = OUT / "ledgers" / label
+    stamp = folder / "stamp.json"
+    fingerprint = {"generator": _generator_fingerprint(), **args}
+    info: dict[str, Any] | None = None
+    if stamp.exists():
+        with contextlib.suppress(ValueError):
+            saved = json.loads(stamp.read_text())
+            if saved.get("fingerprint") == fingerprint:
+                info = saved
+    if info is None:
+        from trustfund.generator import generate
+
+        started = time.perf_counter()
+        main = generate(folder, units=args["units"], years=args["years"])
+        seconds = time.perf_counter() - started
+        text = main.read_text(encoding="utf-8")
+        plain = folder / "main_plain.beancount"
+        plain.write_text(text.replace(PLUGIN_LINE, "; (plugin line removed for the baseline)"), encoding="utf-8")
+        txns = postings = size = 0
+        for path in folder.rglob("*.beancount"):
+            if path.name.startswith("main"):
+                continue
+            body = path.read_text(encoding="utf-8")
+            size += len(body.encode())
+            for line in body.splitlines():
+                if line[:1].isdigit() and " * " in line[:14]:
+                    txns += 1
+                elif line.startswith("  ") and not line.startswith("   ") and line[2:3].isupper() and " CNY" in line:
+                    postings += 1
+        info = {
+            "fingerprint": fingerprint,
+            "main": str(main),
+            "plain": str(plain),
+            "transactions": txns,
+            "postings": postings,
+            "bytes": size,
+            "generate_s": round(seconds, 2),
+        }
+        stamp.write_text(json.dumps(info, indent=1))
+    return info
+
+
+# ---------------------------------------------------------------------------------------
+# Workers (run in subprocesses so each has its own peak RSS)
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KB
+
+
+def _parse_timings(lines: list[str]) -> dict[str, float]:
+    phases: dict[str, float] = {}
+    for line in lines:
+        # "Operation: 'name'   Time:   12 ms"
+        try:
+            name = line.split("'")[1]
+            ms = float(line.rsplit("Time:", 1)[1].split()[0])
+        except (IndexError, ValueError):
+            continue
+        phases[name] = phases.get(name, 0.0) + ms / 1000
+    return phases
+
+
+def worker_load(path: str) -> dict[str, Any]:
+    from beancount import loader
+
+    loader.initialize(use_cache=False)
+    import gc
+
+    logs: list[str] = []
+    cpu0 = time.process_time()
+    started = time.perf_counter()
+    entries, errors, _ = loader.load_file(path, log_timings=logs.append)
+    seconds = time.perf_counter() - started
+    cpu = time.process_time() - cpu0
+    phases = _parse_timings(logs)
+    return {
+        "seconds": seconds,
+        "cpu_s": cpu,
+        "gc_collections": [g["collections"] for g in gc.get_stats()],
+        "rss_mb": _peak_rss_mb(),
+        "entries": len(entries),
+        "errors": len(errors),
+        "first_errors": [str(getattr(e, "message", e))[:200] for e in errors[:3]],
+        "plugin_s": phases.get("trustfund.xinyi"),
+        "phases": {k: round(v, 3) for k, v in phases.items() if not k.startswith("beancount.parser.parser.")},
+    }
+
+
+def worker_rules(path: str, profile_to: str | None) -> dict[str, Any]:
+    """Each rule alone on entries loaded without the plugin (and one profiled pass)."""
+    import importlib
+
+    from beancount import loader
+
+    from ledger.community import build_community
+    from trustfund.common import Config
+    from trustfund.xinyi import RULE_MODULES
+
+    loader.initialize(use_cache=False)
+    entries, _, _ = loader.load_file(path)
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    community, _ = build_community(entries)
+    timings["build_community"] = time.perf_counter() - started
+    current = list(entries)
+    errors = 0
+    for name in RULE_MODULES:
+        try:
+            check = importlib.import_module(name).check
+        except ModuleNotFoundError:
+            timings[name] = float("nan")
+            continue
+        started = time.perf_counter()
+        current, rule_errors = check(current, community, Config())
+        timings[name] = time.perf_counter() - started
+        errors += len(rule_errors)
+    result: dict[str, Any] = {"seconds": {k: round(v, 4) for k, v in timings.items()}, "errors": errors}
+    if profile_to:
+        import cProfile
+        import pstats
+
+        from trustfund.common import run_all
+        from trustfund.xinyi import rule_checks
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+        run_all(entries, rule_checks(), Config())
+        profiler.disable()
+        profiler.dump_stats(profile_to)
+        stats = pstats.Stats(profiler)
+        rows = []
+        for (filename, line, func), (_cc, _nc, tottime, cumtime, _callers) in stats.stats.items():  # type: ignore[attr-defined]
+            if "trustfund" in filename or "ledger" in filename:
+                rows.append((tottime, cumtime, f"{Path(filename).parent.name}/{Path(filename).name}:{line}({func})"))
+        rows.sort(reverse=True)
+        result["profile_top"] = [{"tottime": round(t, 4), "cumtime": round(c, 4), "where": w} for t, c, w in rows[:12]]
+    return result
+
+
+def worker_reports(path: str) -> dict[str, Any]:
+    import importlib
+
+    from ledger.loader import load
+
+    started = time.perf_counter()
+    ledger = load(path, cache=False)
+    load_s = time.perf_counter() - started
+    community = ledger.community
+    last = community.last_date
+    result: dict[str, Any] = {"load_s": load_s, "errors": len(ledger.errors), "reports": {}, "notes": []}
+    try:
+        from reports.period import Period
+    except ModuleNotFoundError:
+        result["notes"].append("reports.period not present: reports skipped")
+        return result
+    year = (last.year - 1) if last is not None and last.month == 1 and last.day == 1 else (last.year if last else 2025)
+    period = Period.parse(str(year))
+    renderers = []
+    for name in ("reports.render_text", "reports.render_html"):
+        with contextlib.suppress(ModuleNotFoundError):
+            renderers.append((name.rsplit("_", 1)[-1], importlib.import_module(name)))
+    for name in REPORT_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError:
+            result["notes"].append(f"{name} not present: skipped")
+            continue
+        compute = getattr(module, "compute", None)
+        if compute is None:
+            result["notes"].append(f"{name} has no compute(): skipped")
+            continue
+        row: dict[str, Any] = {}
+        try:
+            started = time.perf_counter()
+            report = compute(ledger, period)
+            row["compute_s"] = time.perf_counter() - started
+            for kind, renderer in renderers:
+                started = time.perf_counter()
+                text = renderer.render(report)
+                row[f"render_{kind}_s"] = time.perf_counter() - started
+                row[f"{kind}_bytes"] = len(text.encode())
+        except Exception as exc:  # a report's bug must not stop the benchmark
+            row["error"] = f"{type(exc).__name__}: {exc}"[:300]
+        total = sum(v for k, v in row.items() if k.endswith("_s"))
+        row["total_s"] = total
+        row["vs_load"] = total / load_s if load_s else None
+        result["reports"][name.split(".")[-1]] = row
+    result["rss_mb"] = _peak_rss_mb()
+    return result
+
+
+def _run_worker(args: list[str], timeout: float = 1800) -> dict[str, Any]:
+    env = dict(os.environ, BEANCOUNT_DISABLE_LOAD_CACHE="1", PYTHONHASHSEED="0")
+    proc = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), "--worker", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+        cwd=str(ROOT),
+    )
+    if proc.returncode != 0:
+        return {"error": proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else f"exit {proc.returncode}"}
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def _run_side_script(name: str, ledger: dict[str, Any], label: str) -> dict[str, Any] | None:
+    script = HERE / name
+    if not script.exists():
+        return None
+    out = OUT / f"{script.stem}-{label}.json"
+    out.unlink(missing_ok=True)
+    attempts = [
+        ["--ledger", ledger["main"], "--size", label, "--json", str(out)],
+        ["--json", str(out)],
+    ]
+    last: dict[str, Any] = {}
+    for extra in attempts:
+        started = time.perf_counter()
+        proc = subprocess.run([sys.executable, str(script), *extra], capture_output=True, text=True, cwd=str(ROOT), timeout=3600)
+        seconds = time.perf_counter() - started
+        last = {"exit": proc.returncode, "wall_s": round(seconds, 2), "stdout_tail": proc.stdout.strip().splitlines()[-15:]}
+        if proc.returncode != 2:  # 2: argparse did not know the options; try the short form
+            break
+        last["stderr_tail"] = proc.stderr.strip().splitlines()[-5:]
+    if out.exists():
+        with contextlib.suppress(ValueError):
+            last["json"] = json.loads(out.read_text())
+    return last
+
+
+# ---------------------------------------------------------------------------------------
+# Driver
+
+
+def _median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def bench_size(label: str, repeat: int, profile: bool) -> dict[str, Any]:
+    ledger = ensure_ledger(label)
+    print(f"\n== {label}: {ledger['transactions']:,} transactions, {ledger['postings']:,} postings, "
+          f"{ledger['bytes'] / 1e6:.1f} MB (generated in {ledger['generate_s']} s)", flush=True)
+    plain_runs, rules_runs = [], []
+    for i in range(repeat):
+        plain_runs.append(_run_worker(["load", ledger["plain"]]))
+        rules_runs.append(_run_worker(["load", ledger["main"]]))
+        p, r = plain_runs[-1], rules_runs[-1]
+        print(f"   run {i + 1}: plain {p.get('seconds', float('nan')):.2f} s {p.get('rss_mb', float('nan')):.0f} MB | "
+              f"rules {r.get('seconds', float('nan')):.2f} s {r.get('rss_mb', float('nan')):.0f} MB "
+              f"(cpu {p.get('cpu_s', float('nan')):.2f} vs {r.get('cpu_s', float('nan')):.2f} s) "
+              f"(plugin {r.get('plugin_s') or float('nan'):.2f} s, {r.get('errors')} errors)", flush=True)
+    result: dict[str, Any] = {"ledger": ledger, "plain_runs": plain_runs, "rules_runs": rules_runs}
+    plain_t = _median([r["seconds"] for r in plain_runs if "seconds" in r])
+    rules_t = _median([r["seconds"] for r in rules_runs if "seconds" in r])
+    plain_m = _median([r["rss_mb"] for r in plain_runs if "rss_mb" in r])
+    rules_m = _median([r["rss_mb"] for r in rules_runs if "rss_mb" in r])
+    plugin_t = _median([r["plugin_s"] for r in rules_runs if r.get("plugin_s") is not None])
+    plain_c = _median([r["cpu_s"] for r in plain_runs if "cpu_s" in r])
+    rules_c = _median([r["cpu_s"] for r in rules_runs if "cpu_s" in r])
+    result["summary"] = {
+        "plain_s": plain_t,
+        "rules_s": rules_t,
+        "plain_rss_mb": plain_m,
+        "rules_rss_mb": rules_m,
+        "plugin_s": plugin_t,
+        "plain_cpu_s": plain_c,
+        "rules_cpu_s": rules_c,
+        "time_ratio": rules_t / plain_t,
+        "cpu_ratio": rules_c / plain_c,
+        "rss_ratio": rules_m / plain_m,
+        "plugin_share": plugin_t / plain_t,
+        "errors": rules_runs[-1].get("errors"),
+    }
+    result["rules"] = _run_worker(["rules", ledger["plain"], str(OUT / f"rules-{label}.prof") if profile else "-"])
+    result["reports"] = _run_worker(["reports", ledger["main"]])
+    result["import"] = _run_side_script("bench_import.py", ledger, label)
+    result["fava"] = _run_side_script("bench_fava.py", ledger, label)
+    return result
+
+
+def _verdict(value: float | None, target: float) -> str:
+    if value is None or value != value:
+        return "n/a"
+    return "ok" if value <= target else "MISSES"
+
+
+def print_summary(results: dict[str, Any]) -> None:
+    print("\n== Against DESIGN.md §6 (ratios; the machine is shared, noise about ±4 %)")
+    for label, res in results["sizes"].items():
+        s = res["summary"]
+        print(f"-- {label} ({res['ledger']['transactions']:,} txns)")
+        print(f"   load: plain {s['plain_s']:.2f} s / {s['plain_rss_mb']:.0f} MB; with rules {s['rules_s']:.2f} s / {s['rules_rss_mb']:.0f} MB")
+        print(f"   rules time  {s['time_ratio']:.3f}x wall, {s['cpu_ratio']:.3f}x CPU (target ≤ {TARGETS['rules_time']}x) "
+              f"{_verdict(min(s['time_ratio'], s['cpu_ratio']), TARGETS['rules_time'])};"
+              f" plugin alone {s['plugin_s']:.2f} s = {s['plugin_share'] * 100:.1f} % of the plain load")
+        print(f"   rules RSS   {s['rss_ratio']:.3f}x (target ≤ {TARGETS['rules_rss']}x) {_verdict(s['rss_ratio'], TARGETS['rules_rss'])}")
+        rules = res.get("rules") or {}
+        if "seconds" in rules:
+            parts = ", ".join(f"{k.split('.')[-1]} {v:.3f}" for k, v in rules["seconds"].items())
+            print(f"   per rule (s): {parts}")
+        for top in (rules.get("profile_top") or [])[:5]:
+            print(f"      {top['tottime']:.3f} s self, {top['cumtime']:.3f} s cum  {top['where']}")
+        reports = res.get("reports") or {}
+        for note in reports.get("notes", []):
+            print(f"   note: {note}")
+        for name, row in (reports.get("reports") or {}).items():
+            if "error" in row:
+                print(f"   report {name}: ERROR {row['error']}")
+                continue
+            ratio = row.get("vs_load")
+            print(f"   report {name}: {row['total_s']:.3f} s = {ratio:.3f}x load (target ≤ {TARGETS['report_vs_load']}x) {_verdict(ratio, TARGETS['report_vs_load'])}")
+        for kind in ("import", "fava"):
+            side = res.get(kind)
+            if side is None:
+                print(f"   note: benchmarks/bench_{kind}.py not present: {kind} skipped")
+            else:
+                print(f"   {kind}: exit {side['exit']} in {side['wall_s']} s; " + ("json kept" if "json" in side else "no json"))
+                for line in side.get("stdout_tail", [])[-8:]:
+                    print(f"      {line}")
+
+
+def plot(results: dict[str, Any], path: Path) -> None:
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ModuleNotFoundError:
+        print("note: matplotlib not installed: no plot")
+        return
+    labels = list(results["sizes"])
+    xs = [results["sizes"][k]["ledger"]["transactions"] / 1000 for k in labels]
+    summaries = [results["sizes"][k]["summary"] for k in labels]
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4.2))
+    ax1.plot(xs, [s["plain_s"] for s in summaries], "o-", label="Beancount alone")
+    ax1.plot(xs, [s["rules_s"] for s in summaries], "s-", label="with trustfund.xinyi")
+    report_totals = []
+    for k in labels:
+        rows = (results["sizes"][k].get("reports") or {}).get("reports") or {}
+        report_totals.append(max((r.get("total_s", 0.0) for r in rows.values()), default=float("nan")))
+    ax1.plot(xs, report_totals, "^--", label="slowest report")
+    ax1.set_xlabel("transactions (thousands)")
+    ax1.set_ylabel("seconds")
+    ax1.set_title("Load time")
+    ax1.legend()
+    ax1.grid(alpha=0.3)
+    ax2.plot(xs, [s["plain_rss_mb"] for s in summaries], "o-", label="Beancount alone")
+    ax2.plot(xs, [s["rules_rss_mb"] for s in summaries], "s-", label="with trustfund.xinyi")
+    ax2.set_xlabel("transactions (thousands)")
+    ax2.set_ylabel("peak RSS (MB)")
+    ax2.set_title("Peak memory")
+    ax2.legend()
+    ax2.grid(alpha=0.3)
+    fig.suptitle(f"trustfund benchmarks ({results['machine']['cpus']} CPUs, {results['started']})")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default=None, help="comma-separated, from: " + ", ".join(SIZES))
+    parser.add_argument("--quick", action="store_true", help="10k only (unless --sizes), one repetition, no profile")
+    parser.add_argument("--repeat", type=int, default=None, help="repetitions per load (default 3 up to 100k, 1 above; 1 with --quick)")
+    parser.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.worker:
+        kind, *rest = args.worker
+        if kind == "load":
+            out = worker_load(rest[0])
+        elif kind == "rules":
+            out = worker_rules(rest[0], None if rest[1] == "-" else rest[1])
+        elif kind == "reports":
+            out = worker_reports(rest[0])
+        else:
+            parser.error(f"unknown worker {kind}")
+        print(json.dumps(out, default=str))
+        return 0
+
+    sizes = [s.strip() for s in (args.sizes or ("10k" if args.quick else ",".join(SIZES))).split(",") if s.strip()]
+    unknown = [s for s in sizes if s not in SIZES]
+    if unknown:
+        parser.error(f"unknown sizes {unknown}; known: {', '.join(SIZES)}")
+    OUT.mkdir(parents=True, exist_ok=True)
+    results: dict[str, Any] = {
+        "started": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "loadavg_start": os.getloadavg(),
+        },
+        "targets": TARGETS,
+        "sizes": {},
+    }
+    for label in sizes:
+        repeat = args.repeat or (1 if args.quick or label == "300k" else 3)
+        results["sizes"][label] = bench_size(label, repeat, profile=not args.quick)
+        (OUT / "results.json").write_text(json.dumps(results, indent=1, default=str))
+    results["machine"]["loadavg_end"] = os.getloadavg()
+    (OUT / "results.json").write_text(json.dumps(results, indent=1, default=str))
+    print_summary(results)
+    plot(results, OUT / "scaling.png")
+    print(f"\nwrote {OUT / 'results.json'} and {OUT / 'scaling.png'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
