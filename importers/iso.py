@@ -43,6 +43,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from importers.base import SourceImporter
+from importers.payapps import number_repeats
 from importers.records import RowError, SourceError, Statement, StatementRow
 
 DEFAULT_BANK_ACCOUNT = "Assets:Bank:Trust"
@@ -187,6 +188,7 @@ class Camt053Importer(SourceImporter):
             if found is not None and (closing is None or found[0] >= closing[0]):
                 closing = found  # the latest statement's closing balance holds
         out.currency = currency or "CNY"
+        out.rows = number_repeats(out.rows)
         if closing is not None and closing[2] == out.currency:
             out.closing_date, out.closing_balance = closing[0], closing[1]
         return out

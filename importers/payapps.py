@@ -45,7 +45,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import ClassVar
@@ -92,6 +92,22 @@ def clean_serial(value: object) -> str:
     if _SCIENTIFIC.match(text):
         raise ValueError(f"id in scientific notation ({text}): the spreadsheet lost its digits; export the bill again as CSV")
     return text
+
+
+def number_repeats(rows: Sequence[StatementRow]) -> list[StatementRow]:
+    """Rows whose ``serial`` repeats one seen earlier in the same file get ``#2``, ``#3`` …
+    (numbered in file order, so a re-import gives the same keys): a serial should be unique,
+    and two rows sharing one (a masked sample, a bill edited by hand) are still two rows."""
+    seen: dict[str, int] = {}
+    out = []
+    for row in rows:
+        if row.serial:
+            count = seen.get(row.serial, 0) + 1
+            seen[row.serial] = count
+            if count > 1:
+                row = replace(row, serial=f"{row.serial}#{count}")
+        out.append(row)
+    return out
 
 
 @dataclass
@@ -183,7 +199,7 @@ class _PayAppImporter(SourceImporter):
                 records.append(record)
         rows = self._judge(records, statement)
         if not statement.errors:
-            statement.rows = rows
+            statement.rows = number_repeats(rows)
         return statement
 
     def _cell(self, header: Header, cells: Sequence[object], name: str) -> object:

@@ -1,0 +1,95 @@
+"""Regression: every sample under tests/data/sources/ is identified by the right importer and
+extracts exactly the entries in its ``<sample>.beancount`` file.
+
+The expected files are under version control. Regenerate them only on purpose, then review the
+diff::
+
+    TRUSTFUND_REGENERATE=1 pytest tests/importers_sources -k regression
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from pathlib import Path
+
+import pytest
+from beancount.parser import printer
+
+from importers.base import ImportContext, SourceImporter
+from importers.registry import all_importers
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "sources"
+REGENERATE = os.environ.get("TRUSTFUND_REGENERATE") == "1"
+
+#: sample (relative to DATA) → the importer that must take it
+SAMPLES: dict[str, str] = {
+    "wechat/example-wechat-records.csv": "wechat",
+    "wechat/example-wechat-records.xlsx": "wechat",
+    "wechat/微信支付账单(20200830-20200906).csv": "wechat",
+    "wechat/微信支付账单流水文件(20190801-20190930)——【解压密码可在微信支付公众号查看】.xlsx": "wechat",
+    "alipay/example-alipay-records.csv": "alipay",
+    "alipay/支付宝交易明细(20201122-20201214).csv": "alipay",
+    "camt/camt053.v2.minimal.xml": "camt053",
+    "camt/camt053.v2.multi.statement.xml": "camt053",
+    "camt/camt053.v8.xml": "camt053",
+    "ofx/checking.ofx": "ofx",
+    "ofx/bank_medium.ofx": "ofx",
+    "ofx/suncorp.ofx": "ofx",
+    "mt940/ing.sta": "mt940",
+    "mt940/abnamro.sta": "mt940",
+    "mt940/raphaelm.sta": "mt940",
+    "feesystem/importFeeDetail.xlsx": "fee-system",
+    "feesystem/hc.xlsx": "fee-system-master",
+    "registers/approvals.csv": "approval-register",
+    "registers/resolutions.csv": "resolution-register",
+    "registers/votes.csv": "vote-register",
+    "registers/votes-english.xlsx": "vote-register",
+    "registers/units.csv": "unit-register",
+}
+
+
+def render(importer: SourceImporter, path: Path) -> str:
+    """The extraction of ``path`` as text: a short header, then the entries as Beancount prints them."""
+    statement = importer.read(str(path))
+    assert not statement.errors, [str(e) for e in statement.errors]
+    entries = importer.build(statement, str(path))
+    lines = [
+        f";; Importer: {importer.importer_name}",
+        f";; Rows read: {statement.rows_read}, entries: {len(entries)}",
+    ]
+    body = "".join(printer.format_entry(entry) + "\n" for entry in entries)
+    return "\n".join(lines) + "\n\n" + body
+
+
+@pytest.fixture(scope="module")
+def importers() -> list[SourceImporter]:
+    return all_importers(ImportContext())
+
+
+@pytest.mark.parametrize("sample", sorted(SAMPLES))
+def test_sample_matches_expected(sample: str, importers: list[SourceImporter]) -> None:
+    path = DATA / sample
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        taker = next((imp for imp in importers if imp.identify(str(path))), None)
+        assert taker is not None, f"{sample}: no importer identifies it"
+        assert taker.importer_name == SAMPLES[sample]
+        actual = render(taker, path)
+    expected_path = path.with_name(path.name + ".beancount")
+    if REGENERATE:
+        expected_path.write_text(actual, encoding="utf-8")
+        pytest.skip(f"regenerated {expected_path.name}")
+    assert expected_path.exists(), f"{expected_path.name} missing: run with TRUSTFUND_REGENERATE=1 and review it"
+    expected = expected_path.read_text(encoding="utf-8")
+    assert actual == expected
+
+
+def test_every_sample_is_covered() -> None:
+    """A sample dropped into tests/data/sources/ without a regression case fails here."""
+    on_disk = {
+        str(p.relative_to(DATA))
+        for p in DATA.glob("*/*")
+        if p.is_file() and p.suffix not in (".beancount", ".md", ".txt") and p.parent.name not in ("LICENSES", "bad")
+    }
+    assert on_disk == set(SAMPLES)
