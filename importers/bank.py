@@ -235,7 +235,10 @@ def _parse_row(
         return RowError(file, row.number, header.label(name), reason, tuple(cell_text(c) for c in cells))
 
     if len(cells) < width and all(not cell_text(c) for c in cells[len(cells) :]):
-        missing = [name for name, col in cols.items() if col >= len(cells) and name in ("date", "amount", "credit", "debit", "direction")]
+        missing = sorted(
+            (name for name, col in cols.items() if col >= len(cells) and name in ("date", "amount", "credit", "debit", "direction")),
+            key=lambda name: cols[name],
+        )
         if missing:
             return error(missing[0], "missing (the row has fewer columns than the header)")
     date_cell = cell("date")
