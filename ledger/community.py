@@ -366,11 +366,11 @@ class Community:
 
 
 def _values(entry: data.Custom) -> list[Any]:
-    return [v.value for v in entry.values]
+    return [v.value for v in entry.values or ()]  # `custom "tf-x"` with no values has None
 
 
 def _dtypes(entry: data.Custom) -> list[Any]:
-    return [v.dtype for v in entry.values]
+    return [v.dtype for v in entry.values or ()]
 
 
 _SIGNATURES: dict[str, tuple[tuple[str, ...], str]] = {
