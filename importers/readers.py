@@ -134,12 +134,13 @@ def parse_amount(value: Cell) -> Decimal | None:
         return None
     if isinstance(value, bool):
         raise ValueError(f"not an amount: {value!r}")
-    if isinstance(value, int):
-        return Decimal(value).quantize(FEN)
-    if isinstance(value, float):
+    if isinstance(value, int | float):
         if value != value or value in (float("inf"), float("-inf")):
             raise ValueError(f"not an amount: {value!r}")
-        return Decimal(repr(value)).quantize(FEN, ROUND_HALF_UP)
+        try:  # an absurd number (1e308) does not fit the fen: a bad cell, not a crash
+            return Decimal(value if isinstance(value, int) else repr(value)).quantize(FEN, ROUND_HALF_UP)
+        except InvalidOperation:
+            raise ValueError(f"not an amount: {value!r}") from None
     text = cell_text(value)
     if not text:
         return None
