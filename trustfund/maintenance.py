@@ -40,9 +40,13 @@ from __future__ import annotations
 from beancount.core import data
 
 from ledger.community import Community
-from trustfund.approval import emergency_is_valid, is_auto_debit_payment, is_maintenance_use
+from trustfund.approval import (
+    emergency_is_valid,
+    is_auto_debit_payment,
+    is_exempt,
+    is_maintenance_use,
+)
 from trustfund.common import (
-    GENERATED_KEY,
     Config,
     Entries,
     bank_outflow,
@@ -93,9 +97,7 @@ def check(
     for entry in entries:
         if type(entry) is not data.Transaction or not is_maintenance_use(entry):
             continue
-        if not is_payment(entry) or is_auto_debit_payment(entry, community):
-            continue
-        if entry.meta and entry.meta.get(GENERATED_KEY):
+        if is_exempt(entry) or not is_payment(entry) or is_auto_debit_payment(entry, community):
             continue
         txn = entry
         day = txn.date

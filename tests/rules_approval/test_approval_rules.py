@@ -5,6 +5,8 @@ from __future__ import annotations
 import textwrap
 
 from ledger.loader import format_error, load_string
+from trustfund import approval
+from trustfund.common import Config
 
 HEADER = """\
 plugin "trustfund.approval"
@@ -265,3 +267,52 @@ def test_maintenance_use_without_basis_is_left_to_tf401() -> None:
     text, errors = run(body)
     # approval alone reports only the missing notice; the missing basis is TF401's.
     assert errors == [("TF306", line_of(text, "nothing cited"))]
+
+
+def test_tf002_unknown_resolution_below_threshold_and_on_non_payments() -> None:
+    body = APPROVAL + pay("2025-03-05", "small with bad ref", "100.00", 'approval: "AP-1"\nresolution: "R-404"')
+    body += textwrap.dedent("""\
+    2025-03-06 * "reclass" "journal with bad ref"
+      resolution: "R-405"
+      emergency: "E-404"
+      Equity:Owners:Common  1.00 CNY
+      Equity:Owners:Common  -1.00 CNY
+    """)
+    text, errors = run(body)
+    journal = line_of(text, "journal with bad ref")
+    assert errors == [("TF002", line_of(text, "small with bad ref")), ("TF002", journal), ("TF002", journal)]
+
+
+def test_transfer_with_a_bank_charge_on_top_needs_approval() -> None:
+    body = textwrap.dedent("""\
+    2025-03-05 * "bank" "transfer plus fee"
+      Assets:Bank:Savings  1000.00 CNY
+      Expenses:Admin:BankFees  5.00 CNY
+      Assets:Bank:Trust  -1005.00 CNY
+    """)
+    text, errors = run(body)
+    assert errors == [("TF301", line_of(text, "transfer plus fee"))]
+
+
+def test_padding_is_not_a_payment() -> None:
+    body = textwrap.dedent("""\
+    2025-03-01 pad Assets:Bank:Trust Equity:Owners:Common
+    2025-03-05 balance Assets:Bank:Trust  900000.00 CNY
+    """)
+    ledger = load_string(HEADER + body)
+    # Beancount pads after the plugins ran; a caller that re-runs the rule over the final
+    # entries (reports, Fava) must not see the padding as a payment.
+    assert any(getattr(t, "flag", None) == "P" for t in ledger.entries)
+    _, errors = approval.check(ledger.entries, ledger.community, Config())
+    assert errors == []
+
+
+def test_both_rules_report_each_unknown_id_once() -> None:
+    text = HEADER.replace('plugin "trustfund.approval"', 'plugin "trustfund.approval"\nplugin "trustfund.maintenance"')
+    text += '2024-12-01 * "m"\n  Assets:Bank:Maintenance  1000.00 CNY\n  Equity:Owners:Common\n'
+    text += APPROVAL + pay("2025-03-05", "maintenance bad ref", "100.00",
+                           'approval: "AP-1"\nresolution: "R-404"\ncontract: "C"\nprice-audit: "P"',
+                           account="Expenses:Maintenance:Elevator", bank="Assets:Bank:Maintenance")
+    ledger = load_string(text)
+    codes = [e.message.split()[0] for e in ledger.errors]
+    assert codes == ["TF002"], [e.message for e in ledger.errors]
