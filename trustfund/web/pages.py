@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from fava.context import g
@@ -20,25 +19,12 @@ from trustfund.web import views
 
 
 def format_value(value: Any, kind: str) -> str:
-    """A cell as shown on a page: thousands separators for money, 2 places for area."""
-    if value is None or value == "":
-        return ""
+    """A cell as shown on a page: the reports' own formatting (``reports.format.display``)."""
+    from reports.format import display
+
     if isinstance(value, bool) or kind == "bool":
         return "是 yes" if value else "否 no"
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, (Decimal, int)) and not isinstance(value, bool):
-        number = Decimal(value)
-        if kind in ("money", "area"):
-            return f"{number:,.2f}"
-        if kind == "ratio":
-            return f"{number:.2%}"
-        if kind == "percent":
-            return f"{number:,.2f}%" if abs(number) > 1 or number == 0 else f"{number:.2%}"
-        if kind == "int":
-            return f"{number:,.0f}"
-        return str(number)
-    return str(value)
+    return display(value, kind)
 
 
 def raw_value(value: Any) -> str:
@@ -161,20 +147,9 @@ class TrustPage(FavaExtensionBase):
 
 
 def xlsx_bytes(report: Any) -> bytes:
-    """Render with ``reports.render_xlsx`` (whatever its entry point is called) to bytes."""
+    """The report as XLSX, by the reports' renderer (``reports.render_xlsx.render``)."""
     from reports import render_xlsx
 
-    for name in ("render_bytes", "to_bytes", "render_xlsx_bytes"):
-        function = getattr(render_xlsx, name, None)
-        if function is not None:
-            return bytes(function(report))
-    render: Any = render_xlsx.render
-    buffer = io.BytesIO()
-    result = render(report, buffer)
-    if isinstance(result, (bytes, bytearray)):
-        return bytes(result)
-    if result is not None and hasattr(result, "save"):
-        result.save(buffer)
-    return buffer.getvalue()
+    return bytes(render_xlsx.render(report))
 
 

@@ -62,7 +62,7 @@ _DOC_EXT_RE = re.compile(
 )
 #: Fava options that reach the file system or the editor: not in the publication.
 DROPPED_FAVA_OPTIONS = frozenset(
-    {"import-config", "import_config", "import-dirs", "import_dirs", "use-external-editor",
+    {"import-config", "import_config", "import-dirs", "import_dirs", "use-external-editor", "default-file", "default_file",
      "use_external_editor", "insert-entry", "insert_entry"}
 )
 PUBLIC_TAG = "public"
