@@ -45,7 +45,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import ClassVar
@@ -128,7 +128,7 @@ class _Record:
     serial: str
     merchant_serial: str
     note: str
-    extra: dict[str, str] = field(default_factory=dict)
+    cells: tuple[str, ...] = ()
 
 
 class _PayAppImporter(SourceImporter):
@@ -192,7 +192,8 @@ class _PayAppImporter(SourceImporter):
                 break  # a closing separator or the summary block of older exports
             statement.rows_read += 1
             if row.error:
-                statement.errors.append(RowError(filepath, row.number, header.label(self.required[0]), row.error))
+                texts = tuple(cell_text(c) for c in row.cells)
+                statement.errors.append(RowError(filepath, row.number, header.label(self.required[0]), row.error, texts))
                 continue
             record = self._record(header, row.number, row.cells, statement)
             if record is not None:
@@ -213,9 +214,10 @@ class _PayAppImporter(SourceImporter):
 
     def _record(self, header: Header, number: int, cells: Sequence[object], statement: Statement) -> _Record | None:
         file = statement.file
+        texts = tuple(cell_text(c) for c in cells)
 
         def fail(name: str, reason: str) -> None:
-            statement.errors.append(RowError(file, number, header.label(name), reason))
+            statement.errors.append(RowError(file, number, header.label(name), reason, texts))
 
         raw_time = self._cell(header, cells, "time")
         try:
@@ -258,6 +260,7 @@ class _PayAppImporter(SourceImporter):
             serial=serials["serial"],
             merchant_serial=serials["merchant_serial"],
             note=self._text(header, cells, "note"),
+            cells=texts,
         )
 
     def _judge(self, records: list[_Record], statement: Statement) -> list[StatementRow]:
@@ -318,7 +321,9 @@ class WeChatImporter(_PayAppImporter):
         for record in records:
             sign, fee = self.sign(record)
             if fee is not None and fee > record.amount:
-                statement.errors.append(RowError(statement.file, record.row, "备注", f"fee {fee} exceeds the amount {record.amount}"))
+                statement.errors.append(
+                    RowError(statement.file, record.row, "备注", f"fee {fee} exceeds the amount {record.amount}", record.cells)
+                )
                 continue
             if sign:
                 note = "" if _FEE.search(record.note) else record.note

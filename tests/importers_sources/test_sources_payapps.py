@@ -1,0 +1,153 @@
+"""WeChat and Alipay bills: direction rules, fees, refunds, row errors (small inline files)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from beancount.core import data
+
+from importers.base import ImportContext
+from importers.payapps import AlipayImporter, WeChatImporter
+from importers.rules import Rules
+
+WECHAT_HEAD = (
+    "微信支付账单明细,,,,,,,,,,\n"
+    "微信昵称：[物业收款],,,,,,,,,,\n"
+    "----------------------微信支付账单明细列表--------------------,,,,,,,,,,\n"
+    "交易时间,交易类型,交易对方,商品,收/支,金额(元),支付方式,当前状态,交易单号,商户单号,备注\n"
+)
+ALIPAY_HEAD = (
+    "------------------------------------------------------------------------------------\n"
+    "支付宝账户：2088000000000001\n"
+    "------------------------支付宝支付科技有限公司  电子客户回单------------------------\n"
+    "交易时间,交易分类,交易对方,对方账号,商品说明,收/支,金额,收/付款方式,交易状态,交易订单号,商家订单号,备注,\n"
+)
+
+
+def write(tmp_path: Path, name: str, text: str, encoding: str = "utf-8") -> str:
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return str(path)
+
+
+def postings(entries: list[data.Directive], account: str) -> Decimal:
+    return sum(
+        (p.units.number for e in entries if isinstance(e, data.Transaction) for p in e.postings if p.account == account),
+        Decimal(0),
+    )
+
+
+def test_wechat_qr_collection_goes_to_the_room_in_the_payers_note(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "bill.csv",
+        WECHAT_HEAD
+        + "2025-03-02 09:15:00,二维码收款,张先生,收款方备注:二维码收款付款方留言:3-1-101 3月物业费,收入,¥268.50,零钱,已收钱,10000001\t,/\t,/\n",
+    )
+    importer = WeChatImporter(ImportContext(rules=Rules(default_account="Assets:Bank:Trust")))
+    assert importer.identify(path)
+    statement = importer.read(path)
+    assert statement.errors == []
+    assert statement.account_number == "物业收款"
+    (entry,) = importer.build(statement, path)
+    assert isinstance(entry, data.Transaction)
+    assert entry.meta["serial"] == "10000001"
+    assert entry.meta["lineno"] == 5  # the row as a person counts it
+    # the rules' bank default does not apply: app money is held by the manager
+    assert entry.postings[0].account == "Assets:Clearing:Manager"
+    assert entry.postings[0].units.number == Decimal("268.50")
+    assert entry.postings[1].account == "Assets:Receivable:Fees"
+    assert entry.postings[1].meta["unit"] == "3-1-101"
+
+
+def test_wechat_withdrawal_takes_gross_out_and_books_the_fee(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "bill.csv",
+        WECHAT_HEAD + "2025-03-05 10:00:00,零钱提现,招商银行(1234),/,/,¥1001.10,招商银行(1234),提现已到账,20001\t,/,服务费¥1.00\n",
+    )
+    importer = WeChatImporter()
+    statement = importer.read(path)
+    (row,) = statement.rows
+    assert (row.amount, row.fee) == (Decimal("-1000.10"), Decimal("1.00"))
+    entries = importer.build(statement, path)
+    assert postings(entries, "Assets:Clearing:Manager") == Decimal("-1001.10")
+    assert postings(entries, "Expenses:Admin:BankFees") == Decimal("1.00")
+
+
+def test_wechat_rows_that_do_not_touch_the_balance_are_skipped(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "bill.csv",
+        WECHAT_HEAD
+        + "2025-03-01 08:00:00,商户消费,超市,日用品,支出,¥30.00,中国银行(1234),支付成功,30001,/,/\n"  # paid by card
+        + "2025-03-01 09:00:00,转入零钱通-来自零钱,/,/,/,¥500.00,零钱,支付成功,30002,/,/\n"  # internal
+        + "2025-03-01 10:00:00,零钱通转出-到工商银行(9876),/,/,/,¥200.00,零钱通,支付成功,30003,/,/\n"  # out
+        + "2025-03-01 11:00:00,保洁用品-退款,超市,/,收入,¥12.00,零钱,已退款,30004,/,/\n"  # refund in
+        + "2025-03-01 12:00:00,二维码收款,李女士,/,收入,¥10.00,零钱,支付失败,30005,/,/\n",  # failed
+    )
+    statement = WeChatImporter().read(path)
+    assert statement.rows_read == 5
+    assert [(r.serial, r.amount) for r in statement.rows] == [("30003", Decimal("-200.00")), ("30004", Decimal("12.00"))]
+
+
+def test_wechat_repeated_serials_stay_separate_rows(tmp_path: Path) -> None:
+    row = "2025-03-02 09:15:00,二维码收款,张先生,/,收入,¥100.00,零钱,已收钱,777,/,/\n"
+    path = write(tmp_path, "bill.csv", WECHAT_HEAD + row + row)
+    statement = WeChatImporter().read(path)
+    assert [r.serial for r in statement.rows] == ["777", "777#2"]
+
+
+def test_wechat_scientific_notation_id_is_a_row_error(tmp_path: Path) -> None:
+    path = write(
+        tmp_path, "bill.csv", WECHAT_HEAD + "2025-03-02 09:15:00,二维码收款,张先生,/,收入,¥100.00,零钱,已收钱,4.00123E+27,/,/\n"
+    )
+    statement = WeChatImporter().read(path)
+    assert statement.rows == []
+    (error,) = statement.errors
+    assert str(error).startswith(f"{path}:5: 交易单号: id in scientific notation (4.00123E+27)")
+
+
+def test_wechat_bad_amount_and_date_name_row_and_column(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "bill.csv",
+        WECHAT_HEAD
+        + "2025-03-02 09:15:00,二维码收款,张先生,/,收入,¥1O0.00,零钱,已收钱,1,/,/\n"
+        + "2025-13-02 09:15:00,二维码收款,张先生,/,收入,¥100.00,零钱,已收钱,2,/,/\n"
+        + "2025-03-02 09:15:00,二维码收款,张先生,/,收入,¥100.00,零钱,已收钱,3,/,/\n",
+    )
+    statement = WeChatImporter().read(path)
+    assert [str(e) for e in statement.errors] == [
+        f"{path}:5: 金额(元): not an amount: '¥1O0.00'",
+        f"{path}:6: 交易时间: not a date: '2025-13-02 09:15:00'",
+    ]
+    assert statement.rows == []  # a file with a bad row imports nothing
+    assert statement.errors[0].cells[8] == "1"  # the row's cells, for the .rejected.csv
+
+
+def test_alipay_gbk_closed_order_and_its_refund_cancel(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "alipay.csv",
+        ALIPAY_HEAD
+        + "2025-03-01 10:00:00,生活服务,业主甲,a***@qq.com,2-1-301 物业费,收入,300.00,余额,交易成功,2025030100001\t,,,\n"
+        + "2025-03-02 10:00:00,日用百货,商店,/,清洁剂,支出,50.00,余额,交易关闭,2025030200002\t,,,\n"
+        + "2025-03-03 10:00:00,退款,商店,/,退款-清洁剂,不计收支,50.00,余额,退款成功,2025030200002_R1\t,,,\n"
+        + "2025-03-04 10:00:00,退款,商店,/,退款-拖把,不计收支,20.00,余额,退款成功,2025030400004\t,,,\n"
+        + "2025-03-05 10:00:00,日用百货,商店,/,水桶,支出,15.00,交通银行信用卡(7449),交易成功,2025030500005\t,,,\n"
+        + "2025-03-06 06:00:00,投资理财,天弘基金,,余额宝收益发放,不计收支,0.31,余额宝,交易成功,2025030600006,,,\n",
+        encoding="gbk",
+    )
+    importer = AlipayImporter()
+    assert importer.identify(path)
+    assert not WeChatImporter().identify(path)
+    statement = importer.read(path)
+    assert statement.errors == []
+    assert statement.account_number == "2088000000000001"
+    assert [(r.serial, r.amount) for r in statement.rows] == [
+        ("2025030100001", Decimal("300.00")),
+        ("2025030400004", Decimal("20.00")),
+    ]
+    assert statement.rows_read == 6
