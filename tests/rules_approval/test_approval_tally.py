@@ -129,6 +129,17 @@ def test_register_as_of_the_close_date() -> None:
     assert count(text_open, as_of=date(2025, 2, 20)).scope_units == 3
 
 
+def test_owner_on_the_register_at_the_close_date_counts() -> None:
+    # 1-1-102 is sold to O-1 before the close: O-1 now holds two units and counts once.
+    text = THREE + '2025-02-07 custom "tf-unit" "1-1-102" 100 "O-1"\n' + resolution()
+    text += votes("R-1", ("1-1-101", "yes"), ("1-1-102", "no")) + CLOSE
+    result = count(text)
+    assert (result.scope_owners, result.participating_owners, result.no_owners) == (2, 1, 1)
+    assert result.participating_area == Decimal(200)
+    sold_later = count(text.replace("2025-02-07 custom", "2025-02-11 custom"))
+    assert (sold_later.scope_owners, sold_later.participating_owners) == (3, 2)
+
+
 def test_as_of_before_the_close() -> None:
     text = THREE + resolution() + votes("R-1", ("1-1-101", "yes")) + votes("R-1", ("1-1-102", "yes"), day="2025-02-08") + CLOSE
     early = count(text, as_of=date(2025, 2, 6))
