@@ -192,8 +192,8 @@ class _PayAppImporter(SourceImporter):
                 break  # a closing separator or the summary block of older exports
             statement.rows_read += 1
             if row.error:
-                texts = tuple(cell_text(c) for c in row.cells)
-                statement.errors.append(RowError(filepath, row.number, header.label(self.required[0]), row.error, texts))
+                cells = tuple(cell_text(c) for c in row.cells)
+                statement.errors.append(RowError(filepath, row.number, header.label(self.required[0]), row.error, cells))
                 continue
             record = self._record(header, row.number, row.cells, statement)
             if record is not None:
