@@ -61,6 +61,11 @@ __plugins__ = ("plugin",)
 REQUIRED_ROLES = 2
 
 
+def ids(txn: data.Transaction, key: str) -> list[str]:
+    """The ids a metadata value cites, each once, in the order written."""
+    return list(dict.fromkeys(meta_list(txn, key)))
+
+
 def _lowers_bank(posting: data.Posting) -> bool:
     units = posting.units
     return (
@@ -136,7 +141,7 @@ class _Checker:
             ("resolution", self.community.resolutions),
             ("emergency", self.community.emergencies),
         ):
-            for ref in meta_list(txn, key):
+            for ref in ids(txn, key):
                 if ref not in known:
                     self.error("TF002", f'transaction cites unknown {key} "{ref}"', txn)
 
@@ -145,7 +150,7 @@ class _Checker:
             return
         day = txn.date
         outflow = bank_outflow(txn)
-        approval_ids = meta_list(txn, "approval")
+        approval_ids = ids(txn, "approval")
         if not approval_ids:
             self.error("TF301", f"payment of {outflow} from an owners' fund cites no approval", txn)
         approvals = self._approvals(txn, approval_ids, outflow)
@@ -175,7 +180,7 @@ class _Checker:
                 have = ", ".join(sorted(roles))
                 self.error(
                     "TF302",
-                    f"approval {approval_id} has sign-offs from {len(roles)} role ({have}); "
+                    f"approval {approval_id} has sign-offs from one role only ({have}); "
                     f"two distinct roles are required",
                     txn,
                 )
@@ -239,23 +244,23 @@ class _Checker:
     ) -> bool:
         """Report TF305 (and TF002) for a large payment; True if it rests on an emergency."""
         day = txn.date
-        resolution_ids = meta_list(txn, "resolution")
+        resolution_ids = ids(txn, "resolution")
         if maintenance:
             # trustfund.maintenance reports unknown ids, TF401, TF402 and TF403 for these.
             if any(r in self.community.resolutions for r in resolution_ids):
                 return False
             emergencies = [
                 self.community.emergencies[e]
-                for e in meta_list(txn, "emergency")
+                for e in ids(txn, "emergency")
                 if e in self.community.emergencies
             ]
             if not emergencies:
                 return False
             if not any(emergency_is_valid(e, self.community) for e in emergencies):
-                ids = ", ".join(e.id for e in emergencies)
+                cited = ", ".join(e.id for e in emergencies)
                 self.error(
                     "TF305",
-                    f"payment of {outflow} (threshold {threshold}) rests on emergency {ids}, "
+                    f"payment of {outflow} (threshold {threshold}) rests on emergency {cited}, "
                     f"which is not valid, and cites no resolution",
                     txn,
                 )
@@ -300,10 +305,10 @@ class _Checker:
         if any(n.date <= latest for n in notices):
             return
         seen = ", ".join(f"{n.id} of {n.date}" for n in notices) or "none"
-        ids = ", ".join(a.id for a in approvals)
+        cited = ", ".join(a.id for a in approvals)
         self.error(
             "TF306",
-            f"payment of {outflow} (threshold {threshold}) needs a notice citing {ids} "
+            f"payment of {outflow} (threshold {threshold}) needs a notice citing {cited} "
             f"posted by {latest} ({days} days before); notices: {seen}",
             txn,
         )

@@ -42,6 +42,7 @@ from beancount.core import data
 from ledger.community import Community
 from trustfund.approval import (
     emergency_is_valid,
+    ids,
     is_auto_debit_payment,
     is_exempt,
     is_maintenance_use,
@@ -51,7 +52,6 @@ from trustfund.common import (
     Entries,
     bank_outflow,
     is_payment,
-    meta_list,
     meta_str,
     plugin_entry,
 )
@@ -102,8 +102,8 @@ def check(
         txn = entry
         day = txn.date
         outflow = bank_outflow(txn)
-        resolution_ids = meta_list(txn, "resolution")
-        emergency_ids = meta_list(txn, "emergency")
+        resolution_ids = ids(txn, "resolution")
+        emergency_ids = ids(txn, "emergency")
         if not resolution_ids and not emergency_ids:
             error(
                 "TF401",

@@ -316,3 +316,11 @@ def test_both_rules_report_each_unknown_id_once() -> None:
     ledger = load_string(text)
     codes = [e.message.split()[0] for e in ledger.errors]
     assert codes == ["TF002"], [e.message for e in ledger.errors]
+
+
+def test_an_id_cited_twice_counts_once() -> None:
+    body = """\
+2025-03-03 custom "tf-approval" "AP-2" "committee" "李四" 500.00 CNY
+""" + pay("2025-03-05", "cited twice", "500.00", 'approval: "AP-2, AP-2"')
+    text, errors = run(body)
+    assert errors == [("TF302", line_of(text, "cited twice"))]
