@@ -148,6 +148,12 @@ class BankStatementImporter(SourceImporter):
     )
     default_account: ClassVar[str | None] = "Assets:Bank:Trust"
 
+    def fallback_account(self) -> str | None:
+        rules = self.context.rules
+        if rules is not None and rules.default_account:
+            return rules.default_account
+        return self.default_account
+
     def identify(self, filepath: str) -> bool:
         try:
             sheets = read_table(filepath, max_rows=60)

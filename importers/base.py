@@ -209,7 +209,7 @@ class SourceImporter(beangulp.Importer):
 
     def statement_account(self, statement: Statement) -> str:
         """``--account``, else the rules file's account for the statement's account number,
-        else an Open with ``account-number:`` equal to it, else ``default_account``."""
+        else an Open with ``account-number:`` equal to it, else :meth:`fallback_account`."""
         if self.context.account:
             return self.context.account
         number = normalise_account_number(statement.account_number)
@@ -223,11 +223,15 @@ class SourceImporter(beangulp.Importer):
                     meta_number = normalise_account_number(str((entry.meta or {}).get("account-number", "")))
                     if meta_number and meta_number == number:
                         return entry.account
-        if self.context.rules is not None and self.context.rules.default_account:
-            return self.context.rules.default_account
-        if self.default_account:
-            return self.default_account
+        fallback = self.fallback_account()
+        if fallback:
+            return fallback
         raise SourceError(statement.file, "no ledger account for this statement: pass --account or map its account number in the import rules")
+
+    def fallback_account(self) -> str | None:
+        """The account when neither ``--account`` nor the statement's account number decides:
+        the importer's ``default_account`` (bank statements: the rules file's ``default``)."""
+        return self.default_account
 
     def extract(self, filepath: str, existing: data.Entries) -> data.Entries:
         return self.build(self.read(filepath), filepath)

@@ -6,7 +6,7 @@ The rules live with the community's ledger, in ``import-rules.toml`` beside ``ma
     # ledger account of each bank account number seen in a statement's preamble
     [accounts]
     "6222 0210 0000 1234" = "Assets:Bank:Trust"
-    default = "Assets:Bank:Trust"          # when a statement names no account number
+    default = "Assets:Bank:Trust"          # a bank statement that names no account number
     fee = "Expenses:Admin:BankFees"        # where a payment app's fee goes
 
     # a room number in the memo ("3-1-1001 3月物业费") of money coming in
