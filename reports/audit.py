@@ -31,6 +31,7 @@ from reports.common import (
     remuneration_schedule,
     resolve,
     tally,
+    transactions,
     where,
 )
 from reports.period import Period
@@ -469,11 +470,18 @@ def _approval_checks(report: AuditReport, payments: Sequence[PaymentInfo], error
 
 
 def _interest(check: CheckResult, entries: Sequence[data.Directive], period: Period) -> None:
-    for entry in entries:
-        if type(entry) is not data.Transaction or entry.date < period.start:
+    relevant: dict[str, bool] = {}
+    for entry in transactions(entries, period.start, period.end):
+        hit = False
+        for posting in entry.postings:
+            flag = relevant.get(posting.account)
+            if flag is None:
+                flag = relevant[posting.account] = "Interest" in posting.account
+            if flag:
+                hit = True
+                break
+        if not hit:
             continue
-        if entry.date >= period.end:
-            break
         into_maintenance = ZERO
         income_accounts = []
         for posting in entry.postings:
@@ -498,11 +506,7 @@ def _interest(check: CheckResult, entries: Sequence[data.Directive], period: Per
 
 
 def _deposits(check: CheckResult, entries: Sequence[data.Directive], period: Period) -> None:
-    for entry in entries:
-        if type(entry) is not data.Transaction or entry.date < period.start:
-            continue
-        if entry.date >= period.end:
-            break
+    for entry in transactions(entries, period.start, period.end):
         text = f"{entry.payee or ''} {entry.narration or ''}".lower()
         if not any(word in text for word in DEPOSIT_WORDS):
             continue

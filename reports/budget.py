@@ -25,7 +25,7 @@ from typing import Any, ClassVar
 from beancount.core import data
 from fava.core.budgets import calculate_budget, parse_budgets
 
-from reports.common import ZERO, account_labels, fen, label_of, resolve
+from reports.common import ZERO, account_labels, fen, label_of, resolve, transactions
 from reports.period import Period
 from reports.table import Column, Report, Row, Table
 
@@ -151,11 +151,7 @@ def compute(source: Any, period: Period, *, currency: str | None = None) -> Budg
     year_start = period.year_start
     actual: dict[str, Decimal] = {}
     actual_ytd: dict[str, Decimal] = {}
-    for entry in entries:
-        if type(entry) is not data.Transaction or entry.date < year_start:
-            continue
-        if entry.date >= period.end:
-            break
+    for entry in transactions(entries, year_start, period.end):
         in_period = entry.date >= period.start
         for posting in entry.postings:
             account = posting.account

@@ -5,13 +5,14 @@ Everything here is a pure function over entries already loaded (no I/O, no reloa
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from beancount.core import data
 
@@ -19,6 +20,7 @@ from ledger.community import Community, build_community
 from trustfund.accounts import classify
 from trustfund.common import bank_outflow, is_payment, meta_list, meta_str
 
+T = TypeVar("T")
 ZERO = Decimal(0)
 Day = date
 FEN = Decimal("0.01")
@@ -37,6 +39,38 @@ FUND_LABELS = {
 def fen(value: Decimal) -> Decimal:
     """Round to the fen, half-up."""
     return value.quantize(FEN, rounding=ROUND_HALF_UP)
+
+
+# ---------------------------------------------------------------------------------------
+# Sharing work between reports computed from the same entries (write_all, the Fava pages)
+
+_MEMO: dict[int, tuple[Sequence[data.Directive], dict[Any, Any]]] = {}
+
+
+def memo(entries: Sequence[data.Directive], key: Any, compute: Callable[[], T]) -> T:
+    """``compute()`` once per entries list and key (the results are never mutated)."""
+    slot = _MEMO.get(id(entries))
+    if slot is None or slot[0] is not entries:
+        if len(_MEMO) >= 2:
+            _MEMO.clear()
+        slot = _MEMO[id(entries)] = (entries, {})
+    cache = slot[1]
+    if key not in cache:
+        cache[key] = compute()
+    return cast(T, cache[key])
+
+
+def transactions(entries: Sequence[data.Directive], start: date | None = None,
+                 end: date | None = None) -> Sequence[data.Transaction]:
+    """The transactions dated in ``[start, end)``, in order (the list is built once)."""
+    def build() -> tuple[list[data.Transaction], list[date]]:
+        txns = [e for e in entries if type(e) is data.Transaction]
+        return txns, [t.date for t in txns]
+
+    txns, dates = memo(entries, "transactions", build)
+    lo = bisect.bisect_left(dates, start) if start is not None else 0
+    hi = bisect.bisect_left(dates, end) if end is not None else len(txns)
+    return txns[lo:hi]
 
 
 # ---------------------------------------------------------------------------------------
@@ -63,9 +97,9 @@ def resolve(source: Any, community: Community | None = None) -> Source:
         title = str(options.get("title", "") or "")
         return Source(source.entries, community or source.community, list(getattr(source, "errors", [])),
                       options, "" if title == "Beancount" else title)
-    entries = list(source)
+    entries = source if isinstance(source, list) else list(source)
     if community is None:
-        community, _ = build_community(entries)
+        community = memo(entries, "community", lambda: build_community(entries)[0])
     return Source(entries, community)
 
 
@@ -323,13 +357,12 @@ def payment_info(txn: data.Transaction, community: Community) -> PaymentInfo:
     )
 
 
-def payments_in(entries: Iterable[data.Directive], community: Community, start: date, end: date) -> list[PaymentInfo]:
+def payments_in(entries: Sequence[data.Directive], community: Community, start: date, end: date) -> list[PaymentInfo]:
     """Every payment dated in ``[start, end)``."""
-    out = []
-    for entry in entries:
-        if type(entry) is data.Transaction and start <= entry.date < end and is_payment(entry):
-            out.append(payment_info(entry, community))
-    return out
+    def build() -> list[PaymentInfo]:
+        return [payment_info(t, community) for t in transactions(entries, start, end) if is_payment(t)]
+
+    return memo(entries, ("payments", id(community), start, end), build)
 
 
 # ---------------------------------------------------------------------------------------
@@ -345,7 +378,7 @@ def remuneration_schedule(entries: Sequence[data.Directive], community: Communit
     schedule = getattr(remuneration, "remuneration_schedule", None)
     if schedule is None:
         return None
-    return list(schedule(entries, community))
+    return memo(entries, ("remuneration", id(community)), lambda: list(schedule(entries, community)))
 
 
 def tally(community: Community, resolution_id: str, as_of: date | None = None) -> Any | None:

@@ -33,6 +33,7 @@ from reports.common import (
     payments_in,
     remuneration_schedule,
     resolve,
+    transactions,
 )
 from reports.period import Period, _add_months
 from reports.subledgers import maintenance_ledger, receivables
@@ -172,6 +173,7 @@ class CollectionRow(Row):
 class MaintenanceUnitRow(Row):
     room: str
     area: Decimal
+    opening: Decimal
     deposits: Decimal
     costs: Decimal
     interest: Decimal
@@ -180,7 +182,7 @@ class MaintenanceUnitRow(Row):
     low: bool
     columns: ClassVar[tuple[Column, ...]] = (
         C("room", "房号", "Room"), C("area", "面积(㎡)", "Area (m²)", "area"),
-        C("deposits", "缴存", "Deposits", "money"), C("costs", "分摊支出", "Costs allocated", "money"),
+        C("opening", "上年结转", "Brought forward", "money"), C("deposits", "缴存", "Deposits", "money"), C("costs", "分摊支出", "Costs allocated", "money"),
         C("interest", "利息分配", "Interest share", "money"), C("balance", "余额", "Balance", "money"),
         C("first_deposit", "首期缴存", "First deposit", "money"), C("low", "低于30%需续筹", "Below 30%", "bool"),
     )
@@ -221,7 +223,7 @@ class PublicReport(Report):
             return out
 
         arrears_keys = ("units", "amount", "d30", "d90", "d180", "over180")
-        unit_keys = ("area", "deposits", "costs", "interest", "balance")
+        unit_keys = ("area", "opening", "deposits", "costs", "interest", "balance")
         return [
             Table("funds", "基金收支", "Fund balances", FundRow.columns, self.funds,
                   note="期末余额 = 期初 + 收入 − 支出 + 划转 + 权益调整 (fund net assets)"),
@@ -249,6 +251,8 @@ def _weight(posting: data.Posting) -> Decimal | None:
     units = posting.units
     if units is None or units.number is None:
         return None
+    if posting.cost is None and posting.price is None:
+        return units.number
     cost = posting.cost
     if isinstance(cost, Cost) and cost.number is not None:
         return units.number * cost.number
@@ -279,7 +283,8 @@ def contract_rows(entries: Sequence[data.Directive], community: Community, start
     ``contract: "<id>"``; when a contract is the only one on its account, uncited credits to
     that account count for it too.
     """
-    contracts = [c for c in community.contracts.values() if c.start < end and c.end >= start]
+    contracts = [c for c in community.contracts.values()
+                 if c.account.startswith("Income:") and c.start < end and c.end >= start]
     if not contracts:
         return []
     per_account: dict[str, int] = {}
@@ -287,23 +292,29 @@ def contract_rows(entries: Sequence[data.Directive], community: Community, start
         per_account[c.account] = per_account.get(c.account, 0) + 1
     received = {c.id: ZERO for c in contracts}
     by_account = {c.account: c for c in contracts if per_account[c.account] == 1}
-    for entry in entries:
-        if type(entry) is not data.Transaction or entry.date < start:
-            continue
-        if entry.date >= end:
-            break
-        cited = str((entry.meta or {}).get("contract", "")).strip()
+    accounts = tuple(c.account for c in contracts)
+    relevant: dict[str, bool] = {}
+    for entry in transactions(entries, start, end):
+        cited = None
         for posting in entry.postings:
+            account = posting.account
+            hit = relevant.get(account)
+            if hit is None:
+                hit = relevant[account] = any(account == a or account.startswith(a + ":") for a in accounts)
+            if not hit:
+                continue
             number = _weight(posting)
             if number is None:
                 continue
+            if cited is None:
+                cited = str((entry.meta or {}).get("contract", "")).strip()
             if cited in received:
                 contract = community.contracts[cited]
-                if posting.account == contract.account or posting.account.startswith(contract.account + ":"):
+                if account == contract.account or account.startswith(contract.account + ":"):
                     received[cited] -= number
                     continue
             if not cited or cited not in community.contracts:
-                single = by_account.get(posting.account)
+                single = by_account.get(account)
                 if single is not None:
                     received[single.id] -= number
     rows = []
@@ -329,11 +340,8 @@ def fund_flows(entries: Sequence[data.Directive], start: date, end: date) -> tup
     transfers: dict[str, Decimal] = {}
     equity: dict[str, Decimal] = {}
     cash: dict[str, Decimal] = {}
-    for entry in entries:
-        if type(entry) is not data.Transaction:
-            continue
-        if entry.date >= end:
-            break
+    kinds: dict[str, tuple[str, str, bool]] = {}
+    for entry in transactions(entries, None, end):
         before = entry.date < start
         sums: dict[str, Decimal] = {}
         for posting in entry.postings:
@@ -341,13 +349,15 @@ def fund_flows(entries: Sequence[data.Directive], start: date, end: date) -> tup
             if number is None:
                 continue
             account = posting.account
-            fund = fund_of(account)
-            root = account.split(":", 1)[0]
-            if root in ("Assets", "Liabilities"):
+            kind = kinds.get(account)
+            if kind is None:
+                kind = kinds[account] = (fund_of(account), account.split(":", 1)[0], classify(account).is_owners_cash)
+            fund, root, is_cash = kind
+            if root == "Assets" or root == "Liabilities":
                 closing[fund] = closing.get(fund, ZERO) + number
                 if before:
                     opening[fund] = opening.get(fund, ZERO) + number
-                if classify(account).is_owners_cash:
+                if is_cash:
                     cash[fund] = cash.get(fund, ZERO) + number
             if before:
                 continue
@@ -464,10 +474,10 @@ def compute(source: Any, period: Period, *, community: Community | None = None) 
         unit = community.unit_at(room, period.last_day)
         area = unit.area if unit is not None else (unit_fund.area if unit_fund else ZERO)
         if unit_fund is None:
-            report.maintenance_units.append(MaintenanceUnitRow(room, area, ZERO, ZERO, ZERO, ZERO, None, False))
+            report.maintenance_units.append(MaintenanceUnitRow(room, area, ZERO, ZERO, ZERO, ZERO, ZERO, None, False))
         else:
             report.maintenance_units.append(MaintenanceUnitRow(
-                room, area, unit_fund.deposits, unit_fund.costs, unit_fund.interest, unit_fund.balance,
+                room, area, unit_fund.opening, unit_fund.deposits, unit_fund.costs, unit_fund.interest, unit_fund.balance,
                 unit_fund.first_deposit, unit_fund.low))
 
     report.seals = _seal_rows(src.errors, community, period)

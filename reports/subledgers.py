@@ -7,15 +7,16 @@ Both are one pass over the entries up to a day; both are pure.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cache
 
 from beancount.core import data
 
 from ledger.community import Community, building_of
-from reports.common import ZERO, allocate, unit_of, where
+from reports.common import ZERO, allocate, memo, transactions, unit_of, where
 from trustfund.accounts import RECEIVABLE_FEES, classify
 from trustfund.common import meta_str
 
@@ -31,6 +32,17 @@ def _number(posting: data.Posting) -> Decimal | None:
 
 def _under(account: str, parent: str) -> bool:
     return account == parent or account.startswith(parent + ":")
+
+
+@cache
+def _is_receivable(account: str) -> bool:
+    return _under(account, RECEIVABLE_FEES)
+
+
+@cache
+def _is_maintenance_flow(account: str) -> bool:
+    return (account.startswith("Income:Maintenance") or account.startswith("Expenses:Maintenance")
+            or account.startswith("Equity:Owners:Maintenance"))
 
 
 # ---------------------------------------------------------------------------------------
@@ -98,20 +110,22 @@ class Receivables:
         return (self.billed_in_period - self.unpaid_of_period) / self.billed_in_period
 
 
-def receivables(entries: Iterable[data.Directive], start: date, end: date, room: str | None = None) -> Receivables:
+def receivables(entries: Sequence[data.Directive], start: date, end: date, room: str | None = None) -> Receivables:
     """Fee bills and payments on ``Assets:Receivable:Fees`` per unit, up to ``end`` (exclusive).
 
     Bills (debits) are settled first-in first-out by payments (credits) of the same unit.
     """
+    if room is None:
+        return memo(entries, ("receivables", start, end), lambda: _receivables(entries, start, end, None))
+    return _receivables(entries, start, end, room)
+
+
+def _receivables(entries: Sequence[data.Directive], start: date, end: date, room: str | None) -> Receivables:
     units: dict[str, UnitArrears] = {}
     billed = collected = unattributed = ZERO
-    for entry in entries:
-        if type(entry) is not data.Transaction:
-            continue
-        if entry.date >= end:
-            break
+    for entry in transactions(entries, None, end):
         for posting in entry.postings:
-            if not _under(posting.account, RECEIVABLE_FEES):
+            if not _is_receivable(posting.account):
                 continue
             number = _number(posting)
             if number is None or number == 0:
@@ -150,13 +164,14 @@ class UnitFund:
     room: str
     area: Decimal
     first_deposit: Decimal | None = None
+    opening: Decimal = ZERO  # brought forward (Equity:Owners:Maintenance with unit:)
     deposits: Decimal = ZERO
     costs: Decimal = ZERO  # allocated costs (positive = charged to the unit)
     interest: Decimal = ZERO
 
     @property
     def balance(self) -> Decimal:
-        return self.deposits - self.costs + self.interest
+        return self.opening + self.deposits - self.costs + self.interest
 
     @property
     def low(self) -> bool:
@@ -202,7 +217,13 @@ def _scope_of(txn: data.Transaction, community: Community) -> tuple[str, ...]:
     return ()
 
 
-def maintenance_ledger(entries: Iterable[data.Directive], community: Community, end: date) -> MaintenanceLedger:
+def maintenance_ledger(entries: Sequence[data.Directive], community: Community, end: date) -> MaintenanceLedger:
+    """Deposits, costs and interest of the maintenance fund per unit, up to ``end`` (see
+    :func:`_maintenance_ledger`); computed once per entries and day."""
+    return memo(entries, ("maintenance", id(community), end), lambda: _maintenance_ledger(entries, community, end))
+
+
+def _maintenance_ledger(entries: Sequence[data.Directive], community: Community, end: date) -> MaintenanceLedger:
     """Deposits, costs and interest of the maintenance fund per unit, up to ``end`` (exclusive).
 
     A cost (``Expenses:Maintenance:*``) is charged to the unit named by ``unit:`` when there is
@@ -210,6 +231,8 @@ def maintenance_ledger(entries: Iterable[data.Directive], community: Community, 
     buildings, else the transaction's ``scope:`` metadata, else every unit. Interest
     (``Income:Maintenance:Interest``) is shared in proportion to each unit's balance that day
     (by area when no unit has a positive balance). Shares are to the fen and add up exactly.
+    A unit's balance brought forward is its ``Equity:Owners:Maintenance`` posting with ``unit:``;
+    its first deposit is its first credit (brought forward or deposit), the base of the 30% flag.
     """
     funds: dict[str, UnitFund] = {}
     projects: list[Project] = []
@@ -224,16 +247,12 @@ def maintenance_ledger(entries: Iterable[data.Directive], community: Community, 
             state = funds[room] = UnitFund(room, unit.area if unit is not None else ZERO)
         return state
 
-    for entry in entries:
-        if type(entry) is not data.Transaction:
-            continue
-        if entry.date >= end:
-            break
+    for entry in transactions(entries, None, end):
         cost = interest = ZERO
         direct: dict[str, Decimal] = {}
         for posting in entry.postings:
             account = posting.account
-            if not (account.startswith("Income:Maintenance") or account.startswith("Expenses:Maintenance")):
+            if not _is_maintenance_flow(account):
                 continue
             number = _number(posting)
             if number is None:
@@ -247,13 +266,16 @@ def maintenance_ledger(entries: Iterable[data.Directive], community: Community, 
                     cost += number
             elif _under(account, "Income:Maintenance:Interest"):
                 interest -= number
-            elif _under(account, "Income:Maintenance:Deposits"):
+            elif _under(account, "Income:Maintenance:Deposits") or account.startswith("Equity:"):
                 unit = unit_of(posting, entry)
                 if unit is None or unit not in community.units:
                     unattributed -= number
                     continue
                 state = fund(unit, entry.date)
-                state.deposits -= number
+                if account.startswith("Equity:"):
+                    state.opening -= number
+                else:
+                    state.deposits -= number
                 if state.first_deposit is None and number < 0:
                     state.first_deposit = -number
         for unit, amount in direct.items():

@@ -172,6 +172,7 @@ def compute(source: Any, period: Period, room: str, *, community: Community | No
         SummaryRow("本期缴费 Paid", paid),
         SummaryRow("期末欠费 Arrears at end", report.arrears),
         SummaryRow("预缴余额 Prepaid balance", prepaid_balance),
+        SummaryRow("维修资金结转 Maintenance brought forward", unit_fund.opening if unit_fund else ZERO),
         SummaryRow("维修资金缴存 Maintenance deposits", unit_fund.deposits if unit_fund else ZERO),
         SummaryRow("维修资金分摊 Maintenance costs", unit_fund.costs if unit_fund else ZERO),
         SummaryRow("维修资金利息 Maintenance interest", unit_fund.interest if unit_fund else ZERO),
