@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
-from ledger.loader import load_string
+from ledger.loader import format_error, load, load_string
 
 HEADER = """\
 plugin "trustfund.maintenance"
@@ -161,3 +162,12 @@ def test_hazards_accumulate() -> None:
     body = EMERGENCIES.replace("2025-03-05 custom \"tf-hazard\"", "2025-03-01 custom \"tf-hazard\"")
     text, errors, _ = run(body)
     assert errors == [("TF405", line_of(text, '"tf-emergency" "E-3"'))]
+
+
+def test_errors_render_as_file_line_from_a_ledger_file(tmp_path: Path) -> None:
+    path = tmp_path / "main.beancount"
+    path.write_text(HEADER + CLOSE + use("2025-02-27", "更换工程款", 'resolution: "R-1"'), encoding="utf-8")
+    ledger = load(path, cache=False)
+    rendered = sorted(format_error(e) for e in ledger.errors)
+    line = line_of(path.read_text(encoding="utf-8"), "更换工程款")
+    assert [r.split(" ", 2)[:2] for r in rendered] == [[f"{path}:{line}:", "TF403"], [f"{path}:{line}:", "TF404"]]
