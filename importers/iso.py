@@ -72,8 +72,12 @@ def _read_text(filepath: str) -> str:
     raise SourceError(filepath, "wrong encoding: neither UTF-8, GB18030 nor Windows-1252")
 
 
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)", re.ASCII)
+
+
 def _decimal(text: str | None) -> Decimal | None:
-    if text is None:
+    """An ASCII decimal number (``Decimal`` alone would also take full-width digits)."""
+    if text is None or not _NUMBER.fullmatch(text.strip()):
         return None
     try:
         value = Decimal(text.strip())
@@ -356,7 +360,7 @@ class OfxImporter(SourceImporter):
             values[name] = match.group(1).strip() if match else ""
         if not values["TRNAMT"]:
             out.errors.append(RowError(filepath, line, "TRNAMT", "missing"))
-        elif not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", values["TRNAMT"]):
+        elif not _NUMBER.fullmatch(values["TRNAMT"]):
             out.errors.append(RowError(filepath, line, "TRNAMT", f"not an amount: {values['TRNAMT']!r}"))
         match = _OFX_DATE.match(values["DTPOSTED"])
         day = None
@@ -419,9 +423,9 @@ class Mt940Importer(SourceImporter):
                 amount = re.match(r"^:61:\d{6}(\d{4})?R?[CD][A-Z]?([^NSF]*)", content)
                 if amount and not re.fullmatch(r"\d{1,15},\d{0,2}", amount.group(2)):
                     reason = f"amount is not digits with a decimal comma: {amount.group(2)!r}"
-                out.errors.append(RowError(filepath, number, ":61:", reason))
+                out.errors.append(RowError(filepath, number, "field 61", reason))
             elif _mt940_day(match.group("date")) is None:
-                out.errors.append(RowError(filepath, number, ":61:", f"not a date (YYMMDD): {match.group('date')!r}"))
+                out.errors.append(RowError(filepath, number, "field 61", f"not a date (YYMMDD): {match.group('date')!r}"))
         if out.errors:
             out.rows_read = len(lines)
             return out
@@ -441,7 +445,7 @@ class Mt940Importer(SourceImporter):
             amount = info["amount"]
             day = info.get("date")
             if day is None:
-                raise SourceError(filepath, "mt-940 gave a statement line without a date", row=line, column=":61:")
+                raise SourceError(filepath, "mt-940 gave a statement line without a date", row=line, column="field 61")
             memo = str(info.get("transaction_details") or info.get("non_swift_text") or "").strip()
             customer = str(info.get("customer_reference") or "").strip()
             bank = str(info.get("bank_reference") or "").strip()
