@@ -18,8 +18,9 @@ Codes:
 
 - TF301 a payment without ``approval:``. A payment whose other postings all go to accounts
   declared ``tf-auto-debit`` (bank charges) needs none. Refunds to owners are payments.
-- TF002 ``approval:`` names an unknown id; so does ``resolution:`` or ``emergency:`` on any
-  transaction other than a maintenance-fund use (those are :mod:`trustfund.maintenance`'s).
+- TF002 ``approval:``, ``resolution:`` or ``emergency:`` names an unknown id, on any
+  transaction (the resolutions and emergencies a maintenance-fund use cites are
+  :mod:`trustfund.maintenance`'s to check).
 - TF302 the approval has sign-offs from fewer than two distinct roles.
 - TF303 a required sign-off is dated after the payment (the same day is fine).
 - TF304 the payments citing one approval add up to more than the approved amount: the smallest of
@@ -37,6 +38,7 @@ resolutions and notices come indexed by id from :class:`ledger.community.Communi
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -135,14 +137,16 @@ class _Checker:
     def error(self, code: str, message: str, txn: data.Transaction) -> None:
         self.errors.append(make_error(code, message, txn))
 
-    def references(self, txn: data.Transaction) -> None:
-        """TF002 for ``resolution:``/``emergency:`` ids that do not exist."""
-        for key, known in (
-            ("resolution", self.community.resolutions),
-            ("emergency", self.community.emergencies),
-        ):
+    def references(self, txn: data.Transaction, keys: tuple[str, ...]) -> None:
+        """TF002 for the ids under ``keys`` (approval, resolution, emergency) that do not exist."""
+        registers: dict[str, Mapping[str, object]] = {
+            "approval": self.community.approvals,
+            "resolution": self.community.resolutions,
+            "emergency": self.community.emergencies,
+        }
+        for key in keys:
             for ref in ids(txn, key):
-                if ref not in known:
+                if ref not in registers[key]:
                     self.error("TF002", f'transaction cites unknown {key} "{ref}"', txn)
 
     def payment(self, txn: data.Transaction, maintenance: bool) -> None:
@@ -321,14 +325,14 @@ def check(entries: Entries, community: Community, config: Config) -> tuple[Entri
         if type(entry) is not data.Transaction or is_exempt(entry):
             continue
         meta = entry.meta or {}
-        cites = "resolution" in meta or "emergency" in meta
         payment = is_payment(entry)
-        if cites or payment:
+        if payment:
             maintenance = is_maintenance_use(entry)
-            if cites and not (maintenance and payment):  # maintenance uses: trustfund.maintenance
-                checker.references(entry)
-            if payment:
-                checker.payment(entry, maintenance)
+            if not maintenance:  # a maintenance use's ids are trustfund.maintenance's
+                checker.references(entry, ("resolution", "emergency"))
+            checker.payment(entry, maintenance)
+        elif "resolution" in meta or "emergency" in meta or "approval" in meta:
+            checker.references(entry, ("approval", "resolution", "emergency"))
     return entries, checker.errors
 
 

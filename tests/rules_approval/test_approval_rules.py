@@ -324,3 +324,14 @@ def test_an_id_cited_twice_counts_once() -> None:
 """ + pay("2025-03-05", "cited twice", "500.00", 'approval: "AP-2, AP-2"')
     text, errors = run(body)
     assert errors == [("TF302", line_of(text, "cited twice"))]
+
+
+def test_tf002_unknown_approval_on_a_non_payment() -> None:
+    body = """\
+2025-03-06 * "物业公司" "accrued reimbursement"
+  approval: "AP-404"
+  Expenses:Service:Elevator  10.00 CNY
+  Equity:Owners:Common  -10.00 CNY
+"""
+    text, errors = run(body)
+    assert errors == [("TF002", line_of(text, "accrued reimbursement"))]
