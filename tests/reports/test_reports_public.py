@@ -1,0 +1,118 @@
+"""The public balance on the small community of conftest.SMALL, March 2025, by hand."""
+
+from decimal import Decimal as D
+
+from beancount import loader as bc_loader
+
+from reports import public
+from reports.common import allocate, looks_private, mask_name
+from reports.period import Period
+
+MARCH = Period.parse("2025-03")
+
+
+def test_fund_balances_by_hand(small) -> None:
+    report = public.compute(small, MARCH)
+    common, maintenance = report.fund("common"), report.fund("maintenance")
+    # common: before March, bank 1000 + Jan/Feb bills 300 receivable
+    assert common.opening == D("1300.00")
+    assert common.income == D("400.00")  # fees billed 200 + advertising 200
+    assert common.expense == D("210.00")  # cleaning 200 + refund 10
+    assert common.closing == D("1490.00")
+    assert common.cash == D("1190.00")  # 1000 + 200 + 150 + 50 - 200 - 10
+    assert maintenance.opening == D("1200.00")
+    assert (maintenance.income, maintenance.expense, maintenance.closing) == (D("12.00"), D("750.00"), D("462.00"))
+    for row in report.funds:
+        assert row.closing == row.opening + row.income - row.expense + row.transfers + row.equity
+    assert report.fund("committee") is None
+
+
+def test_categories(small) -> None:
+    report = public.compute(small, MARCH)
+    amounts = {(r.fund, r.account): r.amount for r in report.categories}
+    assert amounts == {
+        ("common", "Income:Fees:Property"): D("200.00"),
+        ("common", "Income:Public:Advertising"): D("200.00"),
+        ("common", "Expenses:Refunds"): D("10.00"),
+        ("common", "Expenses:Service:Cleaning"): D("200.00"),
+        ("maintenance", "Income:Maintenance:Interest"): D("12.00"),
+        ("maintenance", "Expenses:Maintenance:Elevator"): D("750.00"),
+    }
+
+
+def test_payments_with_evidence_and_masking(small) -> None:
+    report = public.compute(small, MARCH)
+    assert [p.amount for p in report.payments] == [D("200.00"), D("10.00"), D("750.00")]
+    cleaning, refund, elevator = report.payments
+    assert cleaning.approval == "AP-1"
+    assert cleaning.signoffs == "committee 2025-03-03; manager 2025-03-04"
+    assert cleaning.invoice == "INV-1" and not cleaning.large
+    assert refund.payee == "孙*"  # a private person's name, masked
+    assert refund.purpose == "退 钱* 多缴"  # an owner named in the memo, masked
+    assert elevator.purpose == "电梯维修 赵*报修"
+    assert elevator.large  # 750 >= threshold 500
+    assert elevator.notice_date is None
+    text = repr(report.to_dict())
+    for name in ("赵六", "钱七", "孙八", "李四", "王五"):
+        assert name not in text
+
+
+def test_contract_shortfall(small) -> None:
+    (row,) = public.compute(small, MARCH).contracts
+    assert (row.id, row.due, row.received, row.shortfall) == ("C-1", D("300.00"), D("200.00"), D("100.00"))
+    q1 = public.compute(small, Period.parse("2025Q1")).contracts[0]
+    assert (q1.due, q1.received, q1.shortfall) == (D("900.00"), D("200.00"), D("700.00"))
+
+
+def test_arrears_aging_and_collection_rate(small) -> None:
+    report = public.compute(small, MARCH)
+    by_building = {r.building: r for r in report.arrears}
+    # 1-1-101: Jan bill has 50 left (89 days old), Feb 100 (58 days), Mar 100 (30 days)
+    b1 = by_building["1"]
+    assert (b1.units, b1.amount, b1.d30, b1.d90, b1.d180, b1.over180) == (1, D("250.00"), D("100.00"), D("150.00"), 0, 0)
+    b2 = by_building["2"]
+    assert (b2.units, b2.amount, b2.d30) == (1, D("50.00"), D("50.00"))
+    col = report.collection
+    assert col.billed == D("200.00") and col.collected_of_period == D("50.00")
+    assert col.rate == D("0.25")
+    assert col.collected_in_period == D("200.00")
+    assert "1-1-101" not in repr([r.to_dict() for r in report.arrears])
+
+
+def test_maintenance_per_unit(small) -> None:
+    rows = {r.room: r for r in public.compute(small, MARCH).maintenance_units}
+    # elevator 750 in building 1 by area 100:50 -> 500 / 250; interest 12 by balances 100:50:300
+    assert (rows["1-1-101"].costs, rows["1-1-102"].costs, rows["2-1-101"].costs) == (D("500.00"), D("250.00"), 0)
+    assert (rows["1-1-101"].interest, rows["1-1-102"].interest, rows["2-1-101"].interest) == (
+        D("2.67"), D("1.33"), D("8.00"))
+    assert rows["1-1-101"].balance == D("102.67") and rows["1-1-101"].low  # < 30% of 600
+    assert rows["1-1-102"].low and not rows["2-1-101"].low
+    assert sum(r.balance for r in rows.values()) == D("462.00")  # = the fund's closing balance
+    assert rows["1-1-101"].area == D("100.00")
+
+
+def test_seals(small) -> None:
+    rows = public.compute(small, Period.parse("2025Q1")).seals
+    assert [r.month for r in rows] == ["2025-01", "2025-02", "2025-03"]
+    assert rows[2].status.startswith("已封存") and rows[2].digest.startswith("sha256:")
+    assert rows[0].status.startswith("未封存")
+
+
+def test_allocate_is_exact() -> None:
+    shares = allocate(D("100.00"), {"a": D(1), "b": D(1), "c": D(1)})
+    assert sum(shares.values()) == D("100.00")
+    assert sorted(shares.values()) == [D("33.33"), D("33.33"), D("33.34")]
+    assert allocate(D("-10.00"), {"a": D(1), "b": D(3)}) == {"a": D("-2.50"), "b": D("-7.50")}
+    assert allocate(D("5"), {}) == {}
+
+
+def test_masking_helpers() -> None:
+    assert mask_name("赵六") == "赵*"
+    assert looks_private("孙八") and not looks_private("洁美保洁服务有限公司") and not looks_private("工商银行")
+
+
+def test_compute_from_entries_list(small_text) -> None:
+    entries, errors, _ = bc_loader.load_string(small_text)
+    assert not errors
+    report = public.compute(entries, MARCH)
+    assert report.fund("common").closing == D("1490.00")
