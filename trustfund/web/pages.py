@@ -12,7 +12,7 @@ from typing import Any
 
 from fava.context import g
 from fava.ext import FavaExtensionBase, extension_endpoint
-from flask import jsonify, request, send_file
+from flask import abort, jsonify, request, send_file
 from flask.wrappers import Response
 
 from trustfund.web import views
@@ -123,7 +123,7 @@ class TrustPage(FavaExtensionBase):
     @extension_endpoint
     def xlsx(self) -> Response:
         """The page's report as an XLSX workbook (the reports' renderer)."""
-        report = self.report()
+        report = self._report_or_400()
         data = xlsx_bytes(report)
         name = f"{report.kind}-{report.period_label}.xlsx".replace("~", "_")
         return send_file(
@@ -133,10 +133,17 @@ class TrustPage(FavaExtensionBase):
             download_name=name,
         )
 
+    def _report_or_400(self) -> Any:
+        """The report; a bad request (no or unknown room) is a 400, not a 500 (probe test)."""
+        try:
+            return self.report()
+        except ValueError as exc:
+            abort(400, description=str(exc))
+
     @extension_endpoint
     def json(self) -> Response:
         """The page's rows as JSON (Decimals as strings)."""
-        report = self.report()
+        report = self._report_or_400()
         tables = [
             {"key": t.key, "title": t.title, "columns": [c.key for c in t.columns],
              "rows": [{k: raw_value(v) for k, v in row.items()} for row in t.dicts()],
