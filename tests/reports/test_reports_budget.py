@@ -1,0 +1,129 @@
+"""Budget against actual: hledger's edge cases (zero budget, no budget, roll-up, partial period)."""
+
+import functools
+from decimal import Decimal as D
+
+from ledger.loader import load_string
+from reports import budget
+from reports.period import Period
+
+LEDGER = """
+option "operating_currency" "CNY"
+2025-01-01 open Assets:Bank:Trust CNY
+2025-01-01 open Income:Fees:Property CNY
+2025-01-01 open Income:Public:Parking CNY
+2025-01-01 open Expenses:Service:Cleaning CNY
+2025-01-01 open Expenses:Service:Security CNY
+2025-01-01 open Expenses:Service:Security:Night CNY
+2025-01-01 open Expenses:Committee:Office CNY
+2025-01-01 open Expenses:Admin:BankFees CNY
+2025-01-01 open Expenses:Gifts CNY
+
+2025-01-01 custom "budget" Expenses:Service:Cleaning "monthly" 1000.00 CNY
+2025-01-01 custom "budget" Expenses:Service:Security "monthly" 3100.00 CNY
+2025-01-01 custom "budget" Expenses:Committee:Office "monthly" 0.00 CNY
+2025-03-16 custom "budget" Expenses:Admin:BankFees "monthly" 31.00 CNY
+2025-01-01 custom "budget" Income:Fees:Property "monthly" 5000.00 CNY
+
+2025-01-10 * "fees"
+  Assets:Bank:Trust  5000.00 CNY
+  Income:Fees:Property  -5000.00 CNY
+2025-01-20 * "cleaning"
+  Assets:Bank:Trust  -900.00 CNY
+  Expenses:Service:Cleaning  900.00 CNY
+2025-03-05 * "fees"
+  Assets:Bank:Trust  4000.00 CNY
+  Income:Fees:Property  -4000.00 CNY
+2025-03-06 * "parking"
+  Assets:Bank:Trust  300.00 CNY
+  Income:Public:Parking  -300.00 CNY
+2025-03-10 * "cleaning"
+  Assets:Bank:Trust  -1200.00 CNY
+  Expenses:Service:Cleaning  1200.00 CNY
+2025-03-11 * "security day"
+  Assets:Bank:Trust  -2000.00 CNY
+  Expenses:Service:Security  2000.00 CNY
+2025-03-12 * "security night"
+  Assets:Bank:Trust  -500.00 CNY
+  Expenses:Service:Security:Night  500.00 CNY
+2025-03-13 * "office"
+  Assets:Bank:Trust  -50.00 CNY
+  Expenses:Committee:Office  50.00 CNY
+2025-03-14 * "gift"
+  Assets:Bank:Trust  -80.00 CNY
+  Expenses:Gifts  80.00 CNY
+2025-03-31 * "bank fees"
+  Assets:Bank:Trust  -10.00 CNY
+  Expenses:Admin:BankFees  10.00 CNY
+"""
+
+
+@functools.cache
+def compute(period: str = "2025-03") -> budget.BudgetReport:
+    ledger = load_string(LEDGER)
+    assert ledger.errors == []
+    return budget.compute(ledger, Period.parse(period))
+
+
+def test_budgeted_row_and_year_to_date() -> None:
+    row = compute().row("Expenses:Service:Cleaning")
+    assert (row.budget, row.actual, row.variance) == (D("1000.00"), D("1200.00"), D("200.00"))
+    assert row.executed == D("1.2") and row.over
+    # Jan-Mar: 3 x 1000 budget, 900 + 1200 spent
+    assert (row.budget_ytd, row.actual_ytd, row.variance_ytd) == (D("3000.00"), D("2100.00"), D("-900.00"))
+    assert row.executed_ytd == D("0.7")
+
+
+def test_subaccount_rolls_up_to_budgeted_parent() -> None:
+    report = compute()
+    row = report.row("Expenses:Service:Security")
+    assert row.actual == D("2500.00") and row.budget == D("3100.00") and not row.over
+    assert report.row("Expenses:Service:Security:Night") is None
+
+
+def test_zero_budget_is_a_budget_and_is_overspent() -> None:
+    row = compute().row("Expenses:Committee:Office")
+    assert row.budget == D("0.00") and row.actual == D("50.00")
+    assert row.executed is None  # no percentage of a zero budget
+    assert row.over and row.budgeted
+
+
+def test_no_budget_is_unbudgeted_and_flagged() -> None:
+    report = compute()
+    row = report.row("<unbudgeted>:Expenses:Gifts")
+    assert row is not None and row.budget is None and row.actual == D("80.00")
+    assert row.status == budget.UNBUDGETED_STATUS and not row.budgeted
+    assert report.expenses[-1].account.startswith("<unbudgeted>")
+    assert row in report.over_budget
+
+
+def test_partial_period_budget_is_prorated_by_day() -> None:
+    row = compute().row("Expenses:Admin:BankFees")
+    # 31.00 a month from 16 March: 16 of March's 31 days
+    assert row.budget == D("16.00")
+    assert row.actual == D("10.00") and not row.over
+
+
+def test_budget_with_no_actual_keeps_an_empty_cell() -> None:
+    row = compute("2025-02").row("Expenses:Service:Security")
+    assert row.actual is None and row.budget == D("3100.00")  # Fava: a month's budget per day of that month
+    assert row.variance == D("-3100.00")
+
+
+def test_income_rows_and_totals_tie_to_income_statement() -> None:
+    report = compute()
+    fees = report.row("Income:Fees:Property")
+    assert (fees.budget, fees.actual, fees.status) == (D("5000.00"), D("4000.00"), budget.UNDER)
+    assert report.row("<unbudgeted>:Income:Public:Parking").actual == D("300.00")
+    assert report.income_total == D("4300.00")
+    assert report.expense_total == D("3840.00")  # 1200 + 2500 + 50 + 80 + 10
+    assert report.expense_total_ytd == D("4740.00")
+    expenses_table = report.tables()[1]
+    assert expenses_table.total["actual"] == report.expense_total
+    assert expenses_table.total["budget"] == D("1000.00") + D("3100.00") + D("0.00") + D("16.00")
+
+
+def test_bad_budget_directive_is_a_note_not_a_crash() -> None:
+    ledger = load_string(LEDGER + '2025-03-01 custom "budget" Expenses:Gifts "fortnightly" 1.00 CNY\n')
+    report = budget.compute(ledger, Period.parse("2025-03"))
+    assert any("Invalid interval" in note for note in report.notes)
