@@ -60,8 +60,11 @@ def configure_cache(cache: bool | None = None) -> None:
     """Apply the cache policy (see the module docstring)."""
     if cache is None:
         cache = os.environ.get("BEANCOUNT_DISABLE_LOAD_CACHE") is None
+    if not cache:
+        loader.initialize(use_cache=False)
+        return
     pattern = f".{{filename}}.tf-{code_fingerprint()}.picklecache"
-    loader.initialize(use_cache=cache, cache_filename=pattern)
+    loader.initialize(use_cache=True, cache_filename=pattern)
 
 
 def load(path: str | os.PathLike[str], *, cache: bool | None = None) -> Ledger:

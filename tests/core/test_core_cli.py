@@ -54,7 +54,7 @@ def test_check_exit_codes_and_file_line(tmp_path: Path) -> None:
     result = runner.invoke(main, ["check", str(bad)])
     assert result.exit_code == 1
     line = next(x for x in result.output.splitlines() if "TF001" in x)
-    assert line.startswith(f"{bad}:12: TF001 ")
+    assert line.startswith(f"{bad}:11: TF001 ")
     assert "area of 1-1-102 must be positive" in line
 
 
