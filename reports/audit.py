@@ -10,6 +10,7 @@ otherwise by running the rules' ``check`` functions over the entries.
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -50,6 +51,7 @@ PASS = "通过 pass"
 FAIL = "异常 exceptions"
 PARTS = {MAINTENANCE: "维修资金 Maintenance fund", COMMON: "共同基金 Common fund"}
 DEPOSIT_WORDS = ("押金", "保证金", "deposit")
+MONTH_RE = re.compile(r"\b\d{4}-\d{2}\b")
 
 
 @dataclass
@@ -408,15 +410,30 @@ def compute(source: Any, period: Period, *, community: Community | None = None) 
     check = new(COMMON, "C11", "13", "酬金逐月复算", "Remuneration recomputed month by month")
     schedule = remuneration_schedule(entries, community)
     months = {m.label for m in period.months()}
+    by_month: dict[str, Any] = {}
+    for error in errors:
+        if error_code(error) in ("TF201", "TF202"):
+            found = MONTH_RE.search(getattr(error, "message", ""))
+            if found and found.group(0) in months:
+                by_month.setdefault(found.group(0), error)
     for item in schedule or []:
         if item.month not in months:
             continue
+        error = by_month.pop(item.month, None)
         diff = item.posted - item.due
-        check.add("", None, f"{item.month} 基数 base {item.base} × {item.rate}", item.due, diff == 0,
-                  f"应计 due {item.due}, 入账 posted {item.posted}" + ("" if diff == 0 else f", 差额 difference {diff}"))
+        reason = (f"应计 due {item.due} = {item.rate} × 基数 base {item.base}, 入账 posted {item.posted}"
+                  + ("" if diff == 0 else f", 差额 difference {diff}"))
+        location = ""
+        if error is not None:
+            reason = str(error.message).splitlines()[0]
+            location = where(getattr(error, "source", None) or {})
+        check.add(location, None, f"{item.month} 酬金 remuneration", item.due, error is None and diff == 0, reason)
+    for error in by_month.values():  # months the schedule does not list
+        check.add(where(error.source or {}), _error_date(error), _error_subject(error), None, False,
+                  str(error.message).splitlines()[0])
     if schedule is None:
         check.note = "remuneration schedule unavailable"
-    _add_errors(check, errors, ("TF201", "TF202"), period)
+        _add_errors(check, errors, ("TF201", "TF202"), period)
 
     check = new(COMMON, "C12", "16", "押金作为负债", "Deposits held as liabilities")
     _deposits(check, entries, period)
