@@ -259,3 +259,21 @@ def test_refusals(tmp_path: Path) -> None:
     close(main, 2025, today=TODAY, echo=lambda *a, **k: None)
     with pytest.raises(click.ClickException, match="already closed"):
         close(main, 2025, today=TODAY, echo=lambda *a, **k: None)
+
+
+def test_close_year_command(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from cli import main as cli_main
+
+    write_ledger(tmp_path)
+    result = CliRunner().invoke(cli_main, ["close-year", "2025", str(tmp_path), "--no-seal"])
+    assert result.exit_code == 0, result.output
+    assert "common fund: surplus 3300.00" in result.output
+    assert "not sealed (--no-seal)" in result.output
+    assert not (tmp_path / "seals").exists()
+    check = CliRunner().invoke(cli_main, ["check", "--quiet", str(tmp_path / "2026.beancount")])
+    assert check.exit_code == 1
+    assert {line.split(": ")[1][:5] for line in check.output.splitlines() if ": TF" in line} == {
+        "TF103", "TF201", "TF304", "TF402"
+    }
