@@ -197,7 +197,7 @@ def test_summary_totals_re_add() -> None:
 
 
 def test_rules_run_when_the_ledger_has_no_plugin_line() -> None:
-    entries, _, options = bc_loader.load_string(LEDGER.replace('plugin "trustfund.xinyi"', ""))
+    entries, _, _ = bc_loader.load_string(LEDGER.replace('plugin "trustfund.xinyi"', ""))
     result = audit.compute(entries, MARCH)
     codes = [f.reason[:5] for c in result.checks for f in c.findings if not f.ok]
     assert "TF302" in codes and "TF201" in codes
