@@ -1,0 +1,56 @@
+"""`trustfund report …` and write_all."""
+
+from __future__ import annotations
+
+import openpyxl
+from click.testing import CliRunner
+
+from reports.command import report, write_all
+from reports.period import Period
+
+
+def _ledger_file(tmp_path, small_text) -> str:
+    path = tmp_path / "main.beancount"
+    path.write_text(small_text, encoding="utf-8")
+    return str(path)
+
+
+def test_public_text_to_stdout(tmp_path, small_text) -> None:
+    result = CliRunner().invoke(report, ["public", "--period", "2025-03", _ledger_file(tmp_path, small_text)])
+    assert result.exit_code == 0, result.output
+    assert "公示 Public balance" in result.output and "1,490.00" in result.output
+
+
+def test_xlsx_needs_a_file_and_defaults_one(tmp_path, small_text, monkeypatch) -> None:
+    ledger = _ledger_file(tmp_path, small_text)
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(report, ["audit", "-p", "2025Q1", "-f", "xlsx", ledger])
+    assert result.exit_code == 0, result.output
+    wb = openpyxl.load_workbook(tmp_path / "audit-2025Q1.xlsx")
+    assert wb.sheetnames[0].endswith("summary")
+
+
+def test_unit_report_and_its_errors(tmp_path, small_text) -> None:
+    ledger = _ledger_file(tmp_path, small_text)
+    out = tmp_path / "u.html"
+    ok = CliRunner().invoke(report, ["unit", "-u", "1-1-101", "-p", "2025", "-f", "html", "-o", str(out), ledger])
+    assert ok.exit_code == 0, ok.output
+    assert "分户对账单 1-1-101" in out.read_text(encoding="utf-8")
+    missing = CliRunner().invoke(report, ["unit", ledger])
+    assert missing.exit_code != 0 and "--unit" in missing.output
+    unknown = CliRunner().invoke(report, ["unit", "-u", "7-7-7", ledger])
+    assert unknown.exit_code != 0 and "unknown unit" in unknown.output
+    bad = CliRunner().invoke(report, ["public", "-p", "March", ledger])
+    assert bad.exit_code != 0 and "not a period" in bad.output
+
+
+def test_default_period_is_the_last_entry_month(tmp_path, small_text) -> None:
+    result = CliRunner().invoke(report, ["budget", _ledger_file(tmp_path, small_text)])
+    assert result.exit_code == 0 and "2025年4月" in result.output
+
+
+def test_write_all(small, tmp_path) -> None:
+    paths = write_all(small, tmp_path / "out", Period.parse("2025-03"))
+    names = sorted(p.name for p in paths)
+    assert len(names) == 12 and "public-2025-03.html" in names and "audit-2025-03.xlsx" in names
+    assert all(p.stat().st_size > 0 for p in paths)
