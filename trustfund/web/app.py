@@ -12,9 +12,12 @@ extension with ``custom "fava-extension" "trustfund.web.extension"``).
 - Fava's read-only mode, plus an allow-list of routes: the editor, raw source, entry context,
   file downloads (``download-journal``, ``download-query``, ``statement``), importing, options and
   free-form queries answer 403; every request other than GET/HEAD answers 405.
-- Big ledgers: the account journal shows the latest :data:`ACCOUNT_JOURNAL_LIMIT` entries of the
-  selected period (Fava's own is unpaginated: 90 MB at 100k transactions) and the journal pages
-  hold :data:`JOURNAL_PAGE_SIZE` entries; narrow the period with the time filter for older lines.
+- Big ledgers: the account journal shows the latest entries of the selected period, at most
+  :data:`ACCOUNT_JOURNAL_LIMIT` entries and :data:`POSTING_BUDGET` postings (Fava's own is
+  unpaginated: 90 MB at 100k transactions); the journal pages hold at most
+  :data:`JOURNAL_PAGE_SIZE` entries and :data:`POSTING_BUDGET` postings each (a month's
+  maintenance deposits are one transaction with a posting per unit). Narrow the period with
+  the time filter for older lines.
 - Chinese interface by default (the publication sets ``fava-option "language" "zh"``).
 """
 
@@ -35,6 +38,7 @@ from trustfund.web.public import write_publication
 
 ACCOUNT_JOURNAL_LIMIT = 300
 JOURNAL_PAGE_SIZE = 300
+POSTING_BUDGET = 2500  # postings a page may show (about 1 MB of Fava's journal HTML)
 CHECK_INTERVAL = 1.0  # seconds between checks of the source files
 
 #: Fava's client-side pages the owners may open.
@@ -225,7 +229,7 @@ def _capped_account_report(original: Callable[..., Any]) -> Callable[[], Any]:
             g.conv,
             with_children=g.ledger.fava_options.account_journal_include_children,
         )
-        latest = list(reversed(_tail(journal, ACCOUNT_JOURNAL_LIMIT)))
+        latest = _latest(journal, ACCOUNT_JOURNAL_LIMIT, POSTING_BUDGET)
         contents = get_template_attribute("_journal_table.html", "journal_table_contents")
         return json_success(
             AccountReportJournal(charts, journal=contents(latest, show_change_and_balance=True))
@@ -234,13 +238,45 @@ def _capped_account_report(original: Callable[..., Any]) -> Callable[[], Any]:
     return get_account_report
 
 
-def _tail(items: Iterable[Any], count: int) -> list[Any]:
-    seq = list(items)
-    return seq[-count:]
+def _size(entry: Any) -> int:
+    postings = getattr(entry, "postings", None)
+    return 1 + (len(postings) if postings else 0)
+
+
+def _latest(rows: Iterable[Any], count: int, budget: int) -> list[Any]:
+    """The latest rows of an account journal (newest first) within the entry and posting budget."""
+    seq = list(rows)
+    out: list[Any] = []
+    used = 0
+    for row in reversed(seq):
+        entry = next((x for x in row if hasattr(x, "date")), None) if isinstance(row, tuple) else row
+        size = _size(entry)
+        if out and (len(out) >= count or used + size > budget):
+            break
+        out.append(row)
+        used += size
+    return out
+
+
+def paginate(entries: list[Any], count: int, budget: int) -> list[list[tuple[int, Any]]]:
+    """Split ``(index, entry)`` pairs into pages of at most ``count`` entries and ``budget`` postings."""
+    pages: list[list[tuple[int, Any]]] = []
+    current: list[tuple[int, Any]] = []
+    used = 0
+    for item in entries:
+        size = _size(item[1])
+        if current and (len(current) >= count or used + size > budget):
+            pages.append(current)
+            current, used = [], 0
+        current.append(item)
+        used += size
+    if current or not pages:
+        pages.append(current)
+    return pages
 
 
 def _small_journal_page() -> Response:
-    """Fava's journal page with :data:`JOURNAL_PAGE_SIZE` entries a page."""
+    """Fava's journal page, cut by :func:`paginate` (entries and postings per page)."""
     from fava.context import g
     from fava.json_api import JournalPage, json_success
     from flask import get_template_attribute
@@ -254,13 +290,20 @@ def _small_journal_page() -> Response:
     order: Literal["asc", "desc"] = "asc" if request.args.get("order") == "asc" else "desc"
     if page == 1:
         g.ledger.changed()
-    journal_page = g.filtered.paginate_journal(page, per_page=JOURNAL_PAGE_SIZE, order=order)
-    if journal_page is None:
+    filtered = g.filtered
+    key = (order, JOURNAL_PAGE_SIZE, POSTING_BUDGET)
+    cached = getattr(filtered, "_trustfund_pages", None)
+    if cached is None or cached[0] != key:
+        enumerated = list(enumerate(filtered.entries_without_prices))
+        if order == "desc":
+            enumerated.reverse()
+        cached = (key, paginate(enumerated, JOURNAL_PAGE_SIZE, POSTING_BUDGET))
+        filtered._trustfund_pages = cached  # type: ignore[attr-defined]  # FilteredLedger keeps a __dict__
+    pages = cached[1]
+    if page > len(pages):
         abort(404)
     contents = get_template_attribute("_journal_table.html", "journal_table_contents")
-    return json_success(
-        JournalPage(page=page, total_pages=journal_page.total_pages, journal=contents(journal_page.entries))
-    )
+    return json_success(JournalPage(page=page, total_pages=len(pages), journal=contents(pages[page - 1])))
 
 
 def serve(
