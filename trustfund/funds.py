@@ -65,7 +65,7 @@ from decimal import Decimal
 from beancount.core import data
 
 from ledger.community import Community
-from trustfund.accounts import AccountClass, classify
+from trustfund.accounts import MAINTENANCE, AccountClass, classify
 from trustfund.common import Config, Entries, meta_str, plugin_entry
 from trustfund.errors import TrustError, make_error
 
@@ -225,86 +225,110 @@ def open_collections(
     return lots, remittances.advance
 
 
-def _is_remuneration_txn(txn: data.Transaction, classes: list[AccountClass]) -> bool:
-    return meta_str(txn, "period") is not None and any(c.is_remuneration for c in classes)
+# Per-account bits, computed once per account name (the inner loop only tests integers).
+_INCOME = 1
+_CLEARING = 2
+_MANAGER = 4
+_OWNERS = 8  # an owners'-fund account (anything but the manager's)
+_MAY_BALANCE_INCOME = 16
+_COMMON_FUND = 32
+_MAINTENANCE_FUND = 64
+_REMUNERATION = 128
+_TWO_FUNDS = _COMMON_FUND | _MAINTENANCE_FUND
+
+
+def _bits(cls: AccountClass) -> int:
+    return (
+        (_INCOME if cls.is_income else 0)
+        | (_CLEARING if cls.is_clearing else 0)
+        | (_MANAGER if cls.is_manager else 0)
+        | (_OWNERS if cls.is_owners_fund else 0)
+        | (_MAY_BALANCE_INCOME if _may_balance_income(cls) else 0)
+        | (_MAINTENANCE_FUND if cls.fund == MAINTENANCE else _COMMON_FUND)
+        | (_REMUNERATION if cls.is_remuneration else 0)
+    )
+
+
+def _first(txn: data.Transaction, bits: dict[str, int], want: int, sign: int) -> str:
+    for posting in txn.postings:
+        number = posting.units.number if posting.units is not None else None
+        if bits[posting.account] & want and number is not None and (number > 0) == (sign > 0) and number != 0:
+            return posting.account
+    return "?"
 
 
 def check(entries: Entries, community: Community, config: Config) -> tuple[Entries, list[TrustError]]:
     """TF101–TF104 over the ledger (entries are returned unchanged)."""
     errors: list[TrustError] = []
     remittances = _Remittances(community)
-    cache: dict[str, AccountClass] = {}
+    bits: dict[str, int] = {}
+    transaction = data.Transaction
 
     for entry in entries:
-        if type(entry) is not data.Transaction or YEAR_CLOSE_TAG in entry.tags:
+        if type(entry) is not transaction or YEAR_CLOSE_TAG in entry.tags:
             continue
         txn = entry
-        classes: list[AccountClass] = []
-        numbers: list[Decimal] = []
-        income_credit: str | None = None
-        funds: set[str] = set()
+        every = debits = credits = 0
+        bad_debit = False  # a debit that may not balance an income credit
         clearing_net = ZERO
-        touches_clearing = False
-        manager_debit: str | None = None
-        owners_credit = False
         for posting in txn.postings:
             account = posting.account
-            cls = cache.get(account)
-            if cls is None:
-                cls = cache[account] = classify(account)
+            mask = bits.get(account)
+            if mask is None:
+                mask = bits[account] = _bits(classify(account))
+            every |= mask
             units = posting.units
-            number = units.number if units is not None and units.number is not None else ZERO
-            classes.append(cls)
-            numbers.append(number)
-            funds.add(cls.fund)
-            if cls.is_income and number < 0 and income_credit is None:
-                income_credit = account
-            if cls.is_clearing:
-                touches_clearing = True
+            number = units.number if units is not None else None
+            if number is None:
+                continue
+            if mask & _CLEARING:
                 clearing_net += number
-            if cls.is_manager and number > 0 and manager_debit is None:
-                manager_debit = account
-            if cls.is_owners_fund and number < 0:
-                owners_credit = True
+            if number > 0:
+                debits |= mask
+                if not mask & _MAY_BALANCE_INCOME:
+                    bad_debit = True
+            elif number < 0:
+                credits |= mask
 
         # TF101: income balanced only by owners' accounts or receivables.
-        if income_credit is not None:
-            bad = sorted(
-                {c.account for c, n in zip(classes, numbers, strict=True) if n > 0 and not _may_balance_income(c)}
-            )
-            if bad:
-                errors.append(
-                    make_error(
-                        "TF101",
-                        f"income {income_credit} balanced by {', '.join(bad)}: fund income must be "
-                        f"deposited in an owners' account ({ALLOWED_FOR_INCOME})",
-                        txn,
-                    )
+        if bad_debit and credits & _INCOME:
+            bad = sorted({
+                p.account for p in txn.postings
+                if not bits[p.account] & _MAY_BALANCE_INCOME and p.units is not None
+                and p.units.number is not None and p.units.number > 0
+            })
+            errors.append(
+                make_error(
+                    "TF101",
+                    f"income {_first(txn, bits, _INCOME, -1)} balanced by {', '.join(bad)}: fund income "
+                    f"must be deposited in an owners' account ({ALLOWED_FOR_INCOME})",
+                    txn,
                 )
+            )
 
         # TF102: money to the manager needs an approval (or is the computed remuneration).
         if (
-            manager_debit is not None
-            and owners_credit
+            debits & _MANAGER
+            and credits & _OWNERS
             and meta_str(txn, "approval") is None
-            and not _is_remuneration_txn(txn, classes)
+            and not (every & _REMUNERATION and meta_str(txn, "period") is not None)
         ):
             errors.append(
                 make_error(
                     "TF102",
-                    f"{manager_debit} debited from an owners' fund without approval: (only an "
-                    "approved payment or the remuneration may go to the manager)",
+                    f"{_first(txn, bits, _MANAGER, 1)} debited from an owners' fund without approval: "
+                    "(only an approved payment or the remuneration may go to the manager)",
                     txn,
                 )
             )
 
         # TF103: collections held by the manager (net per transaction, FIFO).
-        if touches_clearing and clearing_net != 0:
+        if every & _CLEARING and clearing_net != 0:
             remittances.add(txn, clearing_net)
 
         # TF104: a transfer between funds needs an owners' resolution.
-        if len(funds) > 1 and txn.flag != "P" and meta_str(txn, "resolution") is None:
-            names = sorted({c.account for c in classes if c.fund != "common"})
+        if every & _TWO_FUNDS == _TWO_FUNDS and txn.flag != "P" and meta_str(txn, "resolution") is None:
+            names = sorted({p.account for p in txn.postings if bits[p.account] & _MAINTENANCE_FUND})
             errors.append(
                 make_error(
                     "TF104",

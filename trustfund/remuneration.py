@@ -110,13 +110,30 @@ class _Month:
     currency: str = "CNY"
 
 
+_CASH, _FEE_BASE, _PUBLIC, _REMUNERATION = 1, 2, 3, 4
+
+
+def _kind(cls: AccountClass) -> int:
+    """What an account is to the remuneration (0: nothing; the classes are disjoint)."""
+    if cls.is_owners_cash:
+        return _CASH
+    if cls.is_fee_base:
+        return _FEE_BASE
+    if cls.is_public_income:
+        return _PUBLIC
+    if cls.is_remuneration:
+        return _REMUNERATION
+    return 0
+
+
 def _tally(entries: Sequence[data.Directive], community: Community) -> dict[str, _Month]:
     """One pass: receipts into the base, remuneration postings by period."""
     months: dict[str, _Month] = {}
-    cache: dict[str, AccountClass] = {}
+    kinds: dict[str, int] = {}
     terms = community.remuneration
+    transaction = data.Transaction
     for entry in entries:
-        if not isinstance(entry, data.Transaction):
+        if type(entry) is not transaction:
             if isinstance(entry, data.Custom) and entry.type == CARRY_TYPE:
                 _carry(entry, months)
             continue
@@ -127,23 +144,26 @@ def _tally(entries: Sequence[data.Directive], community: Community) -> dict[str,
         currency = None
         for posting in entry.postings:
             account = posting.account
-            cls = cache.get(account)
-            if cls is None:
-                cls = cache[account] = classify(account)
+            kind = kinds.get(account)
+            if kind is None:
+                kind = kinds[account] = _kind(classify(account))
+            if not kind:
+                continue
             units = posting.units
             if units is None or units.number is None:
                 continue
             number = units.number
-            if number > 0:
-                if cls.is_owners_cash:
+            if kind == _CASH:
+                if number > 0:
                     cash_in += number
                     currency = units.currency
-            elif number < 0:
-                if cls.is_fee_base:
+            elif kind == _FEE_BASE:
+                if number < 0:
                     fee_credit -= number
-                elif cls.is_public_income:
+            elif kind == _PUBLIC:
+                if number < 0:
                     public_credit -= number
-            if cls.is_remuneration:
+            else:
                 has_remuneration = True
                 remunerated += number
         if has_remuneration:
