@@ -54,6 +54,7 @@ from beancount.core import data
 
 from importers.base import SourceImporter, normalise_account_number
 from importers.readers import (
+    EMPTY_MARKS,
     Header,
     Sheet,
     cell_text,
@@ -85,8 +86,9 @@ def clean_serial(value: object) -> str:
         if text.endswith(".0"):
             text = text[:-2]
     else:
-        text = cell_text(value)
-    text = re.sub(r"[\s\u3000]+", "", text)
+        text = _text(value)
+    if " " in text or "\t" in text or "\u3000" in text:
+        text = re.sub(r"[\s\u3000]+", "", text)
     if text in ("/", "-", "--"):
         return ""
     if _SCIENTIFIC.match(text):
@@ -110,6 +112,41 @@ def number_repeats(rows: Sequence[StatementRow]) -> list[StatementRow]:
     return out
 
 
+_FIELDS = (
+    "time", "kind", "counterparty", "counter_account", "goods", "direction", "amount", "method", "status",
+    "serial", "merchant_serial", "note",
+)  # fmt: skip
+_STRIP = " \t\r\n\u3000\u00a0\ufeff"
+
+
+def _text(value: object) -> str:
+    """``cell_text`` with a fast path for the common case, a text cell."""
+    if type(value) is str:
+        text = value.strip(_STRIP)
+        return "" if text in EMPTY_MARKS else text
+    return cell_text(value)
+
+
+def _quick_date(text: str) -> date | None:
+    """``YYYY-MM-DD[ HH:MM:SS]`` without a regex (the bills' own format); None otherwise."""
+    if len(text) >= 10 and text[4] == "-" and text[7] == "-" and (len(text) == 10 or text[10] == " "):
+        try:
+            return date(int(text[:4]), int(text[5:7]), int(text[8:10]))
+        except ValueError:
+            return None
+    return None
+
+
+def _texts(cells: Sequence[object]) -> tuple[str, ...]:
+    return tuple(cell_text(c) for c in cells)
+
+
+class _Bad(Exception):
+    def __init__(self, field_name: str, reason: str) -> None:
+        super().__init__(reason)
+        self.field, self.reason = field_name, reason
+
+
 @dataclass
 class _Record:
     """One data row of a bill, parsed but not yet judged."""
@@ -128,7 +165,6 @@ class _Record:
     serial: str
     merchant_serial: str
     note: str
-    cells: tuple[str, ...] = ()
 
 
 class _PayAppImporter(SourceImporter):
@@ -184,83 +220,68 @@ class _PayAppImporter(SourceImporter):
         values = preamble_values(header.preamble, self.preamble_labels)
         statement.account_number = values.get("account") or None
         records: list[_Record] = []
+        columns = [(name, header.columns.get(name)) for name in _FIELDS]
         for row in header.sheet.rows[header.data_start :]:
-            texts = [cell_text(c) for c in row.cells]
-            if not any(texts):
+            cells = row.cells
+            width = len(cells)
+            raw = {name: (cells[col] if col is not None and col < width else None) for name, col in columns}
+            texts = {name: _text(value) for name, value in raw.items()}
+            if not any(texts.values()):
                 continue
-            if texts[0].startswith(("-", "#")):
+            first = _text(cells[0]) if cells else ""
+            if first.startswith(("-", "#")):
                 break  # a closing separator or the summary block of older exports
             statement.rows_read += 1
             if row.error:
-                cells = tuple(cell_text(c) for c in row.cells)
-                statement.errors.append(RowError(filepath, row.number, header.label(self.required[0]), row.error, cells))
+                statement.errors.append(RowError(filepath, row.number, header.label(self.required[0]), row.error, _texts(cells)))
                 continue
-            record = self._record(header, row.number, row.cells, statement)
-            if record is not None:
-                records.append(record)
+            try:
+                records.append(self._record(row.number, raw, texts))
+            except _Bad as bad:
+                statement.errors.append(RowError(filepath, row.number, header.label(bad.field), bad.reason, _texts(cells)))
         rows = self._judge(records, statement)
         if not statement.errors:
             statement.rows = number_repeats(rows)
         return statement
 
-    def _cell(self, header: Header, cells: Sequence[object], name: str) -> object:
-        col = header.columns.get(name)
-        if col is None or col >= len(cells):
-            return None
-        return cells[col]
-
-    def _text(self, header: Header, cells: Sequence[object], name: str) -> str:
-        return cell_text(self._cell(header, cells, name))
-
-    def _record(self, header: Header, number: int, cells: Sequence[object], statement: Statement) -> _Record | None:
-        file = statement.file
-        texts = tuple(cell_text(c) for c in cells)
-
-        def fail(name: str, reason: str) -> None:
-            statement.errors.append(RowError(file, number, header.label(name), reason, texts))
-
-        raw_time = self._cell(header, cells, "time")
+    @staticmethod
+    def _record(number: int, raw: dict[str, object], texts: dict[str, str]) -> _Record:
+        day = _quick_date(texts["time"])
+        if day is None:
+            try:
+                day = parse_date(raw["time"])
+            except ValueError as exc:
+                raise _Bad("time", str(exc)) from None
         try:
-            day = parse_date(raw_time)
+            amount = parse_amount(raw["amount"])
         except ValueError as exc:
-            fail("time", str(exc))
-            return None
-        raw_amount = self._cell(header, cells, "amount")
-        try:
-            amount = parse_amount(raw_amount)
-        except ValueError as exc:
-            fail("amount", str(exc))
-            return None
+            raise _Bad("amount", str(exc)) from None
         if amount is None:
-            fail("amount", "missing")
-            return None
+            raise _Bad("amount", "missing")
         if amount < 0:
-            fail("amount", f"negative amount {amount}: the direction belongs in 收/支")
-            return None
+            raise _Bad("amount", f"negative amount {amount}: the direction belongs in 收/支")
         serials = {}
         for name in ("serial", "merchant_serial"):
             try:
-                serials[name] = clean_serial(self._cell(header, cells, name))
+                serials[name] = clean_serial(raw[name])
             except ValueError as exc:
-                fail(name, str(exc))
-                return None
-        time_match = _TIME.search(cell_text(raw_time))
+                raise _Bad(name, str(exc)) from None
+        time_match = _TIME.search(texts["time"])
         return _Record(
             row=number,
             day=day,
             time=time_match.group(1) if time_match else "",
             amount=amount,
-            direction=self._text(header, cells, "direction"),
-            kind=self._text(header, cells, "kind"),
-            counterparty=self._text(header, cells, "counterparty"),
-            counter_account=self._text(header, cells, "counter_account"),
-            goods=self._text(header, cells, "goods"),
-            method=self._text(header, cells, "method"),
-            status=self._text(header, cells, "status"),
+            direction=texts["direction"],
+            kind=texts["kind"],
+            counterparty=texts["counterparty"],
+            counter_account=texts["counter_account"],
+            goods=texts["goods"],
+            method=texts["method"],
+            status=texts["status"],
             serial=serials["serial"],
             merchant_serial=serials["merchant_serial"],
-            note=self._text(header, cells, "note"),
-            cells=texts,
+            note=texts["note"],
         )
 
     def _judge(self, records: list[_Record], statement: Statement) -> list[StatementRow]:
@@ -270,7 +291,11 @@ class _PayAppImporter(SourceImporter):
     @staticmethod
     def _row(record: _Record, sign: int, memo_parts: Sequence[str], fee: Decimal | None = None) -> StatementRow:
         amount = record.amount - (fee or Decimal(0))
-        memo = " ".join(dict.fromkeys(part for part in memo_parts if part))
+        parts: list[str] = []
+        for part in memo_parts:
+            if part and part not in parts:
+                parts.append(part)
+        memo = " ".join(parts)
         extra = {"type": record.kind, "method": record.method, "status": record.status}
         if record.time:
             extra["time"] = record.time
@@ -321,9 +346,7 @@ class WeChatImporter(_PayAppImporter):
         for record in records:
             sign, fee = self.sign(record)
             if fee is not None and fee > record.amount:
-                statement.errors.append(
-                    RowError(statement.file, record.row, "备注", f"fee {fee} exceeds the amount {record.amount}", record.cells)
-                )
+                statement.errors.append(RowError(statement.file, record.row, "备注", f"fee {fee} exceeds the amount {record.amount}"))
                 continue
             if sign:
                 note = "" if _FEE.search(record.note) else record.note
@@ -335,7 +358,9 @@ class WeChatImporter(_PayAppImporter):
         """+1 into the WeChat balance, -1 out of it, 0 not touching it; and the fee taken."""
         if "失败" in record.status or "已关闭" in record.status:
             return 0, None
-        method = re.sub(r"\(.*\)$", "", record.method)
+        method = record.method
+        if method.endswith(")"):
+            method = re.sub(r"\(.*\)$", "", method)
         wallet = method in _WECHAT_WALLET
         if record.direction == "收入":
             return (1 if wallet else 0), None
