@@ -34,7 +34,7 @@ a change: the order of same-day ``tf-vote``/``tf-approval`` lines changes their 
 the type name, then each field in namedtuple order, separated by ``|``; ``meta`` becomes
 ``{k=v,…}`` with the keys sorted and ``filename``, ``lineno`` and every ``__…__`` key dropped;
 ``Balance.diff_amount`` (computed by the balance check) is dropped; ``None`` is ``~``; strings are
-JSON-quoted (UTF-8); ``Decimal`` is ``str()`` (so ``100.0`` → ``100.00`` *is* a change: it changes
+in double quotes with ``\\`` and ``"`` escaped by a backslash (UTF-8); ``Decimal`` is ``str()`` (so ``100.0`` → ``100.00`` *is* a change: it changes
 Beancount's display precision); dates are ISO; ``True``/``False`` are ``T``/``F``; sets (tags,
 links) are sorted; lists and tuples (postings, custom values) keep their order; nested
 namedtuples (``Posting``, ``Amount``, ``Cost``, custom ``ValueType``) are serialised the same
@@ -67,9 +67,8 @@ from __future__ import annotations
 import calendar
 import difflib
 import hashlib
-import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -94,28 +93,8 @@ _DROPPED_META = frozenset({"filename", "lineno"})
 # canonical form
 
 
-def _canon(value: Any) -> str:
-    if value is None:
-        return "~"
-    if isinstance(value, bool):
-        return "T" if value else "F"
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, Decimal | int):
-        return str(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return _canon_meta(value)
-    if isinstance(value, frozenset | set):
-        return "{" + ",".join(sorted(_canon(item) for item in value)) + "}"
-    if hasattr(value, "_fields"):  # namedtuple: Posting, Amount, Cost, ValueType, …
-        return _canon_tuple(value)
-    if isinstance(value, list | tuple):
-        return "[" + ",".join(_canon(item) for item in value) + "]"
-    if isinstance(value, type):
-        return value.__name__
-    return f"{type(value).__name__}:{value!r}"
+def _quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def _canon_meta(meta: dict[str, Any] | None) -> str:
@@ -128,18 +107,74 @@ def _canon_meta(meta: dict[str, Any] | None) -> str:
     return "{" + ",".join(f"{key}={_canon(value)}" for key, value in items) + "}"
 
 
-def _canon_tuple(value: Any) -> str:
-    parts = [type(value).__name__]
-    for name in value._fields:
-        if name == "diff_amount" and isinstance(value, data.Balance):
-            continue
-        parts.append(_canon(getattr(value, name)))
-    return "(" + "|".join(parts) + ")"
+def _canon_set(value: Any) -> str:
+    return "{" + ",".join(sorted(_canon(item) for item in value)) + "}"
+
+
+def _canon_seq(value: Any) -> str:
+    return "[" + ",".join([_canon(item) for item in value]) + "]"
+
+
+_DISPATCH: dict[type, Callable[[Any], str]] = {
+    type(None): lambda _: "~",
+    bool: lambda v: "T" if v else "F",
+    str: _quote,
+    Decimal: str,
+    int: str,
+    date: date.isoformat,
+    dict: _canon_meta,
+    frozenset: _canon_set,
+    set: _canon_set,
+    list: _canon_seq,
+}
+
+
+def _tuple_serializer(cls: type) -> Callable[[Any], str]:
+    """A serializer for one namedtuple class: ``(Name|field|field…)`` in field order."""
+    fields = list(cls._fields)  # type: ignore[attr-defined]
+    indices = [i for i, name in enumerate(fields) if not (cls is data.Balance and name == "diff_amount")]
+    head = "(" + cls.__name__ + "|"
+    if not indices:
+        return lambda _value: "(" + cls.__name__ + ")"
+
+    def serialize(value: Any) -> str:
+        return head + "|".join([_canon(value[i]) for i in indices]) + ")"
+
+    return serialize
+
+
+def _canon(value: Any) -> str:
+    serializer = _DISPATCH.get(type(value))
+    if serializer is not None:
+        return serializer(value)
+    cls = type(value)
+    if hasattr(cls, "_fields"):  # namedtuple: Posting, Amount, Cost, ValueType, entries …
+        serializer = _tuple_serializer(cls)
+    elif isinstance(value, bool):
+        serializer = _DISPATCH[bool]
+    elif isinstance(value, str):
+        serializer = _quote
+    elif isinstance(value, Decimal | int):
+        serializer = str
+    elif isinstance(value, date):
+        serializer = date.isoformat
+    elif isinstance(value, dict):
+        serializer = _canon_meta
+    elif isinstance(value, frozenset | set):
+        serializer = _canon_set
+    elif isinstance(value, list | tuple):
+        serializer = _canon_seq
+    elif isinstance(value, type):
+        return value.__name__
+    else:
+        return f"{cls.__name__}:{value!r}"
+    _DISPATCH[cls] = serializer
+    return serializer(value)
 
 
 def canonical(entry: data.Directive) -> str:
     """The canonical text of one entry (see the module docstring)."""
-    return _canon_tuple(entry)
+    return _canon(entry)
 
 
 def entry_digest(entry: data.Directive) -> str:
