@@ -6,7 +6,8 @@ It writes, in one locked, atomic writer transaction (:mod:`ledger.writer`):
   per fund, dated 2026-01-01 and tagged ``#year-close``, that moves the year's income and
   expenses to ``Equity:Owners:Common`` / ``Equity:Owners:Maintenance`` (the surplus or deficit
   belongs to the owners). Dated on the first day of the new year, so every report over 2025 read
-  from the archive is unchanged; the trust rules do not judge ``#year-close`` entries.
+  from the archive is unchanged (read 2026 from ``2026.beancount``, not from the archive); the
+  trust rules do not judge ``#year-close`` entries.
 * ``2026/2026-opening.beancount``: everything 2026 needs from the past, with its original dates:
   the chart of accounts still open, the unit and owner register, every contract term (remuneration,
   thresholds, remit days, vote rules, hazards, auto-debit, budgets), contracts still running, the

@@ -139,3 +139,12 @@ def test_run_batch_on_worker_processes_with_a_generated_community(tmp_path: Path
     assert gen.rule_exceptions == {}
     assert gen.collection_rate is not None and Decimal("0.5") < gen.collection_rate <= 1
     assert bad.status == "failed"
+
+
+def test_run_batch_on_a_given_scheduler(district: Path) -> None:
+    from dask.distributed import LocalCluster
+
+    with LocalCluster(n_workers=1, processes=False, dashboard_address=None) as cluster:
+        results = run_batch(find_ledgers([district / "b-bad"]), scheduler=cluster.scheduler_address)
+        assert cluster.scheduler is not None and cluster.scheduler.status.name == "running"
+    assert [r.rule_exceptions for r in results] == [{"TF101": 1, "TF301": 1}]
