@@ -154,3 +154,55 @@ def test_alipay_gbk_closed_order_and_its_refund_cancel(tmp_path: Path) -> None:
         ("2025030400004", Decimal("20.00")),
     ]
     assert statement.rows_read == 6
+
+
+def test_wechat_import_end_to_end_then_reimport_adds_nothing(tmp_path: Path) -> None:
+    from importers.command import import_files
+    from ledger.loader import load
+
+    ledger_path = tmp_path / "main.beancount"
+    ledger_path.write_text(
+        'option "operating_currency" "CNY"\n'
+        "2024-01-01 open Assets:Clearing:Manager CNY\n"
+        "2024-01-01 open Assets:Receivable:Fees CNY\n"
+        "2024-01-01 open Expenses:Admin:BankFees CNY\n"
+        "2024-01-01 open Assets:Bank:Trust CNY\n"
+        '2024-01-01 custom "tf-unit" "3-1-101" 89.50 "O-0001"\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "import-rules.toml").write_text(
+        '[[rule]]\nmemo = "零钱提现"\naccount = "Assets:Bank:Trust"\n', encoding="utf-8"
+    )
+    row = "2025-03-02 09:15:00,二维码收款,张先生,收款方备注:二维码收款付款方留言:3-1-101 物业费,收入,¥200.00,零钱,已收钱,{}\t,/,/\n"
+    bill = write(
+        tmp_path,
+        "bill.csv",
+        WECHAT_HEAD
+        + row.format("9001")
+        + row.format("9002")  # a second owner paying the same amount the same minute: kept
+        + "2025-03-03 10:00:00,零钱提现,工商银行(9876),/,/,¥400.00,工商银行(9876),提现已到账,9003\t,/,服务费¥0.40\n",
+    )
+    (first,) = import_files([Path(bill)], ledger_path, echo=lambda *a, **k: None)
+    assert (first.importer, first.new, first.duplicate) == ("wechat", 3, 0)
+    ledger = load(ledger_path)
+    assert [e.message for e in ledger.errors if not e.message.startswith("TF")] == []
+    clearing = Decimal(0)
+    receivable_units = []
+    for entry in ledger.entries:
+        if isinstance(entry, data.Transaction):
+            for posting in entry.postings:
+                if posting.account == "Assets:Clearing:Manager" and posting.units is not None:
+                    clearing += posting.units.number or 0
+                if posting.account == "Assets:Receivable:Fees":
+                    receivable_units.append((posting.meta or {}).get("unit"))
+    assert clearing == Decimal("0.00")  # 400 collected, 400 withdrawn (399.60 to the bank + 0.40 fee)
+    assert receivable_units == ["3-1-101", "3-1-101"]
+    (withdrawal,) = [e for e in ledger.entries if isinstance(e, data.Transaction) and e.meta.get("serial") == "9003"]
+    assert [(p.account, str(p.units)) for p in withdrawal.postings] == [
+        ("Assets:Clearing:Manager", "-399.60 CNY"),
+        ("Assets:Bank:Trust", "399.60 CNY"),
+        ("Assets:Clearing:Manager", "-0.40 CNY"),
+        ("Expenses:Admin:BankFees", "0.40 CNY"),
+    ]
+    (again,) = import_files([Path(bill)], ledger_path, echo=lambda *a, **k: None)
+    assert (again.new, again.duplicate) == (0, 3)
