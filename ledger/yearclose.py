@@ -52,11 +52,11 @@ from ledger.loader import Ledger, format_error, load
 from trustfund.accounts import MAINTENANCE, classify
 from trustfund.common import GENERATED_KEY, bank_outflow, is_payment, meta_list
 from trustfund.errors import error_code
-from trustfund.funds import YEAR_CLOSE_TAG, open_collections
+from trustfund.funds import YEAR_CLOSE_TAG, YEAR_OPEN_TAG, open_collections
 from trustfund.remuneration import CARRY_TYPE, carried_months
 
 ZERO = Decimal(0)
-OPEN_TAG = "year-open"
+OPEN_TAG = YEAR_OPEN_TAG
 EQUITY = {"common": "Equity:Owners:Common", MAINTENANCE: "Equity:Owners:Maintenance"}
 TERM_TYPES = frozenset(
     {"tf-remuneration", "tf-threshold", "tf-remit-days", "tf-vote-rule", "tf-hazard", "tf-auto-debit", "budget"}

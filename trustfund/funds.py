@@ -51,7 +51,8 @@ Codes:
   and needs an approval (TF301). Balances Beancount's ``pad`` inserts (flag ``P``) are not
   transfers and are not judged.
 
-The closing entries ``trustfund close-year`` writes (tagged ``#year-close``) are not judged.
+The closing entries ``trustfund close-year`` writes (tagged ``#year-close``) are not judged; its
+opening balances (``#year-open``) only bring the collections the manager still holds into TF103.
 One pass over the entries; each account is classified once.
 """
 
@@ -74,6 +75,8 @@ __plugins__ = ("plugin",)
 ZERO = Decimal(0)
 #: Tag of the transactions ``trustfund close-year`` writes (closing entries): not judged here.
 YEAR_CLOSE_TAG = "year-close"
+#: Tag of the opening balances ``close-year`` writes: only their manager collections count (TF103).
+YEAR_OPEN_TAG = "year-open"
 
 ALLOWED_FOR_INCOME = (
     "Assets:Bank:*, Assets:Clearing:Manager, Assets:Receivable:*, Liabilities:Prepaid:*, "
@@ -289,6 +292,11 @@ def check(entries: Entries, community: Community, config: Config) -> tuple[Entri
                     bad_debit = True
             elif number < 0:
                 credits |= mask
+
+        if YEAR_OPEN_TAG in txn.tags:  # opening balances move no money
+            if every & _CLEARING and clearing_net != 0:
+                remittances.add(txn, clearing_net)
+            continue
 
         # TF101: income balanced only by owners' accounts or receivables.
         if bad_debit and credits & _INCOME:

@@ -299,3 +299,19 @@ def test_funds_rule_invalid_plugin_options() -> None:
     assert [e.message[:5] for e in errors] == ["TF001"]
     _, errors, _ = loader.load_string('plugin "trustfund.funds" "not a dict"\n')
     assert [e.message[:5] for e in errors] == ["TF001"]
+
+
+def test_year_open_balances_are_not_judged_but_feed_tf103() -> None:
+    found = run("""
+        2024-01-01 custom "tf-remit-days" 7
+        2024-12-31 * "期初余额 (manager owes the owners)" #year-open
+          Liabilities:Payable:Manager  300.00 CNY
+          Equity:Opening-Balances
+        2024-12-28 * "期初: 物业代收未上缴" #year-open
+          Assets:Clearing:Manager  100.00 CNY
+          Equity:Opening-Balances
+        2025-01-06 * "上缴 (due 2025-01-04)"
+          Assets:Bank:Trust  100.00 CNY
+          Assets:Clearing:Manager
+    """)
+    assert found == [("TF103", 6)]
