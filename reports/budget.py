@@ -76,8 +76,15 @@ class BudgetReport(Report):
     income_total_ytd: Decimal = ZERO
     expense_total_ytd: Decimal = ZERO
 
-    def row(self, account: str) -> BudgetRow | None:
+    def find(self, account: str) -> BudgetRow | None:
         return next((r for r in self.income + self.expenses if r.account == account), None)
+
+    def row(self, account: str) -> BudgetRow:
+        """The row of ``account`` (KeyError when the report has none)."""
+        found = self.find(account)
+        if found is None:
+            raise KeyError(account)
+        return found
 
     @property
     def over_budget(self) -> list[BudgetRow]:

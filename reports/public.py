@@ -208,12 +208,16 @@ class PublicReport(Report):
     payments: list[PaymentRow] = field(default_factory=list)
     contracts: list[ContractRow] = field(default_factory=list)
     arrears: list[ArrearsRow] = field(default_factory=list)
-    collection: CollectionRow | None = None
+    collection: CollectionRow = field(default_factory=lambda: CollectionRow(ZERO, ZERO, None, ZERO))
     maintenance_units: list[MaintenanceUnitRow] = field(default_factory=list)
     seals: list[SealRow] = field(default_factory=list)
 
-    def fund(self, fund: str) -> FundRow | None:
-        return next((row for row in self.funds if row.fund == fund), None)
+    def fund(self, fund: str) -> FundRow:
+        """The row of a fund (KeyError when the ledger has no such fund)."""
+        for row in self.funds:
+            if row.fund == fund:
+                return row
+        raise KeyError(fund)
 
     def tables(self) -> list[Table]:
         def total(rows: Sequence[Row], keys: Sequence[str], label_key: str, label: str = "合计 Total") -> dict[str, Any]:
@@ -237,7 +241,7 @@ class PublicReport(Report):
             Table("arrears", "欠费(按楼栋)", "Arrears by building", ArrearsRow.columns, self.arrears,
                   total(self.arrears, arrears_keys, "building")),
             Table("collection", "收缴率", "Collection rate", CollectionRow.columns,
-                  [self.collection] if self.collection else []),
+                  [self.collection]),
             Table("maintenance_units", "维修资金分户账", "Maintenance fund per unit", MaintenanceUnitRow.columns,
                   self.maintenance_units, total(self.maintenance_units, unit_keys, "room")),
             Table("seals", "封存状态", "Seals", SealRow.columns, self.seals),

@@ -190,9 +190,11 @@ def test_contract_deposit_and_remuneration() -> None:
 def test_summary_totals_re_add() -> None:
     tables = report().tables()
     summary = tables[0]
+    assert summary.total is not None
     assert summary.key == "summary" and len(tables) == len(report().checks) + 1
     assert summary.total["exceptions"] == sum(c.exceptions for c in report().checks)
     for table, check in zip(tables[1:], report().checks, strict=True):
+        assert table.total is not None
         assert table.total["amount"] == sum((f.amount or 0 for f in check.findings), D(0))
 
 

@@ -2,6 +2,7 @@
 
 from decimal import Decimal as D
 
+import pytest
 from beancount import loader as bc_loader
 
 from reports import public
@@ -24,7 +25,8 @@ def test_fund_balances_by_hand(small) -> None:
     assert (maintenance.income, maintenance.expense, maintenance.closing) == (D("12.00"), D("750.00"), D("462.00"))
     for row in report.funds:
         assert row.closing == row.opening + row.income - row.expense + row.transfers + row.equity
-    assert report.fund("committee") is None
+    with pytest.raises(KeyError):
+        report.fund("committee")
 
 
 def test_categories(small) -> None:
