@@ -75,6 +75,8 @@ def plugin_entry(check: CheckFn) -> Callable[..., tuple[Entries, list[TrustError
 
 
 def is_payment(txn: data.Transaction) -> bool:
+    if "year-open" in txn.tags:  # opening balances written by `close-year` move no money
+        return False
     lowers_bank = False
     funds: set[str] = set()
     all_bank = True

@@ -315,3 +315,20 @@ def test_year_open_balances_are_not_judged_but_feed_tf103() -> None:
           Assets:Clearing:Manager
     """)
     assert found == [("TF103", 6)]
+
+
+def test_year_open_negative_bank_balance_is_not_a_payment() -> None:
+    from beancount.core import data as bdata
+
+    from trustfund.common import is_payment
+
+    entries, _, _ = loader.load_string(HEADER.replace('plugin "trustfund.funds"\n', "") + textwrap.dedent("""
+        2024-12-31 * "期初余额 (overdrawn)" #year-open
+          Assets:Bank:Maintenance  -300.00 CNY
+          Equity:Owners:Maintenance
+        2024-12-31 * "the same without the tag"
+          Assets:Bank:Maintenance  -300.00 CNY
+          Equity:Owners:Maintenance
+    """))
+    txns = [e for e in entries if isinstance(e, bdata.Transaction)]
+    assert [is_payment(t) for t in txns] == [False, True]
