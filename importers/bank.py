@@ -190,16 +190,22 @@ def parse_statement(located: Located, kind: str, default_currency: str = "CNY") 
     rows: list[StatementRow] = []
     balances: list[Decimal | None] = []
     width_needed = max(cols.values()) + 1
+    own_col = cols.get("own_account")
     for row in sheet.rows[header.data_start :]:
-        texts = [cell_text(c) for c in row.cells]
         if row.error:
             statement.rows_read += 1
-            statement.errors.append(RowError(sheet.file, row.number, "(whole row)", row.error, tuple(texts)))
+            texts = tuple(cell_text(c) for c in row.cells)
+            statement.errors.append(RowError(sheet.file, row.number, "(whole row)", row.error, texts))
             continue
-        if not any(texts):
+        first = ""
+        for value in row.cells:  # the first non-empty cell (most rows: the first cell)
+            if value is not None and value != "":
+                first = cell_text(value)
+                if first:
+                    break
+        if not first:
             continue
-        first = next(t for t in texts if t)
-        if first.startswith(TRAILER_MARKS) or first.startswith("#"):
+        if first.startswith(TRAILER_MARKS) or first[0] == "#":
             break
         statement.rows_read += 1
         parsed = _parse_row(row, header, located, statement, width_needed, default_currency)
@@ -210,8 +216,8 @@ def parse_statement(located: Located, kind: str, default_currency: str = "CNY") 
             continue
         rows.append(parsed)
         balances.append(parsed.balance)
-        if not statement.account_number and "own_account" in cols and cols["own_account"] < len(texts):
-            statement.account_number = texts[cols["own_account"]] or None
+        if not statement.account_number and own_col is not None and own_col < len(row.cells):
+            statement.account_number = cell_text(row.cells[own_col]) or None
     statement.rows = rows
     if rows:
         _closing(statement)

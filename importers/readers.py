@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -55,6 +56,9 @@ class Sheet:
 
 def cell_text(value: Cell) -> str:
     """A cell as stripped text (spaces, tabs, U+3000 and NBSP trimmed; placeholders empty)."""
+    if type(value) is str:
+        text = value.strip(" \t\r\n\u3000\u00a0\ufeff")
+        return "" if text in EMPTY_MARKS else text
     if value is None:
         return ""
     if isinstance(value, float):
@@ -175,16 +179,38 @@ def file_kind(path: str | Path) -> str:
     return "text"
 
 
+#: The last workbook read in full: identifying a file (every importer peeks at its first rows)
+#: and reading it then cost one parse of the workbook, not one per importer. Keyed on the
+#: file's path, size and modification time.
+_WORKBOOK_CACHE: dict[tuple[str, int, int], list[Sheet]] = {}
+
+
+def clear_cache() -> None:
+    """Forget the cached workbook (the import command calls it after each file)."""
+    _WORKBOOK_CACHE.clear()
+
+
 def read_table(path: str | Path, max_rows: int | None = None) -> list[Sheet]:
     """Every sheet of a spreadsheet, or the one table of a CSV/TXT file. ``max_rows`` limits the
-    rows read (for identification). Raises :class:`SourceError` when the file cannot be read."""
+    rows returned (for identification; a CSV is then only peeked at, a workbook is parsed once
+    and kept for the full read). Raises :class:`SourceError` when the file cannot be read.
+    Treat the returned rows as read-only: they may be shared with the cache."""
     name = str(path)
     try:
         kind = file_kind(path)
+        stat = os.stat(path)
     except OSError as exc:
         raise SourceError(name, f"cannot open: {exc.strerror or exc}") from None
     if kind in ("xlsx", "xls"):
-        return _read_workbook(name, max_rows)
+        key = (os.path.abspath(name), stat.st_size, stat.st_mtime_ns)
+        sheets = _WORKBOOK_CACHE.get(key)
+        if sheets is None:
+            sheets = _read_workbook(name, None)
+            _WORKBOOK_CACHE.clear()
+            _WORKBOOK_CACHE[key] = sheets
+        if max_rows is None:
+            return [Sheet(s.file, s.name, list(s.rows), s.encoding) for s in sheets]
+        return [Sheet(s.file, s.name, s.rows[:max_rows], s.encoding) for s in sheets]
     if kind == "xml":
         raise SourceError(name, "an XML file, not a table")
     return [_read_csv(name, max_rows)]
@@ -203,10 +229,10 @@ def _read_workbook(name: str, max_rows: int | None) -> list[Sheet]:
             sheet = workbook.get_sheet_by_index(index)
             start_row = sheet.start[0] if sheet.start else 0
             rows: list[Row] = []
-            for offset, cells in enumerate(sheet.iter_rows()):
-                if max_rows is not None and offset >= max_rows:
+            for offset, cells in enumerate(sheet.iter_rows(), start_row + 1):
+                if max_rows is not None and offset > start_row + max_rows:
                     break
-                rows.append(Row(start_row + offset + 1, list(cells)))
+                rows.append(Row(offset, cells))
             sheets.append(Sheet(name, sheet_name, rows))
     except Exception as exc:
         raise SourceError(name, f"cannot read the workbook: {exc}") from None

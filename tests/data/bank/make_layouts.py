@@ -239,7 +239,7 @@ def _data_rows(layout: Layout, text_amounts: bool) -> list[list[object]]:
         balance += amount
         row: list[object] = [""] * width
 
-        def put(role: str, value: object) -> None:
+        def put(role: str, value: object, row: list[object] = row) -> None:
             name = layout.roles.get(role)
             if name is None:
                 return
