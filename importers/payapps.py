@@ -35,6 +35,14 @@ and the web export's ``交易号 … 金额（元）`` work too)
       comes into the balance; other 不计收支 rows (余额宝 moves, fund sales) are internal.
     * ``serial:`` is 交易订单号.
 
+Merchant accounts (商户号 / 商家), when the manager collects through a merchant QR code:
+
+* :class:`WeChatMerchantImporter`: the WeChat Pay trade bill (``downloadbill``; every value
+  prefixed with a backtick; summary block at the end): SUCCESS in for 应结订单金额 with its
+  手续费 as a fee, REFUND out for 退款金额.
+* :class:`AlipayMerchantImporter`: the Alipay 账务明细 (``#``-prefixed preamble and footer):
+  收入金额 minus 支出金额, with the balance after the last row as a ``balance`` assertion.
+
 The payer's note (商品 / 商品说明 / 备注, e.g. ``收款方备注:二维码收款付款方留言:3-1-1001 物业费``)
 becomes the memo, where the import rules find the room number (``unit:``). An id that Excel
 turned into scientific notation (``4.00123E+27``) cannot be de-duplicated and is a row error,
@@ -438,3 +446,228 @@ class AlipayImporter(_PayAppImporter):
                 return 0  # the closed order and its refund cancel out
             return 1 if wallet else 0
         return 0
+
+
+# --------------------------------------------------------------------------------------------
+# Merchant accounts (商户号 / 商家): the manager collects through a merchant QR code
+
+
+def _mtext(value: object) -> str:
+    """A merchant-bill cell: WeChat prefixes every value with a backtick."""
+    return _text(value).lstrip("`").strip()
+
+
+def _exact(text: str, field_name: str) -> Decimal | None:
+    """An exact decimal (fees have 5 places): at least 2 places kept, never rounded."""
+    text = text.replace(",", "").lstrip("¥￥")
+    if not text:
+        return None
+    if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", text, re.ASCII):
+        raise _Bad(field_name, f"not an amount: {text!r}")
+    value = Decimal(text).normalize()
+    if value.as_tuple().exponent > -2:  # type: ignore[operator]
+        value = value.quantize(Decimal("0.01"))
+    return value
+
+
+class _MerchantImporter(SourceImporter):
+    """Shared table reading of merchant bills (no wallet logic: every row is the account's)."""
+
+    default_account = CLEARING_ACCOUNT
+    aliases: ClassVar[dict[str, tuple[str, ...]]] = {}
+    required: ClassVar[tuple[str, ...]] = ()
+    preamble_labels: ClassVar[dict[str, tuple[str, ...]]] = {}
+    statement_account = _PayAppImporter.statement_account
+
+    def _locate(self, sheets: Sequence[Sheet]) -> Header | None:
+        for sheet in sheets:
+            header = find_header(sheet, self.aliases, lambda cols: all(n in cols for n in self.required))
+            if header is not None:
+                return header
+        return None
+
+    def identify(self, filepath: str) -> bool:
+        try:
+            sheets = read_table(filepath, max_rows=_IDENTIFY_ROWS)
+        except (SourceError, OSError, ValueError):
+            return False
+        return self._locate(sheets) is not None
+
+    def read(self, filepath: str) -> Statement:
+        header = self._locate(read_table(filepath))
+        if header is None:
+            raise SourceError(filepath, f"no {self.importer_name} header ({self.needs})")
+        statement = Statement(file=filepath, kind=self.importer_name, rows=[])
+        values = preamble_values(header.preamble, self.preamble_labels)
+        statement.account_number = (values.get("account") or "").strip("[]") or None
+        columns = list(header.columns.items())
+        for row in header.sheet.rows[header.data_start :]:
+            cells = row.cells
+            texts = {name: (_mtext(cells[col]) if col < len(cells) else "") for name, col in columns}
+            first = _mtext(cells[0]) if cells else ""
+            if not any(texts.values()):
+                continue
+            if self.is_trailer(first):
+                break
+            statement.rows_read += 1
+            if row.error:
+                statement.errors.append(RowError(filepath, row.number, header.label(self.required[0]), row.error, _texts(cells)))
+                continue
+            try:
+                parsed = self.parse(row.number, texts)
+            except _Bad as bad:
+                statement.errors.append(RowError(filepath, row.number, header.label(bad.field), bad.reason, _texts(cells)))
+                continue
+            if parsed is not None:
+                statement.rows.append(parsed)
+        if statement.errors:
+            statement.rows = []
+        else:
+            statement.rows = number_repeats(statement.rows)
+            self.finish(statement)
+        return statement
+
+    def is_trailer(self, first: str) -> bool:
+        return first.startswith("#")
+
+    def parse(self, number: int, texts: dict[str, str]) -> StatementRow | None:
+        raise NotImplementedError
+
+    def finish(self, statement: Statement) -> None:
+        """Hook after a clean read (closing balance …)."""
+
+    @staticmethod
+    def day(texts: dict[str, str], name: str = "time") -> date:
+        day = _quick_date(texts[name].replace("/", "-")) if texts[name][4:5] in "-/" else None
+        if day is None:
+            try:
+                day = parse_date(texts[name])
+            except ValueError as exc:
+                raise _Bad(name, str(exc)) from None
+        return day
+
+    @staticmethod
+    def serial(texts: dict[str, str], name: str) -> str:
+        try:
+            return clean_serial(texts.get(name, ""))
+        except ValueError as exc:
+            raise _Bad(name, str(exc)) from None
+
+
+class WeChatMerchantImporter(_MerchantImporter):
+    """微信支付商户平台 交易账单 (``downloadbill``, every value prefixed with a backtick).
+
+    ``SUCCESS`` rows come in for 应结订单金额 with their 手续费 (exact, up to 5 places) as a
+    fee; ``REFUND`` rows go out for 退款金额 (serial: 微信退款单号); other states (NOTPAY,
+    CLOSED, REVOKED) moved no money. The summary block (``总交易单数`` …) ends the table.
+    ``serial:`` is 微信订单号; the memo is 商品名称 and 商户数据包 (where a mini-program puts
+    the room). A bill re-saved through Excel (ids shown as ``4.00123E+27``) is rejected row by
+    row: export it again."""
+
+    importer_name = "wechat-merchant"
+    needs = "header row with 交易时间, 微信订单号, 交易状态, 应结订单金额, 手续费"
+    aliases: ClassVar[dict[str, tuple[str, ...]]] = {
+        "time": _n("交易时间"),
+        "order": _n("微信订单号"),
+        "merchant_order": _n("商户订单号"),
+        "user": _n("用户标识"),
+        "status": _n("交易状态"),
+        "currency": _n("货币种类"),
+        "settled": _n("应结订单金额"),
+        "refund_id": _n("微信退款单号"),
+        "merchant_refund": _n("商户退款单号"),
+        "refunded": _n("退款金额"),
+        "goods": _n("商品名称"),
+        "attach": _n("商户数据包"),
+        "fee": _n("手续费"),
+    }
+    required: ClassVar[tuple[str, ...]] = ("time", "order", "status", "settled", "fee")
+
+    def is_trailer(self, first: str) -> bool:
+        return first.startswith(("#", "总交易单数"))
+
+    def parse(self, number: int, texts: dict[str, str]) -> StatementRow | None:
+        day = self.day(texts)
+        status = texts["status"].upper()
+        order = self.serial(texts, "order")
+        fee = _exact(texts["fee"], "fee")
+        currency = {"CNY": "CNY", "": "CNY", "人民币": "CNY"}.get(texts.get("currency", "").upper(), texts.get("currency", "").upper())
+        memo = " ".join(p for p in (texts.get("goods", ""), texts.get("attach", "")) if p)
+        if status == "SUCCESS":
+            amount = _exact(texts["settled"], "settled")
+            if amount is None:
+                raise _Bad("settled", "missing")
+            serial = order
+        elif status == "REFUND":
+            refunded = _exact(texts.get("refunded", ""), "refunded")
+            if refunded is None:
+                raise _Bad("refunded", "missing")
+            amount = -abs(refunded)
+            refund_id = self.serial(texts, "refund_id") or self.serial(texts, "merchant_refund")
+            serial = refund_id or f"refund:{order}"
+        else:
+            return None
+        if not serial:
+            raise _Bad("order", "missing")
+        extra = {"order": order, "status": status}
+        if texts.get("merchant_order"):
+            extra["merchant-order"] = texts["merchant_order"]
+        return StatementRow(
+            row=number, date=day, amount=amount, currency=currency or "CNY", memo=memo, serial=serial, fee=fee or None, extra=extra
+        )
+
+
+class AlipayMerchantImporter(_MerchantImporter):
+    """支付宝商家 账务明细 (``#支付宝账务明细查询``): one row per movement of the merchant balance.
+
+    收入金额（+元） minus 支出金额（-元） (written ``-23.45`` or ``23.45``) is the movement;
+    ``serial:`` is 账务流水号; 账户余额 after the last movement becomes the closing balance. Fee
+    rows (业务类型 收费) are ordinary outgoing rows, categorised by the import rules."""
+
+    importer_name = "alipay-merchant"
+    needs = "header row with 账务流水号, 发生时间, 收入金额（+元）, 支出金额（-元）"
+    aliases: ClassVar[dict[str, tuple[str, ...]]] = {
+        "serial": _n("账务流水号"),
+        "business": _n("业务流水号"),
+        "merchant_order": _n("商户订单号"),
+        "goods": _n("商品名称"),
+        "time": _n("发生时间"),
+        "counter_account": _n("对方账号"),
+        "income": _n("收入金额（+元）", "收入金额"),
+        "expense": _n("支出金额（-元）", "支出金额"),
+        "balance": _n("账户余额（元）", "账户余额"),
+        "kind": _n("业务类型"),
+        "note": _n("备注"),
+    }
+    required: ClassVar[tuple[str, ...]] = ("serial", "time", "income", "expense")
+    preamble_labels: ClassVar[dict[str, tuple[str, ...]]] = {"account": ("#账号", "账号")}
+
+    def parse(self, number: int, texts: dict[str, str]) -> StatementRow | None:
+        day = self.day(texts)
+        income = _exact(texts["income"], "income") or Decimal(0)
+        expense = _exact(texts["expense"], "expense") or Decimal(0)
+        amount = abs(income) - abs(expense)
+        balance = _exact(texts.get("balance", ""), "balance")
+        serial = self.serial(texts, "serial")
+        if not serial:
+            raise _Bad("serial", "missing")
+        memo = " ".join(p for p in (texts.get("kind", ""), texts.get("goods", ""), texts.get("note", "")) if p)
+        extra = {"time": texts["time"][11:19]}
+        if texts.get("business"):
+            extra["business"] = texts["business"]
+        return StatementRow(
+            row=number,
+            date=day,
+            amount=amount if amount.as_tuple().exponent <= -2 else amount.quantize(Decimal("0.01")),  # type: ignore[operator]
+            counter_account=texts.get("counter_account", ""),
+            memo=memo,
+            serial=serial,
+            balance=balance,
+            extra={k: v for k, v in extra.items() if v},
+        )
+
+    def finish(self, statement: Statement) -> None:
+        dated = [(row.date, row.extra.get("time", ""), i, row) for i, row in enumerate(statement.rows) if row.balance is not None]
+        if dated:
+            last = max(dated, key=lambda item: (item[0], item[1], item[2]))[3]
+            statement.closing_balance, statement.closing_date = last.balance, last.date

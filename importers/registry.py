@@ -15,6 +15,8 @@ from importers.base import ImportContext, SourceImporter
 IMPORTER_CLASSES: tuple[str, ...] = (
     "importers.payapps:WeChatImporter",
     "importers.payapps:AlipayImporter",
+    "importers.payapps:WeChatMerchantImporter",
+    "importers.payapps:AlipayMerchantImporter",
     "importers.iso:Camt053Importer",
     "importers.iso:OfxImporter",
     "importers.iso:Mt940Importer",

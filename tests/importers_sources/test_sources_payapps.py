@@ -206,3 +206,19 @@ def test_wechat_import_end_to_end_then_reimport_adds_nothing(tmp_path: Path) -> 
     ]
     (again,) = import_files([Path(bill)], ledger_path, echo=lambda *a, **k: None)
     assert (again.new, again.duplicate) == (0, 3)
+
+
+def test_wechat_merchant_bill_resaved_by_excel_is_rejected(tmp_path: Path) -> None:
+    from importers.payapps import WeChatMerchantImporter
+
+    header = "交易时间\t公众账号ID\t商户号\t微信订单号\t商户订单号\t交易状态\t货币种类\t应结订单金额\t微信退款单号\t退款金额\t商品名称\t商户数据包\t手续费\n"
+    path = write(tmp_path, "bill.txt", header + "2016/5/4 2:18\twx1\t19000\t4.00123E+27\tTF1\tSUCCESS\tCNY\t6\t0\t0\t物业费\t3-1-101\t0.036\n")
+    importer = WeChatMerchantImporter()
+    assert importer.identify(path)
+    statement = importer.read(path)
+    assert [str(e) for e in statement.errors] == [
+        f"{path}:2: 微信订单号: id in scientific notation (4.00123E+27): the spreadsheet lost its digits; export the bill again as CSV"
+    ]
+    ok = write(tmp_path, "ok.txt", header + "2016/5/4 2:18\twx1\t19000\t4200000001\tTF1\tSUCCESS\tCNY\t6\t0\t0\t物业费\t3-1-101\t0.036\n")
+    (row,) = importer.read(ok).rows
+    assert (str(row.date), row.amount, row.fee, row.memo) == ("2016-05-04", Decimal("6.00"), Decimal("0.036"), "物业费 3-1-101")

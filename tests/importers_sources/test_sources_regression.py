@@ -30,6 +30,8 @@ SAMPLES: dict[str, str] = {
     "wechat/微信支付账单流水文件(20190801-20190930)——【解压密码可在微信支付公众号查看】.xlsx": "wechat",
     "alipay/example-alipay-records.csv": "alipay",
     "alipay/支付宝交易明细(20201122-20201214).csv": "alipay",
+    "wechat-merchant/trade-bill-20250305.csv": "wechat-merchant",
+    "alipay-merchant/账务明细-20250301-20250331.csv": "alipay-merchant",
     "camt/camt053.v2.minimal.xml": "camt053",
     "camt/camt053.v2.multi.statement.xml": "camt053",
     "camt/camt053.v8.xml": "camt053",
