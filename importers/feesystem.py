@@ -21,7 +21,8 @@ columns are read, so HC's instructions beside the data do not matter). Each row 
   (收银员), so the collecting account is ``Assets:Clearing:Manager`` unless ``--account`` (or
   an Open with ``account-number: "hc"``) says otherwise. A payment made before its period
   leaves the receivable in credit until the billing (a prepayment); what was billed and not
-  paid stays receivable (arrears).
+  paid stays receivable (arrears). A row with 实缴金额 0 (an export's unpaid bill) may leave
+  缴费时间 empty: it gives the billing only.
 
 Metadata: ``fee-item:``, ``fee-period: "2016-01-01/2017-01-01"`` (start inclusive, end as
 written), ``cashier:``; ``serial:`` is ``hc-bill:<room>:<item>:<start>:<end>`` for the bill
@@ -202,9 +203,12 @@ class FeeSystemImporter(SourceImporter):
         item = cell_text(values.get("item"))
         if not item:
             raise _Bad("item", "missing")
-        start, end, paid_on = _date(values, "start"), _date(values, "end"), _date(values, "paid_on")
+        start, end = _date(values, "start"), _date(values, "end")
         if end < start:
             raise _Bad("end", f"period ends {end} before it starts {start}")
+        paid = _money(values, "paid")
+        # an unpaid bill (arrears in an export) has no payment day
+        paid_on = _date(values, "paid_on") if paid or cell_text(values.get("paid_on")) else None
         order = cell_text(values.get("order"))
         if order and re.fullmatch(r"[+-]?\d+(\.\d+)?[eE][+-]?\d+", order):
             raise _Bad("order", f"id in scientific notation ({order}): export the file again as text")
@@ -215,7 +219,7 @@ class FeeSystemImporter(SourceImporter):
             "end": end,
             "paid_on": paid_on,
             "billed": _money(values, "billed"),
-            "paid": _money(values, "paid"),
+            "paid": paid,
             "cashier": clean_text(cell_text(values.get("cashier"))),
             "order": order,
             "method": clean_text(cell_text(values.get("method"))),

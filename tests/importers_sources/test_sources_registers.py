@@ -161,3 +161,25 @@ def test_reimporting_registers_adds_nothing(tmp_path: Path) -> None:
     assert [s.new for s in first] == [7, 5, 4, 5]
     second = import_files(files, ledger, echo=lambda *a, **k: None)
     assert [(s.new, s.duplicate) for s in second] == [(0, 7), (0, 5), (0, 4), (0, 5)]
+
+
+def test_hc_payment_export_layout_uses_the_order_number(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "缴费明细表.csv",
+        "订单号,房号,业主,费用项,费用类型,费用状态,支付方式,费用开始时间,费用结束时间,缴费时间,应收金额,实收金额,优惠金额\n"
+        "102025030100001,3-1-101,张三,物业费,物业费,已缴费,微信,2025-03-01,2025-03-31,2025-03-02 10:00:00,268.50,268.50,0\n"
+        "102025030100002,3-1-102,李四,物业费,物业费,欠费,,2025-03-01,2025-03-31,,320.00,0,0\n",
+    )
+    importer = FeeSystemImporter()
+    assert importer.identify(path)
+    statement = importer.read(path)
+    assert statement.errors == []
+    entries = importer.build(statement, path)
+    assert [(str(e.date), e.meta["serial"]) for e in entries] == [
+        ("2025-03-01", "hc-bill:3-1-101:物业费:2025-03-01:2025-03-31"),
+        ("2025-03-02", "hc-order:102025030100001"),
+        ("2025-03-01", "hc-bill:3-1-102:物业费:2025-03-01:2025-03-31"),  # arrears: billed, not paid
+    ]
+    assert entries[1].meta["method"] == "微信"
+    assert "张三" not in printer.format_entry(entries[1])  # owners' names are not copied
