@@ -36,7 +36,7 @@ from reports.common import (
     where,
 )
 from reports.period import Period
-from reports.public import _seal_rows, contract_rows
+from reports.public import contract_rows, seal_rows
 from reports.subledgers import maintenance_ledger
 from reports.table import Column, Report, Row, Table
 from trustfund.accounts import MAINTENANCE_BANK, classify
@@ -439,7 +439,7 @@ def compute(source: Any, period: Period, *, community: Community | None = None) 
     _deposits(check, entries, period)
 
     check = new(COMMON, "C13", "15", "公示与封存", "Publication (monthly seals)")
-    for srow in _seal_rows(errors, community, period):
+    for srow in seal_rows(src, period, errors):
         if srow.status.startswith("未结"):
             continue
         check.add("", None, srow.month, None, srow.status.startswith("已封存"), f"{srow.status} {srow.digest}".strip())

@@ -11,6 +11,7 @@ Names of private persons never appear: they are masked as ``赵*``.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -27,9 +28,11 @@ from reports.common import (
     FUNDS,
     ZERO,
     Masker,
+    Source,
     account_labels,
     fund_of,
     label_of,
+    memo,
     payments_in,
     remuneration_schedule,
     resolve,
@@ -378,21 +381,41 @@ def fund_flows(entries: Sequence[data.Directive], start: date, end: date) -> tup
     return opening, closing, income, expense, transfers, equity, cash
 
 
-def _seal_rows(source_errors: Sequence[Any], community: Community, period: Period) -> list[SealRow]:
+def seal_rows(src: Source, period: Period, rule_errors: Sequence[Any] | None = None) -> list[SealRow]:
+    """Each month of the period: sealed (with its hash and day of sealing), changed, not sealed, open.
+
+    Whether a seal still holds is the TF501 rule's decision: its errors from the load when the
+    ledger runs the trust plugins, otherwise ``ledger.seal.seal_status`` recomputes the chain.
+    """
+    community = src.community
+    errors = list(src.errors if rule_errors is None else rule_errors)
+    plugins_ran = any(str(name).startswith("trustfund") for name, _ in src.options.get("plugin", []) or [])
     changed: set[str] = set()
-    for error in source_errors:
-        if error_code(error) == "TF501":
-            message = getattr(error, "message", "")
-            for month in period.months():
-                if month.label in message:
-                    changed.add(month.label)
+    months = [m.label for m in period.months()]
     latest: dict[str, Seal] = {}
     for seal in community.seals:
         latest[seal.period] = seal
+    for error in errors:
+        if error_code(error) == "TF501":
+            message = getattr(error, "message", "")
+            changed.update(label for label in months if label in message)
+    if not plugins_ran and rule_errors is None and any(label in latest for label in months):
+        from ledger.seal import seal_status
+
+        statuses = memo(src.entries, ("seals", id(community)), lambda: seal_status(src.entries, community))
+        changed.update(s.period for s in statuses if not s.ok)
     rows = []
     last = community.last_date
     for month in period.months():
         found = latest.get(month.label)
+        sealed_on = found.date if found else None
+        if found is not None:
+            value = (found.meta or {}).get("sealed-on")
+            if isinstance(value, date):
+                sealed_on = value
+            elif isinstance(value, str):
+                with contextlib.suppress(ValueError):
+                    sealed_on = date.fromisoformat(value)
         if month.label in changed:
             status = "已变更 changed after sealing"
         elif found is not None:
@@ -401,7 +424,7 @@ def _seal_rows(source_errors: Sequence[Any], community: Community, period: Perio
             status = "未封存 not sealed"
         else:
             status = "未结 open"
-        rows.append(SealRow(month.label, status, found.digest if found else "", found.date if found else None))
+        rows.append(SealRow(month.label, status, found.digest if found else "", sealed_on))
     return rows
 
 
@@ -484,7 +507,7 @@ def compute(source: Any, period: Period, *, community: Community | None = None) 
                 room, area, unit_fund.opening, unit_fund.deposits, unit_fund.costs, unit_fund.interest, unit_fund.balance,
                 unit_fund.first_deposit, unit_fund.low))
 
-    report.seals = _seal_rows(src.errors, community, period)
+    report.seals = seal_rows(src, period)
     return report
 
 

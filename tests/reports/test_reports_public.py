@@ -1,10 +1,13 @@
 """The public balance on the small community of conftest.SMALL, March 2025, by hand."""
 
+from datetime import date
 from decimal import Decimal as D
 
 import pytest
 from beancount import loader as bc_loader
 
+from ledger import seal
+from ledger.loader import load_string
 from reports import public
 from reports.common import allocate, looks_private, mask_name
 from reports.period import Period
@@ -93,11 +96,19 @@ def test_maintenance_per_unit(small) -> None:
     assert rows["1-1-101"].area == D("100.00")
 
 
-def test_seals(small) -> None:
+def test_seals(small, small_text) -> None:
     rows = public.compute(small, Period.parse("2025Q1")).seals
     assert [r.month for r in rows] == ["2025-01", "2025-02", "2025-03"]
-    assert rows[2].status.startswith("已封存") and rows[2].digest.startswith("sha256:")
     assert rows[0].status.startswith("未封存")
+    # the conftest seal's hash is made up: the chain does not hold
+    assert rows[2].status.startswith("已变更") and rows[2].digest.startswith("sha256:a")
+    # with the real hash of March, the month reads as sealed
+    month = seal.month_entries(small.entries, "2025-03")
+    digest = seal.month_digest("2025-03", None, [seal.entry_digest(e) for e in month])
+    text = small_text.replace("sha256:" + "a" * 64, digest)
+    good = public.compute(load_string(text), Period.parse("2025-03")).seals
+    assert good[0].status.startswith("已封存") and good[0].digest == digest
+    assert good[0].sealed_on == date(2025, 4, 5)
 
 
 def test_allocate_is_exact() -> None:
