@@ -243,3 +243,30 @@ def test_git_commit_of_exactly_the_written_files(tmp_path: Path) -> None:
         ws.write("main.beancount", MAIN)
     assert ws.written == [] and not ws.committed
     assert len(_git(tmp_path, "log", "--format=%H").split()) == 1
+
+
+def test_two_concurrent_imports_of_the_same_statement_write_it_once(tmp_path: Path) -> None:
+    """The importer reads the ledger under the writer's lock, so de-duplication holds across processes."""
+    init = subprocess.run([sys.executable, str(ROOT / "cli.py"), "init", str(tmp_path / "L")], capture_output=True, text=True)
+    assert init.returncode == 0, init.stderr
+    main = next((tmp_path / "L").rglob("main.beancount"))
+    rows = ["交易日期,交易流水号,借方发生额,贷方发生额,对方户名,摘要"] + [
+        f"2025-03-{day:02d},SN{day:03d},,{100 + day}.00,业主{day},物业费" for day in range(1, 21)
+    ]
+    statements = []
+    for name in ("a", "b"):  # two copies of one statement, uploaded twice
+        path = tmp_path / f"{name}.csv"
+        path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+        statements.append(path)
+    procs = [
+        subprocess.Popen(
+            [sys.executable, str(ROOT / "cli.py"), "import", str(path), "--ledger", str(main), "--account", "Assets:Bank:Trust"],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        )
+        for path in statements
+    ]
+    outputs = [p.communicate(timeout=300)[0] for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], outputs
+    ledger = load(main, cache=False)
+    serials = [str(e.meta.get("serial")) for e in ledger.entries if type(e).__name__ == "Transaction"]
+    assert sorted(serials) == sorted(f"SN{day:03d}" for day in range(1, 21))
