@@ -125,14 +125,14 @@ class _Remittances:
 
     def add(self, txn: data.Transaction, net: Decimal) -> None:
         if self._day is not None and txn.date != self._day:
-            self._flush()
+            self.flush()
         self._day = txn.date
         if net > 0:
             self._collections.append((txn, net))
         else:
             self._remits.append(-net)
 
-    def _flush(self) -> None:
+    def flush(self) -> None:
         """Apply one day: its collections join the queue, then its remittances consume it."""
         day = self._day
         if day is None:
@@ -174,7 +174,7 @@ class _Remittances:
         )
 
     def finish(self, last: date | None) -> list[TrustError]:
-        self._flush()
+        self.flush()
         if last is not None:
             for lot in self.queue:
                 due = lot.due
@@ -223,7 +223,7 @@ def open_collections(
                 net += posting.units.number
         if touches and net != 0:
             remittances.add(entry, net)
-    remittances._flush()
+    remittances.flush()
     lots = [OpenCollection(lot.day, lot.remaining, lot.txn) for lot in remittances.queue]
     return lots, remittances.advance
 
