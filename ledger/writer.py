@@ -170,9 +170,19 @@ class WriteSet:
     recovered: list[str] = field(default_factory=list)
 
     def _resolve(self, path: str | os.PathLike[str]) -> Path:
+        """Absolute paths as they are; relative ones are relative to the ledger folder.
+
+        A relative path that starts with the folder's own path relative to the working
+        directory (``LedgerWriter(Path("L"))`` then ``ws.write(Path("L") / "main.beancount")``)
+        is taken relative to the working directory, so it does not land in ``L/L/``.
+        """
         candidate = Path(path)
         if not candidate.is_absolute():
-            candidate = self.root / candidate
+            here = Path(os.path.relpath(self.root, Path.cwd()))
+            if here.parts and here.parts[0] != ".." and str(here) != "." and candidate.parts[: len(here.parts)] == here.parts:
+                candidate = Path.cwd() / candidate
+            else:
+                candidate = self.root / candidate
         resolved = Path(os.path.normpath(candidate.absolute()))
         if resolved != self.root and self.root not in resolved.parents:
             raise ValueError(f"{path} is outside the ledger folder {self.root}")

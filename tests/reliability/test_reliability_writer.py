@@ -270,3 +270,15 @@ def test_two_concurrent_imports_of_the_same_statement_write_it_once(tmp_path: Pa
     ledger = load(main, cache=False)
     serials = [str(e.meta.get("serial")) for e in ledger.entries if type(e).__name__ == "Transaction"]
     assert sorted(serials) == sorted(f"SN{day:03d}" for day in range(1, 21))
+
+
+def test_relative_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Relative to the ledger folder; a path that already starts with the folder is not doubled."""
+    monkeypatch.chdir(tmp_path)
+    with LedgerWriter(Path("L")).transaction("x") as ws:
+        ws.write(Path("L") / "main.beancount", "a\n")
+        ws.write("accounts.beancount", "b\n")
+        ws.append("imports/x.beancount", "c\n")
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.beancount")) == [
+        "L/accounts.beancount", "L/imports/x.beancount", "L/main.beancount",
+    ]
