@@ -168,7 +168,7 @@ def write_files(directory: Path, files: dict[str, str], message: str) -> None:
     writer = LedgerWriter(directory)
     with writer.transaction(message) as ws:
         for name, text in files.items():
-            ws.write(directory / name, text)
+            ws.write(name, text)  # relative to the writer's root (directory), not to the cwd
 
 
 # ---------------------------------------------------------------------------------------
