@@ -133,7 +133,7 @@ def _rows(header: Header, statement: FeeStatement, parse: Any) -> None:
     for row in header.sheet.rows[header.data_start :]:
         cells = list(row.cells)
         values = {name: cells[col] if col < len(cells) else None for name, col in header.columns.items()}
-        if not any(cell_text(v) for v in values.values()):
+        if not any(cell_text(v) for v in values.values()) and not row.error:
             continue
         statement.rows_read += 1
         texts = tuple(cell_text(c) for c in cells)

@@ -234,7 +234,7 @@ class _PayAppImporter(SourceImporter):
             width = len(cells)
             raw = {name: (cells[col] if col is not None and col < width else None) for name, col in columns}
             texts = {name: _text(value) for name, value in raw.items()}
-            if not any(texts.values()):
+            if not any(texts.values()) and not row.error:
                 continue
             first = _text(cells[0]) if cells else ""
             if first.startswith(("-", "#")):
@@ -505,7 +505,7 @@ class _MerchantImporter(SourceImporter):
             cells = row.cells
             texts = {name: (_mtext(cells[col]) if col < len(cells) else "") for name, col in columns}
             first = _mtext(cells[0]) if cells else ""
-            if not any(texts.values()):
+            if not any(texts.values()) and not row.error:
                 continue
             if self.is_trailer(first):
                 break

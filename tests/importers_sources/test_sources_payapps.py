@@ -222,3 +222,13 @@ def test_wechat_merchant_bill_resaved_by_excel_is_rejected(tmp_path: Path) -> No
     ok = write(tmp_path, "ok.txt", header + "2016/5/4 2:18\twx1\t19000\t4200000001\tTF1\tSUCCESS\tCNY\t6\t0\t0\t物业费\t3-1-101\t0.036\n")
     (row,) = importer.read(ok).rows
     assert (str(row.date), row.amount, row.fee, row.memo) == ("2016-05-04", Decimal("6.00"), Decimal("0.036"), "物业费 3-1-101")
+
+
+def test_a_line_in_the_wrong_encoding_is_a_row_error(tmp_path: Path) -> None:
+    row = "2025-03-02 09:15:00,二维码收款,张先生,/,收入,¥100.00,零钱,已收钱,{},/,/\n"
+    raw = (WECHAT_HEAD + row.format(1)).encode("utf-8") + row.format(2).encode("gb18030") + row.format(3).encode("utf-8")
+    path = tmp_path / "bill.csv"
+    path.write_bytes(raw)
+    statement = WeChatImporter().read(str(path))
+    assert [str(e) for e in statement.errors] == [f"{path}:6: 交易时间: wrong encoding: byte 21 of the line is not UTF-8"]
+    assert statement.rows == []
