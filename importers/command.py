@@ -239,7 +239,7 @@ def _prepare(
         return _Prepared(summary, [], [], path)
     show_progress = len(entries) >= PROGRESS_MIN_ROWS or time.monotonic() - started > 2.0
     new: list[data.Directive] = []
-    with click.progressbar(entries, label=f"{path.name}: de-duplicating", file=None if show_progress else io.StringIO()) as bar:
+    with click.progressbar(entries, label=f"{path.name}: de-duplicating", file=click.get_text_stream("stderr") if show_progress else io.StringIO()) as bar:
         for entry in bar:
             key = dedup_key(entry)
             if key in keys:
