@@ -232,3 +232,24 @@ def test_a_line_in_the_wrong_encoding_is_a_row_error(tmp_path: Path) -> None:
     statement = WeChatImporter().read(str(path))
     assert [str(e) for e in statement.errors] == [f"{path}:6: 交易时间: wrong encoding: byte 21 of the line is not UTF-8"]
     assert statement.rows == []
+
+
+def test_alipay_older_web_layout_is_read_by_column_names(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "alipay_record.csv",
+        "支付宝交易记录明细查询\n账号:[20880000000000010156]\n"
+        "---------------------------------交易记录明细列表------------------------------------\n"
+        "交易号,商家订单号,交易创建时间,付款时间,最近修改时间,交易来源地,类型,交易对方,商品名称,金额（元）,收/支,交易状态,服务费（元）,成功退款（元）,备注,资金状态,\n"
+        "2019010122001400000001\t,T1\t,2019-01-01 09:00:00,2019-01-01 09:00:05,2019-01-01 09:00:05,其他（包括阿里巴巴和外部商家）,即时到账交易,业主乙,2-1-301 物业费,300.00,收入,交易成功,0.00,0.00,,已收入,\n"
+        "------------------------------------------------------------------------------------\n"
+        "共1笔记录\n",
+        encoding="gb18030",
+    )
+    importer = AlipayImporter()
+    assert importer.identify(path)
+    statement = importer.read(path)
+    assert statement.errors == []
+    assert [(r.serial, str(r.date), r.amount, r.memo) for r in statement.rows] == [
+        ("2019010122001400000001", "2019-01-01", Decimal("300.00"), "2-1-301 物业费")
+    ]
