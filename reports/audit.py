@@ -284,11 +284,20 @@ def compute(source: Any, period: Period, *, community: Community | None = None) 
     # ---- Part 1: maintenance fund ------------------------------------------------------
     m_pay = [p for p in payments if p.fund == MAINTENANCE]
     check = new(MAINTENANCE, "M01", "10", "使用依据(决议或应急)", "Use cites a resolution or a valid emergency")
+    flagged = {where(getattr(e, "source", None) or {}) for e in errors if error_code(e) in ("TF401", "TF405")}
     for pay in m_pay:
-        basis = pay.resolution or pay.emergency
-        if basis:
-            check.add(pay.location, pay.date, _payment_subject(pay), pay.amount, True,
-                      f"决议 {pay.resolution}" if pay.resolution else f"应急 {pay.emergency}")
+        if not (pay.resolution or pay.emergency) or pay.location in flagged:
+            continue
+        if pay.resolution:
+            resolution = community.resolutions.get(pay.resolution)
+            title = f" {resolution.title} (范围 scope {','.join(resolution.scope) or '全体 all'})" if resolution else ""
+            reason = f"决议 resolution {pay.resolution}{title}"
+        else:
+            emergency = community.emergencies.get(pay.emergency)
+            reason = f"应急 emergency {pay.emergency}"
+            if emergency is not None:
+                reason += f": {emergency.hazard}; 确认 confirmed by {emergency.confirmation or '—'}"
+        check.add(pay.location, pay.date, _payment_subject(pay), pay.amount, True, reason)
     _add_errors(check, errors, ("TF401", "TF405"), period)
 
     check = new(MAINTENANCE, "M02", "10", "表决(民法典278条: 面积与人数双重多数)",
@@ -447,6 +456,9 @@ def compute(source: Any, period: Period, *, community: Community | None = None) 
 
     check = new(COMMON, "C14", "2", "基金分账", "Funds kept apart")
     _add_errors(check, errors, ("TF104",), period)
+    for item in report.checks:
+        for finding in item.findings:
+            finding.location = src.relative(finding.location)
     for prefix in ("M", "C"):  # number each part's checks in order: M01…, C01…
         for index, item in enumerate((c for c in report.checks if c.id.startswith(prefix)), start=1):
             item.id = f"{prefix}{index:02d}"

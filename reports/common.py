@@ -6,6 +6,7 @@ Everything here is a pure function over entries already loaded (no I/O, no reloa
 from __future__ import annotations
 
 import bisect
+import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -86,6 +87,13 @@ class Source:
     errors: list[Any] = field(default_factory=list)
     options: dict[str, Any] = field(default_factory=dict)
     title: str = ""
+    root: str = ""  # the ledger's folder: locations are shown relative to it
+
+    def relative(self, location: str) -> str:
+        """``/abs/ledger/2025/2025-03.beancount:12`` -> ``2025/2025-03.beancount:12``."""
+        if self.root and location.startswith(self.root + os.sep):
+            return location[len(self.root) + 1:]
+        return location
 
 
 def resolve(source: Any, community: Community | None = None) -> Source:
@@ -95,8 +103,10 @@ def resolve(source: Any, community: Community | None = None) -> Source:
     if hasattr(source, "entries") and hasattr(source, "community"):
         options = getattr(source, "options", {}) or {}
         title = str(options.get("title", "") or "")
+        path = getattr(source, "path", None)
+        root = os.path.dirname(str(path)) if path and str(path) != "<string>" else ""
         return Source(source.entries, community or source.community, list(getattr(source, "errors", [])),
-                      options, "" if title == "Beancount" else title)
+                      options, "" if title == "Beancount" else title, root)
     entries = source if isinstance(source, list) else list(source)
     if community is None:
         community = memo(entries, "community", lambda: build_community(entries)[0])

@@ -471,7 +471,7 @@ def compute(source: Any, period: Period, *, community: Community | None = None) 
         report.payments.append(PaymentRow(
             pay.date, masker.party(pay.payee), masker.text(pay.narration), pay.amount,
             FUND_LABELS.get(pay.fund, (pay.fund, ""))[0], ", ".join(pay.accounts), ", ".join(pay.approvals),
-            pay.signoffs, basis, pay.invoice, pay.notice_date, pay.large, pay.location))
+            pay.signoffs, basis, pay.invoice, pay.notice_date, pay.large, src.relative(pay.location)))
 
     report.contracts = contract_rows(entries, community, period.start, period.end, masker)
 
