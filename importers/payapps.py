@@ -100,7 +100,7 @@ def clean_serial(value: object) -> str:
     if text in ("/", "-", "--"):
         return ""
     if _SCIENTIFIC.match(text):
-        raise ValueError(f"id in scientific notation ({text}): the spreadsheet lost its digits; export the bill again as CSV")
+        raise ValueError(f"id in scientific notation ({text}): a spreadsheet lost its digits; export the file again (ids as text)")
     return text
 
 

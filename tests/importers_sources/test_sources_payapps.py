@@ -217,7 +217,7 @@ def test_wechat_merchant_bill_resaved_by_excel_is_rejected(tmp_path: Path) -> No
     assert importer.identify(path)
     statement = importer.read(path)
     assert [str(e) for e in statement.errors] == [
-        f"{path}:2: 微信订单号: id in scientific notation (4.00123E+27): the spreadsheet lost its digits; export the bill again as CSV"
+        f"{path}:2: 微信订单号: id in scientific notation (4.00123E+27): a spreadsheet lost its digits; export the file again (ids as text)"
     ]
     ok = write(tmp_path, "ok.txt", header + "2016/5/4 2:18\twx1\t19000\t4200000001\tTF1\tSUCCESS\tCNY\t6\t0\t0\t物业费\t3-1-101\t0.036\n")
     (row,) = importer.read(ok).rows
@@ -252,4 +252,26 @@ def test_alipay_older_web_layout_is_read_by_column_names(tmp_path: Path) -> None
     assert statement.errors == []
     assert [(r.serial, str(r.date), r.amount, r.memo) for r in statement.rows] == [
         ("2019010122001400000001", "2019-01-01", Decimal("300.00"), "2-1-301 物业费")
+    ]
+
+
+def test_wechat_xlsx_numeric_amounts_never_go_through_float_arithmetic(tmp_path: Path) -> None:
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    for line in WECHAT_HEAD.splitlines():
+        sheet.append(line.split(",") if line.startswith("交易时间") else [line.split(",")[0]])
+    sheet.append(["2025-03-02 09:15:00", "二维码收款", "张先生", "/", "收入", 0.1 + 0.2, "零钱", "已收钱", "8001\t", "/", "/"])
+    sheet.append(["2025-03-02 09:16:00", "二维码收款", "李女士", "/", "收入", 268.5, "零钱", "已收钱", 8002, "/", "/"])
+    sheet.append(["2025-03-02 09:17:00", "二维码收款", "王先生", "/", "收入", 1000, "零钱", "已收钱", 8003.0, "/", "/"])
+    path = tmp_path / "bill.xlsx"
+    workbook.save(path)
+    statement = WeChatImporter().read(str(path))
+    assert statement.errors == []
+    assert [(r.serial, r.amount) for r in statement.rows] == [
+        ("8001", Decimal("0.30")),
+        ("8002", Decimal("268.50")),
+        ("8003", Decimal("1000.00")),
     ]

@@ -61,7 +61,7 @@ def test_register_directives_load_into_the_community_without_errors() -> None:
         (ApprovalRegisterImporter(), "审批编号,角色,签批人,日期,金额\nAP-1,会计,李四,2025-03-03,100\n",
          "2: 角色: '会计' is not committee/业委会, manager/物业 or supervisor/监事会"),
         (ApprovalRegisterImporter(), "id,role,name,date,amount\n4.00123E+27,committee,李四,2025-03-03,100\n",
-         "2: id: id in scientific notation (4.00123E+27): the spreadsheet lost its digits; export the bill again as CSV"),
+         "2: id: id in scientific notation (4.00123E+27): a spreadsheet lost its digits; export the file again (ids as text)"),
         (ApprovalRegisterImporter(), "审批编号,角色,签批人,日期,金额\nAP-1,业委会,李四,2025-03-03,\n",
          "2: 金额: missing"),
         (VoteRegisterImporter(), "决议编号,房号,表决意见,日期\nR-1,3-1-101,支持,2025-02-20\n",
