@@ -43,7 +43,6 @@ missing required cell) stops the file with ``file:row: column: reason``.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -57,14 +56,12 @@ from importers.base import (
     SERIAL_KEY,
     SourceImporter,
     clean_text,
-    normalise_account_number,
 )
+from importers.payapps import labels as _n
+from importers.payapps import locate_header, sniff_table
 from importers.readers import (
     Header,
-    Sheet,
     cell_text,
-    find_header,
-    norm_label,
     parse_amount,
     parse_date,
     read_table,
@@ -77,10 +74,6 @@ PROPERTY_INCOME = "Income:Fees:Property"
 PARKING_INCOME = "Income:Fees:Parking"
 ACCOUNT_NUMBER = "hc"
 _IDENTIFY_ROWS = 20
-
-
-def _n(*labels: str) -> tuple[str, ...]:
-    return tuple(norm_label(label) for label in labels)
 
 
 def income_account(item: str) -> str:
@@ -99,14 +92,6 @@ class _Bad(Exception):
     def __init__(self, field_name: str, reason: str) -> None:
         super().__init__(reason)
         self.field, self.reason = field_name, reason
-
-
-def _find(sheets: Sequence[Sheet], aliases: dict[str, tuple[str, ...]], needed: Sequence[str]) -> Header | None:
-    for sheet in sheets:
-        header = find_header(sheet, aliases, lambda cols: all(n in cols for n in needed))
-        if header is not None:
-            return header
-    return None
 
 
 def _date(values: dict[str, Any], name: str) -> date:
@@ -169,24 +154,10 @@ class FeeSystemImporter(SourceImporter):
     required: ClassVar[tuple[str, ...]] = ("room", "item", "start", "end", "paid_on", "billed", "paid")
 
     def identify(self, filepath: str) -> bool:
-        try:
-            sheets = read_table(filepath, max_rows=_IDENTIFY_ROWS)
-        except (SourceError, OSError, ValueError):
-            return False
-        return _find(sheets, self.aliases, self.required) is not None
-
-    def statement_account(self, statement: Statement) -> str:
-        """``--account``, else an Open with ``account-number: "hc"``, else the manager's
-        clearing account (the rules file's bank default does not apply to a cashier)."""
-        if self.context.account:
-            return self.context.account
-        for entry in self.context.entries:
-            if isinstance(entry, data.Open) and normalise_account_number(str((entry.meta or {}).get("account-number", ""))) == ACCOUNT_NUMBER:
-                return entry.account
-        return CLEARING_ACCOUNT
+        return sniff_table(filepath, self.aliases, self.required, rows=_IDENTIFY_ROWS)
 
     def read(self, filepath: str) -> Statement:
-        header = _find(read_table(filepath), self.aliases, self.required)
+        header = locate_header(read_table(filepath), self.aliases, self.required)
         if header is None:
             raise SourceError(filepath, f"no fee-payment header ({self.needs})")
         statement = FeeStatement(file=filepath, kind=self.importer_name, rows=[], account_number=ACCOUNT_NUMBER)
@@ -287,23 +258,19 @@ class FeeMasterImporter(SourceImporter):
     }
 
     def identify(self, filepath: str) -> bool:
-        try:
-            sheets = read_table(filepath, max_rows=_IDENTIFY_ROWS)
-        except (SourceError, OSError, ValueError):
-            return False
-        return _find(sheets, self.room_aliases, ("room", "building", "entrance", "area", "owner")) is not None
+        return sniff_table(filepath, self.room_aliases, ("room", "building", "entrance", "area", "owner"), rows=_IDENTIFY_ROWS)
 
     def account(self, filepath: str) -> data.Account:
         return "Equity:Registers"  # not used: master data posts nothing
 
     def read(self, filepath: str) -> Statement:
         sheets = read_table(filepath)
-        rooms = _find(sheets, self.room_aliases, ("room", "building", "entrance", "area", "owner"))
+        rooms = locate_header(sheets, self.room_aliases, ("room", "building", "entrance", "area", "owner"))
         if rooms is None:
             raise SourceError(filepath, f"no room sheet ({self.needs})")
         statement = FeeStatement(file=filepath, kind=self.importer_name, rows=[])
         _rows(rooms, statement, self._room)
-        owners = _find([s for s in sheets if s is not rooms.sheet], self.owner_aliases, ("name",))
+        owners = locate_header([s for s in sheets if s is not rooms.sheet], self.owner_aliases, ("name",))
         if owners is not None:
             _rows(owners, statement, self._owner)
         return statement

@@ -52,15 +52,13 @@ like a date or amount that does not parse: ``file:row: column: reason``.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import ClassVar
 
-from beancount.core import data
-
-from importers.base import SourceImporter, normalise_account_number
+from importers.base import SourceImporter
 from importers.readers import (
     EMPTY_MARKS,
     Header,
@@ -79,11 +77,32 @@ CLEARING_ACCOUNT = "Assets:Clearing:Manager"
 _SCIENTIFIC = re.compile(r"^[+-]?\d+(\.\d+)?[eE][+-]?\d+$")
 _FEE = re.compile(r"服务费\s*[¥￥]?\s*(\d+(?:\.\d+)?)")
 _TIME = re.compile(r"(\d{1,2}:\d{2}(?::\d{2})?)")
-_IDENTIFY_ROWS = 40
 
 
-def _n(*labels: str) -> tuple[str, ...]:
-    return tuple(norm_label(label) for label in labels)
+def labels(*names: str) -> tuple[str, ...]:
+    """Header labels as :func:`importers.readers.norm_label` compares them."""
+    return tuple(norm_label(name) for name in names)
+
+
+_n = labels
+
+
+def locate_header(sheets: Sequence[Sheet], aliases: Mapping[str, Sequence[str]], required: Sequence[str]) -> Header | None:
+    """The header row of the first sheet that has every ``required`` field's column."""
+    for sheet in sheets:
+        header = find_header(sheet, aliases, lambda columns: all(name in columns for name in required))
+        if header is not None:
+            return header
+    return None
+
+
+def sniff_table(filepath: str, aliases: Mapping[str, Sequence[str]], required: Sequence[str], rows: int = 40) -> bool:
+    """``identify`` for a table source: the first ``rows`` rows hold such a header. Never raises."""
+    try:
+        sheets = read_table(filepath, max_rows=rows)
+    except (SourceError, OSError, ValueError):
+        return False
+    return locate_header(sheets, aliases, required) is not None
 
 
 def clean_serial(value: object) -> str:
@@ -183,41 +202,11 @@ class _PayAppImporter(SourceImporter):
     required: ClassVar[tuple[str, ...]] = ()
     preamble_labels: ClassVar[dict[str, tuple[str, ...]]] = {}
 
-    def _accept(self, columns: dict[str, int]) -> bool:
-        return all(name in columns for name in self.required)
-
     def _locate(self, sheets: Sequence[Sheet]) -> Header | None:
-        for sheet in sheets:
-            header = find_header(sheet, self.aliases, self._accept)
-            if header is not None:
-                return header
-        return None
+        return locate_header(sheets, self.aliases, self.required)
 
     def identify(self, filepath: str) -> bool:
-        try:
-            sheets = read_table(filepath, max_rows=_IDENTIFY_ROWS)
-        except (SourceError, OSError, ValueError):
-            return False
-        return self._locate(sheets) is not None
-
-    def statement_account(self, statement: Statement) -> str:
-        """``--account``, else the account mapped to the bill's owner (rules or an Open's
-        ``account-number:``), else ``Assets:Clearing:Manager``. Unlike a bank statement, the
-        rules file's default (a bank account) does not apply: app money is the manager's."""
-        if self.context.account:
-            return self.context.account
-        number = normalise_account_number(statement.account_number)
-        if number:
-            if self.context.rules is not None:
-                mapped = self.context.rules.account_for_number(number)
-                if mapped:
-                    return mapped
-            for entry in self.context.entries:
-                if isinstance(entry, data.Open):
-                    meta_number = normalise_account_number(str((entry.meta or {}).get("account-number", "")))
-                    if meta_number and meta_number == number:
-                        return entry.account
-        return CLEARING_ACCOUNT
+        return sniff_table(filepath, self.aliases, self.required)
 
     def read(self, filepath: str) -> Statement:
         sheets = read_table(filepath)
@@ -477,21 +466,12 @@ class _MerchantImporter(SourceImporter):
     aliases: ClassVar[dict[str, tuple[str, ...]]] = {}
     required: ClassVar[tuple[str, ...]] = ()
     preamble_labels: ClassVar[dict[str, tuple[str, ...]]] = {}
-    statement_account = _PayAppImporter.statement_account
 
     def _locate(self, sheets: Sequence[Sheet]) -> Header | None:
-        for sheet in sheets:
-            header = find_header(sheet, self.aliases, lambda cols: all(n in cols for n in self.required))
-            if header is not None:
-                return header
-        return None
+        return locate_header(sheets, self.aliases, self.required)
 
     def identify(self, filepath: str) -> bool:
-        try:
-            sheets = read_table(filepath, max_rows=_IDENTIFY_ROWS)
-        except (SourceError, OSError, ValueError):
-            return False
-        return self._locate(sheets) is not None
+        return sniff_table(filepath, self.aliases, self.required)
 
     def read(self, filepath: str) -> Statement:
         header = self._locate(read_table(filepath))

@@ -79,13 +79,12 @@ from beancount.core import data
 from beancount.parser.grammar import ValueType
 
 from importers.base import SERIAL_KEY, SourceImporter
-from importers.payapps import clean_serial
+from importers.payapps import clean_serial, locate_header, sniff_table
+from importers.payapps import labels as _n
 from importers.readers import (
     Header,
     Sheet,
     cell_text,
-    find_header,
-    norm_label,
     parse_amount,
     parse_date,
     read_table,
@@ -112,10 +111,6 @@ MATTERS = {
 }  # fmt: skip
 
 
-def _n(*labels: str) -> tuple[str, ...]:
-    return tuple(norm_label(label) for label in labels)
-
-
 def custom_entry(filepath: str, row: int, day: date, name: str, values: Sequence[Any], serial: str, **meta: str) -> data.Custom:
     """A ``custom`` directive as the parser would make it, pointing at ``filepath:row``."""
     entry_meta = data.new_metadata(filepath, row)
@@ -140,22 +135,11 @@ class RegisterImporter(SourceImporter):
     #: fields that must be present in the header for ``identify`` (a subset of ``required``)
     signature: ClassVar[tuple[str, ...]] = ()
 
-    def _accept(self, columns: dict[str, int]) -> bool:
-        return all(name in columns for name in self.signature)
-
     def _locate(self, sheets: Sequence[Sheet]) -> Header | None:
-        for sheet in sheets:
-            header = find_header(sheet, self.aliases, self._accept)
-            if header is not None:
-                return header
-        return None
+        return locate_header(sheets, self.aliases, self.signature)
 
     def identify(self, filepath: str) -> bool:
-        try:
-            sheets = read_table(filepath, max_rows=_IDENTIFY_ROWS)
-        except (SourceError, OSError, ValueError):
-            return False
-        return self._locate(sheets) is not None
+        return sniff_table(filepath, self.aliases, self.signature, rows=_IDENTIFY_ROWS)
 
     def account(self, filepath: str) -> data.Account:
         return "Equity:Registers"  # not used: registers post nothing
