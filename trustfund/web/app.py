@@ -59,7 +59,8 @@ PUBLIC_ENDPOINTS = frozenset(
 #: CSS injected into the public site's pages: no links to what is switched off.
 HIDE_CSS = (
     '<style id="trustfund-public">'
-    'a[href$="/editor/"],a[href$="/query/"],a[href$="/import/"],a[href$="/options/"],'
+    'a[href*="/editor/"],a[href*="/query/"],a[href*="/import/"],a[href*="/options/"],'
+    'a[href="#add-transaction"],a[href="#export"],a.add-transaction,'
     'a[href*="download-journal"],a[href*="download-query"]{display:none!important}'
     "</style>"
 )
