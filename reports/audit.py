@@ -76,6 +76,10 @@ class Finding(Row):
     def failed(self) -> bool:
         return not self.ok
 
+    @property
+    def flagged(self) -> bool:
+        return not self.ok
+
 
 @dataclass
 class CheckResult(Row):
@@ -116,6 +120,10 @@ class CheckResult(Row):
     @property
     def status(self) -> str:
         return PASS if self.passed else FAIL
+
+    @property
+    def flagged(self) -> bool:
+        return not self.passed
 
     def add(self, location: str, day: date | None, subject: str, amount: Decimal | None, ok: bool, reason: str) -> None:
         self.findings.append(Finding(self.id, location, day, subject, amount, ok, reason))

@@ -66,6 +66,10 @@ class BudgetRow(Row):
     def over(self) -> bool:
         return self.status == OVER
 
+    @property
+    def flagged(self) -> bool:
+        return self.status in (OVER, UNBUDGETED_STATUS)
+
 
 @dataclass
 class BudgetReport(Report):

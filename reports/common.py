@@ -210,8 +210,8 @@ class Masker:
         for approval in community.approvals.values():
             names.update(s.name.strip() for s in approval.signoffs if len(s.name.strip()) >= 2)
         self.names = names
-        ordered = sorted(names, key=len, reverse=True)
-        self._pattern = re.compile("|".join(re.escape(n) for n in ordered)) if ordered else None
+        self._lengths = sorted({len(n) for n in names}, reverse=True)  # longest match first
+        self._cache: dict[str, str] = {}
 
     def party(self, name: str | None) -> str:
         """A payee or counterparty as it may be published."""
@@ -223,12 +223,30 @@ class Masker:
         return self.text(name)
 
     def text(self, text: str | None) -> str:
-        """Free text (narration, memo) with every known private name masked."""
-        if not text:
-            return ""
-        if self._pattern is None:
-            return text
-        return self._pattern.sub(lambda m: mask_name(m.group(0)), text)
+        """Free text (narration, memo) with every known private name masked.
+
+        One scan of the text with a set lookup per name length (no regex alternation over
+        hundreds of names); results are cached, as narrations repeat.
+        """
+        if not text or not self.names:
+            return text or ""
+        cached = self._cache.get(text)
+        if cached is not None:
+            return cached
+        out: list[str] = []
+        i, n, names = 0, len(text), self.names
+        while i < n:
+            for size in self._lengths:
+                if text[i:i + size] in names:
+                    out.append(mask_name(text[i:i + size]))
+                    i += size
+                    break
+            else:
+                out.append(text[i])
+                i += 1
+        result = "".join(out)
+        self._cache[text] = result
+        return result
 
 
 # ---------------------------------------------------------------------------------------

@@ -98,6 +98,10 @@ class RemunerationRow(Row):
         C("difference", "差额", "Difference", "money"), C("generated", "自动生成", "Generated", "bool"),
     )
 
+    @property
+    def flagged(self) -> bool:
+        return self.difference != 0
+
 
 @dataclass
 class PaymentRow(Row):
@@ -139,6 +143,10 @@ class ContractRow(Row):
         C("term", "期限", "Term"), C("frequency", "频率", "Frequency"), C("due", "应收", "Due", "money"),
         C("received", "实收", "Received", "money"), C("shortfall", "欠收", "Shortfall", "money"),
     )
+
+    @property
+    def flagged(self) -> bool:
+        return self.shortfall > 0
 
 
 @dataclass
@@ -190,6 +198,10 @@ class MaintenanceUnitRow(Row):
         C("first_deposit", "首期缴存", "First deposit", "money"), C("low", "低于30%需续筹", "Below 30%", "bool"),
     )
 
+    @property
+    def flagged(self) -> bool:
+        return self.low
+
 
 @dataclass
 class SealRow(Row):
@@ -201,6 +213,10 @@ class SealRow(Row):
         C("month", "月份", "Month"), C("status", "状态", "Status"), C("digest", "哈希", "Hash"),
         C("sealed_on", "封存日期", "Sealed on", "date"),
     )
+
+    @property
+    def flagged(self) -> bool:
+        return self.status.startswith(("已变更", "未封存"))
 
 
 @dataclass

@@ -25,9 +25,6 @@ td.empty{color:#777;font-style:italic}
 thead{display:table-header-group}}
 """
 
-FLAG_KEYS = ("low", "over", "failed", "large")
-
-
 def _esc(text: str) -> str:
     return escape(text, quote=True)
 
@@ -43,8 +40,7 @@ def render_table(table: Table) -> str:
     rows = table.dicts()
     if not rows:
         out.append(f'<tr><td class="empty" colspan="{len(table.columns)}">无 none</td></tr>')
-    for row in rows:
-        flagged = any(row.get(key) is True for key in FLAG_KEYS)
+    for row, flagged in zip(rows, table.flags(), strict=True):
         cls = ' class="flag"' if flagged else ""
         out.append(f"<tr{cls}>" + "".join(_cell(row[c.key], c.kind) for c in table.columns) + "</tr>")
     out.append("</tbody>")

@@ -29,6 +29,7 @@ NUMBER_FORMATS = {
 }
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 HEADER_FILL = PatternFill("solid", fgColor="DDE4F0")
+FLAG_FILL = PatternFill("solid", fgColor="FDE2DC")  # rows that call for attention
 
 
 def _value(value: Any) -> Any:
@@ -65,10 +66,14 @@ def _fill(ws: Any, table: Table, report: Report) -> None:
     if table.total:
         rows = [*rows, {c.key: table.total.get(c.key) for c in table.columns}]
     widths = [width(c.label) for c in table.columns]
+    flags = table.flags()
     for r, row in enumerate(rows, start=3):
+        flagged = r - 3 < len(flags) and flags[r - 3]
         for col, column in enumerate(table.columns, start=1):
             value = _value(row.get(column.key))
             cell = ws.cell(row=r, column=col, value=value)
+            if flagged:
+                cell.fill = FLAG_FILL
             if isinstance(value, str):
                 cell.data_type = "s"  # never a formula, even after neutralising
                 widths[col - 1] = max(widths[col - 1], min(width(value), 60))

@@ -57,6 +57,10 @@ class Table:
     def title(self) -> str:
         return f"{self.zh} {self.en}"
 
+    def flags(self) -> list[bool]:
+        """Which rows call for attention (a row's ``flagged`` property: over budget, exception …)."""
+        return [bool(getattr(row, "flagged", False)) for row in self.rows]
+
     def dicts(self) -> list[dict[str, Any]]:
         """Every row as a dict keyed by column key (rows may be dataclasses or dicts)."""
         out = []

@@ -117,3 +117,43 @@ def test_csv_file_has_bom_for_excel(report, tmp_path) -> None:
     path = tmp_path / "p.csv"
     render_csv.write(report, path)
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_masker_scans_text_longest_name_first(small) -> None:
+    from reports.common import Masker
+
+    masker = Masker(small.community)
+    masker.names.add("赵六六")
+    masker._lengths = sorted({len(n) for n in masker.names}, reverse=True)
+    assert masker.text("赵六六和赵六, 钱七") == "赵*和赵*, 钱*"
+    assert masker.text("no names here") == "no names here"
+    assert masker.party("分众传媒有限公司") == "分众传媒有限公司"
+
+
+def test_audit_workbook_summary_and_one_sheet_per_check(small, tmp_path) -> None:
+    from reports import audit
+
+    report = audit.compute(small, MARCH)
+    path = tmp_path / "audit.xlsx"
+    render_xlsx.write(report, path)
+    wb = openpyxl.load_workbook(path)
+    assert len(wb.sheetnames) == len(report.checks) + 1
+    summary = wb[wb.sheetnames[0]]
+    assert summary.freeze_panes == "A3" and summary.auto_filter.ref
+    rows = list(summary.iter_rows(min_row=3, values_only=True))
+    exceptions = [r[6] for r in rows[:-1]]
+    assert all(isinstance(n, int) for n in exceptions) and rows[-1][6] == sum(exceptions)
+    failing = next(c for c in report.checks if not c.passed)
+    sheet = wb[wb.sheetnames[report.checks.index(failing) + 1]]
+    assert failing.id in sheet.title
+    result_col = [c.value for c in sheet[2]].index("结果 Result") + 1
+    bad_row = next(r for r in range(3, sheet.max_row + 1) if sheet.cell(row=r, column=result_col).value == "异常 exception")
+    assert sheet.cell(row=bad_row, column=1).fill.fgColor.rgb.endswith("FDE2DC")
+
+
+def test_html_marks_flagged_rows(small) -> None:
+    from reports import budget
+
+    page = render_html.render(public.compute(small, MARCH))
+    assert page.count('<tr class="flag">') >= 2  # two units below 30%, the contract shortfall
+    assert render_html.render(budget.compute(small, MARCH)).count('<tr class="flag">') >= 1
