@@ -420,7 +420,7 @@ def preamble_values(rows: Iterable[Row], labels: Mapping[str, Sequence[str]]) ->
         for col, text in enumerate(texts):
             if not text:
                 continue
-            for piece in re.split(r"\s{2,}|\n", text):
+            for piece in re.split(r"[ \t]{2,}|\n", text):
                 label, sep, rest = piece.replace("：", ":").partition(":")
                 key = wanted.get(norm_label(label).rstrip(":"))
                 if key is None or key in out:
