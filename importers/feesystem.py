@@ -43,7 +43,6 @@ missing required cell) stops the file with ``file:row: column: reason``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any, ClassVar
@@ -60,14 +59,14 @@ from importers.base import (
 from importers.payapps import labels as _n
 from importers.payapps import locate_header, sniff_table
 from importers.readers import (
-    Header,
     cell_text,
     parse_amount,
     parse_date,
     read_table,
 )
-from importers.records import RowError, SourceError, Statement
-from importers.registers import ROOM_RE, custom_entry, parse_area
+from importers.records import SourceError, Statement
+from importers.registers import ROOM_RE, RegisterStatement, custom_entry, parse_area, parse_records
+from importers.registers import BadCell as _Bad
 
 CLEARING_ACCOUNT = "Assets:Clearing:Manager"
 PROPERTY_INCOME = "Income:Fees:Property"
@@ -79,19 +78,6 @@ _IDENTIFY_ROWS = 20
 def income_account(item: str) -> str:
     """The income account of a fee item: parking items to Parking, the rest to Property."""
     return PARKING_INCOME if re.search(r"停车|车位|车库|parking", item, re.IGNORECASE) else PROPERTY_INCOME
-
-
-@dataclass
-class FeeStatement(Statement):
-    """A fee-system file read: ``records`` holds each good row's (row number, parsed fields)."""
-
-    records: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
-
-
-class _Bad(Exception):
-    def __init__(self, field_name: str, reason: str) -> None:
-        super().__init__(reason)
-        self.field, self.reason = field_name, reason
 
 
 def _date(values: dict[str, Any], name: str) -> date:
@@ -111,24 +97,6 @@ def _money(values: dict[str, Any], name: str) -> Decimal:
     if number < 0:
         raise _Bad(name, f"negative amount {number}")
     return number
-
-
-def _rows(header: Header, statement: FeeStatement, parse: Any) -> None:
-    """Parse every non-empty data row (in the mapped columns) into ``statement.records``."""
-    for row in header.sheet.rows[header.data_start :]:
-        cells = list(row.cells)
-        values = {name: cells[col] if col < len(cells) else None for name, col in header.columns.items()}
-        if not any(cell_text(v) for v in values.values()) and not row.error:
-            continue
-        statement.rows_read += 1
-        texts = tuple(cell_text(c) for c in cells)
-        if row.error:
-            statement.errors.append(RowError(statement.file, row.number, header.label(next(iter(header.columns))), row.error, texts))
-            continue
-        try:
-            statement.records.append((row.number, parse(values)))
-        except _Bad as bad:
-            statement.errors.append(RowError(statement.file, row.number, header.label(bad.field), bad.reason, texts))
 
 
 class FeeSystemImporter(SourceImporter):
@@ -160,8 +128,8 @@ class FeeSystemImporter(SourceImporter):
         header = locate_header(read_table(filepath), self.aliases, self.required)
         if header is None:
             raise SourceError(filepath, f"no fee-payment header ({self.needs})")
-        statement = FeeStatement(file=filepath, kind=self.importer_name, rows=[], account_number=ACCOUNT_NUMBER)
-        _rows(header, statement, self._parse)
+        statement = RegisterStatement(file=filepath, kind=self.importer_name, rows=[], account_number=ACCOUNT_NUMBER)
+        parse_records(header, statement, self._parse)
         return statement
 
     @staticmethod
@@ -268,11 +236,11 @@ class FeeMasterImporter(SourceImporter):
         rooms = locate_header(sheets, self.room_aliases, ("room", "building", "entrance", "area", "owner"))
         if rooms is None:
             raise SourceError(filepath, f"no room sheet ({self.needs})")
-        statement = FeeStatement(file=filepath, kind=self.importer_name, rows=[])
-        _rows(rooms, statement, self._room)
+        statement = RegisterStatement(file=filepath, kind=self.importer_name, rows=[])
+        parse_records(rooms, statement, self._room)
         owners = locate_header([s for s in sheets if s is not rooms.sheet], self.owner_aliases, ("name",))
         if owners is not None:
-            _rows(owners, statement, self._owner)
+            parse_records(owners, statement, self._owner)
         return statement
 
     @staticmethod

@@ -194,8 +194,8 @@ class _Record:
     note: str
 
 
-class _PayAppImporter(SourceImporter):
-    """Shared reading of WeChat and Alipay bills: header by content, one record per row."""
+class _AppTable(SourceImporter):
+    """A payment-app table: header found by ``aliases`` with every ``required`` field."""
 
     default_account = CLEARING_ACCOUNT
     aliases: ClassVar[dict[str, tuple[str, ...]]] = {}
@@ -207,6 +207,10 @@ class _PayAppImporter(SourceImporter):
 
     def identify(self, filepath: str) -> bool:
         return sniff_table(filepath, self.aliases, self.required)
+
+
+class _PayAppImporter(_AppTable):
+    """Shared reading of WeChat and Alipay bills: header by content, one record per row."""
 
     def read(self, filepath: str) -> Statement:
         sheets = read_table(filepath)
@@ -459,19 +463,8 @@ def _exact(text: str, field_name: str) -> Decimal | None:
     return value
 
 
-class _MerchantImporter(SourceImporter):
+class _MerchantImporter(_AppTable):
     """Shared table reading of merchant bills (no wallet logic: every row is the account's)."""
-
-    default_account = CLEARING_ACCOUNT
-    aliases: ClassVar[dict[str, tuple[str, ...]]] = {}
-    required: ClassVar[tuple[str, ...]] = ()
-    preamble_labels: ClassVar[dict[str, tuple[str, ...]]] = {}
-
-    def _locate(self, sheets: Sequence[Sheet]) -> Header | None:
-        return locate_header(sheets, self.aliases, self.required)
-
-    def identify(self, filepath: str) -> bool:
-        return sniff_table(filepath, self.aliases, self.required)
 
     def read(self, filepath: str) -> Statement:
         header = self._locate(read_table(filepath))

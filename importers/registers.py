@@ -68,7 +68,7 @@ scientific notation (``4.00123E+27``) stops the file with ``file:row: column: re
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -120,11 +120,42 @@ def custom_entry(filepath: str, row: int, day: date, name: str, values: Sequence
     return data.Custom(entry_meta, day, name, typed)
 
 
+class BadCell(Exception):
+    """A cell a parser rejects: the field (column) and the reason."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(reason)
+        self.field, self.reason = field, reason
+
+
+_Bad = BadCell
+
+
 @dataclass
 class RegisterStatement(Statement):
     """A register read: ``records`` holds each good row's (row number, parsed fields)."""
 
     records: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+
+
+def parse_records(header: Header, statement: RegisterStatement, parse: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
+    """``parse`` every non-empty data row (its mapped cells, field → cell) into
+    ``statement.records``; a row it rejects (:class:`_Bad`) or that did not decode becomes a
+    :class:`RowError` naming the row and the column."""
+    for row in header.sheet.rows[header.data_start :]:
+        cells = list(row.cells)
+        values = {name: cells[col] if col < len(cells) else None for name, col in header.columns.items()}
+        if not any(cell_text(v) for v in values.values()) and not row.error:
+            continue
+        statement.rows_read += 1
+        texts = tuple(cell_text(c) for c in cells)
+        if row.error:
+            statement.errors.append(RowError(statement.file, row.number, header.label(next(iter(header.columns))), row.error, texts))
+            continue
+        try:
+            statement.records.append((row.number, parse(values)))
+        except _Bad as bad:
+            statement.errors.append(RowError(statement.file, row.number, header.label(bad.field), bad.reason, texts))
 
 
 class RegisterImporter(SourceImporter):
@@ -153,22 +184,7 @@ class RegisterImporter(SourceImporter):
         if missing:
             raise SourceError(filepath, "missing column(s): " + ", ".join(self.aliases[m][0] for m in missing), row=header.row_number)
         statement = RegisterStatement(file=filepath, kind=self.importer_name, rows=[])
-        for row in header.sheet.rows[header.data_start :]:
-            cells = list(row.cells)
-            values = {name: cells[col] if col < len(cells) else None for name, col in header.columns.items()}
-            if not any(cell_text(v) for v in values.values()) and not row.error:
-                continue
-            statement.rows_read += 1
-            texts = tuple(cell_text(c) for c in cells)
-            if row.error:
-                statement.errors.append(RowError(filepath, row.number, header.label(self.required[0]), row.error, texts))
-                continue
-            try:
-                parsed = self.parse_row(values)
-            except _Bad as bad:
-                statement.errors.append(RowError(filepath, row.number, header.label(bad.field), bad.reason, texts))
-                continue
-            statement.records.append((row.number, parsed))
+        parse_records(header, statement, self.parse_row)
         return statement
 
     def parse_row(self, values: dict[str, Any]) -> dict[str, Any]:
@@ -227,12 +243,6 @@ class RegisterImporter(SourceImporter):
         if not ROOM_RE.match(room):
             raise _Bad(name, f"not a room id building-entrance-room (3-1-101): {room!r}")
         return room
-
-
-class _Bad(Exception):
-    def __init__(self, field: str, reason: str) -> None:
-        super().__init__(reason)
-        self.field, self.reason = field, reason
 
 
 # --------------------------------------------------------------------------------------------
