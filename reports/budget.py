@@ -25,7 +25,7 @@ from typing import Any, ClassVar
 from beancount.core import data
 from fava.core.budgets import calculate_budget, parse_budgets
 
-from reports.common import ZERO, account_labels, fen, label_of, resolve, transactions
+from reports.common import ZERO, account_labels, fen, label_of, memo, resolve, transactions
 from reports.period import Period
 from reports.table import Column, Report, Row, Table
 
@@ -160,23 +160,30 @@ def compute(source: Any, period: Period, *, currency: str | None = None) -> Budg
         return found
 
     year_start = period.year_start
-    actual: dict[str, Decimal] = {}
-    actual_ytd: dict[str, Decimal] = {}
-    for entry in transactions(entries, year_start, period.end):
-        in_period = entry.date >= period.start
-        for posting in entry.postings:
-            account = posting.account
-            root = account[: account.find(":")]
-            if root != "Income" and root != "Expenses":
-                continue
-            units = posting.units
-            if units is None or units.number is None or units.currency != currency:
-                continue
-            number = -units.number if root == "Income" else units.number
-            key = owner(account)
-            actual_ytd[key] = actual_ytd.get(key, ZERO) + number
-            if in_period:
-                actual[key] = actual.get(key, ZERO) + number
+
+    def aggregate() -> tuple[dict[str, Decimal], dict[str, Decimal]]:
+        actual: dict[str, Decimal] = {}
+        actual_ytd: dict[str, Decimal] = {}
+        for entry in transactions(entries, year_start, period.end):
+            in_period = entry.date >= period.start
+            for posting in entry.postings:
+                account = posting.account
+                root = account[: account.find(":")]
+                if root != "Income" and root != "Expenses":
+                    continue
+                units = posting.units
+                if units is None or units.number is None or units.currency != currency:
+                    continue
+                number = -units.number if root == "Income" else units.number
+                key = owner(account)
+                actual_ytd[key] = actual_ytd.get(key, ZERO) + number
+                if in_period:
+                    actual[key] = actual.get(key, ZERO) + number
+        return actual, actual_ytd
+
+    # the same figures serve the budget report and the audit's budget check (one pass)
+    actual, actual_ytd = memo(entries, ("budget-actuals", frozenset(budgeted), currency, period.start, period.end),
+                              aggregate)
 
     def goal(account: str, start: date, end: date) -> Decimal | None:
         value = calculate_budget(budgets, account, start, end).get(currency)
