@@ -60,12 +60,18 @@ from importers.payapps import labels as _n
 from importers.payapps import locate_header, sniff_table
 from importers.readers import (
     cell_text,
-    parse_amount,
     parse_date,
     read_table,
 )
 from importers.records import SourceError, Statement
-from importers.registers import ROOM_RE, RegisterStatement, custom_entry, parse_area, parse_records
+from importers.registers import (
+    ROOM_RE,
+    RegisterImporter,
+    RegisterStatement,
+    custom_entry,
+    parse_area,
+    parse_records,
+)
 from importers.registers import BadCell as _Bad
 
 CLEARING_ACCOUNT = "Assets:Clearing:Manager"
@@ -80,20 +86,11 @@ def income_account(item: str) -> str:
     return PARKING_INCOME if re.search(r"停车|车位|车库|parking", item, re.IGNORECASE) else PROPERTY_INCOME
 
 
-def _date(values: dict[str, Any], name: str) -> date:
-    try:
-        return parse_date(values.get(name))
-    except ValueError as exc:
-        raise _Bad(name, str(exc)) from None
+_date = RegisterImporter.day
 
 
 def _money(values: dict[str, Any], name: str) -> Decimal:
-    try:
-        number = parse_amount(values.get(name))
-    except ValueError as exc:
-        raise _Bad(name, str(exc)) from None
-    if number is None:
-        raise _Bad(name, "missing")
+    number = RegisterImporter.money(values, name)
     if number < 0:
         raise _Bad(name, f"negative amount {number}")
     return number
