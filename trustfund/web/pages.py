@@ -17,6 +17,8 @@ from flask.wrappers import Response
 
 from trustfund.web import views
 
+REPORT_CACHE_SIZE = 32  # reports kept per page (period × room/project/resolution)
+
 
 def format_value(value: Any, kind: str) -> str:
     """A cell as shown on a page: the reports' own formatting (``reports.format.display``)."""
@@ -48,10 +50,24 @@ class TrustPage(FavaExtensionBase):
         super().__init__(ledger, config)
         self._source: Any = None
         self._source_key: int | None = None
+        self._reports: dict[tuple[str, ...], Any] = {}
 
     def after_load_file(self) -> None:
         self._source = None
         self._source_key = None
+        self._reports = {}
+
+    def cached_report(self) -> Any:
+        """:meth:`report`, computed once per ledger load, period and page arguments."""
+        self.source()  # resets the cache when the ledger was reloaded
+        key = (request.args.get("time", ""), *(f"{k}={v}" for k, v in sorted(self.query_args().items())))
+        report = self._reports.get(key)
+        if report is None:
+            report = self.report()
+            if len(self._reports) >= REPORT_CACHE_SIZE:
+                self._reports.pop(next(iter(self._reports)))
+            self._reports[key] = report
+        return report
 
     # -- data -----------------------------------------------------------------------------
     def source(self) -> Any:
@@ -61,6 +77,7 @@ class TrustPage(FavaExtensionBase):
 
         entries: Any = self.ledger.all_entries
         if self._source is None or self._source_key != id(entries):
+            self._reports = {}
             community, _ = build_community(entries)
             options: Any = self.ledger.options
             self._source = Source(entries, community, list(self.ledger.errors), options,
@@ -78,7 +95,7 @@ class TrustPage(FavaExtensionBase):
     def page(self) -> dict[str, Any]:
         """What the template shows: the report's tables, or why there are none."""
         try:
-            report = self.report()
+            report = self.cached_report()
         except ImportError as exc:
             return {"error": f"报表模块未安装 report module missing: {exc.name}", "tables": [], "report": None}
         except ValueError as exc:
@@ -136,7 +153,7 @@ class TrustPage(FavaExtensionBase):
     def _report_or_400(self) -> Any:
         """The report; a bad request (no or unknown room) is a 400, not a 500 (probe test)."""
         try:
-            return self.report()
+            return self.cached_report()
         except ValueError as exc:
             abort(400, description=str(exc))
 
