@@ -146,18 +146,25 @@ def _entry_hash(entry: data.Directive) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
-def existing_keys(entries: Iterable[data.Directive]) -> set[str]:
-    """The dedup keys of a ledger's entries (only the kinds an import can produce)."""
-    keys: set[str] = set()
+def keyed_entries(entries: Iterable[data.Directive]) -> dict[str, data.Directive]:
+    """Dedup key → entry for a ledger's entries of the kinds an import can produce: transactions
+    with ``serial:``, balances, and ``tf-*`` register directives (by serial, else content)."""
+    keyed: dict[str, data.Directive] = {}
     for entry in entries:
         if isinstance(entry, data.Transaction):
             if (entry.meta or {}).get(SERIAL_KEY) is not None:
-                keys.add(dedup_key(entry))
+                keyed.setdefault(dedup_key(entry), entry)
         elif isinstance(entry, data.Balance) or (
-            isinstance(entry, data.Custom) and (entry.meta or {}).get(SERIAL_KEY) is not None
+            isinstance(entry, data.Custom)
+            and (entry.type.startswith("tf-") or (entry.meta or {}).get(SERIAL_KEY) is not None)
         ):
-            keys.add(dedup_key(entry))
-    return keys
+            keyed.setdefault(dedup_key(entry), entry)
+    return keyed
+
+
+def existing_keys(entries: Iterable[data.Directive]) -> set[str]:
+    """The dedup keys of a ledger's entries (see :func:`keyed_entries`)."""
+    return set(keyed_entries(entries))
 
 
 @dataclass
@@ -298,12 +305,13 @@ class SourceImporter(beangulp.Importer):
     # -- de-duplication -------------------------------------------------------------------
     def deduplicate(self, entries: data.Entries, existing: data.Entries) -> None:
         """Mark ``entries`` already in ``existing`` (by :func:`dedup_key`, never by similarity)."""
-        keys = existing_keys(existing)
+        keys = keyed_entries(existing)
         for entry in entries:
             key = dedup_key(entry)
             if key in keys:
-                entry.meta["__duplicate__"] = True
-            keys.add(key)
+                entry.meta["__duplicate__"] = keys[key]  # beangulp prints "; duplicate of file:line"
+            else:
+                keys[key] = entry
 
     def date(self, filepath: str) -> date | None:
         return None
