@@ -454,6 +454,7 @@ def compute(source: Any, period: Period, *, community: Community | None = None) 
 
     check = new(COMMON, "C12", "16", "押金作为负债", "Deposits held as liabilities")
     _deposits(check, entries, period)
+    _contract_deposits(check, entries, community, period)
 
     check = new(COMMON, "C13", "15", "公示与封存", "Publication (monthly seals)")
     for srow in seal_rows(src, period, errors):
@@ -540,6 +541,35 @@ def _interest(check: CheckResult, entries: Sequence[data.Directive], period: Per
         elif into_maintenance > 0:
             check.add(where(entry), entry.date, entry.narration or "", into_maintenance, True,
                       "计入 Income:Maintenance:Interest")
+
+
+def _contract_deposits(check: CheckResult, entries: Sequence[data.Directive], community: Community,
+                       period: Period) -> None:
+    """A contract's ``deposit:`` is held on ``Liabilities:Deposits`` (credits citing the contract)."""
+    wanted: dict[str, Decimal] = {}
+    for contract in community.contracts.values():
+        text = str((contract.meta or {}).get("deposit", "")).strip()
+        if not text or contract.start >= period.end:
+            continue
+        try:
+            wanted[contract.id] = Decimal(text.split()[0].replace(",", ""))
+        except ArithmeticError:
+            check.add(where(contract.meta), contract.start, contract.id, None, False, f"押金金额无法读取 unreadable deposit {text!r}")
+    if not wanted:
+        return
+    held = dict.fromkeys(wanted, ZERO)
+    for entry in transactions(entries, None, period.end):
+        cited = str((entry.meta or {}).get("contract", "")).strip()
+        if cited not in held:
+            continue
+        for posting in entry.postings:
+            if classify(posting.account).is_deposits and posting.units is not None and posting.units.number is not None:
+                held[cited] -= posting.units.number
+    for cid, amount in sorted(wanted.items()):
+        contract = community.contracts[cid]
+        ok = held[cid] >= amount
+        check.add(where(contract.meta), contract.start, f"{cid} {contract.counterparty}", amount, ok,
+                  f"合同押金 deposit {amount}, 负债账户持有 held on Liabilities:Deposits {held[cid]}")
 
 
 def _deposits(check: CheckResult, entries: Sequence[data.Directive], period: Period) -> None:

@@ -204,3 +204,12 @@ def test_rules_run_when_the_ledger_has_no_plugin_line() -> None:
     codes = [f.reason[:5] for c in result.checks for f in c.findings if not f.ok]
     assert "TF302" in codes and "TF201" in codes
     assert any("running the rules" in note for note in result.notes)
+
+
+def test_contract_deposit_must_be_held_as_a_liability() -> None:
+    line = next(x for x in LEDGER.splitlines() if '"tf-contract" "C-1"' in x)
+    ledger = load_string(LEDGER.replace(line, line + '\n  deposit: "1000.00 CNY"'))
+    check = next(c for c in audit.compute(ledger, MARCH).checks if c.en.startswith("Deposits held"))
+    contract = [f for f in check.findings if f.subject.startswith("C-1")]
+    assert len(contract) == 1 and not contract[0].ok
+    assert contract[0].amount == D("1000.00") and "held on Liabilities:Deposits 0" in contract[0].reason
