@@ -365,12 +365,24 @@ def import_files(
     return summaries
 
 
+def _width(text: str) -> int:
+    """Columns a string takes in a terminal (CJK characters take two)."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - _width(text))
+
+
 def _echo_summary(summaries: Sequence[FileSummary], echo: Echo) -> None:
-    width = max([len(Path(s.file).name) for s in summaries] + [4])
-    echo(f"{'file':<{width}}  {'importer':<16} {'read':>7} {'new':>7} {'dup':>7} {'rejected':>8}")
+    width = max([_width(Path(s.file).name) for s in summaries] + [4])
+    echo(f"{_pad('file', width)}  {'importer':<18} {'read':>7} {'new':>7} {'dup':>7} {'rejected':>8}")
     for s in summaries:
         status = "" if not s.error else "  FAILED"
-        echo(f"{Path(s.file).name:<{width}}  {s.importer or '-':<16} {s.rows_read:>7} {s.new:>7} {s.duplicate:>7} {s.rejected:>8}{status}")
+        name = _pad(Path(s.file).name, width)
+        echo(f"{name}  {s.importer or '-':<18} {s.rows_read:>7} {s.new:>7} {s.duplicate:>7} {s.rejected:>8}{status}")
 
 
 @click.command("import")

@@ -243,7 +243,7 @@ def test_cli_prints_importer_and_summary(tmp_path: Path) -> None:
     result = CliRunner().invoke(import_cmd, [str(DATA / "bank" / "HXB_01.xlsx"), "--ledger", str(main)])
     assert result.exit_code == 0, result.output
     assert "HXB_01.xlsx: bank-statement" in result.output
-    assert "HXB_01.xlsx  bank-statement         5       5       0        0" in result.output
+    assert "HXB_01.xlsx  bank-statement           5       5       0        0" in result.output
     failed = CliRunner().invoke(import_cmd, [str(DATA / "bank" / "HXB_01.xlsx"), "--ledger", str(tmp_path / "nope.beancount")])
     assert failed.exit_code == 1 and "no such ledger file" in failed.output
 
