@@ -76,6 +76,7 @@ from pathlib import Path
 from typing import Any
 
 from beancount.core import data
+from beancount.core.amount import Amount
 
 from ledger.community import Community, Seal
 
@@ -100,11 +101,8 @@ def _quote(text: str) -> str:
 def _canon_meta(meta: dict[str, Any] | None) -> str:
     if not meta:
         return "{}"
-    items = sorted(
-        (str(key), value) for key, value in meta.items()
-        if key not in _DROPPED_META and not (isinstance(key, str) and key.startswith("__"))
-    )
-    return "{" + ",".join(f"{key}={_canon(value)}" for key, value in items) + "}"
+    keys = sorted(str(key) for key in meta if key not in _DROPPED_META and not str(key).startswith("__"))
+    return "{" + ",".join([key + "=" + _canon(meta[key]) for key in keys]) + "}"
 
 
 def _canon_set(value: Any) -> str:
@@ -141,6 +139,49 @@ def _tuple_serializer(cls: type) -> Callable[[Any], str]:
         return head + "|".join([_canon(value[i]) for i in indices]) + ")"
 
     return serialize
+
+
+def _quote_fast(text: str) -> str:
+    if '"' in text or "\\" in text:
+        return _quote(text)
+    return '"' + text + '"'
+
+
+def _meta_fast(meta: dict[str, Any] | None) -> str:
+    if not meta or (len(meta) == 2 and "filename" in meta and "lineno" in meta):
+        return "{}"
+    return _canon_meta(meta)
+
+
+def _canon_amount(amount: Any) -> str:
+    number = amount[0]
+    return "(Amount|" + (str(number) if type(number) is Decimal else _canon(number)) + "|" + _canon(amount[1]) + ")"
+
+
+def _canon_posting(posting: Any) -> str:
+    # the same text as the generic namedtuple serializer, faster (most entries are these)
+    account, units, cost, price, flag, meta = posting
+    return (
+        "(Posting|" + _quote_fast(account) + "|" + _canon(units) + "|" + _canon(cost) + "|" + _canon(price)
+        + "|" + _canon(flag) + "|" + _meta_fast(meta) + ")"
+    )
+
+
+def _canon_transaction(txn: Any) -> str:
+    meta, day, flag, payee, narration, tags, links, postings = txn
+    return (
+        "(Transaction|" + _meta_fast(meta) + "|" + day.isoformat() + "|" + _canon(flag) + "|" + _canon(payee)
+        + "|" + _canon(narration) + "|" + _canon(tags) + "|" + _canon(links)
+        + "|[" + ",".join([_canon_posting(p) for p in postings]) + "])"
+    )
+
+
+_DISPATCH.update({
+    data.Transaction: _canon_transaction,
+    data.Posting: _canon_posting,
+    Amount: _canon_amount,
+    str: _quote_fast,
+})
 
 
 def _canon(value: Any) -> str:
