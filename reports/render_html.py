@@ -20,7 +20,7 @@ th,td{border:1px solid #bbb;padding:.25em .45em;vertical-align:top}
 th{background:#eef;text-align:left}th small{display:block;font-weight:normal;color:#555}
 td.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
 tr.total td{font-weight:bold;background:#f6f6f6}tr.flag td{background:#fff3f0}
-td.empty{color:#777;font-style:italic}
+td.empty{color:#777;font-style:italic}td.date{white-space:nowrap}
 @media print{body{margin:0}h2{page-break-after:avoid}tr{page-break-inside:avoid}
 thead{display:table-header-group}}
 """
@@ -53,7 +53,9 @@ def render_table(table: Table) -> str:
 
 def _cell(value: Any, kind: str) -> str:
     text = _esc(display(value, kind))
-    return f'<td class="num">{text}</td>' if is_numeric(kind) else f"<td>{text}</td>"
+    if is_numeric(kind):
+        return f'<td class="num">{text}</td>'
+    return f'<td class="date">{text}</td>' if kind == "date" else f"<td>{text}</td>"
 
 
 def render(report: Report) -> str:
