@@ -144,6 +144,8 @@ _FIELDS = (
     "serial", "merchant_serial", "note",
 )  # fmt: skip
 _STRIP = " \t\r\n\u3000\u00a0\ufeff"
+_PLAIN_AMOUNT = re.compile(r"^[¥￥]?(\d{1,15}(?:\.\d{1,2})?)$")
+_FEN = Decimal("0.01")
 
 
 def _text(value: object) -> str:
@@ -221,15 +223,15 @@ class _PayAppImporter(_AppTable):
         values = preamble_values(header.preamble, self.preamble_labels)
         statement.account_number = values.get("account") or None
         records: list[_Record] = []
-        columns = [(name, header.columns.get(name)) for name in _FIELDS]
+        columns = [header.columns.get(name, -1) for name in _FIELDS]
         for row in header.sheet.rows[header.data_start :]:
             cells = row.cells
             width = len(cells)
-            raw = {name: (cells[col] if col is not None and col < width else None) for name, col in columns}
-            texts = {name: _text(value) for name, value in raw.items()}
-            if not any(texts.values()) and not row.error:
+            raw = [cells[col] if 0 <= col < width else None for col in columns]
+            texts = [_text(value) for value in raw]
+            if not any(texts) and not row.error:
                 continue
-            first = _text(cells[0]) if cells else ""
+            first = texts[0] if columns[0] == 0 else (_text(cells[0]) if cells else "")
             if first.startswith(("-", "#")):
                 break  # a closing separator or the summary block of older exports
             statement.rows_read += 1
@@ -246,43 +248,55 @@ class _PayAppImporter(_AppTable):
         return statement
 
     @staticmethod
-    def _record(number: int, raw: dict[str, object], texts: dict[str, str]) -> _Record:
-        day = _quick_date(texts["time"])
+    def _record(number: int, raw: list[object], texts: list[str]) -> _Record:
+        """One row's cells (in ``_FIELDS`` order) parsed; raises :class:`_Bad` naming the field."""
+        (time_text, kind, counterparty, counter_account, goods, direction, amount_text, method, status, _, _, note) = texts
+        day = _quick_date(time_text)
         if day is None:
             try:
-                day = parse_date(raw["time"])
+                day = parse_date(raw[0])
             except ValueError as exc:
                 raise _Bad("time", str(exc)) from None
-        try:
-            amount = parse_amount(raw["amount"])
-        except ValueError as exc:
-            raise _Bad("amount", str(exc)) from None
+        match = _PLAIN_AMOUNT.match(amount_text) if type(raw[6]) is str else None
+        if match is not None:
+            amount: Decimal | None = Decimal(match.group(1)).quantize(_FEN)
+        else:
+            try:
+                amount = parse_amount(raw[6])
+            except ValueError as exc:
+                raise _Bad("amount", str(exc)) from None
         if amount is None:
             raise _Bad("amount", "missing")
         if amount < 0:
             raise _Bad("amount", f"negative amount {amount}: the direction belongs in 收/支")
-        serials = {}
-        for name in ("serial", "merchant_serial"):
-            try:
-                serials[name] = clean_serial(raw[name])
-            except ValueError as exc:
-                raise _Bad(name, str(exc)) from None
-        time_match = _TIME.search(texts["time"])
+        try:
+            serial = clean_serial(raw[9])
+        except ValueError as exc:
+            raise _Bad("serial", str(exc)) from None
+        try:
+            merchant_serial = clean_serial(raw[10])
+        except ValueError as exc:
+            raise _Bad("merchant_serial", str(exc)) from None
+        if len(time_text) >= 19 and time_text[13] == ":":
+            clock = time_text[11:19]
+        else:
+            time_match = _TIME.search(time_text)
+            clock = time_match.group(1) if time_match else ""
         return _Record(
             row=number,
             day=day,
-            time=time_match.group(1) if time_match else "",
+            time=clock,
             amount=amount,
-            direction=texts["direction"],
-            kind=texts["kind"],
-            counterparty=texts["counterparty"],
-            counter_account=texts["counter_account"],
-            goods=texts["goods"],
-            method=texts["method"],
-            status=texts["status"],
-            serial=serials["serial"],
-            merchant_serial=serials["merchant_serial"],
-            note=texts["note"],
+            direction=direction,
+            kind=kind,
+            counterparty=counterparty,
+            counter_account=counter_account,
+            goods=goods,
+            method=method,
+            status=status,
+            serial=serial,
+            merchant_serial=merchant_serial,
+            note=note,
         )
 
     def _judge(self, records: list[_Record], statement: Statement) -> list[StatementRow]:
