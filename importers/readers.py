@@ -174,6 +174,9 @@ def file_kind(path: str | Path) -> str:
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         return "xls"
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    lowered = stripped[:512].lower()
+    if lowered.startswith((b"<html", b"<!doctype html", b"<table", b"<meta")) or b"<table" in lowered:
+        return "html"  # many banks' ".xls" downloads are an HTML table
     if stripped.startswith(b"<?xml") or stripped.startswith(b"<Document"):
         return "xml"
     return "text"
@@ -213,7 +216,54 @@ def read_table(path: str | Path, max_rows: int | None = None) -> list[Sheet]:
         return [Sheet(s.file, s.name, s.rows[:max_rows], s.encoding) for s in sheets]
     if kind == "xml":
         raise SourceError(name, "an XML file, not a table")
+    if kind == "html":
+        return [_read_html(name, max_rows)]
     return [_read_csv(name, max_rows)]
+
+
+def _read_html(name: str, max_rows: int | None) -> Sheet:
+    """The rows of the first table of an HTML "spreadsheet" (``<tr>``/``<td>``/``<th>`` text)."""
+    from html.parser import HTMLParser
+
+    try:
+        with open(name, "rb") as handle:
+            text, encoding = decode_text(handle.read())
+    except UnicodeDecodeError:
+        raise SourceError(name, "wrong encoding: neither UTF-8 nor GB18030") from None
+    except OSError as exc:
+        raise SourceError(name, f"cannot open: {exc.strerror or exc}") from None
+
+    class _Table(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.rows: list[list[str]] = []
+            self.cell: list[str] | None = None
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag == "tr":
+                self.rows.append([])
+            elif tag in ("td", "th"):
+                self.cell = []
+            elif tag == "br" and self.cell is not None:
+                self.cell.append("\n")
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag in ("td", "th") and self.cell is not None:
+                if not self.rows:
+                    self.rows.append([])
+                self.rows[-1].append("".join(self.cell).strip())
+                self.cell = None
+
+        def handle_data(self, data: str) -> None:
+            if self.cell is not None:
+                self.cell.append(data)
+
+    parser = _Table()
+    parser.feed(text)
+    rows = [Row(number, cells) for number, cells in enumerate(parser.rows, 1)]
+    if max_rows is not None:
+        rows = rows[:max_rows]
+    return Sheet(name, "", rows, encoding)
 
 
 def _read_workbook(name: str, max_rows: int | None) -> list[Sheet]:

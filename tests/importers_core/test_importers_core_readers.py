@@ -207,3 +207,20 @@ def test_dedup_key_uses_serial_and_account() -> None:
     ).entries
     keys = [dedup_key(e) for e in entries if hasattr(e, "postings")]
     assert keys == ["txn|Assets:Bank:Trust|S1", "txn|Assets:Bank:Other|S1"]
+
+
+def test_html_table_disguised_as_xls(tmp_path: Path) -> None:
+    page = tmp_path / "明细.xls"
+    page.write_text(
+        "<html><head><meta charset='gbk'></head><body><table>"
+        "<tr><td>账号</td><td>5101 0188 0000 1234 5678</td></tr>"
+        "<tr><th>交易日期</th><th>借方发生额</th><th>贷方发生额</th><th>余额</th><th>对方户名</th><th>摘要</th></tr>"
+        "<tr><td>2026-01-05</td><td></td><td>1,580.00</td><td>101,580.00</td><td>张三</td><td>3-1-1001 物业费 &amp; 车位</td></tr>"
+        "</table></body></html>",
+        encoding="gb18030",
+    )
+    assert file_kind(page) == "html"
+    statement = BankStatementImporter(ImportContext(rules=Rules(default_account="Assets:Bank:Trust"))).read(str(page))
+    assert [(r.amount, r.memo) for r in statement.rows] == [(Decimal("1580.00"), "3-1-1001 物业费 & 车位")]
+    assert statement.account_number == "5101 0188 0000 1234 5678"
+    assert statement.closing_balance == Decimal("101580.00")
