@@ -27,7 +27,8 @@ Guarantees
   temporary files are removed on recovery); a crash after it leaves a journal that the next
   writer rolls *forward* (replaces the remaining targets with their temporary files) before it
   does anything else, giving the *after* state. :func:`recover` runs the same recovery and is
-  called by every ``transaction()`` and by ``trustfund verify``/``seal``.
+  called by every ``transaction()``; :func:`recover_pending` (called by
+  ``ledger.loader.load``) runs it too when a journal is left over.
 * **Committed.** When the folder is in a git work tree, the written files (exactly those, with
   ``git commit --only``; other staged or unstaged changes are left alone) are committed with the
   transaction's message. The author comes from git config, else
@@ -155,6 +156,22 @@ def recover(root: Path) -> list[str]:
                     stray.unlink()
                     actions.append(f"removed unfinished temporary file {stray}")
     return actions
+
+
+def recover_pending(root: Path, timeout: float = 5.0) -> list[str]:
+    """Finish an interrupted transaction of ``root`` if there is one (cheap when there is none).
+
+    ``ledger.loader.load`` calls it so that ``check`` and reports never read a half-written
+    state after a crash. A writer still at work (lock held past ``timeout``) is left alone.
+    """
+    root = Path(root)
+    if not (root / JOURNAL_NAME).exists():
+        return []
+    try:
+        with LedgerWriter(root, timeout=timeout).locked() as actions:
+            return actions
+    except (LedgerLocked, OSError):
+        return []
 
 
 @dataclass

@@ -282,3 +282,26 @@ def test_relative_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
     assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.beancount")) == [
         "L/accounts.beancount", "L/imports/x.beancount", "L/main.beancount",
     ]
+
+
+def test_load_finishes_an_interrupted_write(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "main.beancount").write_text(MAIN, encoding="utf-8")
+
+    class Crash(BaseException):
+        pass
+
+    def hook(step: str) -> None:
+        if step == "replace:bank.beancount":  # bank.beancount is in place, main's include is not
+            raise Crash
+
+    monkeypatch.setattr(writer_mod, "_fault_hook", hook)
+    with pytest.raises(Crash), LedgerWriter(tmp_path).transaction("x") as ws:
+        ws.append("bank.beancount", txn(1))
+        ws.ensure_include("main.beancount", "bank.beancount")
+    monkeypatch.setattr(writer_mod, "_fault_hook", None)
+    assert (tmp_path / JOURNAL_NAME).exists()
+    assert "include" not in (tmp_path / "main.beancount").read_text(encoding="utf-8")
+    ledger = load(tmp_path / "main.beancount", cache=False)
+    assert not (tmp_path / JOURNAL_NAME).exists()
+    assert ledger.errors == []
+    assert len([e for e in ledger.entries if type(e).__name__ == "Transaction"]) == 1
