@@ -75,6 +75,9 @@ def load(path: str | os.PathLike[str], *, cache: bool | None = None) -> Ledger:
     """
     configure_cache(cache)
     filename = str(Path(path).resolve())
+    from ledger.writer import recover_pending
+
+    recover_pending(Path(filename).parent)  # finish a write a crash interrupted (ledger/writer.py)
     entries, errors, options = loader.load_file(filename)
     community, _ = build_community(entries)  # the plugin already reported the directive errors
     return Ledger(Path(filename), entries, list(errors), options, community)
