@@ -32,7 +32,8 @@ and the web export's ``交易号 … 金额（元）`` work too)
     * ``交易关闭`` rows moved no money (or were refunded in full): skipped, and so is the refund row
       of a closed order (its 交易订单号 is ``<original>_<refund>``).
     * A 不计收支 refund (``交易分类`` 退款 or 商品说明 ``退款-…``) of an order not closed in the file
-      comes into the balance; other 不计收支 rows (余额宝 moves, fund sales) are internal.
+      comes into the balance, and so does 余额宝 interest (``…收益发放``); other 不计收支 rows
+      (moves between 余额 and 余额宝, fund sales) are internal.
     * ``serial:`` is 交易订单号.
 
 Merchant accounts (商户号 / 商家), when the manager collects through a merchant QR code:
@@ -452,6 +453,8 @@ class AlipayImporter(_PayAppImporter):
             if original in closed:
                 return 0  # the closed order and its refund cancel out
             return 1 if wallet else 0
+        if "收益发放" in record.goods and wallet:
+            return 1  # 余额宝 interest paid into the balance
         return 0
 
 

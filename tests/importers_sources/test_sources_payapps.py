@@ -152,6 +152,7 @@ def test_alipay_gbk_closed_order_and_its_refund_cancel(tmp_path: Path) -> None:
     assert [(r.serial, r.amount) for r in statement.rows] == [
         ("2025030100001", Decimal("300.00")),
         ("2025030400004", Decimal("20.00")),
+        ("2025030600006", Decimal("0.31")),  # 余额宝 interest
     ]
     assert statement.rows_read == 6
 
