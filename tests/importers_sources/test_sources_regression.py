@@ -95,3 +95,14 @@ def test_every_sample_is_covered() -> None:
         if p.is_file() and p.suffix not in (".beancount", ".md", ".txt") and p.parent.name not in ("LICENSES", "bad")
     }
     assert on_disk == set(SAMPLES)
+
+
+@pytest.mark.parametrize("sample", sorted(SAMPLES))
+def test_expected_file_is_valid_beancount(sample: str) -> None:
+    """What an import writes must parse: a printer quirk would otherwise slip into the ledger."""
+    from beancount.parser import parser
+
+    expected_path = (DATA / sample).with_name((DATA / sample).name + ".beancount")
+    entries, errors, _ = parser.parse_string(expected_path.read_text(encoding="utf-8"))
+    assert [e.message for e in errors] == []
+    assert entries, "an expected file with no entries tests nothing"
