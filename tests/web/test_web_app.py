@@ -205,3 +205,27 @@ def test_publication_cache_is_private(small: Path, tmp_path: Path) -> None:
     publication = app.config["TRUSTFUND_PUBLICATION"]
     assert publication.path.parent.stat().st_mode & 0o077 == 0
     assert publication.path.resolve() != small.resolve()
+
+
+def test_public_answers_are_cached_until_the_ledger_changes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(web_app, "CHECK_INTERVAL", 0.0)
+    source = write_small(tmp_path / "src")
+    app = create_app(source, public=True, cache_dir=tmp_path / "cache")
+    client = app.test_client()
+    slug = _pages(client)
+    url = f"/{slug}/extension/PublicBalance/?time=2025"
+    first = client.get(url)
+    second = client.get(url)
+    assert first.headers.get(web_app.CACHE_HEADER) is None
+    assert second.headers.get(web_app.CACHE_HEADER) == "hit"
+    assert second.data == first.data
+    assert second.headers["X-Frame-Options"] == "DENY"
+    assert second.data.count(b'id="trustfund-public"') == 1
+    with source.open("a", encoding="utf-8") as handle:
+        handle.write('2025-03-01 * "赵六" "花园修剪"\n  approval: "AP-1"\n  Expenses:Service:Cleaning  10.00 CNY\n'
+                     "  Assets:Bank:Trust\n")
+    stat = source.stat()
+    os.utime(source, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
+    third = client.get(url)
+    assert third.headers.get(web_app.CACHE_HEADER) is None
+    assert third.data != first.data  # the new payment is in the year's figures

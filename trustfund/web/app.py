@@ -27,6 +27,7 @@ import hashlib
 import os
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, Literal
@@ -157,8 +158,10 @@ def _install_public_guards(app: Flask, publication: Publication) -> None:
             ledger.watcher.notify(path)
 
     publication.listeners.append(notify)
+    cache = ResponseCache(RESPONSE_CACHE_BYTES)
+    app.config["TRUSTFUND_RESPONSE_CACHE"] = cache
 
-    def guard() -> None:
+    def guard() -> Response | None:
         if request.method not in ("GET", "HEAD"):
             abort(405)
         endpoint = request.endpoint or ""
@@ -177,13 +180,19 @@ def _install_public_guards(app: Flask, publication: Publication) -> None:
             name = view_args.get("extension_name", "")
             if name not in _public_extensions():
                 abort(403)
-        publication.refresh()
+        if publication.refresh():
+            cache.clear()
+            for ledger in app.config["LEDGERS"]._ledgers or ():
+                ledger.changed()  # reload now, so nothing stale is cached under the new key
+        return cache.lookup(endpoint)
 
     # first, before Fava's own hooks (which reload the ledger)
     app.before_request_funcs.setdefault(None, []).insert(0, guard)
 
     @app.after_request
     def _public_headers(response: Response) -> Response:
+        if response.headers.get(CACHE_HEADER) == "hit":
+            return response
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["X-Frame-Options"] = "DENY"
         response.headers["Referrer-Policy"] = "same-origin"
@@ -191,12 +200,87 @@ def _install_public_guards(app: Flask, publication: Publication) -> None:
             body = response.get_data(as_text=True)
             if "</head>" in body:
                 response.set_data(body.replace("</head>", HIDE_CSS + "</head>", 1))
+        cache.store(response)
         return response
 
     app.view_functions["json_api.get_account_report"] = _capped_account_report(
         app.view_functions["json_api.get_account_report"]
     )
     app.view_functions["json_api.get_journal_page"] = _small_journal_page
+
+
+CACHE_HEADER = "X-Trustfund-Cache"
+RESPONSE_CACHE_BYTES = 256 * 1024 * 1024
+#: Endpoints whose answer depends only on the publication and the URL.
+CACHED_ENDPOINTS = PUBLIC_ENDPOINTS - {"static", "index", "jump", "document", "json_api.get_changed"}
+
+
+class ResponseCache:
+    """Answers of the public site, kept until the publication is regenerated (LRU by bytes).
+
+    The site is read-only and changes only when the publication does, so a page computed once
+    is served again from memory: warm pages cost a dictionary look-up.
+    """
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.size = 0
+        self._items: OrderedDict[tuple[Any, ...], tuple[int, list[tuple[str, str]], bytes]] = OrderedDict()
+        self._lock = threading.Lock()
+        self.generation = 0
+
+    def _key(self, endpoint: str) -> tuple[Any, ...] | None:
+        from fava.context import g
+
+        if endpoint not in CACHED_ENDPOINTS or request.method != "GET":
+            return None
+        ledger = getattr(g, "ledger", None)
+        if ledger is None:
+            return None
+        return (self.generation, id(ledger), id(ledger.all_entries), request.full_path)
+
+    def lookup(self, endpoint: str) -> Response | None:
+        from flask import g as flask_g
+
+        key = self._key(endpoint)
+        flask_g.trustfund_cache_key = key
+        if key is None:
+            return None
+        with self._lock:
+            item = self._items.get(key)
+            if item is None:
+                return None
+            self._items.move_to_end(key)
+        status, headers, body = item
+        response = Response(body, status=status, headers=headers)
+        response.headers[CACHE_HEADER] = "hit"
+        return response
+
+    def store(self, response: Response) -> None:
+        from flask import g as flask_g
+
+        key = getattr(flask_g, "trustfund_cache_key", None)
+        if key is None or response.status_code != 200 or response.direct_passthrough:
+            return
+        body = response.get_data()
+        headers = [(k, v) for k, v in response.headers.items() if k.lower() not in ("content-length", "set-cookie")]
+        with self._lock:
+            if key in self._items:
+                return
+            self._items[key] = (response.status_code, headers, body)
+            self.size += len(body)
+            while self.size > self.max_bytes and self._items:
+                _, (_, _, old) = self._items.popitem(last=False)
+                self.size -= len(old)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self.size = 0
+            self.generation += 1
+
+    def __len__(self) -> int:
+        return len(self._items)
 
 
 def _public_extensions() -> frozenset[str]:

@@ -25,14 +25,18 @@ public site shows their findings.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from beancount.core import data
+from beancount.core.amount import Amount
 from beancount.parser import printer
 
 EXTENSION_MODULE = "trustfund.web.extension"
@@ -47,6 +51,7 @@ ORG_WORDS = (
     "超市", "餐厅", "学校", "医院", "律师", "事务", "工作室", "合作社", "商行", "银联", "支付",
     "微信", "支付宝", "财付通", "结算", "清算", "物业费", "利息", "押金", "维修", "工程",
 )
+_DIGIT_OR_AT = re.compile(r"[0-9@]")
 _PHONE_RE = re.compile(r"(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
 _LANDLINE_RE = re.compile(r"(?<!\d)(0\d{2,3}-)(\d{3,4})(\d{4})(?!\d)")
 _ID_RE = re.compile(r"(?<![0-9A-Za-z])(\d{6})\d{8}(\d{3}[0-9Xx])(?![0-9A-Za-z])")
@@ -82,7 +87,7 @@ def looks_like_person(text: str) -> bool:
 
 def mask_patterns(text: str) -> str:
     """Mask phone, ID-card and e-mail patterns inside free text."""
-    if not any(ch.isdigit() for ch in text) and "@" not in text:
+    if not _DIGIT_OR_AT.search(text):
         return text
     text = _ID_RE.sub(lambda m: m.group(1) + "*" * 8 + "***" + m.group(2)[-1:], text)
     text = _PHONE_RE.sub(lambda m: m.group(1) + "****" + m.group(3), text)
@@ -111,6 +116,7 @@ class Redactor:
     names: set[str] = field(default_factory=set)
     _cache: dict[str, str] = field(default_factory=dict, repr=False)
     _lengths: tuple[int, ...] = ()
+    _firsts: frozenset[str] = frozenset()
 
     def add(self, name: str | None) -> None:
         if name and len(name.strip()) >= 2:
@@ -118,6 +124,7 @@ class Redactor:
 
     def freeze(self) -> None:
         self._lengths = tuple(sorted({len(n) for n in self.names}, reverse=True))
+        self._firsts = frozenset(n[0] for n in self.names)
         self._cache.clear()
 
     def text(self, text: str) -> str:
@@ -133,16 +140,24 @@ class Redactor:
         return result
 
     def _mask_names(self, text: str) -> str:
-        names, out, i, n = self.names, [], 0, len(text)
+        firsts = self._firsts
+        if firsts.isdisjoint(text):
+            return text
+        names, out, i, last, n = self.names, [], 0, 0, len(text)
         while i < n:
-            for length in self._lengths:
-                if i + length <= n and text[i : i + length] in names:
-                    out.append(mask_name(text[i : i + length]))
-                    i += length
-                    break
+            if text[i] in firsts:
+                for length in self._lengths:
+                    if text[i : i + length] in names:
+                        out.append(text[last:i])
+                        out.append(mask_name(text[i : i + length]))
+                        i += length
+                        last = i
+                        break
+                else:
+                    i += 1
             else:
-                out.append(text[i])
                 i += 1
+        out.append(text[last:])
         return "".join(out)
 
     def party(self, text: str | None) -> str | None:
@@ -185,15 +200,17 @@ def _collect_names(entries: Iterable[data.Directive], community: Any) -> Redacto
 _LOADER_KEYS = frozenset({"filename", "lineno"})
 
 
+@functools.lru_cache(maxsize=4096)
+def _private_key(key: str) -> bool:
+    return bool(PRIVATE_KEY_RE.search(key))
+
+
 def _meta(meta: dict[str, Any] | None, redactor: Redactor, *, public: bool) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if not meta:
         return out
     for key, value in meta.items():
-        if key in _LOADER_KEYS:
-            out[key] = value
-            continue
-        if key.startswith("__") or PRIVATE_KEY_RE.search(key):
+        if key in _LOADER_KEYS or key.startswith("__") or _private_key(key):
             continue
         if isinstance(value, str):
             if not public and _looks_like_path(value):
@@ -308,22 +325,59 @@ def render(entries: list[data.Directive], options: dict[str, Any]) -> str:
     plugins = [(name, config) for name, config in options.get("plugin") or ()]
     chunks = [_header(options, plugins, entries)]
     for entry in entries:
-        if isinstance(entry, data.Transaction):
-            entry = _explicit(entry)
-        chunks.append(printer.format_entry(entry))
+        text = _format_transaction(entry) if isinstance(entry, data.Transaction) else None
+        chunks.append(text if text is not None else printer.format_entry(entry))
         chunks.append("\n")
     return "".join(chunks)
 
 
-def _explicit(txn: data.Transaction) -> data.Transaction:
-    """Drop loader-only metadata so the printer does not print it."""
-    postings = []
-    for p in txn.postings:
-        meta = p.meta
-        if meta and "__automatic__" in meta:
-            meta = {k: v for k, v in meta.items() if k != "__automatic__"}
-        postings.append(p._replace(meta=meta) if meta is not p.meta else p)
-    return txn._replace(postings=postings)
+def _value_text(value: Any) -> str | None:
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, str):
+        return _quote(value)
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Amount) and value.number is not None:
+        return f"{format(value.number, 'f')} {value.currency}"
+    return None
+
+
+def _meta_lines(meta: dict[str, Any] | None, indent: str, lines: list[str]) -> bool:
+    for key, value in (meta or {}).items():
+        if key in _LOADER_KEYS or key.startswith("__"):
+            continue
+        text = _value_text(value)
+        if text is None:
+            return False
+        lines.append(f"{indent}{key}: {text}")
+    return True
+
+
+def _format_transaction(txn: data.Transaction) -> str | None:
+    """A plain transaction (no cost, no price) as Beancount text; None: use the printer."""
+    head = f"{txn.date.isoformat()} {txn.flag or '*'}"
+    if txn.payee is not None:
+        head += f" {_quote(txn.payee)}"
+    head += f" {_quote(txn.narration or '')}"
+    for tag in sorted(txn.tags or ()):
+        head += f" #{tag}"
+    for link in sorted(txn.links or ()):
+        head += f" ^{link}"
+    lines = [head]
+    if not _meta_lines(txn.meta, "  ", lines):
+        return None
+    for posting in txn.postings:
+        units = posting.units
+        if posting.cost is not None or posting.price is not None or units is None or units.number is None:
+            return None
+        flag = f"{posting.flag} " if posting.flag else ""
+        lines.append(f"  {flag}{posting.account}  {format(units.number, 'f')} {units.currency}")
+        if not _meta_lines(posting.meta, "    ", lines):
+            return None
+    return "\n".join(lines) + "\n"
 
 
 def publish(ledger: Any) -> str:

@@ -1,0 +1,189 @@
+"""Benchmark: the owners' public site (``trustfund serve --public``) on big ledgers.
+
+DESIGN §6: every public page stays under 2 MB at 100k transactions and answers warm in ≤ 0.5 s.
+For each ledger this measures, in one process with the Flask test client (no HTTP overhead):
+
+- ``publish_s``: loading the source ledger and writing the redacted publication;
+- ``fava_load_s``: Fava's first request (it loads the publication lazily);
+- per page: the first response time (``first_s``), the warm time (median of ``--repeat`` more
+  requests, ``warm_s``), its size in bytes and HTTP status;
+- ``regenerate_s``: the first request after the source ledger changed (regeneration + reload).
+
+Usage::
+
+    python benchmarks/bench_fava.py                         # generated 10k and 100k ledgers
+    python benchmarks/bench_fava.py --sizes 10k             # one size
+    python benchmarks/bench_fava.py --ledger MAIN --size 100k --json OUT   (benchmarks/run.py)
+
+:func:`run` returns the results as a dict (``benchmarks/run.py`` includes it). Not a test: the
+machine is shared, read the figures against the targets, not to the millisecond.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+OUT = HERE / "out"
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+#: Generator arguments per size (≈ 24 transactions per unit and year); as benchmarks/run.py.
+SIZES: dict[str, dict[str, int]] = {"10k": {"units": 430, "years": 1}, "100k": {"units": 2200, "years": 2}}
+MAX_BYTES = 2_000_000
+MAX_WARM_S = 0.5
+
+
+def _pages(last_year: int, room: str) -> list[str]:
+    pages = [
+        "income_statement/", "balance_sheet/", "journal/", "trial_balance/",
+        "api/ledger_data", "api/income_statement", "api/balance_sheet", "api/trial_balance",
+        "api/journal_page?page=1&order=desc",
+        "api/account_report?a=Assets:Bank:Trust",
+        "api/account_report?a=Assets:Bank:Maintenance",
+        "api/account_report?a=Assets:Receivable:Fees",
+        "api/account_report?a=Income:Fees:Property&r=changes",
+    ]
+    for page, args in (
+        ("PublicBalance", ""), ("BudgetExecution", ""), ("MaintenanceFund", ""), ("Votes", ""),
+        ("SpecialAudit", ""), ("MyUnit", f"room={room}"),
+    ):
+        query = f"?time={last_year}" + (f"&{args}" if args else "")
+        pages.append(f"extension/{page}/{query}")
+        pages.append(f"extension/{page}/xlsx{query}")
+    pages.append(f"extension/PublicBalance/?time={last_year}-12")
+    return pages
+
+
+def run(ledger: Path, label: str = "", repeat: int = 3, cache_dir: Path | None = None) -> dict[str, Any]:
+    """Measure the public site of ``ledger``; return (and print) the results."""
+    os.environ.setdefault("BEANCOUNT_DISABLE_LOAD_CACHE", "1")
+    from trustfund.web.app import create_app
+
+    cache_dir = cache_dir or Path(tempfile.mkdtemp(prefix="tf-bench-fava-"))
+    start = time.perf_counter()
+    app = create_app(ledger, public=True, cache_dir=cache_dir)
+    publish_s = time.perf_counter() - start
+    publication = app.config["TRUSTFUND_PUBLICATION"]
+    client = app.test_client()
+
+    start = time.perf_counter()
+    first = client.get("/")
+    fava_load_s = time.perf_counter() - start
+    slug = str(first.headers["Location"]).strip("/").split("/")[0]
+
+    from beancount.core import data as bc_data
+
+    fava_ledger = app.config["LEDGERS"]._ledgers[0]
+    transactions = sum(1 for e in fava_ledger.all_entries if isinstance(e, bc_data.Transaction))
+    rooms = sorted(
+        str(e.values[0].value) for e in fava_ledger.all_entries_by_type.Custom if e.type == "tf-unit"
+    )
+    last_year = max(e.date for e in fava_ledger.all_entries).year
+    pages: list[dict[str, Any]] = []
+    for path in _pages(last_year, rooms[0] if rooms else "1-1-101"):
+        url = f"/{slug}/{path}"
+        start = time.perf_counter()
+        response = client.get(url)
+        first_s = time.perf_counter() - start
+        size = len(response.get_data())
+        warm = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            client.get(url).get_data()
+            warm.append(time.perf_counter() - start)
+        warm_s = statistics.median(warm) if warm else first_s
+        pages.append({
+            "page": path, "status": response.status_code, "bytes": size,
+            "first_s": round(first_s, 4), "warm_s": round(warm_s, 4),
+            "ok": response.status_code == 200 and size <= MAX_BYTES and warm_s <= MAX_WARM_S,
+        })
+
+    # a change of the source ledger: regeneration and Fava's reload on the next request
+    from trustfund.web import app as web_app
+
+    web_app_interval = web_app.CHECK_INTERVAL
+    web_app.CHECK_INTERVAL = 0.0
+    try:
+        stat = ledger.stat()
+        os.utime(ledger, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+        start = time.perf_counter()
+        client.get(f"/{slug}/income_statement/")
+        regenerate_s = time.perf_counter() - start
+        os.utime(ledger, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    finally:
+        web_app.CHECK_INTERVAL = web_app_interval
+
+    result = {
+        "label": label,
+        "ledger": str(ledger),
+        "transactions": transactions,
+        "publication_bytes": publication.path.stat().st_size,
+        "publish_s": round(publish_s, 3),
+        "fava_load_s": round(fava_load_s, 3),
+        "regenerate_s": round(regenerate_s, 3),
+        "pages": pages,
+        "max_bytes": max(p["bytes"] for p in pages),
+        "max_warm_s": max(p["warm_s"] for p in pages),
+        "targets": {"bytes": MAX_BYTES, "warm_s": MAX_WARM_S},
+        "all_ok": all(p["ok"] for p in pages),
+    }
+    _print(result)
+    return result
+
+
+def _print(result: dict[str, Any]) -> None:
+    print(f"== public site {result['label']}: {result['transactions']:,} transactions, "
+          f"publication {result['publication_bytes'] / 1e6:.1f} MB")
+    print(f"   publish {result['publish_s']:.2f} s, Fava first load {result['fava_load_s']:.2f} s, "
+          f"regenerate after a change {result['regenerate_s']:.2f} s")
+    print(f"   {'page':<58} {'status':>6} {'bytes':>11} {'first s':>8} {'warm s':>8}")
+    for page in result["pages"]:
+        flag = "" if page["ok"] else "  <-- over target"
+        print(f"   {page['page'][:58]:<58} {page['status']:>6} {page['bytes']:>11,} "
+              f"{page['first_s']:>8.3f} {page['warm_s']:>8.3f}{flag}")
+    print(f"   max {result['max_bytes']:,} bytes (target ≤ {MAX_BYTES:,}), "
+          f"max warm {result['max_warm_s']:.3f} s (target ≤ {MAX_WARM_S}); all ok: {result['all_ok']}")
+
+
+def _generated(label: str) -> Path:
+    from trustfund.generator import generate
+
+    folder = OUT / "ledgers-fava" / label
+    main = folder / "main.beancount"
+    if not main.exists():
+        generate(folder, **SIZES[label])
+    return main
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--ledger", type=Path, default=None, help="a ledger to measure (else generated ones)")
+    parser.add_argument("--size", default="", help="label of --ledger (benchmarks/run.py passes it)")
+    parser.add_argument("--sizes", default="10k,100k", help="generated sizes when no --ledger")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--json", type=Path, default=None)
+    args = parser.parse_args(argv)
+    results: dict[str, Any] = {}
+    if args.ledger is not None:
+        results[args.size or args.ledger.stem] = run(args.ledger.resolve(), args.size, args.repeat)
+    else:
+        for label in [s.strip() for s in args.sizes.split(",") if s.strip()]:
+            results[label] = run(_generated(label), label, args.repeat)
+    if args.json is not None:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
