@@ -160,9 +160,9 @@ class Camt053Importer(SourceImporter):
         return "camt.053" in head and "BkToCstmrStmt" in head
 
     def read(self, filepath: str) -> Statement:
-        text = _read_text(filepath)
+        text = _read_text(filepath)  # for the line numbers of the entries
         try:
-            root = ET.fromstring(text.encode("utf-8"))
+            root = ET.fromstring(Path(filepath).read_bytes())  # the XML declaration's encoding
         except ET.ParseError as exc:
             line = exc.position[0] if exc.position else None
             raise SourceError(filepath, f"not well-formed XML: {exc}", row=line) from exc

@@ -123,3 +123,12 @@ def test_mt940_bank_reference_is_the_serial(tmp_path: Path) -> None:
     (row,) = statement.rows
     assert (row.serial, row.amount, row.currency, row.row) == ("BR250302001", Decimal("268.50"), "CNY", 5)
     assert statement.account_number == "6222021000001234"
+
+
+def test_camt_follows_the_declared_xml_encoding(tmp_path: Path) -> None:
+    text = (DATA / "camt" / "camt053.v2.minimal.xml").read_text(encoding="utf-8")
+    text = text.replace('encoding="UTF-8"', 'encoding="ISO-8859-1"').replace("NAME NAME", "Müller Café")
+    path = tmp_path / "latin.xml"
+    path.write_bytes(text.encode("latin-1"))
+    (row,) = Camt053Importer().read(str(path)).rows
+    assert (row.counterparty, row.row) == ("Müller Café", 90)
