@@ -277,6 +277,8 @@ def _parse_row(
                 return error("credit", "missing: neither debit nor credit amount")
         else:
             amount = (credit or Decimal(0)) - (debit or Decimal(0))
+            if not amount and not (credit or debit):
+                return None  # 0.00 / 0.00: a row that moved no money (rate change, notice)
             return _finish(row, header, memo_columns, day, amount, cell, default_currency, statement)
     try:
         value = parse_amount(cell("amount"))

@@ -224,3 +224,10 @@ def test_html_table_disguised_as_xls(tmp_path: Path) -> None:
     assert [(r.amount, r.memo) for r in statement.rows] == [(Decimal("1580.00"), "3-1-1001 物业费 & 车位")]
     assert statement.account_number == "5101 0188 0000 1234 5678"
     assert statement.closing_balance == Decimal("101580.00")
+
+
+def test_rows_that_moved_no_money_are_skipped(tmp_path: Path) -> None:
+    source = tmp_path / "zero.csv"
+    source.write_text("交易日期,借方金额,贷方金额,摘要\n2026-01-05,0.00,0.00,利率调整\n2026-01-06,,5.00,结息\n", encoding="utf-8")
+    statement = BankStatementImporter(ImportContext(rules=Rules(default_account="Assets:Bank:Trust"))).read(str(source))
+    assert [r.amount for r in statement.rows] == [Decimal("5.00")] and statement.errors == []
