@@ -129,3 +129,31 @@ def test_compute_from_entries_list(small_text) -> None:
     assert not errors
     report = public.compute(entries, MARCH)
     assert report.fund("common").closing == D("1490.00")
+
+
+def test_committee_fund_and_transfers_between_funds() -> None:
+    ledger = load_string("""
+2025-01-01 open Assets:Bank:Trust CNY
+2025-01-01 open Assets:Bank:Committee CNY
+2025-01-01 open Expenses:Committee:Office CNY
+2025-01-01 open Equity:Owners:Common CNY
+2025-01-01 * "opening"
+  Assets:Bank:Trust  1000.00 CNY
+  Equity:Owners:Common  -1000.00 CNY
+2025-03-01 * "working fund for the year"
+  resolution: "R-9"
+  Assets:Bank:Trust  -300.00 CNY
+  Assets:Bank:Committee  300.00 CNY
+2025-03-10 * "文具店" "office supplies"
+  Assets:Bank:Committee  -45.50 CNY
+  Expenses:Committee:Office  45.50 CNY
+""")
+    report = public.compute(ledger, MARCH)
+    common, committee = report.fund("common"), report.fund("committee")
+    assert (common.opening, common.transfers, common.closing) == (D("1000.00"), D("-300.00"), D("700.00"))
+    assert (committee.opening, committee.transfers, committee.expense, committee.closing) == (
+        0, D("300.00"), D("45.50"), D("254.50"))
+    assert committee.name.startswith("业委会工作经费")
+    # the rules count the committee's account as an owners' common-fund account (DESIGN.md §3):
+    # moving money to it is a transfer, spending from it a payment
+    assert [p.amount for p in report.payments] == [D("45.50")]
