@@ -51,7 +51,8 @@ RULES_FILENAME = "import-rules.toml"
 INCOME_SUSPENSE = "Income:Suspense"
 EXPENSE_SUSPENSE = "Expenses:Suspense"
 DEFAULT_UNIT_PATTERN = r"(?<![\d-])(\d{1,3}-\d{1,2}-\d{2,5})(?![\d-])"
-_ACCOUNT_RE = re.compile(r"^(Assets|Liabilities|Equity|Income|Expenses)(:[\w\-]+)+$")
+_ACCOUNT_RE = re.compile(r"^(Assets|Liabilities|Equity|Income|Expenses)(:[A-Z0-9][\w\-]*)+$")
+_META_KEY_RE = re.compile(r"^[a-z][a-zA-Z0-9\-_]+$")
 
 
 @dataclass(frozen=True)
@@ -212,6 +213,9 @@ def parse_rules(raw: dict[str, Any], name: str = "<rules>") -> Rules:
         meta = item.get("meta", {})
         if not isinstance(meta, dict):
             raise SourceError(name, f"{where}: meta must be a table")
+        bad_keys = [str(key) for key in meta if not _META_KEY_RE.match(str(key))]
+        if bad_keys:
+            raise SourceError(name, f"{where}: metadata keys must be ASCII, lower-case first: {', '.join(bad_keys)}")
         rules.rules.append(
             Rule(
                 index=i,

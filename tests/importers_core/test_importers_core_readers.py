@@ -161,6 +161,10 @@ def test_rules_file_errors_name_the_rule(tmp_path: Path) -> None:
         parse_rules({"rule": [{"memo": "x", "account": "费用:保洁"}]})
     with pytest.raises(SourceError, match="bad pattern"):
         parse_rules({"rule": [{"memo": "(", "account": "Expenses:X"}]})
+    with pytest.raises(SourceError, match="not a ledger account"):
+        parse_rules({"rule": [{"memo": "x", "account": "Expenses:保洁"}]})
+    with pytest.raises(SourceError, match="metadata keys"):
+        parse_rules({"rule": [{"memo": "x", "account": "Expenses:X", "meta": {"Contract": "C-1"}}]})
     with pytest.raises(SourceError, match="unknown keys"):
         parse_rules({"rule": [{"payee": "x", "account": "Expenses:X"}]})
     bad = tmp_path / "import-rules.toml"
