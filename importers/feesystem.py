@@ -19,9 +19,12 @@ columns are read, so HC's instructions beside the data do not matter). Each row 
 * a **collection** transaction on 缴费时间: the collecting account against
   ``Assets:Receivable:Fees`` (``unit:``), for 实缴金额. The money went to the manager's cashier
   (收银员), so the collecting account is ``Assets:Clearing:Manager`` unless ``--account`` (or
-  an Open with ``account-number: "hc"``) says otherwise. A payment made before its period
-  leaves the receivable in credit until the billing (a prepayment); what was billed and not
-  paid stays receivable (arrears). A row with 实缴金额 0 (an export's unpaid bill) may leave
+  an Open with ``account-number: "hc"``) says otherwise. What was billed and not paid stays
+  receivable (arrears).
+* A payment made **before its period starts** is a prepayment: the collection credits
+  ``Liabilities:Prepaid:Fees`` (``unit:``), and the billing on the first day of the period
+  takes the bill out of the prepayment first (``Liabilities:Prepaid:Fees`` debit), the rest
+  (if any) to the receivable. A row with 实缴金额 0 (an export's unpaid bill) may leave
   缴费时间 empty: it gives the billing only.
 
 Metadata: ``fee-item:``, ``fee-period: "2016-01-01/2017-01-01"`` (start inclusive, end as
@@ -77,8 +80,13 @@ from importers.registers import BadCell as _Bad
 CLEARING_ACCOUNT = "Assets:Clearing:Manager"
 PROPERTY_INCOME = "Income:Fees:Property"
 PARKING_INCOME = "Income:Fees:Parking"
+PREPAID_FEES = "Liabilities:Prepaid:Fees"
 ACCOUNT_NUMBER = "hc"
 _IDENTIFY_ROWS = 20
+
+
+def _posting(account: str, number: Decimal, meta: dict[str, Any] | None = None, currency: str = "CNY") -> data.Posting:
+    return data.Posting(account, bc_amount.Amount(number, currency), None, None, None, dict(meta) if meta else None)
 
 
 def income_account(item: str) -> str:
@@ -174,16 +182,21 @@ class FeeSystemImporter(SourceImporter):
             meta = {"fee-item": x["item"], "fee-period": period}
             unit_meta = {"unit": x["room"]}
             narration = f"{x['item']} {period}"
+            # paid before the period starts: a prepayment until the bill falls due
+            prepaid = bool(x["paid"]) and x["paid_on"] is not None and x["paid_on"] < x["start"]
+            applied = min(x["paid"], x["billed"]) if prepaid else Decimal(0)
             if x["billed"]:
                 bill_meta = data.new_metadata(filepath, number)
                 bill_meta[SERIAL_KEY] = f"hc-bill:{key}{suffix}"
                 bill_meta.update(meta)
-                units = bc_amount.Amount(x["billed"], self.currency)
+                postings = []
+                if applied:
+                    postings.append(_posting(PREPAID_FEES, applied, unit_meta))
+                if x["billed"] - applied:
+                    postings.append(_posting(RECEIVABLE_FEES, x["billed"] - applied, unit_meta))
+                postings.append(_posting(income_account(x["item"]), -x["billed"]))
                 entries.append(
-                    data.Transaction(bill_meta, x["start"], self.flag, None, f"应收 {narration}", data.EMPTY_SET, data.EMPTY_SET, [
-                        data.Posting(RECEIVABLE_FEES, units, None, None, None, dict(unit_meta)),
-                        data.Posting(income_account(x["item"]), -units, None, None, None, None),
-                    ])
+                    data.Transaction(bill_meta, x["start"], self.flag, None, f"应收 {narration}", data.EMPTY_SET, data.EMPTY_SET, postings)
                 )
             if x["paid"]:
                 pay_meta = data.new_metadata(filepath, number)
@@ -193,11 +206,11 @@ class FeeSystemImporter(SourceImporter):
                     pay_meta["cashier"] = x["cashier"]
                 if x["method"]:
                     pay_meta["method"] = x["method"]
-                units = bc_amount.Amount(x["paid"], self.currency)
+                credited = PREPAID_FEES if prepaid else RECEIVABLE_FEES
                 entries.append(
                     data.Transaction(pay_meta, x["paid_on"], self.flag, None, f"实收 {narration}", data.EMPTY_SET, data.EMPTY_SET, [
-                        data.Posting(account, units, None, None, None, None),
-                        data.Posting(RECEIVABLE_FEES, -units, None, None, None, dict(unit_meta)),
+                        _posting(account, x["paid"]),
+                        _posting(credited, -x["paid"], unit_meta),
                     ])
                 )
         return entries

@@ -183,3 +183,24 @@ def test_hc_payment_export_layout_uses_the_order_number(tmp_path: Path) -> None:
     ]
     assert entries[1].meta["method"] == "微信"
     assert "张三" not in printer.format_entry(entries[1])  # owners' names are not copied
+
+
+def test_fee_paid_before_its_period_is_a_prepayment(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "fees.csv",
+        "房屋,收费项目,缴费周期,开始时间,结束时间,缴费时间,应缴金额,实缴金额,收银员,备注\n"
+        "3-1-101,物业费,12,2026-01-01,2026-12-31,2025-12-20,1000,600,王五,\n",
+    )
+    importer = FeeSystemImporter()
+    bill, pay = importer.build(importer.read(path), path)
+    assert isinstance(bill, data.Transaction) and isinstance(pay, data.Transaction)
+    assert [(p.account, str(p.units)) for p in pay.postings] == [
+        ("Assets:Clearing:Manager", "600.00 CNY"),
+        ("Liabilities:Prepaid:Fees", "-600.00 CNY"),
+    ]
+    assert [(p.account, str(p.units), (p.meta or {}).get("unit")) for p in bill.postings] == [
+        ("Liabilities:Prepaid:Fees", "600.00 CNY", "3-1-101"),
+        ("Assets:Receivable:Fees", "400.00 CNY", "3-1-101"),
+        ("Income:Fees:Property", "-1000.00 CNY", None),
+    ]
