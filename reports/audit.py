@@ -31,6 +31,7 @@ from reports.common import (
     payments_in,
     remuneration_schedule,
     resolve,
+    rules_ran,
     tally,
     transactions,
     where,
@@ -158,13 +159,9 @@ class AuditReport(Report):
 # Rule errors
 
 
-def _trustfund_plugins_ran(options: dict[str, Any]) -> bool:
-    return any(str(name).startswith("trustfund") for name, _ in options.get("plugin", []) or [])
-
-
 def rule_errors(src: Any) -> tuple[list[Any], str]:
     """The TF-coded errors of the ledger, and a note on where they came from."""
-    if _trustfund_plugins_ran(src.options):
+    if rules_ran(src.options):
         return [e for e in src.errors if error_code(e)], ""
     try:
         from trustfund.common import Config, run_all

@@ -96,6 +96,11 @@ class Source:
         return location
 
 
+def rules_ran(options: dict[str, Any]) -> bool:
+    """Whether the load ran the trust plugins (so their errors are in the ledger's errors)."""
+    return any(str(name).startswith("trustfund") for name, _ in options.get("plugin", []) or [])
+
+
 def resolve(source: Any, community: Community | None = None) -> Source:
     """Accept a ``ledger.loader.Ledger``, a :class:`Source` or a sequence of entries."""
     if isinstance(source, Source):

@@ -36,6 +36,7 @@ from reports.common import (
     payments_in,
     remuneration_schedule,
     resolve,
+    rules_ran,
     transactions,
 )
 from reports.period import Period, _add_months
@@ -405,7 +406,7 @@ def seal_rows(src: Source, period: Period, rule_errors: Sequence[Any] | None = N
     """
     community = src.community
     errors = list(src.errors if rule_errors is None else rule_errors)
-    plugins_ran = any(str(name).startswith("trustfund") for name, _ in src.options.get("plugin", []) or [])
+    plugins_ran = rules_ran(src.options)
     changed: set[str] = set()
     months = [m.label for m in period.months()]
     latest: dict[str, Seal] = {}
