@@ -51,7 +51,7 @@ from importers.base import (
 from importers.readers import clear_cache, found_labels, read_table
 from importers.records import RowError, SourceError, Statement
 from importers.registry import all_importers
-from importers.rules import find_rules, load_rules
+from importers.rules import ACCOUNT_RE, find_rules, load_rules
 
 IMPORTS_DIR = "imports"
 ACCOUNTS_FILE = "imports/accounts.beancount"
@@ -219,6 +219,9 @@ def _prepare(
     echo(f"{path}: {importer.importer_name}")
     summary = FileSummary(str(path), importer.importer_name)
     started = time.monotonic()
+    size = path.stat().st_size
+    if size > 1_000_000:
+        click.echo(f"{path.name}: reading {size / 1e6:.1f} MB …", err=True)
     try:
         statement: Statement = importer.read(str(path))
     except SourceError as exc:
@@ -305,6 +308,8 @@ def import_files(
         ledger_path = ledger_path / "main.beancount"
     if not ledger_path.exists():
         raise click.ClickException(f"{ledger_path}: no such ledger file")
+    if account is not None and not ACCOUNT_RE.match(account):
+        raise click.ClickException(f"--account {account!r} is not a Beancount account name (e.g. Assets:Bank:Trust)")
     try:
         rules = load_rules(find_rules(ledger_path))
     except SourceError as exc:

@@ -51,7 +51,7 @@ RULES_FILENAME = "import-rules.toml"
 INCOME_SUSPENSE = "Income:Suspense"
 EXPENSE_SUSPENSE = "Expenses:Suspense"
 DEFAULT_UNIT_PATTERN = r"(?<![\d-])(\d{1,3}-\d{1,2}-\d{2,5})(?![\d-])"
-_ACCOUNT_RE = re.compile(r"^(Assets|Liabilities|Equity|Income|Expenses)(:[A-Z0-9][\w\-]*)+$")
+ACCOUNT_RE = re.compile(r"^(Assets|Liabilities|Equity|Income|Expenses)(:[A-Z0-9][\w\-]*)+$")
 _META_KEY_RE = re.compile(r"^[a-z][a-zA-Z0-9\-_]+$")
 
 
@@ -158,7 +158,7 @@ def load_rules(path: Path | None) -> Rules:
 
 
 def _account(value: Any, name: str, where: str) -> str:
-    if not isinstance(value, str) or not _ACCOUNT_RE.match(value):
+    if not isinstance(value, str) or not ACCOUNT_RE.match(value):
         raise SourceError(name, f"{where}: {value!r} is not a ledger account")
     return value
 

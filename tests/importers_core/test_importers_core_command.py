@@ -238,6 +238,12 @@ def test_account_option_overrides_rules(tmp_path: Path) -> None:
     assert (main.parent / "imports" / "Assets-Bank-Other" / "2026-01.beancount").exists()
 
 
+def test_account_option_is_validated(tmp_path: Path) -> None:
+    main = make_ledger(tmp_path)
+    with pytest.raises(click.ClickException, match="not a Beancount account"):
+        import_files([DATA / "bank" / "PSBC_01.xlsx"], main, account="Assets:银行", echo=quiet)
+
+
 def test_cli_prints_importer_and_summary(tmp_path: Path) -> None:
     main = make_ledger(tmp_path)
     result = CliRunner().invoke(import_cmd, [str(DATA / "bank" / "HXB_01.xlsx"), "--ledger", str(main)])
