@@ -429,6 +429,9 @@ class Mt940Importer(SourceImporter):
         if out.errors:
             out.rows_read = len(lines)
             return out
+        accounts = sorted({m.strip() for m in re.findall(r"^:25:(.*)$", text, re.M)})
+        if len(accounts) > 1:
+            raise SourceError(filepath, "several accounts in one file (" + ", ".join(accounts) + "): split it per account")
         try:
             transactions = mt940.models.Transactions()
             transactions.parse(text)

@@ -132,3 +132,11 @@ def test_camt_follows_the_declared_xml_encoding(tmp_path: Path) -> None:
     path.write_bytes(text.encode("latin-1"))
     (row,) = Camt053Importer().read(str(path)).rows
     assert (row.counterparty, row.row) == ("Müller Café", 90)
+
+
+def test_mt940_with_two_accounts_is_refused(tmp_path: Path) -> None:
+    block = ":20:STMT\n:25:{}\n:28C:1\n:60F:C250301CNY0,00\n:61:250302C1,00NTRFNONREF\n:62F:C250302CNY1,00\n"
+    path = tmp_path / "two.sta"
+    path.write_text(block.format("111") + block.format("222"), encoding="utf-8")
+    with pytest.raises(SourceError, match="several accounts in one file \\(111, 222\\)"):
+        Mt940Importer().read(str(path))
