@@ -229,3 +229,26 @@ def test_public_answers_are_cached_until_the_ledger_changes(tmp_path: Path, monk
     third = client.get(url)
     assert third.headers.get(web_app.CACHE_HEADER) is None
     assert third.data != first.data  # the new payment is in the year's figures
+
+
+def test_background_regeneration_swaps_the_site_when_ready(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(web_app, "CHECK_INTERVAL", 0.0)
+    source = write_small(tmp_path / "src")
+    app = create_app(source, public=True, cache_dir=tmp_path / "cache", background=True)
+    publication = app.config["TRUSTFUND_PUBLICATION"]
+    client = app.test_client()
+    slug = _pages(client)
+    url = f"/{slug}/api/journal_page?page=1&order=desc"
+    assert "花园修剪" not in text_of(client.get(url))
+    first_file = publication.path
+    with source.open("a", encoding="utf-8") as handle:
+        handle.write('2025-03-01 * "赵六" "花园修剪"\n  approval: "AP-1"\n  Expenses:Service:Cleaning  10.00 CNY\n'
+                     "  Assets:Bank:Trust\n")
+    stat = source.stat()
+    os.utime(source, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
+    assert "花园修剪" not in text_of(client.get(url))  # still the current publication: no wait
+    assert publication._worker is not None
+    publication._worker.join(timeout=60)
+    assert publication.path != first_file
+    body = text_of(client.get(url))
+    assert "花园修剪" in body and "赵六" not in body

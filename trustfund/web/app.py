@@ -24,6 +24,7 @@ extension with ``custom "fava-extension" "trustfund.web.extension"``).
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import threading
 import time
@@ -78,12 +79,17 @@ def default_cache_dir() -> Path:
 class Publication:
     """The redacted copy of one source ledger, kept up to date with the source files."""
 
-    def __init__(self, source: Path, cache_dir: Path | None = None) -> None:
+    def __init__(self, source: Path, cache_dir: Path | None = None, *, background: bool = False) -> None:
         self.source = Path(source).resolve()
         key = hashlib.sha256(str(self.source).encode()).hexdigest()[:16]
         root = (cache_dir or default_cache_dir()) / "public" / key
         root.mkdir(parents=True, exist_ok=True, mode=0o700)
         os.chmod(root, 0o700)
+        self.root = root
+        #: Background mode (``serve``): a change is published by a thread into a new file while
+        #: the current one stays in service; listeners then swap Fava's ledger in one step.
+        self.background = background
+        self._worker: threading.Thread | None = None
         self.path = root / "public.beancount"
         self._files: list[Path] = [self.source]
         self._stamp: tuple[Any, ...] = ()
@@ -108,7 +114,13 @@ class Publication:
 
         with self._lock:
             ledger = load(self.source)
-            write_publication(ledger, self.path)
+            target = self.root / (f"public-{self.generation + 1}.beancount" if self.background else "public.beancount")
+            write_publication(ledger, target)
+            previous, self.path = self.path, target
+            if self.background and previous != target:
+                for old in self.root.glob("public-*.beancount"):
+                    if old not in (previous, target):
+                        old.unlink(missing_ok=True)
             self._files = [Path(f) for f in ledger.files] or [self.source]
             self._stamp = self._stamps()
             self._checked = time.monotonic()
@@ -123,10 +135,23 @@ class Publication:
         if not force and now - self._checked < CHECK_INTERVAL:
             return False
         self._checked = now
+        if self._worker is not None and self._worker.is_alive():
+            return False
         if not force and self._stamps() == self._stamp and self.path.exists():
+            return False
+        if self.background and not force:
+            self._worker = threading.Thread(target=self._generate_quietly, name="trustfund-publication", daemon=True)
+            self._worker.start()
             return False
         self.generate()
         return True
+
+    def _generate_quietly(self) -> None:
+        try:
+            self.generate()
+        except Exception:  # keep serving the current publication; the next change retries
+            logging.getLogger(__name__).exception("trustfund: regenerating the publication failed")
+            self._stamp = self._stamps()
 
 
 def create_app(
@@ -135,15 +160,21 @@ def create_app(
     *,
     cache_dir: Path | None = None,
     load: bool = False,
+    background: bool = False,
 ) -> Flask:
-    """A WSGI app: Fava on the ledger (committee) or the owners' redacted, read-only site."""
+    """A WSGI app: Fava on the ledger (committee) or the owners' redacted, read-only site.
+
+    ``background=True`` (what :func:`serve` uses) regenerates the publication in a thread after
+    a change and swaps it in when ready, so no request waits for the reload; tests use the
+    synchronous default.
+    """
     from fava.application import create_app as fava_create_app
 
     path = Path(ledger_path).resolve()
     if not public:
         return fava_create_app([path], load=load)
 
-    publication = Publication(path, cache_dir)
+    publication = Publication(path, cache_dir, background=background)
     publication.generate()
     app = fava_create_app([publication.path], load=load, read_only=True, poll_watcher=True)
     app.config["TRUSTFUND_PUBLICATION"] = publication
@@ -154,6 +185,17 @@ def create_app(
 def _install_public_guards(app: Flask, publication: Publication) -> None:
     def notify(path: Path) -> None:
         loader = app.config["LEDGERS"]
+        if publication.background:
+            from fava.core import FavaLedger
+
+            fresh = FavaLedger(str(path), poll_watcher=True)  # loaded here, off the request path
+            with loader._lock:
+                loader._ledgers = [fresh]
+                loader._ledgers_by_slug = None
+                loader._titles = None
+            app.config["BEANCOUNT_FILES"] = [str(path)]
+            cache.clear()
+            return
         for ledger in loader._ledgers or ():  # only ledgers already loaded
             ledger.watcher.notify(path)
 
@@ -402,7 +444,7 @@ def serve(
     """Serve the committee's Fava or the owners' site until interrupted (blocking)."""
     from cheroot.wsgi import Server
 
-    app = create_app(ledger_path, public, cache_dir=cache_dir, load=True)
+    app = create_app(ledger_path, public, cache_dir=cache_dir, load=True, background=public)
     server = Server((host, port), app)
     try:
         server.start()

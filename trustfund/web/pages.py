@@ -6,13 +6,12 @@ It lives apart from :mod:`trustfund.web.extension` because Fava registers every
 
 from __future__ import annotations
 
-import io
 from datetime import date
 from typing import Any
 
 from fava.context import g
 from fava.ext import FavaExtensionBase, extension_endpoint
-from flask import abort, jsonify, request, send_file
+from flask import abort, jsonify, request
 from flask.wrappers import Response
 
 from trustfund.web import views
@@ -143,11 +142,12 @@ class TrustPage(FavaExtensionBase):
         report = self._report_or_400()
         data = xlsx_bytes(report)
         name = f"{report.kind}-{report.period_label}.xlsx".replace("~", "_")
-        return send_file(
-            io.BytesIO(data),
+        from urllib.parse import quote
+
+        return Response(
+            data,
             mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            as_attachment=True,
-            download_name=name,
+            headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"},
         )
 
     def _report_or_400(self) -> Any:
