@@ -27,7 +27,7 @@ from ledger.loader import format_error, load, load_string
 SOURCES = Path(__file__).resolve().parents[1] / "data" / "sources"
 FIXTURES = sorted(p for p in SOURCES.rglob("*") if p.is_file() and p.parent.name != "LICENSES" and p.suffix != ".md")
 SETTINGS = settings(
-    max_examples=12, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+    max_examples=12, deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
 )
 IGNORED = (".trustfund.lock", ".picklecache", ".rejected.csv")
 
