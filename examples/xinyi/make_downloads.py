@@ -14,6 +14,8 @@ so that ``trustfund demo`` (and a treasurer trying the tool) has a month to impo
   the room number.
 - ``审批登记_202601.csv``: the approval register (committee and manager sign-offs) of
   January's payments.
+- ``物业收费系统_应收账单_202601.xlsx``: the fee system's January bills per unit (HC 房屋缴费历史
+  layout, 实缴金额 0), which the owners' January payments settle.
 
 The categorisation rules are ``import-rules.toml`` beside ``main.beancount``. Run
 ``python examples/xinyi/make_downloads.py`` after regenerating the 2025 ledger; the output is
@@ -93,7 +95,13 @@ def _ledger_facts() -> dict[str, object]:
         elif isinstance(entry, data.Custom) and entry.type == "tf-approval":
             (committee if entry.values[1].value == "committee" else manager).add(str(entry.values[2].value))
     names = {room: community.owner_name(community.unit_at(room, date(2026, 1, 1)).owner_id, date(2026, 1, 1)) for room in community.units}  # type: ignore[union-attr]
-    fees = {room: lines[-1].area for room, lines in community.units.items()}
+    monthly = {  # December's bill per unit: January's is the same
+        str((posting.meta or {}).get("unit")): posting.units.number
+        for entry in entries
+        if isinstance(entry, data.Transaction) and entry.date == date(2025, 12, 1) and entry.narration.startswith("2025-12 物业费")
+        for posting in entry.postings
+        if posting.account == "Assets:Receivable:Fees" and posting.units is not None
+    }
     return {
         "owed": dict(owed),
         "trust": trust,
@@ -102,7 +110,7 @@ def _ledger_facts() -> dict[str, object]:
         "committee": sorted(committee),
         "manager": sorted(manager)[0],
         "names": names,
-        "areas": fees,
+        "monthly": monthly,
     }
 
 
@@ -111,22 +119,26 @@ def build(out: Path) -> list[Path]:
     rng = random.Random(SEED)
     owed: dict[str, Decimal] = facts["owed"]  # type: ignore[assignment]
     names: dict[str, str] = facts["names"]  # type: ignore[assignment]
-    areas: dict[str, Decimal] = facts["areas"]  # type: ignore[assignment]
     contracts: dict[str, Decimal] = facts["contracts"]  # type: ignore[assignment]
     committee: list[str] = facts["committee"]  # type: ignore[assignment]
     manager: str = facts["manager"]  # type: ignore[assignment]
 
-    # Owners who owed at the end of 2025, but not the long-standing arrears (over 3 months).
-    payers = sorted(
-        room for room, amount in owed.items()
-        if amount > 0 and amount <= areas[room] * Decimal("2.20") * 3 + Decimal("1")
-    )
+    monthly: dict[str, Decimal] = facts["monthly"]  # type: ignore[assignment]
+    # January's bills (the fee system's export), then the owners paying: everyone who owed at
+    # the end of 2025 pays that with January, except the long-standing arrears (over 3 months);
+    # most others pay January.
     bank_rows: list[tuple[datetime, str, str, str, Decimal]] = []  # time, counterparty, account, memo, signed amount
     wechat_rows: list[tuple[datetime, str, str, Decimal]] = []  # time, nickname, note, amount
-    for room in payers:
-        amount = owed[room]
+    for room in sorted(monthly):
+        fee = monthly[room]
+        before = owed.get(room, Decimal(0))
+        if before > fee * 3 + Decimal("1"):
+            continue  # in arrears: does not pay
+        if before <= 0 and rng.random() < 0.2:
+            continue  # pays January later
+        amount = max(before, Decimal(0)) + fee
         day = datetime(2026, 1, rng.randrange(3, 23), rng.randrange(8, 21), rng.randrange(60), rng.randrange(60))
-        note = f"{room} 2025年物业费"
+        note = f"{room} 2025-12、2026-01物业费" if before > 0 else f"{room} 2026年1月物业费"
         if rng.random() < 0.3:
             wechat_rows.append((day, names[room], note, amount))
         else:
@@ -178,6 +190,7 @@ def build(out: Path) -> list[Path]:
         _write_bank(out / "工行对公明细_202601.xlsx", bank_rows, facts["trust"], rng),  # type: ignore[arg-type]
         _write_wechat(out / "微信支付账单(20260101-20260131).csv", wechat_rows, rng),
         _write_approvals(out / "审批登记_202601.csv", approvals),
+        _write_bills(out / "物业收费系统_应收账单_202601.xlsx", monthly),
     ]
     return written
 
@@ -236,6 +249,22 @@ def _write_approvals(path: Path, rows: list[tuple[str, str, str, date, Decimal, 
         writer.writerow(["审批编号", "角色", "签批人", "日期", "金额", "币种", "事由"])
         for aid, role, name, day, amount, purpose in sorted(rows, key=lambda r: (r[3], r[0], r[1])):
             writer.writerow([aid, role, name, day.isoformat(), f"{amount:,.2f}", "CNY", purpose])
+    return path
+
+
+def _write_bills(path: Path, monthly: dict[str, Decimal]) -> Path:
+    """The fee system's January bills (HC 缴费明细 layout; nothing paid yet: 实缴金额 0)."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "房屋缴费历史"
+    sheet.append(["房屋", "收费项目", "缴费周期", "开始时间", "结束时间", "缴费时间", "应缴金额", "实缴金额", "收银员", "备注"])
+    for room in sorted(monthly, key=lambda r: tuple(int(x) for x in r.split("-"))):
+        sheet.append([room, "物业费", 1, datetime(2026, 1, 1), datetime(2026, 1, 31), None, float(monthly[room]), 0, "", "2026年1月账单"])
+    book.properties.creator = "HC"
+    book.properties.created = datetime(2026, 1, 1, 6, 0)
+    book.properties.modified = datetime(2026, 1, 1, 6, 0)
+    book.save(path)
     return path
 
 

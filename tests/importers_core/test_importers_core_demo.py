@@ -20,7 +20,7 @@ def test_demo_downloads_import_and_pass_check(tmp_path: Path) -> None:
     assert len(downloads) >= 3
     summaries = import_files(downloads, folder / "main.beancount", echo=lambda *a, **k: None)
     kinds = {s.importer for s in summaries}
-    assert {"bank-statement", "wechat", "approval-register"} <= kinds
+    assert {"bank-statement", "wechat", "approval-register", "fee-system"} <= kinds
     assert all(s.rejected == 0 and s.new > 0 for s in summaries)
     ledger = load(folder / "main.beancount")
     assert [format_error(e) for e in ledger.errors] == []
