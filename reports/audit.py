@@ -52,6 +52,9 @@ PASS = "通过 pass"
 FAIL = "异常 exceptions"
 PARTS = {MAINTENANCE: "维修资金 Maintenance fund", COMMON: "共同基金 Common fund"}
 DEPOSIT_WORDS = ("押金", "保证金", "deposit")
+#: the rule codes a check reports; any other (TF001/TF002 …) goes to "Other rule errors"
+CLAIMED_CODES = ("TF101", "TF102", "TF103", "TF104", "TF106", "TF201", "TF202", "TF301", "TF302",
+                 "TF303", "TF304", "TF305", "TF306", "TF401", "TF402", "TF403", "TF404", "TF405", "TF501")
 MONTH_RE = re.compile(r"\b\d{4}-\d{2}\b")
 
 
@@ -308,7 +311,10 @@ def compute(source: Any, period: Period, *, community: Community | None = None) 
     check = new(MAINTENANCE, "M02", "10", "表决(民法典278条: 面积与人数双重多数)",
                 "Vote passed art. 278 (area and headcount)")
     cited = sorted({p.resolution for p in m_pay if p.resolution})
+    flagged_402 = [e for e in errors if error_code(e) == "TF402"]
     for rid in cited:
+        if any(rid in str(getattr(e, "message", "")) for e in flagged_402):
+            continue  # the rule's own error, below, says why
         result = tally(community, rid)
         if result is None:
             check.add("", None, rid, None, False, "决议不存在或无法计票 unknown resolution or no tally")
@@ -322,6 +328,8 @@ def compute(source: Any, period: Period, *, community: Community | None = None) 
         resolution = result.resolution
         check.add(f"{resolution.meta.get('filename', '?')}:{resolution.meta.get('lineno', 0)}", resolution.date,
                   f"{rid} {resolution.title}", None, result.passed, detail)
+
+    _add_errors(check, errors, ("TF402",), period)
 
     check = new(MAINTENANCE, "M03", "10", "表决先于付款", "Vote closed before payment")
     for pay in m_pay:
@@ -462,6 +470,15 @@ def compute(source: Any, period: Period, *, community: Community | None = None) 
 
     check = new(COMMON, "C14", "2", "基金分账", "Funds kept apart")
     _add_errors(check, errors, ("TF104",), period)
+
+    check = new(COMMON, "C15", "3", "未分类款项(挂账)", "Unclassified items left in suspense")
+    _add_errors(check, errors, ("TF106",), period)
+
+    claimed = set(CLAIMED_CODES)
+    other = sorted({code for e in errors if (code := error_code(e)) and code not in claimed})
+    if other:
+        check = new(COMMON, "C16", "—", "其他规则错误", "Other rule errors")
+        _add_errors(check, errors, other, period)
     for item in report.checks:
         for finding in item.findings:
             finding.location = src.relative(finding.location)
