@@ -216,6 +216,7 @@ def _write_bank(path: Path, rows: list[tuple[datetime, str, str, str, Decimal]],
     book.properties.created = datetime(2026, 1, 31, 8, 0)
     book.properties.modified = datetime(2026, 1, 31, 8, 0)
     book.save(path)
+    _freeze_zip(path, (2026, 1, 31, 8, 0, 0))
     return path
 
 
@@ -265,7 +266,23 @@ def _write_bills(path: Path, monthly: dict[str, Decimal]) -> Path:
     book.properties.created = datetime(2026, 1, 1, 6, 0)
     book.properties.modified = datetime(2026, 1, 1, 6, 0)
     book.save(path)
+    _freeze_zip(path, (2026, 1, 1, 6, 0, 0))
     return path
+
+
+def _freeze_zip(path: Path, when: tuple[int, int, int, int, int, int]) -> None:
+    """Rewrite an XLSX with fixed member timestamps, so the bytes are reproducible."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as source:
+        members = [(info.filename, source.read(info)) for info in source.infolist()]
+    tmp = path.with_suffix(".tmp")
+    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as target:
+        for filename, payload in members:
+            info = zipfile.ZipInfo(filename, date_time=when)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(info, payload)
+    tmp.replace(path)
 
 
 if __name__ == "__main__":
