@@ -37,10 +37,13 @@ from __future__ import annotations
 import re
 import warnings
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+
+from beancount.core import data
 
 from importers.base import SourceImporter
 from importers.payapps import number_repeats
@@ -99,6 +102,61 @@ def _line_numbers(text: str, pattern: re.Pattern[str]) -> list[int]:
     return numbers
 
 
+Closing = tuple[date, Decimal, str]  # day the balance holds at the end of, amount, currency
+
+
+@dataclass
+class MultiAccountStatement(Statement):
+    """A file with statements of several accounts: ``parts`` holds one statement per account
+    (``rows`` all of them, for counting)."""
+
+    parts: list[Statement] = field(default_factory=list)
+
+
+def split_by_account(out: Statement, accounts: list[str], closings: dict[str, Closing]) -> Statement:
+    """``out`` (rows tagged ``extra["account"]``) as one statement per account, with each
+    account's closing balance when its currency is the account's."""
+    parts = []
+    for number in accounts or [""]:
+        rows = [row for row in out.rows if row.extra.get("account", "") == number] if accounts else out.rows
+        closing = closings.get(number)
+        currency = rows[0].currency if rows else (closing[2] if closing else out.currency)
+        part = Statement(file=out.file, kind=out.kind, rows=rows, account_number=number or None, currency=currency)
+        if closing is not None and closing[2] == currency:
+            part.closing_date, part.closing_balance = closing[0], closing[1]
+        part.rows_read = len(rows)
+        parts.append(part)
+    if len(parts) == 1:
+        parts[0].rows_read, parts[0].errors = out.rows_read, out.errors
+        return parts[0]
+    return MultiAccountStatement(
+        file=out.file, kind=out.kind, rows=out.rows, errors=out.errors, rows_read=out.rows_read, currency=out.currency, parts=parts
+    )
+
+
+class _PerAccount(SourceImporter):
+    """Builds each account's statement of a multi-account file on its own ledger account."""
+
+    default_account = DEFAULT_BANK_ACCOUNT
+
+    def build(self, statement: Statement, filepath: str) -> list[data.Directive]:
+        parts: list[Statement] = getattr(statement, "parts", [])
+        if not parts:
+            return super().build(statement, filepath)
+        targets = [self.statement_account(part) for part in parts]
+        if len(set(targets)) < len(targets):
+            numbers = ", ".join(part.account_number or "?" for part in parts)
+            raise SourceError(
+                filepath,
+                f"the file holds accounts {numbers}: map each account number to its own ledger account "
+                "(import-rules.toml [accounts], or account-number: on its Open)",
+            )
+        entries: list[data.Directive] = []
+        for part in parts:
+            entries.extend(super().build(part, filepath))
+        return entries
+
+
 # --------------------------------------------------------------------------------------------
 # CAMT.053
 
@@ -148,7 +206,7 @@ def _account_id(account: ET.Element | None) -> str:
 _NTRY = re.compile(r"<(?:[\w.-]+:)?Ntry[\s>]")
 
 
-class Camt053Importer(SourceImporter):
+class Camt053Importer(_PerAccount):
     """ISO 20022 ``camt.053`` bank-to-customer statement (any minor version)."""
 
     importer_name = "camt053"
@@ -172,30 +230,26 @@ class Camt053Importer(SourceImporter):
         statements = list(_children(container, "Stmt"))
         if not statements:
             raise SourceError(filepath, "no Stmt element")
-        accounts = sorted({_account_id(_child(stmt, "Acct")) for stmt in statements})
-        if len(accounts) > 1:
-            raise SourceError(filepath, "several accounts in one file (" + ", ".join(accounts) + "): split it per account")
-        acct = _child(statements[0], "Acct")
-        currency = _text(acct, "Ccy") or ""
         lines = iter(_line_numbers(text, _NTRY))
-        out = Statement(file=filepath, kind=self.importer_name, rows=[], account_number=accounts[0] or None)
-        closing: tuple[date, Decimal, str] | None = None
+        out = Statement(file=filepath, kind=self.importer_name, rows=[])
+        accounts: list[str] = []
+        closings: dict[str, Closing] = {}
         for stmt in statements:
+            number = _account_id(_child(stmt, "Acct"))
+            if number not in accounts:
+                accounts.append(number)
             for entry in _children(stmt, "Ntry"):
                 line = next(lines, 0)
                 out.rows_read += 1
                 row = self._entry(entry, line, filepath, out)
                 if row is not None:
+                    row.extra["account"] = number
                     out.rows.append(row)
-                    currency = currency or row.currency
             found = self._closing(stmt)
-            if found is not None and (closing is None or found[0] >= closing[0]):
-                closing = found  # the latest statement's closing balance holds
-        out.currency = currency or "CNY"
+            if found is not None and (number not in closings or found[0] >= closings[number][0]):
+                closings[number] = found  # the latest statement's closing balance holds
         out.rows = number_repeats(out.rows)
-        if closing is not None and closing[2] == out.currency:
-            out.closing_date, out.closing_balance = closing[0], closing[1]
-        return out
+        return split_by_account(out, accounts, closings)
 
     @staticmethod
     def _closing(stmt: ET.Element) -> tuple[date, Decimal, str] | None:
@@ -274,7 +328,7 @@ _OFX_FIELD = {
 _OFX_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})")
 
 
-class OfxImporter(SourceImporter):
+class OfxImporter(_PerAccount):
     """OFX bank statement (``OFXHEADER:100`` SGML or ``<?OFX …?>`` XML), one account."""
 
     importer_name = "ofx"
@@ -303,43 +357,45 @@ class OfxImporter(SourceImporter):
         except Exception as exc:  # ofxparse raises bare Exceptions on malformed headers
             raise SourceError(filepath, f"not a readable OFX statement: {exc}") from exc
         accounts = list(getattr(ofx, "accounts", []) or [])
-        if len(accounts) != 1:
-            raise SourceError(filepath, f"{len(accounts)} accounts in one file: import one statement per account")
-        account = accounts[0]
-        statement = account.statement
-        currency = (getattr(statement, "currency", "") or getattr(account, "curdef", "") or "CNY").upper()
-        out.currency = currency
-        out.account_number = str(account.account_id or "") or None
-        transactions = list(statement.transactions)
-        if len(transactions) != len(blocks):
-            raise SourceError(filepath, f"ofxparse read {len(transactions)} transactions, the file has {len(blocks)} <STMTTRN>")
-        for (line, _block), day, txn in zip(blocks, days, transactions, strict=True):
-            out.rows_read += 1
-            counterparty = (txn.payee or "").strip()
-            memo = (txn.memo or "").strip()
-            if memo == counterparty:
-                memo = ""
-            extra = {"type": str(txn.type or "")}
-            if txn.checknum:
-                extra["check"] = str(txn.checknum)
-            out.rows.append(
-                StatementRow(
-                    row=line,
-                    date=day or txn.date.date(),  # the bank's local day, not ofxparse's UTC
-                    amount=_cents(Decimal(txn.amount)),
-                    currency=currency,
-                    counterparty=counterparty,
-                    memo=memo,
-                    serial=(str(txn.id).strip() or None) if txn.id else None,
-                    extra=extra,
+        if not accounts:
+            raise SourceError(filepath, "no account statement (<STMTRS>) in the file")
+        blocks_left = iter(zip(blocks, days, strict=True))
+        numbers: list[str] = []
+        closings: dict[str, Closing] = {}
+        for account in accounts:
+            statement = account.statement
+            currency = (getattr(statement, "currency", "") or getattr(account, "curdef", "") or "CNY").upper()
+            number = str(account.account_id or "")
+            numbers.append(number)
+            for txn in statement.transactions:
+                (line, _block), day = next(blocks_left, ((0, ""), None))
+                out.rows_read += 1
+                counterparty = (txn.payee or "").strip()
+                memo = (txn.memo or "").strip()
+                if memo == counterparty:
+                    memo = ""
+                extra = {"type": str(txn.type or ""), "account": number}
+                if txn.checknum:
+                    extra["check"] = str(txn.checknum)
+                out.rows.append(
+                    StatementRow(
+                        row=line,
+                        date=day or txn.date.date(),  # the bank's local day, not ofxparse's UTC
+                        amount=_cents(Decimal(txn.amount)),
+                        currency=currency,
+                        counterparty=counterparty,
+                        memo=memo,
+                        serial=(str(txn.id).strip() or None) if txn.id else None,
+                        extra=extra,
+                    )
                 )
-            )
-        balance = getattr(statement, "balance", None)
-        balance_date = getattr(statement, "balance_date", None)
-        if balance is not None and balance_date is not None:
-            out.closing_balance = _cents(Decimal(balance))
-            out.closing_date = balance_date.date()
-        return out
+            balance = getattr(statement, "balance", None)
+            balance_date = getattr(statement, "balance_date", None)
+            if balance is not None and balance_date is not None:
+                closings[number] = (balance_date.date(), _cents(Decimal(balance)), currency)
+        if out.rows_read != len(blocks):
+            raise SourceError(filepath, f"ofxparse read {out.rows_read} transactions, the file has {len(blocks)} <STMTTRN>")
+        return split_by_account(out, numbers, closings)
 
     @staticmethod
     def _blocks(text: str) -> list[tuple[int, str]]:
@@ -386,7 +442,7 @@ _MT940_61 = re.compile(
     r"^:61:(?P<date>\d{6})(?P<entry>\d{4})?(?P<mark>R?[CD])(?P<funds>[A-Z])?"
     r"(?P<amount>\d{1,15},\d{0,2})(?P<type>[NSF][A-Z0-9]{3})(?P<rest>.*)$"
 )
-_MT940_TAG = re.compile(r"^:(\d{2}[A-Z]?):")
+_MT940_62F = re.compile(r"^:62F:(?P<mark>[CD])(?P<date>\d{6})(?P<currency>[A-Z]{3})(?P<amount>\d{1,15},\d{0,2})$")
 
 
 def _mt940_day(text: str) -> date | None:
@@ -396,7 +452,7 @@ def _mt940_day(text: str) -> date | None:
         return None
 
 
-class Mt940Importer(SourceImporter):
+class Mt940Importer(_PerAccount):
     """SWIFT MT940 customer statement (``.sta``/``.mt940``), one account."""
 
     importer_name = "mt940"
@@ -429,9 +485,6 @@ class Mt940Importer(SourceImporter):
         if out.errors:
             out.rows_read = len(lines)
             return out
-        accounts = sorted({m.strip() for m in re.findall(r"^:25:(.*)$", text, re.M)})
-        if len(accounts) > 1:
-            raise SourceError(filepath, "several accounts in one file (" + ", ".join(accounts) + "): split it per account")
         try:
             transactions = mt940.models.Transactions()
             transactions.parse(text)
@@ -440,8 +493,7 @@ class Mt940Importer(SourceImporter):
         items = list(transactions)
         if len(items) != len(lines):
             raise SourceError(filepath, f"mt-940 read {len(items)} transactions, the file has {len(lines)} :61: lines")
-        identification = transactions.data.get("account_identification")
-        out.account_number = str(identification) if identification else None
+        account_at, accounts, closings = self._accounts(text)
         for line, item in zip(lines, items, strict=True):
             out.rows_read += 1
             info = item.data
@@ -452,7 +504,7 @@ class Mt940Importer(SourceImporter):
             memo = str(info.get("transaction_details") or info.get("non_swift_text") or "").strip()
             customer = str(info.get("customer_reference") or "").strip()
             bank = str(info.get("bank_reference") or "").strip()
-            extra = {"code": str(info.get("id") or "")}
+            extra = {"code": str(info.get("id") or ""), "account": account_at(line)}
             if customer and customer.upper() != "NONREF":
                 extra["reference"] = customer
             out.rows.append(
@@ -466,14 +518,34 @@ class Mt940Importer(SourceImporter):
                     extra=extra,
                 )
             )
-        closing = transactions.data.get("final_closing_balance")
-        if closing is not None:
-            out.closing_balance = _cents(Decimal(closing.amount.amount))
-            out.currency = str(closing.amount.currency or "CNY")
-            out.closing_date = date(closing.date.year, closing.date.month, closing.date.day)
-        elif out.rows:
-            out.currency = out.rows[0].currency
-        if out.closing_balance is not None and out.rows and out.rows[0].currency != out.currency:
-            out.closing_balance = out.closing_date = None  # a mangled currency code
-            out.currency = out.rows[0].currency
-        return out
+        return split_by_account(out, accounts, closings)
+
+    @staticmethod
+    def _accounts(text: str) -> tuple[Callable[[int], str], list[str], dict[str, Closing]]:
+        """(account in force at a line, accounts in file order, last final closing balance
+        ``:62F:`` of each account). A ``:62F:`` without a currency code is ignored."""
+        starts: list[tuple[int, str]] = []
+        closings: dict[str, Closing] = {}
+        current = ""
+        for number, content in enumerate(text.splitlines(), 1):
+            if content.startswith(":25:"):
+                current = content[4:].strip()
+                starts.append((number, current))
+            match = _MT940_62F.match(content.strip())
+            if match:
+                day = _mt940_day(match.group("date"))
+                amount = _decimal(match.group("amount").replace(",", "."))
+                if day is not None and amount is not None:
+                    signed = -amount if match.group("mark") == "D" else amount
+                    closings[current] = (day, _cents(signed), match.group("currency"))
+        accounts = list(dict.fromkeys(account for _, account in starts))
+
+        def account_at(line: int) -> str:
+            found = ""
+            for start, account in starts:
+                if start > line:
+                    break
+                found = account
+            return found
+
+        return account_at, accounts, closings

@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from importers.base import ImportContext
 from importers.iso import Camt053Importer, Mt940Importer, OfxImporter
 from importers.records import SourceError
+from importers.rules import parse_rules
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "sources"
 
@@ -66,16 +68,29 @@ def test_camt_bad_amount_is_a_row_error_at_its_line(tmp_path: Path) -> None:
     assert [str(e) for e in statement.errors] == [f"{path}:7: Amt: not an amount: '26８.50'"]
 
 
-def test_camt_not_well_formed_and_several_accounts(tmp_path: Path) -> None:
+def test_camt_not_well_formed_is_a_file_error(tmp_path: Path) -> None:
     broken = tmp_path / "broken.xml"
     broken.write_text(CAMT.format(first="1.00", closing="1.00").replace("</Ntry>", "", 1), encoding="utf-8")
     with pytest.raises(SourceError, match="not well-formed XML"):
         Camt053Importer().read(str(broken))
+
+
+def test_camt_with_two_accounts_posts_each_to_its_own_ledger_account(tmp_path: Path) -> None:
     text = (DATA / "camt" / "camt053.v2.multi.statement.xml").read_text(encoding="utf-8")
     two = tmp_path / "two.xml"
     two.write_text(text.replace("<IBAN>NL26VAYB8060476890</IBAN>", "<IBAN>NL00OTHER0000000001</IBAN>", 1), encoding="utf-8")
-    with pytest.raises(SourceError, match="several accounts"):
-        Camt053Importer().read(str(two))
+    statement = Camt053Importer().read(str(two))
+    assert [p.account_number for p in getattr(statement, "parts", [])] == ["NL00OTHER0000000001", "NL26VAYB8060476890"]
+    with pytest.raises(SourceError, match="map each account number to its own ledger account"):
+        Camt053Importer().build(statement, str(two))  # both would land on Assets:Bank:Trust
+    rules = parse_rules({"accounts": {"NL00OTHER0000000001": "Assets:Bank:Trust", "NL26VAYB8060476890": "Assets:Bank:Maintenance"}})
+    entries = Camt053Importer(ImportContext(rules=rules)).build(statement, str(two))
+    assert [(type(e).__name__, getattr(e, "account", None) or e.postings[0].account) for e in entries] == [  # type: ignore[attr-defined]
+        ("Transaction", "Assets:Bank:Trust"),
+        ("Balance", "Assets:Bank:Trust"),
+        ("Transaction", "Assets:Bank:Maintenance"),
+        ("Balance", "Assets:Bank:Maintenance"),
+    ]
 
 
 def test_ofx_bad_amount_and_date_name_the_transaction_line(tmp_path: Path) -> None:
@@ -134,9 +149,15 @@ def test_camt_follows_the_declared_xml_encoding(tmp_path: Path) -> None:
     assert (row.counterparty, row.row) == ("Müller Café", 90)
 
 
-def test_mt940_with_two_accounts_is_refused(tmp_path: Path) -> None:
-    block = ":20:STMT\n:25:{}\n:28C:1\n:60F:C250301CNY0,00\n:61:250302C1,00NTRFNONREF\n:62F:C250302CNY1,00\n"
+def test_mt940_with_two_accounts_splits_by_field_25(tmp_path: Path) -> None:
+    block = ":20:STMT\n:25:{}\n:28C:1\n:60F:C250301CNY0,00\n:61:250302C{},00NTRFNONREF\n:62F:C250302CNY{},00\n"
     path = tmp_path / "two.sta"
-    path.write_text(block.format("111") + block.format("222"), encoding="utf-8")
-    with pytest.raises(SourceError, match="several accounts in one file \\(111, 222\\)"):
-        Mt940Importer().read(str(path))
+    path.write_text(block.format("111", 1, 1) + block.format("222", 2, 2), encoding="utf-8")
+    statement = Mt940Importer().read(str(path))
+    parts = getattr(statement, "parts", [])
+    assert [(p.account_number, [r.amount for r in p.rows], p.closing_balance) for p in parts] == [
+        ("111", [Decimal("1.00")], Decimal("1.00")),
+        ("222", [Decimal("2.00")], Decimal("2.00")),
+    ]
+    with pytest.raises(SourceError, match="the file holds accounts 111, 222"):
+        Mt940Importer(ImportContext(account="Assets:Bank:Trust")).build(statement, str(path))

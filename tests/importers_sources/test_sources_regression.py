@@ -19,6 +19,7 @@ from beancount.parser import printer
 from importers.base import ImportContext, SourceImporter
 from importers.records import SourceError
 from importers.registry import all_importers
+from importers.rules import parse_rules
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "sources"
 REGENERATE = os.environ.get("TRUSTFUND_REGENERATE") == "1"
@@ -52,6 +53,12 @@ SAMPLES: dict[str, str] = {
 }
 
 
+#: import rules a sample needs (a multi-account statement maps each account number)
+SAMPLE_RULES: dict[str, dict[str, dict[str, str]]] = {
+    "mt940/raphaelm.sta": {"accounts": {"1222333444": "Assets:Bank:Trust", "3346780111": "Assets:Bank:Maintenance"}},
+}
+
+
 def render(importer: SourceImporter, path: Path) -> str:
     """The extraction of ``path`` as text: a short header, then the entries as Beancount prints
     them; for a file the importer refuses as a whole, the refusal."""
@@ -82,6 +89,8 @@ def test_sample_matches_expected(sample: str, importers: list[SourceImporter]) -
         taker = next((imp for imp in importers if imp.identify(str(path))), None)
         assert taker is not None, f"{sample}: no importer identifies it"
         assert taker.importer_name == SAMPLES[sample]
+        if sample in SAMPLE_RULES:
+            taker = type(taker)(ImportContext(rules=parse_rules(SAMPLE_RULES[sample])))
         actual = render(taker, path)
     expected_path = path.with_name(path.name + ".beancount")
     if REGENERATE:
