@@ -343,7 +343,7 @@ def contract_rows(entries: Sequence[data.Directive], community: Community, start
                     received[single.id] -= number
     rows = []
     for c in sorted(contracts, key=lambda c: (c.start, c.id)):
-        count = sum(1 for month in _contract_months(c) if start <= month < end or (month < start <= c.start < end))
+        count = sum(1 for month in _contract_months(c) if start <= month < end)
         due = c.amount * count
         party = masker.party(c.counterparty) if masker else c.counterparty
         rows.append(ContractRow(c.id, party, c.account, f"{c.start.isoformat()} – {c.end.isoformat()}", c.frequency,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,8 @@ def _render_all(ledger, period: Period, tmp_path: Path) -> int:
     written = 0
     for kind in ("public", "budget", "audit"):
         report = build(kind, ledger, period)
+        shared = report.to_dict()  # what the Fava pages use
+        assert shared["kind"] == kind and json.dumps(shared, default=str, ensure_ascii=False)
         for extension, module in FORMATS.values():
             path = tmp_path / f"{kind}.{extension}"
             module.write(report, path)
