@@ -1,11 +1,15 @@
 """Standard bank statement formats: ISO 20022 CAMT.053, OFX (1.x SGML and 2.x XML) and SWIFT MT940.
 
 For banks that offer them, these are better than a spreadsheet export: the amounts are exact,
-the sign is explicit and every entry carries the bank's own reference. Each importer reads one
-statement file into :class:`importers.records.Statement` (one account), and the shared
-builder in :mod:`importers.base` turns the rows into transactions on the ledger account of that
-statement (``--account``, the import rules, or an Open carrying ``account-number:``; the
-default is ``Assets:Bank:Trust``).
+the sign is explicit and every entry carries the bank's own reference. Each importer reads a
+statement file into :class:`importers.records.Statement`, and the shared builder in
+:mod:`importers.base` turns the rows into transactions on the ledger account of that statement
+(``--account``, the import rules, or an Open carrying ``account-number:``; the default is
+``Assets:Bank:Trust``). A file holding several accounts (a bank's daily MT940 for both the
+common-fund and the maintenance-fund account, say) is read as one statement per account
+(:class:`MultiAccountStatement`), each posted to the ledger account its number maps to; when
+two would land on the same ledger account (no mapping, or ``--account``) the file is refused
+rather than mixing two bank accounts.
 
 ==========  ===================================  =================================================
 format      parsed with                          ``serial:`` (de-duplication key)
