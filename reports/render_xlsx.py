@@ -43,7 +43,7 @@ def _value(value: Any) -> Any:
 
 
 def sheet_name(table: Table, used: set[str]) -> str:
-    base = _BAD_SHEET_CHARS.sub("-", f"{table.zh} {table.key}")[:31].strip() or "sheet"
+    base = _BAD_SHEET_CHARS.sub("-", f"{table.key} {table.zh}")[:31].strip() or "sheet"
     name, n = base, 2
     while name.lower() in used:
         suffix = f"~{n}"

@@ -27,7 +27,7 @@ def test_xlsx_needs_a_file_and_defaults_one(tmp_path, small_text, monkeypatch) -
     result = CliRunner().invoke(report, ["audit", "-p", "2025Q1", "-f", "xlsx", ledger])
     assert result.exit_code == 0, result.output
     wb = openpyxl.load_workbook(tmp_path / "audit-2025Q1.xlsx")
-    assert wb.sheetnames[0].endswith("summary")
+    assert wb.sheetnames[0].startswith("summary")
 
 
 def test_unit_report_and_its_errors(tmp_path, small_text) -> None:

@@ -52,7 +52,7 @@ def test_xlsx_read_back(report, tmp_path) -> None:
     assert cell.value == 1490 and cell.number_format == "#,##0.00"
     assert ws.column_dimensions["A"].width >= 8
     # payments sheet: numbers are numbers, the total re-adds, the memo is not a formula
-    payments = wb[next(n for n in wb.sheetnames if n.endswith("payments"))]
+    payments = wb[next(n for n in wb.sheetnames if n.startswith("payments"))]
     rows = list(payments.iter_rows(min_row=3, values_only=True))
     amounts = [r[3] for r in rows[:-1]]
     assert amounts == [200, 10, 750] and rows[-1][3] == sum(amounts)
@@ -60,7 +60,7 @@ def test_xlsx_read_back(report, tmp_path) -> None:
     assert memo.value == "'=1+2 保洁" and memo.data_type == "s"
     date_cell = payments.cell(row=3, column=1)
     assert date_cell.number_format == "yyyy-mm-dd"
-    rate_sheet = wb[next(n for n in wb.sheetnames if n.endswith("collection"))]
+    rate_sheet = wb[next(n for n in wb.sheetnames if n.startswith("collection"))]
     assert rate_sheet.cell(row=3, column=3).number_format == "0.00%"
     assert rate_sheet.cell(row=3, column=3).value == 0.25
 
@@ -145,7 +145,7 @@ def test_audit_workbook_summary_and_one_sheet_per_check(small, tmp_path) -> None
     assert all(isinstance(n, int) for n in exceptions) and rows[-1][6] == sum(exceptions)
     failing = next(c for c in report.checks if not c.passed)
     sheet = wb[wb.sheetnames[report.checks.index(failing) + 1]]
-    assert failing.id in sheet.title
+    assert sheet.title.startswith(failing.id + " ")
     result_col = [c.value for c in sheet[2]].index("结果 Result") + 1
     bad_row = next(r for r in range(3, sheet.max_row + 1) if sheet.cell(row=r, column=result_col).value == "异常 exception")
     assert sheet.cell(row=bad_row, column=1).fill.fgColor.rgb.endswith("FDE2DC")
