@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import csv
 import random
+import re
 import sys
 from collections import defaultdict
 from datetime import date, datetime, timedelta
@@ -278,7 +279,10 @@ def _freeze_zip(path: Path, when: tuple[int, int, int, int, int, int]) -> None:
         members = [(info.filename, source.read(info)) for info in source.infolist()]
     tmp = path.with_suffix(".tmp")
     with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as target:
+        stamp = datetime(*when).strftime("%Y-%m-%dT%H:%M:%SZ")
         for filename, payload in members:
+            if filename == "docProps/core.xml":  # openpyxl stamps the save time as "modified"
+                payload = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + stamp.encode(), payload)
             info = zipfile.ZipInfo(filename, date_time=when)
             info.compress_type = zipfile.ZIP_DEFLATED
             target.writestr(info, payload)
