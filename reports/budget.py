@@ -25,9 +25,21 @@ from typing import Any, ClassVar
 from beancount.core import data
 from fava.core.budgets import calculate_budget, parse_budgets
 
-from reports.common import ZERO, account_labels, fen, label_of, memo, resolve, transactions
+from ledger.community import Community
+from reports.common import (
+    MAINTENANCE,
+    ZERO,
+    account_labels,
+    fen,
+    fund_of,
+    label_of,
+    memo,
+    resolve,
+    transactions,
+)
 from reports.period import Period
 from reports.table import Column, Report, Row, Table
+from trustfund.accounts import classify
 
 C = Column
 UNBUDGETED = "<unbudgeted>"
@@ -35,6 +47,9 @@ UNBUDGETED = "<unbudgeted>"
 OVER = "超支 over"
 UNBUDGETED_STATUS = "无预算 unbudgeted"
 UNDER = "未达 below"
+BY_RESOLUTION = "维修资金按决议 by resolution"
+BY_CONTRACT = "酬金按合同 by contract"
+AUTO_DEBIT = "自动扣款 auto-debit"
 
 
 @dataclass
@@ -92,14 +107,15 @@ class BudgetReport(Report):
 
     @property
     def over_budget(self) -> list[BudgetRow]:
-        return [r for r in self.expenses if r.status in (OVER, UNBUDGETED_STATUS)]
+        return [r for r in self.expenses if r.flagged]
 
     def tables(self) -> list[Table]:
         return [
             Table("income", "收入预算执行", "Income: budget and actual", BudgetRow.columns, self.income,
                   _total(self.income)),
             Table("expenses", "支出预算执行", "Expenses: budget and actual", BudgetRow.columns, self.expenses,
-                  _total(self.expenses), note="无预算不支出: spending without a budget line is flagged"),
+                  _total(self.expenses), note="无预算不支出: spending without a budget line is flagged "
+                  "(maintenance fund by resolution, remuneration by contract and auto-debits excepted)"),
         ]
 
 
@@ -118,6 +134,21 @@ def _total(rows: Sequence[BudgetRow]) -> dict[str, Any]:
     return out
 
 
+def _outside_budget(account: str, community: Community, day: date) -> str:
+    """Why spending without a budget line may be in order, or the unbudgeted flag.
+
+    The maintenance fund is spent by owners' resolution (or emergency), the remuneration by
+    contract, auto-debited charges by the bank; the audit checks those paths.
+    """
+    if fund_of(account) == MAINTENANCE:
+        return BY_RESOLUTION
+    if classify(account).is_remuneration:
+        return BY_CONTRACT
+    if community.is_auto_debit(account, day):
+        return AUTO_DEBIT
+    return UNBUDGETED_STATUS
+
+
 def _ratio(actual: Decimal | None, budget: Decimal | None) -> Decimal | None:
     if budget is None or budget == 0:
         return None
@@ -133,7 +164,7 @@ def _variance(actual: Decimal | None, budget: Decimal | None) -> Decimal | None:
 def compute(source: Any, period: Period, *, currency: str | None = None) -> BudgetReport:
     """Budget against actual for ``period`` and for its year to date."""
     src = resolve(source)
-    entries = src.entries
+    entries, community = src.entries, src.community
     if currency is None:
         currencies = src.options.get("operating_currency") or ["CNY"]
         currency = currencies[0]
@@ -202,7 +233,7 @@ def compute(source: Any, period: Period, *, currency: str | None = None) -> Budg
         status = ""
         if section == "expenses":
             if budget is None and (act or ZERO) != 0:
-                status = UNBUDGETED_STATUS
+                status = _outside_budget(account, community, period.last_day)
             elif budget is not None and (act or ZERO) > budget:
                 status = OVER
         elif budget is not None and (act or ZERO) < budget:

@@ -128,3 +128,29 @@ def test_bad_budget_directive_is_a_note_not_a_crash() -> None:
     ledger = load_string(LEDGER + '2025-03-01 custom "budget" Expenses:Gifts "fortnightly" 1.00 CNY\n')
     report = budget.compute(ledger, Period.parse("2025-03"))
     assert any("Invalid interval" in note for note in report.notes)
+
+
+def test_spending_outside_the_budget_by_another_path_is_not_flagged() -> None:
+    extra = """
+2025-01-01 open Expenses:Maintenance:Roof CNY
+2025-01-01 open Expenses:Manager:Remuneration CNY
+2025-01-01 custom "tf-auto-debit" Expenses:Admin:Charges
+2025-01-01 open Expenses:Admin:Charges CNY
+2025-03-20 * "roof"
+  Assets:Bank:Trust  -700.00 CNY
+  Expenses:Maintenance:Roof  700.00 CNY
+2025-03-31 * "remuneration"
+  period: "2025-03"
+  Assets:Bank:Trust  -430.00 CNY
+  Expenses:Manager:Remuneration  430.00 CNY
+2025-03-31 * "bank charge"
+  Assets:Bank:Trust  -3.00 CNY
+  Expenses:Admin:Charges  3.00 CNY
+"""
+    report = budget.compute(load_string(LEDGER + extra), Period.parse("2025-03"))
+    statuses = {r.account: r.status for r in report.expenses}
+    assert statuses["<unbudgeted>:Expenses:Maintenance:Roof"] == budget.BY_RESOLUTION
+    assert statuses["<unbudgeted>:Expenses:Manager:Remuneration"] == budget.BY_CONTRACT
+    assert statuses["<unbudgeted>:Expenses:Admin:Charges"] == budget.AUTO_DEBIT
+    assert [r.account for r in report.over_budget if not r.budgeted] == ["<unbudgeted>:Expenses:Gifts"]
+    assert report.expense_total == D("3840.00") + D("1133.00")
