@@ -21,7 +21,7 @@ from reports import audit, budget, public, render_csv, render_html, render_text,
 from reports.period import Period
 from reports.table import Report
 
-KINDS = ("public", "budget", "audit", "unit")
+KINDS = ("public", "budget", "audit", "unit", "all")
 #: format -> (file extension, renderer module)
 FORMATS: dict[str, tuple[str, Any]] = {
     "text": ("txt", render_text),
@@ -85,11 +85,16 @@ def _load(path: str) -> Any:
               help="2025-03 (month), 2025Q1 (quarter) or 2025 (year); default: the last entry's month.")
 @click.option("-u", "--unit", "room", metavar="ROOM", help="Unit for `report unit`, e.g. 3-1-101.")
 @click.option("-f", "--format", "fmt", type=click.Choice(tuple(FORMATS)), default="text", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="File to write (default: standard output; xlsx needs a file and defaults to KIND-PERIOD.xlsx).")
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="File to write (default: standard output; xlsx needs a file and defaults to KIND-PERIOD.xlsx); "
+                   "the folder for `report all`.")
 def report(kind: str, ledger_path: str, period_text: str | None, room: str | None, fmt: str,
            output: Path | None) -> None:
-    """Compute a report: public (公示), budget (预算执行), audit (专项审计) or unit (分户对账单)."""
+    """Compute a report: public (公示), budget (预算执行), audit (专项审计) or unit (分户对账单).
+
+    ``all`` writes the public, budget and audit reports in every format into the folder given
+    with ``-o`` (default: ``reports/`` beside the ledger).
+    """
     if kind == "unit" and not room:
         raise click.UsageError("`report unit` needs --unit ROOM (e.g. --unit 3-1-101)")
     period = None
@@ -106,6 +111,11 @@ def report(kind: str, ledger_path: str, period_text: str | None, room: str | Non
     if ledger.errors:
         click.echo(f"warning: the ledger has {len(ledger.errors)} error(s); run `trustfund check` "
                    "(the audit report lists the rule errors)", err=True)
+    if kind == "all":
+        folder = output if output is not None else Path(ledger.path).parent / "reports"
+        for path in write_all(ledger, folder, period):
+            click.echo(str(path))
+        return
     result = build(kind, ledger, period, room)
     if output is None and fmt == "xlsx":
         output = Path(f"{kind}-{period.label}{'-' + room if room else ''}.xlsx")

@@ -54,3 +54,10 @@ def test_write_all(small, tmp_path) -> None:
     names = sorted(p.name for p in paths)
     assert len(names) == 12 and "public-2025-03.html" in names and "audit-2025-03.xlsx" in names
     assert all(p.stat().st_size > 0 for p in paths)
+
+
+def test_report_all_writes_every_format(tmp_path, small_text) -> None:
+    ledger = _ledger_file(tmp_path, small_text)
+    result = CliRunner().invoke(report, ["all", "-p", "2025-03", "-o", str(tmp_path / "out"), ledger])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.suffix for p in (tmp_path / "out").iterdir()) == [".csv"] * 3 + [".html"] * 3 + [".txt"] * 3 + [".xlsx"] * 3
