@@ -57,6 +57,9 @@ chains to the previous seal (the seal with the latest earlier period, as written
 ledger). Editing an entry of a sealed month breaks that month's seal; editing an old seal's
 hash breaks it and the next seal in the chain.
 
+The owners' publication (redacted names) cannot be re-hashed; it carries the source's verdict
+on each seal in ``published-status`` metadata, which the rule then reports as it is.
+
 ``check`` (TF501, in :mod:`trustfund.seal`) recomputes every seal; when one differs, it reads
 the manifest, verifies it against the directive's digest, and names the first entry that was
 changed, added or removed (an unreadable or altered manifest is reported as such).
@@ -81,6 +84,11 @@ from beancount.core.amount import Amount
 from ledger.community import Community, Seal
 
 SEAL_VERSION = "trustfund-seal-v1"
+#: Metadata the owners' publication (``trustfund.web.public``) puts on each ``tf-seal``: the
+#: verdict ("ok" | "changed") computed on the source ledger, since hashes cannot be recomputed
+#: over redacted entries. Only publications carry it; by hand it would hide nothing that
+#: deleting the seal would not (the published hash list and git history still show it).
+PUBLISHED_STATUS_KEY = "published-status"
 GENERATED_KEY = "__trustfund_generated__"
 SEALS_FILE = "seals.beancount"
 MANIFEST_DIR = "seals"
@@ -462,6 +470,15 @@ def evaluate(entries: Sequence[data.Directive], community: Community, explain: b
                 result.problem = f"period {seal.period} is sealed twice with different hashes"
             results.append(result)
             continue
+        published = (seal.meta or {}).get(PUBLISHED_STATUS_KEY)
+        if published is not None:  # a redacted publication: the source's verdict (see below)
+            result = SealResult(seal, previous, seal.digest, [], month)
+            if str(published) != "ok":
+                result.problem = f"sealed period {seal.period} was changed (found on the source ledger before publication)"
+            results.append(result)
+            by_period[seal.period] = result
+            previous = seal.digest
+            continue
         digests = [entry_digest(entry) for entry in month]
         computed = month_digest(seal.period, previous, digests)
         result = SealResult(seal, previous, computed, digests, month)
@@ -473,6 +490,11 @@ def evaluate(entries: Sequence[data.Directive], community: Community, explain: b
         by_period[seal.period] = result
         previous = seal.digest
     return results
+
+
+def published_statuses(entries: Sequence[data.Directive], community: Community) -> dict[str, str]:
+    """period -> "ok" | "changed", for the publication to record on its ``tf-seal`` copies."""
+    return {s.period: "ok" if s.ok else "changed" for s in seal_status(entries, community)}
 
 
 def seal_status(entries: Sequence[data.Directive], community: Community) -> list[SealStatus]:

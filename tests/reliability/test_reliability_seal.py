@@ -220,3 +220,22 @@ def test_generated_entries_and_constants() -> None:
     first = txn.postings[0]
     changed = txn._replace(postings=[first._replace(units=Amount(Decimal("100.01"), "CNY")), txn.postings[1]])
     assert seal_mod.entry_digest(changed) != seal_mod.entry_digest(txn)
+
+
+def test_public_publication_carries_the_source_verdict(tmp_path: Path) -> None:
+    """The owners' site cannot re-hash redacted entries: it shows the source's verdict."""
+    from trustfund.web.public import publish
+
+    main = sealed(tmp_path)
+    public = load_string(publish(load(main, cache=False)))
+    assert [format_error(e) for e in public.errors if error_code(e) == "TF501"] == []
+    assert [s.ok for s in seal_mod.seal_status(public.entries, public.community)] == [True, True]
+    assert "王*" in publish(load(main, cache=False)) and "王五" not in publish(load(main, cache=False))
+
+    edit(main, "310.00 CNY", "311.00 CNY")
+    text = publish(load(main, cache=False))
+    public = load_string(text)
+    errors = [format_error(e) for e in public.errors if error_code(e) == "TF501"]
+    assert len(errors) == 1 and "2025-02" in errors[0] and "source ledger" in errors[0]
+    assert "赵六" not in text  # the verdict does not carry the source's names
+    assert [s.ok for s in seal_mod.seal_status(public.entries, public.community)] == [True, False]
