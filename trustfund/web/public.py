@@ -383,7 +383,25 @@ def _format_transaction(txn: data.Transaction) -> str | None:
 def publish(ledger: Any) -> str:
     """The redacted publication of a loaded ledger (``ledger.loader.Ledger``) as Beancount text."""
     entries = redact_entries(ledger.entries, ledger.community)
-    return render(entries, ledger.options)
+    return render(_with_seal_verdicts(entries, ledger), ledger.options)
+
+
+def _with_seal_verdicts(entries: list[data.Directive], ledger: Any) -> list[data.Directive]:
+    """Each ``tf-seal`` carries the source's verdict: redacted entries cannot be re-hashed."""
+    if not any(isinstance(e, data.Custom) and e.type == "tf-seal" for e in entries):
+        return entries
+    from ledger.seal import PUBLISHED_STATUS_KEY, published_statuses
+
+    verdicts = published_statuses(ledger.entries, ledger.community)
+    out = []
+    for entry in entries:
+        if isinstance(entry, data.Custom) and entry.type == "tf-seal" and entry.values:
+            period = str(entry.values[0].value)
+            meta = {k: v for k, v in (entry.meta or {}).items() if k != "manifest"}
+            meta[PUBLISHED_STATUS_KEY] = verdicts.get(period, "changed")
+            entry = entry._replace(meta=meta)
+        out.append(entry)
+    return out
 
 
 def write_publication(ledger: Any, target: Path) -> Path:
