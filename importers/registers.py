@@ -1,4 +1,5 @@
-"""Registers the committee keeps in a spreadsheet: approvals, resolutions, votes and units.
+"""Registers the committee keeps in a spreadsheet: approvals, resolutions, votes, notices,
+emergencies and units.
 
 Each register is a CSV (UTF-8 or GB18030) or XLSX table whose header row is found by its
 column names (Chinese, or the English alias; case, spaces and full-width brackets do not
@@ -58,8 +59,27 @@ Unit register (房屋登记) → ``custom "tf-unit" room area owner`` (+ ``tf-ow
     日期        date                             from when the line holds
     ==========  ===============================  ==============================================
 
+Notice register (公示登记) → ``custom "tf-notice" id approval``
+
+    ==========  ===============================  ==============================================
+    公示编号    id, notice                       ``N-2025-004``
+    审批编号    approval                         the approval the notice announces
+    公示日期    date                             the day the notice was posted (日期 too)
+    ==========  ===============================  ==============================================
+
+Emergency register (应急登记) → ``custom "tf-emergency" id hazard confirmation``
+
+    ==========  ===============================  ==============================================
+    应急编号    id, emergency                    ``E-2025-01``
+    险情类型    hazard                           a type from the ``tf-hazard`` list
+                                                 (``elevator-fault``)
+    确认        confirmation                     the authority's confirmation (街道办确认函 …)
+    日期        date                             the day of the emergency
+    ==========  ===============================  ==============================================
+
 De-duplication is by natural key (``serial:`` on each directive): approval id + role + date,
-resolution id, close of a resolution, resolution + unit for a vote, room + date, owner + date.
+resolution id, close of a resolution, resolution + unit for a vote, notice id, emergency id,
+room + date, owner + date.
 Re-importing a register adds only its new rows. A row with an empty required cell, a date or
 amount that does not parse, an unknown role or choice, or an id that Excel turned into
 scientific notation (``4.00123E+27``) stops the file with ``file:row: column: reason``.
@@ -361,6 +381,56 @@ class VoteRegisterImporter(RegisterImporter):
     def row_entries(self, row: int, day: date, x: dict[str, Any], filepath: str) -> list[data.Directive]:
         serial = f"vote:{x['resolution']}:{x['unit']}"
         return [custom_entry(filepath, row, day, "tf-vote", (x["resolution"], x["unit"], x["choice"]), serial)]
+
+
+class NoticeRegisterImporter(RegisterImporter):
+    """公示登记: a public notice of a large payment per row → ``tf-notice``."""
+
+    importer_name = "notice-register"
+    needs = "header row with 公示编号 (id), 审批编号 (approval), 日期 (date)"
+    aliases: ClassVar[dict[str, tuple[str, ...]]] = {
+        "id": _n("公示编号", "notice", "id"),
+        "approval": _n("审批编号", "approval"),
+        "date": _n("公示日期", "日期", "date"),
+    }
+    required: ClassVar[tuple[str, ...]] = ("id", "approval", "date")
+    signature: ClassVar[tuple[str, ...]] = ("id", "approval", "date")
+
+    def parse_row(self, values: dict[str, Any]) -> dict[str, Any]:
+        return {"date": self.day(values), "id": self.ident(values, "id"), "approval": self.ident(values, "approval")}
+
+    def row_entries(self, row: int, day: date, x: dict[str, Any], filepath: str) -> list[data.Directive]:
+        return [custom_entry(filepath, row, day, "tf-notice", (x["id"], x["approval"]), f"notice:{x['id']}")]
+
+
+class EmergencyRegisterImporter(RegisterImporter):
+    """应急登记: an emergency use of the maintenance fund per row → ``tf-emergency``."""
+
+    importer_name = "emergency-register"
+    needs = "header row with 应急编号 (id), 险情类型 (hazard), 确认 (confirmation), 日期 (date)"
+    aliases: ClassVar[dict[str, tuple[str, ...]]] = {
+        "id": _n("应急编号", "emergency", "id"),
+        "hazard": _n("险情类型", "hazard"),
+        "confirmation": _n("确认", "确认文件", "确认情况", "confirmation"),
+        "date": _n("日期", "date"),
+    }
+    required: ClassVar[tuple[str, ...]] = ("id", "hazard", "confirmation", "date")
+    signature: ClassVar[tuple[str, ...]] = ("id", "hazard", "confirmation")
+
+    def parse_row(self, values: dict[str, Any]) -> dict[str, Any]:
+        hazard = self.text(values, "hazard")
+        if not re.fullmatch(r"[a-z][a-z0-9-]*", hazard):
+            raise _Bad("hazard", f"a hazard type is an English name from the tf-hazard list (elevator-fault), not {hazard!r}")
+        return {
+            "date": self.day(values),
+            "id": self.ident(values, "id"),
+            "hazard": hazard,
+            "confirmation": self.text(values, "confirmation"),
+        }
+
+    def row_entries(self, row: int, day: date, x: dict[str, Any], filepath: str) -> list[data.Directive]:
+        values = (x["id"], x["hazard"], x["confirmation"])
+        return [custom_entry(filepath, row, day, "tf-emergency", values, f"emergency:{x['id']}")]
 
 
 class UnitRegisterImporter(RegisterImporter):

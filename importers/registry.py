@@ -25,6 +25,8 @@ IMPORTER_CLASSES: tuple[str, ...] = (
     "importers.registers:ApprovalRegisterImporter",
     "importers.registers:ResolutionRegisterImporter",
     "importers.registers:VoteRegisterImporter",
+    "importers.registers:NoticeRegisterImporter",
+    "importers.registers:EmergencyRegisterImporter",
     "importers.registers:UnitRegisterImporter",
     "importers.bank:BankStatementImporter",
 )

@@ -17,6 +17,8 @@ from importers.feesystem import FeeMasterImporter, FeeSystemImporter
 from importers.records import SourceError
 from importers.registers import (
     ApprovalRegisterImporter,
+    EmergencyRegisterImporter,
+    NoticeRegisterImporter,
     ResolutionRegisterImporter,
     UnitRegisterImporter,
     VoteRegisterImporter,
@@ -40,10 +42,12 @@ def test_register_directives_load_into_the_community_without_errors() -> None:
         (ResolutionRegisterImporter(), "resolutions.csv"),
         (VoteRegisterImporter(), "votes.csv"),
         (ApprovalRegisterImporter(), "approvals.csv"),
+        (NoticeRegisterImporter(), "notices.csv"),
+        (EmergencyRegisterImporter(), "emergencies.csv"),
     ):
         path = str(REGISTERS / name)
         entries.extend(importer.build(importer.read(path), path))
-    text = 'option "operating_currency" "CNY"\n' + "".join(printer.format_entry(e) + "\n" for e in entries)
+    text = 'option "operating_currency" "CNY"\n2024-01-01 custom "tf-hazard" "roof-leak"\n' + "".join(printer.format_entry(e) + "\n" for e in entries)
     ledger = load_string(text)
     assert [e.message for e in ledger.errors] == []
     community = ledger.community
@@ -51,6 +55,8 @@ def test_register_directives_load_into_the_community_without_errors() -> None:
     assert community.approvals["AP-2025-040"].roles() == frozenset({"committee", "manager", "supervisor"})
     assert {vote.room for vote in community.votes["R-2025-01"]} == {"3-1-101", "3-1-102", "3-2-201", "3-2-202"}
     assert community.resolutions["R-2025-03"].matter == "raise-maintenance-fund"
+    assert [n.approval_id for n in community.notices["AP-2025-040"]] == ["AP-2025-040"]
+    assert community.emergencies["E-2025-01"].hazard == "roof-leak"
     unit = community.unit_at("3-1-102", date(2025, 1, 1))
     assert unit is not None and unit.area == Decimal("120.30")
 

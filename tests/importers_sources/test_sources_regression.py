@@ -50,6 +50,8 @@ SAMPLES: dict[str, str] = {
     "registers/votes.csv": "vote-register",
     "registers/votes-english.xlsx": "vote-register",
     "registers/units.csv": "unit-register",
+    "registers/notices.csv": "notice-register",
+    "registers/emergencies.csv": "emergency-register",
 }
 
 
