@@ -18,6 +18,7 @@ from typing import Any
 import click
 
 from reports import audit, budget, public, render_csv, render_html, render_text, render_xlsx, unit
+from reports.common import transactions
 from reports.period import Period
 from reports.table import Report
 
@@ -46,10 +47,12 @@ def build(kind: str, ledger: Any, period: Period, room: str | None = None) -> Re
 
 
 def default_period(ledger: Any) -> Period:
-    """The month of the ledger's last entry (or this month's when the ledger is empty)."""
+    """The month of the ledger's last transaction (month-end balance assertions and seals are
+    dated the next day); this month when there is none."""
     from datetime import date
 
-    last = ledger.community.last_date or date.today()
+    txns = transactions(ledger.entries)
+    last = txns[-1].date if txns else (ledger.community.last_date or date.today())
     return Period.month_of(last)
 
 

@@ -46,7 +46,7 @@ def test_unit_report_and_its_errors(tmp_path, small_text) -> None:
 
 def test_default_period_is_the_last_entry_month(tmp_path, small_text) -> None:
     result = CliRunner().invoke(report, ["budget", _ledger_file(tmp_path, small_text)])
-    assert result.exit_code == 0 and "2025年4月" in result.output
+    assert result.exit_code == 0 and "2025年3月" in result.output  # the last transaction, not the 1 April balance
 
 
 def test_write_all(small, tmp_path) -> None:
