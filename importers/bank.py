@@ -6,7 +6,8 @@ is read for the account number, the opening and closing balances; trailing total
 (合计, 以上数据仅供参考 …) end the table. Amount conventions (INDEX.md §4): separate
 debit/credit columns (借方/贷方, 支出/收入, 转出/转入, 付款/收款, 取出/存入, in either order,
 with or without "/元" and full-width brackets), one amount with a direction column
-(借贷标志, 收支标识, 收入/支出标志 …), or one signed amount. 借方 = money out of the account.
+(借贷标志, 收支标识, 收入/支出标志 …), or one signed amount (positive = in; on a credit-card
+bill, recognised by its 卡末四位 column, positive = spending). 借方 = money out of the account.
 CCB's two-row header (发生额/元 over 借方 | 贷方) is merged.
 
 Each row becomes a :class:`~importers.records.StatementRow` with the bank's serial number when
@@ -56,7 +57,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "记账金额(支出)", "交易金额(支出)", "借方发生额(支取)", "借方发生额", "借方金额(支出)", "借方金额", "借方",
         "借", "支出金额", "支出", "转出金额", "付款金额", "取出金额", "取出", "借记金额",
     ),
-    "amount": _n("发生额", "交易金额", "金额", "记账金额", "人民币金额"),
+    "amount": _n("发生额", "结算金额", "入账金额", "交易金额", "金额", "记账金额", "人民币金额"),
     "direction": _n("借贷标志", "借/贷", "借贷", "收支标识", "收支标志", "收入/支出标志", "收入/支出", "收/支", "交易方向", "借贷方向"),
     "balance": _n("余额", "账户余额", "本次余额", "交易后余额", "联机余额", "当前余额"),
     "counterparty": _n(
@@ -73,6 +74,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "time": _n("交易时间", "交易时间戳"),
     "payer_account": _n("付款人账号", "付款账号", "名义付款人账号"),
     "payee_account": _n("收款人账号", "收款账号", "名义收款人账号"),
+    "card": _n("卡末四位", "卡号末四位", "卡号后四位"),
     "payer_name": _n("付款人名称", "付款户名", "名义付款人名称"),
     "payee_name": _n("收款人名称", "收款户名", "名义收款人名称"),
 }
@@ -294,6 +296,8 @@ def _parse_row(
             value = abs(value)
         else:
             return error("direction", f"unknown direction {cell_text(cell('direction'))!r} (expected 借/贷 or 支出/收入)")
+    elif "card" in cols:
+        value = -value  # a credit-card bill: a positive amount is spending (money out)
     return _finish(row, header, memo_columns, day, value, cell, default_currency, statement)
 
 
