@@ -331,7 +331,7 @@ class PaymentInfo:
     entry: data.Transaction
 
 
-def _signoff_text(community: Community, approval_ids: Sequence[str], day: date) -> str:
+def _signoff_text(community: Community, approval_ids: Sequence[str]) -> str:
     parts = []
     for aid in approval_ids:
         approval = community.approvals.get(aid)
@@ -374,7 +374,7 @@ def payment_info(txn: data.Transaction, community: Community) -> PaymentInfo:
         bank=bank,
         accounts=tuple(dict.fromkeys(others)),
         approvals=approvals,
-        signoffs=_signoff_text(community, approvals, txn.date) if approvals else "",
+        signoffs=_signoff_text(community, approvals) if approvals else "",
         resolution=meta_str(txn, "resolution") or "",
         emergency=meta_str(txn, "emergency") or "",
         contract=meta_str(txn, "contract") or "",
