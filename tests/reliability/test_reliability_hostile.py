@@ -25,7 +25,13 @@ import cli
 from ledger.loader import format_error, load, load_string
 
 SOURCES = Path(__file__).resolve().parents[1] / "data" / "sources"
-FIXTURES = sorted(p for p in SOURCES.rglob("*") if p.is_file() and p.parent.name != "LICENSES" and p.suffix != ".md")
+SKIP_SUFFIXES = (".md", ".beancount", ".py", ".toml")
+FIXTURES = sorted(p for p in SOURCES.rglob("*") if p.is_file() and p.parent.name != "LICENSES" and p.suffix not in SKIP_SUFFIXES)
+BANK = SOURCES.parent / "bank"
+#: one statement per bank layout (tests/data/bank): cut in half and with a flipped byte
+BANK_SAMPLES = sorted(
+    {p.name.split("_")[0]: p for p in sorted(BANK.glob("*_*"), reverse=True) if p.suffix not in SKIP_SUFFIXES}.values()
+) if BANK.is_dir() else []
 SETTINGS = settings(
     max_examples=12, deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
 )
@@ -211,6 +217,26 @@ def test_truncated_exports(template: Path, tmp_path: Path, fixture: Path) -> Non
     path = tmp_path / f"flipped{fixture.suffix}"
     path.write_bytes(bytes(flipped))
     import_and_judge(folder, path, "--account", "Assets:Bank:Trust")
+
+
+@pytest.mark.parametrize("sample", BANK_SAMPLES, ids=lambda p: p.name[:30])
+def test_damaged_bank_statements(template: Path, tmp_path: Path, sample: Path) -> None:
+    blob = sample.read_bytes()
+    folder = Folder(template, tmp_path)
+    path = tmp_path / f"half{sample.suffix}"
+    path.write_bytes(blob[: len(blob) // 2])
+    import_and_judge(folder, path, "--account", "Assets:Bank:Trust")
+    flipped = bytearray(blob)
+    for offset in range(len(flipped) // 3, len(flipped), max(1, len(flipped) // 7)):
+        flipped[offset] ^= 0x5A
+    path = tmp_path / f"flipped{sample.suffix}"
+    path.write_bytes(bytes(flipped))
+    import_and_judge(Folder(template, tmp_path), path, "--account", "Assets:Bank:Trust")
+    # the intact statement imports (a correct import is the other allowed outcome)
+    intact = tmp_path / f"intact{sample.suffix}"
+    intact.write_bytes(blob)
+    result = import_and_judge(Folder(template, tmp_path), intact, "--account", "Assets:Bank:Trust")
+    assert result.exit_code == 0, result.output
 
 
 def test_xlsx_with_formulas_huge_cells_and_absurd_numbers(template: Path, tmp_path: Path) -> None:
