@@ -29,7 +29,6 @@ import csv
 import io
 import os
 import tempfile
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -56,7 +55,7 @@ from importers.rules import ACCOUNT_RE, find_rules, load_rules
 IMPORTS_DIR = "imports"
 ACCOUNTS_FILE = "imports/accounts.beancount"
 FILE_HEADER = "; Imported by `trustfund import`. Append-only: correct mistakes with new entries.\n"
-PROGRESS_MIN_ROWS = 5000
+PROGRESS_MIN_BYTES = 1_000_000  # files above this show a progress bar (on stderr)
 SUSPENSE_OPEN_DATE = "2000-01-01"
 
 Echo = Callable[..., Any]
@@ -218,41 +217,46 @@ def _prepare(
         return _Prepared(summary, [], [], path)
     echo(f"{path}: {importer.importer_name}")
     summary = FileSummary(str(path), importer.importer_name)
-    started = time.monotonic()
-    size = path.stat().st_size
-    if size > 1_000_000:
-        click.echo(f"{path.name}: reading {size / 1e6:.1f} MB …", err=True)
-    try:
-        statement: Statement = importer.read(str(path))
-    except SourceError as exc:
-        summary.error = str(exc)
-        return _Prepared(summary, [], [], path)
-    summary.rows_read = statement.rows_read or (len(statement.rows) + len(statement.errors))
-    summary.rejected = len(statement.errors)
-    if statement.errors and not skip_bad_rows:
-        lines = [str(err) for err in statement.errors[:20]]
-        if len(statement.errors) > 20:
-            lines.append(f"... and {len(statement.errors) - 20} more bad rows")
-        summary.error = "\n".join(lines) + "\n(nothing from this file is written; --skip-bad-rows writes the good rows)"
-        return _Prepared(summary, [], list(statement.errors), path)
-    try:
-        entries = importer.build(statement, str(path))
-    except SourceError as exc:
-        summary.error = str(exc)
-        return _Prepared(summary, [], [], path)
-    show_progress = len(entries) >= PROGRESS_MIN_ROWS or time.monotonic() - started > 2.0
-    new: list[data.Directive] = []
-    with click.progressbar(entries, label=f"{path.name}: de-duplicating", file=click.get_text_stream("stderr") if show_progress else io.StringIO()) as bar:
-        for entry in bar:
+    big = path.stat().st_size > PROGRESS_MIN_BYTES
+    stream = click.get_text_stream("stderr") if big else io.StringIO()
+    with click.progressbar(length=100, label=f"{path.name}: reading", file=stream, show_eta=False) as bar:
+        try:
+            statement: Statement = importer.read(str(path))
+        except SourceError as exc:
+            summary.error = str(exc)
+            return _Prepared(summary, [], [], path)
+        bar.update(40)
+        summary.rows_read = statement.rows_read or (len(statement.rows) + len(statement.errors))
+        summary.rejected = len(statement.errors)
+        if statement.errors and not skip_bad_rows:
+            lines = [str(err) for err in statement.errors[:20]]
+            if len(statement.errors) > 20:
+                lines.append(f"... and {len(statement.errors) - 20} more bad rows")
+            summary.error = "\n".join(lines) + "\n(nothing from this file is written; --skip-bad-rows writes the good rows)"
+            return _Prepared(summary, [], list(statement.errors), path)
+        bar.label = f"{path.name}: building entries"
+        try:
+            entries = importer.build(statement, str(path))
+        except SourceError as exc:
+            summary.error = str(exc)
+            return _Prepared(summary, [], [], path)
+        bar.update(30)
+        bar.label = f"{path.name}: de-duplicating"
+        new: list[data.Directive] = []
+        step = max(1, len(entries) // 30)
+        for index, entry in enumerate(entries, 1):
             key = dedup_key(entry)
             if key in keys:
                 if not isinstance(entry, data.Balance):
                     summary.duplicate += 1
-                continue
-            keys.add(key)
-            new.append(entry)
-            if not isinstance(entry, data.Balance):
-                summary.new += 1
+            else:
+                keys.add(key)
+                new.append(entry)
+                if not isinstance(entry, data.Balance):
+                    summary.new += 1
+            if index % step == 0:
+                bar.update(1)
+        bar.update(100)
     for entry in new:
         target = import_target(entry, importer)
         if target not in summary.targets:
