@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ledger.loader import format_error, load
-from ledger.seal import MANIFEST_DIR, SEALS_FILE, SealRefused, evaluate, plan_seals, sealed_on
+from ledger.seal import SealRefused, evaluate, plan_seals, sealed_on, stage_seals
 from ledger.writer import JOURNAL_NAME, LedgerWriter
 from trustfund.errors import error_code
 
@@ -60,14 +60,7 @@ def seal(period: str, ledger_path: str, include_earlier: bool, today: date) -> N
             plans = plan_seals(ledger.entries, ledger.community, period, today, include_earlier)
         except SealRefused as exc:
             raise click.ClickException(f"cannot seal {period}: {exc}") from None
-        seals_file = root / SEALS_FILE
-        if not seals_file.exists():
-            ws.write(seals_file, "; Sealed months, written by `trustfund seal`. Do not edit.\n")
-        for plan in plans:
-            manifest_rel = f"{MANIFEST_DIR}/{plan.period}.sha256"
-            ws.write(root / manifest_rel, plan.manifest())
-            ws.append(seals_file, plan.directive(today, manifest_rel))
-        ws.ensure_include(main, seals_file)
+        stage_seals(ws, main, plans, today)
     for plan in plans:
         click.echo(f"sealed {plan.period}: {len(plan.entries)} entries, {plan.digest}")
     warnings = [e for e in ledger.errors if error_code(e) is not None]

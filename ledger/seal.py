@@ -579,3 +579,19 @@ def plan_seals(
         plans.append(SealPlan(month, previous, digest, tuple(chosen), digests, period_bounds(month)[1]))
         previous = digest
     return plans
+
+
+def stage_seals(ws: Any, main: Path, plans: Sequence[SealPlan], today: date) -> None:
+    """Stage ``plans`` in a :class:`ledger.writer.WriteSet`: manifests, directives, include.
+
+    ``main`` is the ledger's main file; ``seals.beancount`` and ``seals/`` sit beside it.
+    """
+    root = Path(main).resolve().parent
+    seals_file = root / SEALS_FILE
+    if not ws.read(seals_file):
+        ws.write(seals_file, "; Sealed months, written by `trustfund seal`. Do not edit.\n")
+    for plan in plans:
+        manifest_rel = f"{MANIFEST_DIR}/{plan.period}.sha256"
+        ws.write(root / manifest_rel, plan.manifest())
+        ws.append(seals_file, plan.directive(today, manifest_rel))
+    ws.ensure_include(Path(main).resolve(), seals_file)
