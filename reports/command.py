@@ -91,8 +91,9 @@ def _load(path: str) -> Any:
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="File to write (default: standard output; xlsx needs a file and defaults to KIND-PERIOD.xlsx); "
                    "the folder for `report all`.")
+@click.option("--formulas", is_flag=True, help="XLSX: write totals as =SUM(...) of their column.")
 def report(kind: str, ledger_path: str, period_text: str | None, room: str | None, fmt: str,
-           output: Path | None) -> None:
+           output: Path | None, formulas: bool) -> None:
     """Compute a report: public (公示), budget (预算执行), audit (专项审计) or unit (分户对账单).
 
     ``all`` writes the public, budget and audit reports in every format into the folder given
@@ -126,5 +127,8 @@ def report(kind: str, ledger_path: str, period_text: str | None, room: str | Non
         text = FORMATS[fmt][1].render(result)
         sys.stdout.write(text)
         return
-    write_report(result, fmt, output)
+    if fmt == "xlsx" and formulas:
+        render_xlsx.write(result, output, formulas=True)
+    else:
+        write_report(result, fmt, output)
     click.echo(f"wrote {output}", err=True)

@@ -53,7 +53,27 @@ def sheet_name(table: Table, used: set[str]) -> str:
     return name
 
 
-def _fill(ws: Any, table: Table, report: Report) -> None:
+SUMMABLE = ("money", "area", "int")
+
+
+def _sum_formulas(table: Table, first_row: int, last_row: int) -> dict[str, str]:
+    """``=SUM(…)`` for the total row's cells that are the plain sum of their column."""
+    if not table.total or last_row < first_row:
+        return {}
+    rows = table.dicts()
+    out = {}
+    for col, column in enumerate(table.columns, start=1):
+        total = table.total.get(column.key)
+        if column.kind not in SUMMABLE or isinstance(total, bool) or not isinstance(total, Decimal | int):
+            continue
+        values = [r.get(column.key) for r in rows]
+        if sum((v for v in values if isinstance(v, Decimal | int) and not isinstance(v, bool)), Decimal(0)) == total:
+            letter = get_column_letter(col)
+            out[column.key] = f"=SUM({letter}{first_row}:{letter}{last_row})"
+    return out
+
+
+def _fill(ws: Any, table: Table, report: Report, formulas: bool = False) -> None:
     ws.cell(row=1, column=1, value=f"{table.title} — {report.period_label}").font = Font(bold=True, size=12)
     if table.note:
         ws.cell(row=1, column=3, value=neutralise(table.note))
@@ -63,6 +83,7 @@ def _fill(ws: Any, table: Table, report: Report) -> None:
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     rows = table.dicts()
+    sums = _sum_formulas(table, 3, len(rows) + 2) if formulas else {}
     if table.total:
         rows = [*rows, {c.key: table.total.get(c.key) for c in table.columns}]
     widths = [width(c.label) for c in table.columns]
@@ -71,6 +92,12 @@ def _fill(ws: Any, table: Table, report: Report) -> None:
         flagged = r - 3 < len(flags) and flags[r - 3]
         for col, column in enumerate(table.columns, start=1):
             value = _value(row.get(column.key))
+            is_total = bool(table.total) and r == len(rows) + 2
+            if is_total and column.key in sums:
+                cell = ws.cell(row=r, column=col, value=sums[column.key])
+                cell.number_format = NUMBER_FORMATS[column.kind]
+                cell.font = Font(bold=True)
+                continue
             cell = ws.cell(row=r, column=col, value=value)
             if flagged:
                 cell.fill = FLAG_FILL
@@ -94,20 +121,21 @@ def _fill(ws: Any, table: Table, report: Report) -> None:
     ws.auto_filter.ref = f"A2:{get_column_letter(len(table.columns))}{last_row}"
 
 
-def workbook(report: Report) -> Workbook:
+def workbook(report: Report, formulas: bool = False) -> Workbook:
+    """The workbook; with ``formulas`` the totals are ``=SUM(…)`` of their column where they are one."""
     wb = Workbook()
     first = wb.active
     used: set[str] = set()
     for index, table in enumerate(report.tables()):
         ws = first if index == 0 else wb.create_sheet()
         ws.title = sheet_name(table, used)
-        _fill(ws, table, report)
+        _fill(ws, table, report, formulas)
     wb.properties.title = f"{report.title} {report.period_label}"
     return wb
 
 
-def write(report: Report, path: Any) -> None:
-    workbook(report).save(path)
+def write(report: Report, path: Any, formulas: bool = False) -> None:
+    workbook(report, formulas).save(path)
 
 
 def render(report: Report) -> bytes:

@@ -157,3 +157,13 @@ def test_html_marks_flagged_rows(small) -> None:
     page = render_html.render(public.compute(small, MARCH))
     assert page.count('<tr class="flag">') >= 2  # two units below 30%, the contract shortfall
     assert render_html.render(budget.compute(small, MARCH)).count('<tr class="flag">') >= 1
+
+
+def test_xlsx_totals_as_sum_formulas(report, tmp_path) -> None:
+    path = tmp_path / "f.xlsx"
+    render_xlsx.write(report, path, formulas=True)
+    wb = openpyxl.load_workbook(path)
+    payments = wb[next(n for n in wb.sheetnames if n.startswith("payments"))]
+    last = payments.max_row
+    assert payments.cell(row=last, column=4).value == f"=SUM(D3:D{last - 1})"
+    assert payments.cell(row=last, column=1).value == "合计 Total"
