@@ -225,6 +225,9 @@ def _prepare(
         except SourceError as exc:
             summary.error = str(exc)
             return _Prepared(summary, [], [], path)
+        except Exception as exc:  # a bug in an importer: fail this batch cleanly, say where
+            summary.error = f"{path}: internal error in importer {importer.importer_name}: {exc!r}"
+            return _Prepared(summary, [], [], path)
         bar.update(40)
         summary.rows_read = statement.rows_read or (len(statement.rows) + len(statement.errors))
         summary.rejected = len(statement.errors)
@@ -239,6 +242,9 @@ def _prepare(
             entries = importer.build(statement, str(path))
         except SourceError as exc:
             summary.error = str(exc)
+            return _Prepared(summary, [], [], path)
+        except Exception as exc:
+            summary.error = f"{path}: internal error in importer {importer.importer_name}: {exc!r}"
             return _Prepared(summary, [], [], path)
         bar.update(30)
         bar.label = f"{path.name}: de-duplicating"

@@ -277,12 +277,13 @@ def _read_workbook(name: str, max_rows: int | None) -> list[Sheet]:
     try:
         for index, sheet_name in enumerate(workbook.sheet_names):
             sheet = workbook.get_sheet_by_index(index)
-            start_row = sheet.start[0] if sheet.start else 0
             rows: list[Row] = []
-            for offset, cells in enumerate(sheet.iter_rows(), start_row + 1):
-                if max_rows is not None and offset > start_row + max_rows:
+            # iter_rows starts at the sheet's first row (empty leading rows included), so the
+            # position is the row number a person sees; columns start at the first used one.
+            for number, cells in enumerate(sheet.iter_rows(), 1):
+                if max_rows is not None and number > max_rows:
                     break
-                rows.append(Row(offset, cells))
+                rows.append(Row(number, cells))
             sheets.append(Sheet(name, sheet_name, rows))
     except Exception as exc:
         raise SourceError(name, f"cannot read the workbook: {exc}") from None
@@ -325,11 +326,10 @@ def _read_csv(name: str, max_rows: int | None) -> Sheet:
     lines = text.splitlines()
     reader = csv.reader(io.StringIO(text), delimiter=delimiter, skipinitialspace=False)
     try:
-        for cells in reader:
-            number = reader.line_num
+        for number, cells in enumerate(reader, 1):  # the record's row in a spreadsheet program
             if max_rows is not None and len(rows) >= max_rows:
                 break
-            rows.append(Row(number, list(cells), bad_lines.get(number)))
+            rows.append(Row(number, list(cells), bad_lines.get(reader.line_num)))
     except csv.Error as exc:
         raise SourceError(name, f"not a CSV table: {exc}", row=reader.line_num) from None
     del lines

@@ -285,3 +285,32 @@ def test_killed_mid_write_leaves_the_ledger_unchanged_and_loadable(tmp_path: Pat
     summaries = import_files([DATA / "bank" / "CCB_01.xlsx"], main, echo=quiet)
     assert summaries[0].new == 5
     assert not [p for p in main.parent.rglob("*") if ".tf-tmp-" in p.name]
+
+
+def test_xlsx_bad_cell_is_reported_at_its_sheet_row(tmp_path: Path) -> None:
+    import openpyxl
+
+    main = make_ledger(tmp_path)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet["B3"] = "交易日期"
+    sheet["C3"] = "借方发生额"
+    sheet["D3"] = "贷方发生额"
+    sheet["E3"] = "摘要"
+    sheet.append([None, "2026-01-05", None, 100, "1-1-101"])
+    sheet.append([None, "2026-01-06", "abc", None, "x"])
+    source = tmp_path / "s.xlsx"
+    book.save(source)
+    with pytest.raises(click.ClickException) as info:
+        import_files([source], main, echo=quiet)
+    assert f"{source}:5: 借方发生额: not an amount: 'abc'" in info.value.message
+
+
+def test_multiline_csv_cell_keeps_spreadsheet_row_numbers(tmp_path: Path) -> None:
+    main = make_ledger(tmp_path)
+    source = tmp_path / "m.csv"
+    source.write_text(HEADER + '2026-01-03,S1,,100.00,,张三,1,"two\nlines"\n2026-01-04,S2,,bad,,李四,2,x\n', encoding="utf-8")
+    with pytest.raises(click.ClickException) as info:
+        import_files([source], main, echo=quiet)
+    assert f"{source}:3: 贷方金额" in info.value.message
