@@ -63,6 +63,7 @@ DEFAULT_AUTHOR = ("trustfund", "trustfund@localhost")
 #: Test hook: called with a step name at each point of the commit protocol (crash tests).
 _fault_hook: Callable[[str], None] | None = None
 
+_TMP_RE = re.compile(r"^\..+" + re.escape(TMP_MARK) + r"[0-9a-f]{12}$")  # only ours (see _tmp_name)
 _SKIP_DIRS = frozenset({".git", "node_modules", "__pycache__", ".venv"})
 _INCLUDE_RE = re.compile(r'^\s*include\s+"((?:[^"\\]|\\.)*)"', re.MULTILINE)
 
@@ -111,10 +112,17 @@ def _write_durable(path: Path, data: bytes, mode: int) -> None:
         os.close(fd)
 
 
-def _default_mode() -> int:
-    umask = os.umask(0)
+def _read_umask() -> int:
+    umask = os.umask(0o022)
     os.umask(umask)
-    return 0o666 & ~umask
+    return umask
+
+
+_UMASK = _read_umask()  # once, at import: os.umask() is process-wide, not thread-safe
+
+
+def _default_mode() -> int:
+    return 0o666 & ~_UMASK
 
 
 def _tmp_name(target: Path, txid: str) -> Path:
@@ -150,7 +158,7 @@ def recover(root: Path) -> list[str]:
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = [name for name in dirnames if name not in _SKIP_DIRS]
         for name in filenames:
-            if name.startswith(".") and TMP_MARK in name:
+            if _TMP_RE.match(name):
                 stray = Path(dirpath) / name
                 with contextlib.suppress(OSError):
                     stray.unlink()
