@@ -235,3 +235,21 @@ def test_rows_that_moved_no_money_are_skipped(tmp_path: Path) -> None:
     source.write_text("交易日期,借方金额,贷方金额,摘要\n2026-01-05,0.00,0.00,利率调整\n2026-01-06,,5.00,结息\n", encoding="utf-8")
     statement = BankStatementImporter(ImportContext(rules=Rules(default_account="Assets:Bank:Trust"))).read(str(source))
     assert [r.amount for r in statement.rows] == [Decimal("5.00")] and statement.errors == []
+
+
+def test_closing_balance_of_a_newest_first_statement(tmp_path: Path) -> None:
+    source = tmp_path / "desc.csv"
+    source.write_text(
+        "交易日期,借方金额,贷方金额,余额,摘要\n2026-01-09,,10.00,1030.00,c\n2026-01-05,,20.00,1020.00,b\n2026-01-01,100.00,,1000.00,a\n",
+        encoding="utf-8",
+    )
+    statement = BankStatementImporter(ImportContext(rules=Rules(default_account="Assets:Bank:Trust"))).read(str(source))
+    assert (statement.closing_balance, statement.closing_date) == (Decimal("1030.00"), date(2026, 1, 9))
+    assert statement.opening_balance == Decimal("1100.00")
+
+
+def test_preamble_closing_balance_when_rows_have_none(tmp_path: Path) -> None:
+    source = tmp_path / "p.csv"
+    source.write_text("期末余额,\"2,500.00\"\n交易日期,借方金额,贷方金额,摘要\n2026-01-03,,500.00,x\n", encoding="utf-8")
+    statement = BankStatementImporter(ImportContext(rules=Rules(default_account="Assets:Bank:Trust"))).read(str(source))
+    assert (statement.closing_balance, statement.closing_date) == (Decimal("2500.00"), date(2026, 1, 3))
