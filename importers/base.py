@@ -28,7 +28,8 @@ turns one downloaded file into Beancount entries in three separate steps:
 **De-duplication** is by key, not by beangulp's similarity heuristic (which drops two owners
 paying the same amount on the same day). :func:`dedup_key` gives an entry's key: a transaction's
 ``serial:`` metadata (qualified by its first posting's account), a balance's (account, date),
-and for anything else, or a transaction without ``serial:``, a hash of its printed content. A
+a register directive's ``serial:`` (its natural key, e.g. ``approval:AP-1:committee:2025-03-03``),
+and for anything else, or an entry without ``serial:``, a hash of its printed content. A
 source without serial numbers gets a ``serial:`` from :func:`content_serial` (a hash of the
 row's content plus its occurrence number among identical rows of the file), so re-importing a
 file adds nothing while two identical payments in one file are both kept. Put any extra id a
@@ -49,8 +50,14 @@ A minimal importer::
         needs = "header row with 交易日期, 金额, 流水号"
         default_account = "Assets:Bank:Trust"
 
+        ALIASES = {"date": ("交易日期",), "amount": ("金额",), "serial": ("流水号",)}
+
         def identify(self, filepath: str) -> bool:
-            return sniff_header(filepath, {"交易日期", "金额", "流水号"}) is not None
+            try:
+                sheets = read_table(filepath, max_rows=60)  # a workbook is parsed once, then cached
+            except SourceError:
+                return False
+            return any(find_header(s, self.ALIASES, lambda c: len(c) == 3) for s in sheets)
 
         def read(self, filepath: str) -> Statement:
             ...  # cells -> StatementRow(row=..., date=..., amount=..., serial=...)
