@@ -106,10 +106,11 @@ def _shown(driver: Any) -> dict[str, list[dict[str, str]]]:
     script = """
     const out = {};
     for (const table of document.querySelectorAll('table.tf-table')) {
+      const keys = Array.from(table.querySelectorAll('thead th')).map(th => th.dataset.key);
       const rows = [];
       for (const tr of table.querySelectorAll('tbody tr')) {
         const row = {};
-        for (const td of tr.querySelectorAll('td')) { row[td.dataset.key] = [td.dataset.value, td.className, td.innerText]; }
+        tr.querySelectorAll('td').forEach((td, i) => { row[keys[i]] = [td.dataset.value ?? '', td.className, td.innerText]; });
         rows.push(row);
       }
       out[table.dataset.table] = rows;

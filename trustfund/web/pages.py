@@ -16,6 +16,8 @@ from flask.wrappers import Response
 
 from trustfund.web import views
 
+PAGE_ROWS = 1000  # rows a table shows on the page; the XLSX download has them all
+NUMERIC_KINDS = frozenset({"money", "area", "int", "ratio", "percent"})
 REPORT_CACHE_SIZE = 32  # reports kept per page (period × room/project/resolution)
 
 
@@ -86,7 +88,9 @@ class TrustPage(FavaExtensionBase):
 
     def period(self) -> Any:
         filtered = g.filtered
-        return views.period_from(request.args.get("time", ""), filtered.date_range, self.source().community.last_date)
+        transactions = self.ledger.all_entries_by_type.Transaction
+        last = transactions[-1].date if transactions else self.source().community.last_date
+        return views.period_from(request.args.get("time", ""), filtered.date_range, last)
 
     def report(self) -> Any:  # pragma: no cover - every page overrides it
         raise NotImplementedError
@@ -102,12 +106,20 @@ class TrustPage(FavaExtensionBase):
         return {"error": "", "tables": report.tables(), "report": report}
 
     def cells(self, table: Any) -> list[list[tuple[str, str, str, str]]]:
-        """Rows of (key, kind, shown text, exact value) for the template."""
+        """Rows of (key, kind, shown text, exact value) for the template, at most :data:`PAGE_ROWS`.
+
+        The exact value (``data-value``) is given for numbers only, to keep big pages small.
+        """
         out = []
-        for row in table.dicts():
-            out.append([(c.key, c.kind, format_value(row.get(c.key), c.kind), raw_value(row.get(c.key)))
+        for row in table.dicts()[:PAGE_ROWS]:
+            out.append([(c.key, c.kind, format_value(row.get(c.key), c.kind),
+                         raw_value(row.get(c.key)) if c.kind in NUMERIC_KINDS else "")
                         for c in table.columns])
         return out
+
+    def truncated(self, table: Any) -> int:
+        """How many rows of ``table`` the page leaves to the XLSX download (0: none)."""
+        return max(0, len(table.rows) - PAGE_ROWS)
 
     def total_cells(self, table: Any) -> list[tuple[str, str, str, str]] | None:
         if not table.total:
