@@ -354,6 +354,8 @@ def import_files(
             )
         if dry_run or ws is None:
             for item in prepared:
+                for error in item.rejected:
+                    echo(f"; rejected (not written): {error}")
                 if item.entries:
                     echo(f"; ---- {item.path} ({item.summary.importer}): {item.summary.new} new")
                     echo(format_entries(item.entries).rstrip("\n"))
