@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 from beancount import loader
+from importers_core_golden import DATA, RULES, compare_golden, extract_text
 
 from importers.bank import BankStatementImporter
 from importers.base import ImportContext
-from importers_core_golden import DATA, RULES, compare_golden, extract_text
 
 LAYOUT_FILES = sorted(p for p in (DATA / "bank").iterdir() if p.suffix in (".xlsx", ".csv"))
 FIXTURE_FILES = sorted(p for p in (DATA / "deb-sig").iterdir() if p.suffix in (".xls", ".csv"))
