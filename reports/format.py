@@ -53,6 +53,8 @@ def display(value: Any, kind: str) -> str:
 
 def width(text: str) -> int:
     """Columns a string takes in a terminal (CJK characters take two)."""
+    if text.isascii():
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
 
 
