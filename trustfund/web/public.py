@@ -220,6 +220,21 @@ def _meta(meta: dict[str, Any] | None, redactor: Redactor, *, public: bool) -> d
     return out
 
 
+_PARTY_KEYS = frozenset({"payer", "payee", "owner", "signer"})
+
+
+def _posting_meta(meta: dict[str, Any], redactor: Redactor, *, public: bool) -> dict[str, Any]:
+    """``meta`` itself when redaction changes nothing (most postings: ``unit:`` only), else a copy."""
+    for key, value in meta.items():
+        if key in _LOADER_KEYS:
+            continue
+        if key.startswith("__") or _private_key(key) or key in _PARTY_KEYS:
+            return _meta(meta, redactor, public=public)
+        if isinstance(value, str) and ((not public and _looks_like_path(value)) or redactor.text(value) != value):
+            return _meta(meta, redactor, public=public)
+    return meta
+
+
 def _custom(entry: data.Custom, redactor: Redactor) -> data.Custom | None:
     kind = entry.type
     values = entry.values
@@ -252,10 +267,10 @@ def redact_entries(entries: Iterable[data.Directive], community: Any = None) -> 
     for entry in entries:
         if isinstance(entry, data.Transaction):
             public = _is_public(entry.meta, entry.tags)
-            postings = [
-                p._replace(meta=_meta(p.meta, redactor, public=public)) if p.meta else p
-                for p in entry.postings
-            ]
+            postings = []
+            for p in entry.postings:
+                meta = _posting_meta(p.meta, redactor, public=public) if p.meta else p.meta
+                postings.append(p if meta is p.meta else p._replace(meta=meta))
             out.append(
                 entry._replace(
                     meta=_meta(entry.meta, redactor, public=public),
