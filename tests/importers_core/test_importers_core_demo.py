@@ -31,3 +31,18 @@ def test_demo_downloads_import_and_pass_check(tmp_path: Path) -> None:
     # importing the same downloads again adds nothing
     again = import_files(downloads, folder / "main.beancount", echo=lambda *a, **k: None)
     assert [s.new for s in again] == [0] * len(again)
+
+
+def test_demo_downloads_are_up_to_date(tmp_path: Path) -> None:
+    """The committed downloads are what make_downloads.py writes from the committed 2025 ledger
+    (after regenerating the ledger, run ``python examples/xinyi/make_downloads.py``)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("xinyi_make_downloads", EXAMPLE / "make_downloads.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    written = module.build(tmp_path)
+    assert {p.name for p in written} == {p.name for p in (EXAMPLE / "downloads").iterdir()}
+    stale = [p.name for p in written if p.read_bytes() != (EXAMPLE / "downloads" / p.name).read_bytes()]
+    assert not stale, f"stale downloads {stale}: run python examples/xinyi/make_downloads.py"
