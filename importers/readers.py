@@ -152,6 +152,8 @@ def parse_amount(value: Cell) -> Decimal | None:
     if text.startswith("(") and text.endswith(")"):
         negative, text = True, text[1:-1]
     cleaned = _AMOUNT_STRIP.sub("", text)
+    if cleaned.endswith("-") and cleaned[:-1] and cleaned[0] not in "+-":  # "1,234.56-" (a debit)
+        negative, cleaned = not negative, cleaned[:-1]
     if not _AMOUNT_RE.match(cleaned):
         raise ValueError(f"not an amount: {text!r}")
     try:

@@ -68,6 +68,7 @@ def test_parse_date_rejects(cell: object) -> None:
         ("+10000.00", Decimal("10000.00")),
         ("-6,086.11", Decimal("-6086.11")),
         ("(12.50)", Decimal("-12.50")),
+        ("1,234.56-", Decimal("-1234.56")),
         (16.78, Decimal("16.78")),
         (0.1 + 0.2, Decimal("0.30")),
         (1580, Decimal("1580.00")),
@@ -83,7 +84,7 @@ def test_parse_amount(cell: object, expected: Decimal | None) -> None:
     assert value is None or isinstance(value, Decimal)
 
 
-@pytest.mark.parametrize("cell", ["xx,yyyy.zz", "12x.00", "1.2.3", True, float("nan")])
+@pytest.mark.parametrize("cell", ["xx,yyyy.zz", "12x.00", "1.2.3", "-5-", "--5", True, float("nan")])
 def test_parse_amount_rejects(cell: object) -> None:
     with pytest.raises(ValueError):
         parse_amount(cell)
