@@ -8,7 +8,10 @@ extension with ``custom "fava-extension" "trustfund.web.extension"``).
 - Fava runs on a **redacted publication** (:mod:`trustfund.web.public`) written as one Beancount
   file into a private cache directory (``$TRUSTFUND_CACHE_DIR`` or ``~/.cache/trustfund``,
   mode 0700), never on the source ledger. It is regenerated when a file of the source ledger
-  changes (checked at most once a second, on the next request).
+  changes (checked at most once a second, on the next request); ``serve`` does it in a thread
+  and swaps the new publication in when it is loaded, so owners never wait for a reload.
+- Answers are cached in memory (:class:`ResponseCache`) until the publication changes: the
+  site is read-only, so a warm page is a look-up.
 - Fava's read-only mode, plus an allow-list of routes: the editor, raw source, entry context,
   file downloads (``download-journal``, ``download-query``, ``statement``), importing, options and
   free-form queries answer 403; every request other than GET/HEAD answers 405.
