@@ -252,3 +252,23 @@ def test_background_regeneration_swaps_the_site_when_ready(tmp_path: Path, monke
     assert publication.path != first_file
     body = text_of(client.get(url))
     assert "花园修剪" in body and "赵六" not in body
+
+
+@pytest.mark.parametrize(
+    ("time_filter", "label"),
+    [("2025-Q1", "2025Q1"), ("2025-01 - 2025-02", "2025-01-01~2025-02-28"), ("2025-01-03", "2025-01-03~2025-01-03")],
+)
+def test_any_time_filter_is_a_period(committee: Any, time_filter: str, label: str) -> None:
+    slug = _pages(committee)
+    body = committee.get(f"/{slug}/extension/PublicBalance/?time={time_filter}").get_data(as_text=True)
+    assert f'data-value="{label}"' in body
+    if "~" in label:
+        assert "年度" not in body.split('id="tf-period"', 1)[1].split("</span>", 1)[0]
+
+
+def test_unreadable_time_filter_is_explained(committee: Any) -> None:
+    slug = _pages(committee)
+    response = committee.get(f"/{slug}/extension/PublicBalance/?time=bogus")
+    assert response.status_code == 200
+    assert "时间筛选无效 invalid time filter" in response.get_data(as_text=True)
+    assert committee.get(f"/{slug}/extension/PublicBalance/json?time=bogus").status_code == 400

@@ -87,7 +87,12 @@ class TrustPage(FavaExtensionBase):
         return self._source
 
     def period(self) -> Any:
-        filtered = g.filtered
+        from fava.core.filters import FilterError
+
+        try:
+            filtered = g.filtered
+        except FilterError as exc:  # a time filter Fava cannot read: say so on the page (400 for endpoints)
+            raise ValueError(f"时间筛选无效 invalid time filter: {exc.message}") from exc
         transactions = self.ledger.all_entries_by_type.Transaction
         last = transactions[-1].date if transactions else self.source().community.last_date
         return views.period_from(request.args.get("time", ""), filtered.date_range, last)

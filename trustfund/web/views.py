@@ -22,6 +22,16 @@ from reports.table import Column, Report, Table
 MONEY = "money"
 
 
+@dataclass(frozen=True, slots=True)
+class RangePeriod(Period):
+    """Any other range of Fava's time filter (``2025-01 - 2025-02``, a day, a week)."""
+
+    @property
+    def title(self) -> str:
+        last = self.end - timedelta(days=1)
+        return f"{self.start:%Y年%m月%d日}至{last:%Y年%m月%d日} / {self.start.isoformat()} to {last.isoformat()}"
+
+
 def period_from(time_filter: str, date_range: Any, last_date: date | None) -> Period:
     """The report period for Fava's time filter (``g.filtered``).
 
@@ -37,7 +47,7 @@ def period_from(time_filter: str, date_range: Any, last_date: date | None) -> Pe
     if date_range is not None:
         begin, end = date_range.begin, date_range.end
         last = end - timedelta(days=1)
-        return Period("range", begin, end, f"{begin.isoformat()}~{last.isoformat()}")
+        return RangePeriod("range", begin, end, f"{begin.isoformat()}~{last.isoformat()}")
     year = (last_date or date.today()).year
     return Period.parse(str(year))
 
