@@ -28,6 +28,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -218,7 +219,7 @@ def _prepare(
     echo(f"{path}: {importer.importer_name}")
     summary = FileSummary(str(path), importer.importer_name)
     big = path.stat().st_size > PROGRESS_MIN_BYTES
-    stream = click.get_text_stream("stderr") if big else io.StringIO()
+    stream = sys.stderr if big else io.StringIO()
     with click.progressbar(length=100, label=f"{path.name}: reading", file=stream, show_eta=False) as bar:
         try:
             statement: Statement = importer.read(str(path))

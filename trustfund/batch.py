@@ -22,6 +22,7 @@ unless ``--period`` says otherwise.
 
 from __future__ import annotations
 
+import sys
 import time
 import traceback
 from collections.abc import Callable, Iterable, Sequence
@@ -383,7 +384,7 @@ def batch(dirs: tuple[Path, ...], scheduler: str | None, workers: int, period: s
     ledgers = find_ledgers(dirs)
     if not ledgers:
         raise click.ClickException("no community ledgers found")
-    with click.progressbar(length=len(ledgers), label=f"auditing {len(ledgers)} communities", file=click.get_text_stream("stderr")) as bar:
+    with click.progressbar(length=len(ledgers), label=f"auditing {len(ledgers)} communities", file=sys.stderr) as bar:
         results = run_batch(ledgers, scheduler=scheduler, workers=workers, processes=not threads, period=period,
                             on_done=lambda _result: bar.update(1))
     write_xlsx(output, results)
