@@ -8,6 +8,7 @@ a screenshot of each page is saved to ``tests/artifacts/`` (git-ignored).
 from __future__ import annotations
 
 import functools
+import os
 import shutil
 import socket
 import sys
@@ -59,6 +60,8 @@ def ledger_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def site(ledger_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     missing = _browser_missing()
     if missing:
+        if os.environ.get("TRUSTFUND_REQUIRE_BROWSER"):  # set by .ci/run: CI must run these
+            pytest.fail(f"TRUSTFUND_REQUIRE_BROWSER is set but {missing}")
         pytest.skip(missing)
     from werkzeug.serving import make_server
 
