@@ -52,6 +52,7 @@ from importers.readers import clear_cache, found_labels, read_table
 from importers.records import RowError, SourceError, Statement
 from importers.registry import all_importers
 from importers.rules import ACCOUNT_RE, find_rules, load_rules
+from ledger.loader import resolve_ledger
 
 IMPORTS_DIR = "imports"
 ACCOUNTS_FILE = "imports/accounts.beancount"
@@ -314,11 +315,7 @@ def import_files(
     Raises :class:`click.ClickException` (naming ``file:row: column: reason``) when a file is not
     identified, cannot be read or has a bad row without ``skip_bad_rows``; nothing is written then.
     """
-    ledger_path = Path(ledger_path)
-    if ledger_path.is_dir():
-        ledger_path = ledger_path / "main.beancount"
-    if not ledger_path.exists():
-        raise click.ClickException(f"{ledger_path}: no such ledger file")
+    ledger_path = resolve_ledger(ledger_path)
     if account is not None and not ACCOUNT_RE.match(account):
         raise click.ClickException(f"--account {account!r} is not a Beancount account name (e.g. Assets:Bank:Trust)")
     try:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from pathlib import Path
 
 import click
 
-from ledger.loader import format_error, load
+from ledger.loader import format_error, load, resolve_ledger
 from ledger.seal import SealRefused, evaluate, plan_seals, sealed_on, stage_seals
 from ledger.writer import JOURNAL_NAME, LedgerWriter
 from trustfund.errors import error_code
@@ -15,13 +14,7 @@ from trustfund.errors import error_code
 LEDGER_ARG = click.argument("ledger_path", metavar="[LEDGER]", required=False, default="main.beancount")
 
 
-def _resolve(path: str) -> Path:
-    candidate = Path(path)
-    if candidate.is_dir():
-        candidate = candidate / "main.beancount"
-    if not candidate.is_file():
-        raise click.ClickException(f"{candidate}: no such ledger file")
-    return candidate.resolve()
+_resolve = resolve_ledger
 
 
 def _parse_day(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date:

@@ -67,6 +67,21 @@ def configure_cache(cache: bool | None = None) -> None:
     loader.initialize(use_cache=True, cache_filename=pattern)
 
 
+def resolve_ledger(path: str | os.PathLike[str]) -> Path:
+    """A ledger argument: a ``.beancount`` file, or a folder holding ``main.beancount``.
+
+    Raises :class:`click.ClickException` (a clear one-line error for the CLI) when it is missing.
+    """
+    import click
+
+    candidate = Path(path)
+    if candidate.is_dir():
+        candidate = candidate / "main.beancount"
+    if not candidate.is_file():
+        raise click.ClickException(f"{candidate}: no such ledger file (run `trustfund init DIR` to start one)")
+    return candidate.resolve()
+
+
 def load(path: str | os.PathLike[str], *, cache: bool | None = None) -> Ledger:
     """Load ``path`` with its plugins and build the community view.
 

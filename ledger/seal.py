@@ -82,6 +82,7 @@ from beancount.core import data
 from beancount.core.amount import Amount
 
 from ledger.community import Community, Seal
+from trustfund.common import GENERATED_KEY  # one marker for every generated entry
 
 SEAL_VERSION = "trustfund-seal-v1"
 #: Metadata the owners' publication (``trustfund.web.public``) puts on each ``tf-seal``: the
@@ -89,7 +90,6 @@ SEAL_VERSION = "trustfund-seal-v1"
 #: over redacted entries. Only publications carry it; by hand it would hide nothing that
 #: deleting the seal would not (the published hash list and git history still show it).
 PUBLISHED_STATUS_KEY = "published-status"
-GENERATED_KEY = "__trustfund_generated__"
 SEALS_FILE = "seals.beancount"
 MANIFEST_DIR = "seals"
 PERIOD_RE = re.compile(r"^(\d{4})-(\d{2})$")

@@ -48,7 +48,7 @@ from beancount.core import data
 from beancount.parser import printer
 
 from ledger.community import Community
-from ledger.loader import Ledger, format_error, load
+from ledger.loader import Ledger, format_error, load, resolve_ledger
 from trustfund.accounts import MAINTENANCE, classify
 from trustfund.common import GENERATED_KEY, bank_outflow, is_payment, meta_list
 from trustfund.errors import error_code
@@ -444,13 +444,7 @@ def _refuse_if_broken(ledger: Ledger, year: int) -> None:
         raise CloseRefused(f"cannot close {year}: the ledger has {len(broken)} error(s); fix them first:\n  {shown}")
 
 
-def _resolve(path: str) -> Path:
-    candidate = Path(path)
-    if candidate.is_dir():
-        candidate = candidate / "main.beancount"
-    if not candidate.is_file():
-        raise click.ClickException(f"{candidate}: no such ledger file")
-    return candidate.resolve()
+_resolve = resolve_ledger
 
 
 def close(main: Path, year: int, today: date | None = None, seal: bool = True, echo: Any = click.echo) -> ClosePlan:

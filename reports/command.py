@@ -74,11 +74,9 @@ def write_all(ledger: Any, out_dir: Path, period: Period) -> list[Path]:
 
 
 def _load(path: str) -> Any:
-    try:
-        from trustfund.commands import load_ledger
-    except ImportError:  # pragma: no cover - the core commands ship with the package
-        from ledger.loader import load as load_ledger
-    return load_ledger(path)
+    from ledger.loader import load, resolve_ledger
+
+    return load(resolve_ledger(path))
 
 
 @click.command("report")

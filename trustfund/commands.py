@@ -7,20 +7,10 @@ from pathlib import Path
 
 import click
 
-from ledger.loader import Ledger, format_error, load
+from ledger.loader import Ledger, format_error, load, resolve_ledger
 from trustfund.errors import error_code
 
 LEDGER_ARG = click.argument("ledger_path", metavar="[LEDGER]", required=False, default="main.beancount")
-
-
-def resolve_ledger(path: str | Path) -> Path:
-    """A ledger argument: a ``.beancount`` file, or a folder holding ``main.beancount``."""
-    candidate = Path(path)
-    if candidate.is_dir():
-        candidate = candidate / "main.beancount"
-    if not candidate.exists():
-        raise click.ClickException(f"{candidate}: no such ledger file (run `trustfund init DIR` to start one)")
-    return candidate
 
 
 def load_ledger(path: str | Path) -> Ledger:
