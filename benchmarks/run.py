@@ -5,7 +5,7 @@ Usage::
     python benchmarks/run.py                      # 10k, 100k and 300k transactions
     python benchmarks/run.py --sizes 10k,100k     # some sizes only
     python benchmarks/run.py --quick              # 10k only, one repetition, no profile
-    python benchmarks/run.py --repeat 3           # repetitions per measurement (median kept)
+    python benchmarks/run.py --repeat 3           # repetitions per measurement (median and best kept)
     python benchmarks/run.py --plot-only          # redraw the plot from results.json
 
 What it does, per size:
@@ -353,6 +353,11 @@ def _median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
 
+def _best(runs: list[dict[str, Any]], key: str) -> float:
+    values = [r[key] for r in runs if r.get(key) is not None]
+    return min(values) if values else float("nan")
+
+
 def bench_size(label: str, repeat: int, profile: bool, run_import: bool, quick: bool) -> dict[str, Any]:
     ledger = ensure_ledger(label)
     print(f"\n== {label}: {ledger['transactions']:,} transactions, {ledger['postings']:,} postings, "
@@ -391,6 +396,11 @@ def bench_size(label: str, repeat: int, profile: bool, run_import: bool, quick: 
         "plugin_cpu_s": plugin_c,
         "plugin_cpu_share": plugin_c / plain_c,
         "errors": rules_runs[-1].get("errors"),
+        # Best of N (the ``timeit`` convention): the noise on this VM only ever adds time
+        # (steal, other tenants), so the minimum is the least biased estimate of the cost.
+        "time_ratio_best": _best(rules_runs, "seconds") / _best(plain_runs, "seconds"),
+        "cpu_ratio_best": _best(rules_runs, "cpu_s") / _best(plain_runs, "cpu_s"),
+        "plugin_cpu_share_best": _best(rules_runs, "plugin_cpu_s") / _best(plain_runs, "cpu_s"),
         "plain_cpu_spread": [min((r["cpu_s"] for r in plain_runs if "cpu_s" in r), default=None),
                              max((r["cpu_s"] for r in plain_runs if "cpu_s" in r), default=None)],
     }
@@ -415,6 +425,11 @@ def print_summary(results: dict[str, Any]) -> None:
         s = res["summary"]
         print(f"-- {label} ({res['ledger']['transactions']:,} txns)")
         print(f"   load: plain {s['plain_s']:.2f} s / {s['plain_rss_mb']:.0f} MB; with rules {s['rules_s']:.2f} s / {s['rules_rss_mb']:.0f} MB")
+        if "time_ratio_best" in s:
+            print(f"   rules time, best of {len(res.get('rules_runs', []))}: {s['time_ratio_best']:.3f}x wall, "
+                  f"{s['cpu_ratio_best']:.3f}x CPU (target ≤ {TARGETS['rules_time']}x) "
+                  f"{_verdict(s['cpu_ratio_best'], TARGETS['rules_time'])}; plugin alone "
+                  f"{s['plugin_cpu_share_best'] * 100:.1f} % of the plain load's CPU")
         print(f"   rules time  {s['time_ratio']:.3f}x wall, {s['cpu_ratio']:.3f}x CPU (target ≤ {TARGETS['rules_time']}x) "
               f"{_verdict(min(s['time_ratio'], s['cpu_ratio']), TARGETS['rules_time'])};"
               f" plugin alone {s['plugin_s']:.2f} s wall = {s['plugin_share'] * 100:.1f} %, "
