@@ -94,6 +94,39 @@ GOVERNANCE = """\
 ; 2025-03-01 custom "tf-emergency" "E-2025-01" "elevator-fault" "街道办确认函 2025-03-01"
 """
 
+IMPORT_RULES = """\
+# Categorisation rules for `trustfund import` (format: the docstring of importers/rules.py;
+# a full example: examples/xinyi/import-rules.toml). The first matching [[rule]] wins; a row
+# no rule matches goes to Income:Suspense / Expenses:Suspense, which `trustfund check`
+# reports as TF106 until you add a rule or re-file the posting.
+
+[accounts]
+# "bank account number as the statement prints it" = "ledger account"
+# "4402 2300 0910 0012 345" = "Assets:Bank:Trust"
+default = "Assets:Bank:Trust"          # a bank statement that names no account number
+fee = "Expenses:Admin:BankFees"
+
+[units]
+# a room number (building-entrance-room) in the memo of money coming in: fees receivable
+pattern = '(?<![\\d-])(\\d{1,3}-\\d{1,2}-\\d{2,5})(?![\\d-])'
+account = "Assets:Receivable:Fees"
+known-only = true                       # only rooms in the unit register
+
+[[extract]]
+key = "approval"                         # copy approval ids out of the memo
+pattern = '(AP-\\d{4}-\\w+)'
+
+[[rule]]
+memo = "结息"
+direction = "in"
+account = "Income:Interest"
+
+# [[rule]]
+# counterparty = "洁美保洁"
+# direction = "out"
+# account = "Expenses:Service:Cleaning"
+"""
+
 MAIN = """\
 ; {title}: owners' funds under the trust model (信托制物业).
 ; Everything here belongs to the owners. `trustfund check` runs the trust rules below.
@@ -126,7 +159,8 @@ def init(directory: Path, title: str, start: str) -> None:
     """Start a new community ledger in DIRECTORY.
 
     Writes a chart of accounts, contract terms, an empty unit register and governance file,
-    and main.beancount with the trust-rule plugin; refuses to overwrite an existing ledger.
+    starter import rules, and main.beancount with the trust-rule plugin; refuses to overwrite
+    an existing ledger.
     """
     from datetime import date
 
@@ -145,6 +179,7 @@ def init(directory: Path, title: str, start: str) -> None:
         "terms.beancount": TERMS.format(d=d, end=end),
         "register.beancount": REGISTER.format(d=d),
         "governance.beancount": GOVERNANCE,
+        "import-rules.toml": IMPORT_RULES,
         "main.beancount": MAIN.format(d=d, title=title.replace('"', "'")),
     }
     write_files(directory, files, f"trustfund init: new ledger {title}")

@@ -31,7 +31,8 @@ def test_init_creates_a_ledger_that_checks_clean(tmp_path: Path) -> None:
     target = tmp_path / "community"
     result = runner.invoke(main, ["init", str(target)])
     assert result.exit_code == 0, result.output
-    for name in ("main.beancount", "accounts.beancount", "terms.beancount", "register.beancount", "governance.beancount"):
+    for name in ("main.beancount", "accounts.beancount", "terms.beancount", "register.beancount",
+                 "governance.beancount", "import-rules.toml"):
         assert (target / name).exists(), name
     checked = runner.invoke(main, ["check", str(target)])
     assert checked.exit_code == 0, checked.output
