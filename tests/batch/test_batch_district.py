@@ -129,7 +129,7 @@ def test_batch_rejects_a_bad_period(district: Path, tmp_path: Path) -> None:
 
 
 def test_run_batch_on_worker_processes_with_a_generated_community(tmp_path: Path) -> None:
-    generator = pytest.importorskip("trustfund.generator")
+    import trustfund.generator as generator
     main = generator.generate(tmp_path / "gen", units=16, buildings=2, years=1, seed=3)
     (tmp_path / "bad").mkdir()
     results = run_batch([("gen", main), ("bad", tmp_path / "bad" / "main.beancount")], workers=1, processes=True)

@@ -129,8 +129,7 @@ def small() -> Ledger:
 
 @pytest.fixture(scope="session")
 def demo() -> Ledger:
-    if not DEMO.exists():
-        pytest.skip("demo community not generated")
+    assert DEMO.exists(), "examples/xinyi is missing"
     ledger = load(DEMO, cache=False)
     assert ledger.errors == [], ledger.errors[:3]
     return ledger

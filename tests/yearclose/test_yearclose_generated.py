@@ -6,13 +6,11 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
 from beancount.core import data
 
+import trustfund.generator as generator
 from ledger.loader import load
 from ledger.yearclose import YEAR_CLOSE_TAG, close
-
-generator = pytest.importorskip("trustfund.generator")
 
 
 def _totals(entries: list[data.Directive], start: date, end: date) -> dict[str, Decimal]:
