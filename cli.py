@@ -38,13 +38,7 @@ def main() -> None:
 
 def _register() -> None:
     for module_name, attribute in COMMANDS:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name and (module_name == exc.name or module_name.startswith(exc.name + ".")):  # that area has not landed; anything else is a bug
-                continue
-            raise
-        main.add_command(getattr(module, attribute))
+        main.add_command(getattr(importlib.import_module(module_name), attribute))
 
 
 _register()
