@@ -127,6 +127,14 @@ account = "Income:Interest"
 # account = "Expenses:Service:Cleaning"
 """
 
+GITIGNORE = """\
+# Transient files of trustfund and Beancount (the ledger itself is tracked).
+.trustfund.lock
+.trustfund-journal.json
+.*.picklecache
+*.rejected.csv
+"""
+
 MAIN = """\
 ; {title}: owners' funds under the trust model (信托制物业).
 ; Everything here belongs to the owners. `trustfund check` runs the trust rules below.
@@ -180,6 +188,7 @@ def init(directory: Path, title: str, start: str) -> None:
         "register.beancount": REGISTER.format(d=d),
         "governance.beancount": GOVERNANCE,
         "import-rules.toml": IMPORT_RULES,
+        ".gitignore": GITIGNORE,
         "main.beancount": MAIN.format(d=d, title=title.replace('"', "'")),
     }
     write_files(directory, files, f"trustfund init: new ledger {title}")

@@ -34,6 +34,8 @@ def test_init_creates_a_ledger_that_checks_clean(tmp_path: Path) -> None:
     for name in ("main.beancount", "accounts.beancount", "terms.beancount", "register.beancount",
                  "governance.beancount", "import-rules.toml"):
         assert (target / name).exists(), name
+    ignored = (target / ".gitignore").read_text(encoding="utf-8").split()
+    assert ".trustfund.lock" in ignored and ".trustfund-journal.json" in ignored
     checked = runner.invoke(main, ["check", str(target)])
     assert checked.exit_code == 0, checked.output
     assert checked.output.startswith("OK: main.beancount")
