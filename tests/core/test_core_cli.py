@@ -65,3 +65,18 @@ def test_check_missing_ledger_is_a_clear_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["check", str(tmp_path / "nope.beancount")])
     assert result.exit_code == 1
     assert "no such ledger file" in result.output
+
+
+def test_every_command_is_registered_and_has_help() -> None:
+    from cli import COMMANDS
+
+    runner = CliRunner()
+    listing = runner.invoke(main, ["--help"])
+    assert listing.exit_code == 0, listing.output
+    for name in COMMANDS:
+        assert f"  {name} " in listing.output, name
+        result = runner.invoke(main, [name, "--help"])
+        assert result.exit_code == 0, (name, result.output)
+        assert result.output.startswith(f"Usage: main {name} ") or f" {name} " in result.output.splitlines()[0]
+    unknown = runner.invoke(main, ["nonexistent"])
+    assert unknown.exit_code == 2 and "No such command" in unknown.output
