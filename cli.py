@@ -13,17 +13,17 @@ import click
 
 #: command name -> (module, attribute), in the order ``--help`` lists them.
 COMMANDS = {
-    "init": ("trustfund.commands", "init"),
-    "check": ("trustfund.commands", "check"),
-    "vote": ("trustfund.commands", "vote"),
-    "import": ("importers.command", "import_cmd"),
-    "report": ("reports.command", "report"),
+    "init": ("trustfund.ops.commands", "init"),
+    "check": ("trustfund.ops.commands", "check"),
+    "vote": ("trustfund.ops.commands", "vote"),
+    "import": ("trustfund.ops.importing", "import_cmd"),
+    "report": ("trustfund.ops.reporting", "report"),
     "serve": ("trustfund.web.command", "serve"),
-    "seal": ("ledger.commands", "seal"),
-    "verify": ("ledger.commands", "verify"),
-    "close-year": ("ledger.yearclose", "close_year"),
-    "batch": ("trustfund.batch", "batch"),
-    "demo": ("trustfund.demo", "demo"),
+    "seal": ("trustfund.ops.sealing", "seal"),
+    "verify": ("trustfund.ops.sealing", "verify"),
+    "close-year": ("trustfund.ops.yearclose", "close_year"),
+    "batch": ("trustfund.ops.batch", "batch"),
+    "demo": ("trustfund.ops.demo", "demo"),
 }
 
 
@@ -39,7 +39,10 @@ class LazyGroup(click.Group):
             return None
         module_name, attribute = target
         command = getattr(importlib.import_module(module_name), attribute)
-        assert isinstance(command, click.Command) and command.name == cmd_name, (module_name, attribute)
+        assert isinstance(command, click.Command) and command.name == cmd_name, (
+            module_name,
+            attribute,
+        )
         return command
 
 

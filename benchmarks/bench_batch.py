@@ -4,8 +4,8 @@ Usage::
 
     python benchmarks/bench_batch.py [--communities 8] [--units 200] [--json OUT]
 
-Generates N communities with :func:`trustfund.generator.generate` (seeds 1..N, one year each,
-cached under ``benchmarks/out/batch/``), then runs :func:`trustfund.batch.run_batch` on a local
+Generates N communities with :func:`trustfund.ops.generator.generate` (seeds 1..N, one year each,
+cached under ``benchmarks/out/batch/``), then runs :func:`trustfund.ops.batch.run_batch` on a local
 Dask cluster of worker processes, first with 1 worker and then with 2, and prints the
 communities audited per minute (wall time, including the cluster's start) and the speed-up.
 Every community must come back ``ok`` with zero load errors, otherwise the run fails.
@@ -23,8 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from trustfund.batch import run_batch  # noqa: E402
-from trustfund.generator import generate  # noqa: E402
+from trustfund.ops.batch import run_batch  # noqa: E402
+from trustfund.ops.generator import generate  # noqa: E402
 
 OUT = ROOT / "benchmarks" / "out" / "batch"
 
@@ -46,8 +46,14 @@ def measure(ledgers: list[tuple[str, Path]], workers: int) -> dict[str, float]:
     seconds = time.perf_counter() - start
     bad = [r for r in results if r.status != "ok" or r.load_errors]
     if bad:
-        raise SystemExit(f"{len(bad)} communities did not audit cleanly: {[(r.community, r.status, r.error) for r in bad]}")
-    return {"workers": workers, "seconds": round(seconds, 2), "per_minute": round(len(ledgers) * 60 / seconds, 1)}
+        raise SystemExit(
+            f"{len(bad)} communities did not audit cleanly: {[(r.community, r.status, r.error) for r in bad]}"
+        )
+    return {
+        "workers": workers,
+        "seconds": round(seconds, 2),
+        "per_minute": round(len(ledgers) * 60 / seconds, 1),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -65,11 +71,23 @@ def main(argv: list[str] | None = None) -> int:
     speedup = rows[1]["per_minute"] / rows[0]["per_minute"]
     print(f"{len(ledgers)} communities of {args.units} units (one year each)")
     for row in rows:
-        print(f"  {row['workers']} worker(s): {row['seconds']:7.1f} s  {row['per_minute']:6.1f} communities/minute")
+        print(
+            f"  {row['workers']} worker(s): {row['seconds']:7.1f} s  {row['per_minute']:6.1f} communities/minute"
+        )
     print(f"  speed-up with 2 workers: {speedup:.2f}x")
     if args.json:
-        args.json.write_text(json.dumps({"communities": len(ledgers), "units": args.units, "runs": rows,
-                                         "speedup": round(speedup, 2)}, indent=1), encoding="utf-8")
+        args.json.write_text(
+            json.dumps(
+                {
+                    "communities": len(ledgers),
+                    "units": args.units,
+                    "runs": rows,
+                    "speedup": round(speedup, 2),
+                },
+                indent=1,
+            ),
+            encoding="utf-8",
+        )
     return 0
 
 

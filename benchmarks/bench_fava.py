@@ -40,15 +40,24 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 #: Generator arguments per size (≈ 24 transactions per unit and year); as benchmarks/run.py.
-SIZES: dict[str, dict[str, int]] = {"10k": {"units": 430, "years": 1}, "100k": {"units": 2200, "years": 2}}
+SIZES: dict[str, dict[str, int]] = {
+    "10k": {"units": 430, "years": 1},
+    "100k": {"units": 2200, "years": 2},
+}
 MAX_BYTES = 2_000_000
 MAX_WARM_S = 0.5
 
 
 def _pages(last_year: int, room: str) -> list[str]:
     pages = [
-        "income_statement/", "balance_sheet/", "journal/", "trial_balance/",
-        "api/ledger_data", "api/income_statement", "api/balance_sheet", "api/trial_balance",
+        "income_statement/",
+        "balance_sheet/",
+        "journal/",
+        "trial_balance/",
+        "api/ledger_data",
+        "api/income_statement",
+        "api/balance_sheet",
+        "api/trial_balance",
         "api/journal_page?page=1&order=desc",
         "api/account_report?a=Assets:Bank:Trust",
         "api/account_report?a=Assets:Bank:Maintenance",
@@ -56,8 +65,12 @@ def _pages(last_year: int, room: str) -> list[str]:
         "api/account_report?a=Income:Fees:Property&r=changes",
     ]
     for page, args in (
-        ("PublicBalance", ""), ("BudgetExecution", ""), ("MaintenanceFund", ""), ("Votes", ""),
-        ("SpecialAudit", ""), ("MyUnit", f"room={room}"),
+        ("PublicBalance", ""),
+        ("BudgetExecution", ""),
+        ("MaintenanceFund", ""),
+        ("Votes", ""),
+        ("SpecialAudit", ""),
+        ("MyUnit", f"room={room}"),
     ):
         query = f"?time={last_year}" + (f"&{args}" if args else "")
         pages.append(f"extension/{page}/{query}")
@@ -66,7 +79,9 @@ def _pages(last_year: int, room: str) -> list[str]:
     return pages
 
 
-def run(ledger: Path, label: str = "", repeat: int = 3, cache_dir: Path | None = None) -> dict[str, Any]:
+def run(
+    ledger: Path, label: str = "", repeat: int = 3, cache_dir: Path | None = None
+) -> dict[str, Any]:
     """Measure the public site of ``ledger``; return (and print) the results."""
     os.environ.setdefault("BEANCOUNT_DISABLE_LOAD_CACHE", "1")
     from trustfund.web.app import create_app
@@ -89,10 +104,16 @@ def run(ledger: Path, label: str = "", repeat: int = 3, cache_dir: Path | None =
     fava_ledger = app.config["LEDGERS"]._ledgers[0]
     transactions = sum(1 for e in fava_ledger.all_entries if isinstance(e, bc_data.Transaction))
     rooms = sorted(
-        str(e.values[0].value) for e in fava_ledger.all_entries_by_type.Custom if e.type == "tf-unit"
+        str(e.values[0].value)
+        for e in fava_ledger.all_entries_by_type.Custom
+        if e.type == "tf-unit"
     )
     transactions_list = fava_ledger.all_entries_by_type.Transaction
-    last_year = (transactions_list[-1].date if transactions_list else max(e.date for e in fava_ledger.all_entries)).year
+    last_year = (
+        transactions_list[-1].date
+        if transactions_list
+        else max(e.date for e in fava_ledger.all_entries)
+    ).year
     pages: list[dict[str, Any]] = []
     for path in _pages(last_year, rooms[0] if rooms else "1-1-101"):
         url = f"/{slug}/{path}"
@@ -110,11 +131,17 @@ def run(ledger: Path, label: str = "", repeat: int = 3, cache_dir: Path | None =
         start = time.perf_counter()
         client.get(url).get_data()
         uncached_s = time.perf_counter() - start
-        pages.append({
-            "page": path, "status": response.status_code, "bytes": size,
-            "first_s": round(first_s, 4), "warm_s": round(warm_s, 4), "uncached_s": round(uncached_s, 4),
-            "ok": response.status_code == 200 and size <= MAX_BYTES and warm_s <= MAX_WARM_S,
-        })
+        pages.append(
+            {
+                "page": path,
+                "status": response.status_code,
+                "bytes": size,
+                "first_s": round(first_s, 4),
+                "warm_s": round(warm_s, 4),
+                "uncached_s": round(uncached_s, 4),
+                "ok": response.status_code == 200 and size <= MAX_BYTES and warm_s <= MAX_WARM_S,
+            }
+        )
 
     # a change of the source ledger: regeneration and Fava's reload on the next request
     from trustfund.web import app as web_app
@@ -150,23 +177,35 @@ def run(ledger: Path, label: str = "", repeat: int = 3, cache_dir: Path | None =
 
 
 def _print(result: dict[str, Any]) -> None:
-    print(f"== public site {result['label']}: {result['transactions']:,} transactions, "
-          f"publication {result['publication_bytes'] / 1e6:.1f} MB")
-    print(f"   publish {result['publish_s']:.2f} s, Fava first load {result['fava_load_s']:.2f} s, "
-          f"regenerate after a change {result['regenerate_s']:.2f} s")
-    print(f"   {'page':<58} {'status':>6} {'bytes':>11} {'first s':>8} {'warm s':>8} {'uncached':>8}")
+    print(
+        f"== public site {result['label']}: {result['transactions']:,} transactions, "
+        f"publication {result['publication_bytes'] / 1e6:.1f} MB"
+    )
+    print(
+        f"   publish {result['publish_s']:.2f} s, Fava first load {result['fava_load_s']:.2f} s, "
+        f"regenerate after a change {result['regenerate_s']:.2f} s"
+    )
+    print(
+        f"   {'page':<58} {'status':>6} {'bytes':>11} {'first s':>8} {'warm s':>8} {'uncached':>8}"
+    )
     for page in result["pages"]:
         flag = "" if page["ok"] else "  <-- over target"
-        print(f"   {page['page'][:58]:<58} {page['status']:>6} {page['bytes']:>11,} "
-              f"{page['first_s']:>8.3f} {page['warm_s']:>8.3f} {page['uncached_s']:>8.3f}{flag}")
-    print(f"   max {result['max_bytes']:,} bytes (target ≤ {MAX_BYTES:,}), "
-          f"max warm {result['max_warm_s']:.3f} s (target ≤ {MAX_WARM_S}); all ok: {result['all_ok']}")
+        print(
+            f"   {page['page'][:58]:<58} {page['status']:>6} {page['bytes']:>11,} "
+            f"{page['first_s']:>8.3f} {page['warm_s']:>8.3f} {page['uncached_s']:>8.3f}{flag}"
+        )
+    print(
+        f"   max {result['max_bytes']:,} bytes (target ≤ {MAX_BYTES:,}), "
+        f"max warm {result['max_warm_s']:.3f} s (target ≤ {MAX_WARM_S}); all ok: {result['all_ok']}"
+    )
 
 
 def _generated(label: str) -> Path:
-    from trustfund.generator import generate
+    from trustfund.ops.generator import generate
 
-    shared = OUT / "ledgers" / label / "main.beancount"  # benchmarks/run.py's copy, when there is one
+    shared = (
+        OUT / "ledgers" / label / "main.beancount"
+    )  # benchmarks/run.py's copy, when there is one
     if shared.exists():
         return shared
     folder = OUT / "ledgers-fava" / label
@@ -178,8 +217,12 @@ def _generated(label: str) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--ledger", type=Path, default=None, help="a ledger to measure (else generated ones)")
-    parser.add_argument("--size", default="", help="label of --ledger (benchmarks/run.py passes it)")
+    parser.add_argument(
+        "--ledger", type=Path, default=None, help="a ledger to measure (else generated ones)"
+    )
+    parser.add_argument(
+        "--size", default="", help="label of --ledger (benchmarks/run.py passes it)"
+    )
     parser.add_argument("--sizes", default="10k,100k", help="generated sizes when no --ledger")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--json", type=Path, default=None)

@@ -31,8 +31,26 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 OUT = HERE / "out"
-HEADER = ["银行流水号", "账号", "户名", "凭证代号", "币种", "现/转", "借方金额（支出）", "贷方金额（收入）", "账户余额", "摘要",
-          "对方账号", "对方户名", "对方银行", "对方行号", "记账日期", "交易时间", "用途", "备注"]
+HEADER = [
+    "银行流水号",
+    "账号",
+    "户名",
+    "凭证代号",
+    "币种",
+    "现/转",
+    "借方金额（支出）",
+    "贷方金额（收入）",
+    "账户余额",
+    "摘要",
+    "对方账号",
+    "对方户名",
+    "对方银行",
+    "对方行号",
+    "记账日期",
+    "交易时间",
+    "用途",
+    "备注",
+]
 LEDGER = """option "operating_currency" "CNY"
 2025-01-01 open Assets:Bank:Trust CNY
 2025-01-01 open Assets:Receivable:Fees CNY
@@ -43,7 +61,9 @@ LEDGER = """option "operating_currency" "CNY"
   Assets:Bank:Trust  1000000.00 CNY
   Equity:Opening
 """
-RULES = '[accounts]\n"5101 0188 0000 1234 5678" = "Assets:Bank:Trust"\n[units]\nknown-only = false\n'
+RULES = (
+    '[accounts]\n"5101 0188 0000 1234 5678" = "Assets:Bank:Trust"\n[units]\nknown-only = false\n'
+)
 
 
 def _rows(count: int) -> list[list[object]]:
@@ -57,11 +77,28 @@ def _rows(count: int) -> list[list[object]]:
         balance += -amount if out else amount
         day = start + timedelta(days=i * 365 // count)
         room = f"{1 + i % 4}-{1 + i % 3}-{101 + i % 20}"
-        rows.append([
-            f"CIB{i:012d}", "5101 0188 0000 1234 5678", "信义小区业主大会", "", "人民币", "转",
-            amount if out else None, None if out else amount, balance, "转账", f"6222{i % 997:012d}", f"业主{i % 500}",
-            "兴业银行", "", day.strftime("%Y%m%d"), "10:00:00", f"{room} 物业费", "",
-        ])
+        rows.append(
+            [
+                f"CIB{i:012d}",
+                "5101 0188 0000 1234 5678",
+                "信义小区业主大会",
+                "",
+                "人民币",
+                "转",
+                amount if out else None,
+                None if out else amount,
+                balance,
+                "转账",
+                f"6222{i % 997:012d}",
+                f"业主{i % 500}",
+                "兴业银行",
+                "",
+                day.strftime("%Y%m%d"),
+                "10:00:00",
+                f"{room} 物业费",
+                "",
+            ]
+        )
     return rows
 
 
@@ -79,7 +116,12 @@ def make_statement(count: int, fmt: str) -> Path:
             writer = csv.writer(handle)
             writer.writerow(HEADER)
             for row in rows:
-                writer.writerow(["" if v is None else (f"{v:,.2f}" if isinstance(v, Decimal) else v) for v in row])
+                writer.writerow(
+                    [
+                        "" if v is None else (f"{v:,.2f}" if isinstance(v, Decimal) else v)
+                        for v in row
+                    ]
+                )
     else:
         import openpyxl
 
@@ -110,7 +152,7 @@ print(time.perf_counter() - start, len(rows))
 IMPORT = """
 import sys, time
 from pathlib import Path
-from importers.command import import_files
+from trustfund.ops.importing import import_files
 start = time.perf_counter()
 summary = import_files([Path(sys.argv[1])], Path(sys.argv[2]), echo=lambda *a, **k: None)
 print(time.perf_counter() - start, summary[0].new)
@@ -126,7 +168,14 @@ print(time.perf_counter() - start, len(entries), len(errors))
 
 def _run(code: str, *args: str) -> list[str]:
     env = dict(os.environ, BEANCOUNT_DISABLE_LOAD_CACHE="1", PYTHONPATH=str(ROOT))
-    proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, env=env, cwd=str(ROOT), check=False)
+    proc = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=str(ROOT),
+        check=False,
+    )
     if proc.returncode != 0:
         raise SystemExit(f"benchmark step failed:\n{proc.stderr[-3000:]}")
     return proc.stdout.strip().splitlines()[-1].split()
@@ -156,16 +205,32 @@ def main(argv: list[str] | None = None) -> int:
             loaded = _run(LOAD, str(main_file))
             load_s, errors = float(loaded[0]), int(loaded[2])
             ratio = import_s / (read_s + load_s)
-            results.append({"read_s": round(read_s, 2), "import_s": round(import_s, 2), "load_s": round(load_s, 2),
-                            "ratio": round(ratio, 3), "new": new, "load_errors": errors})
-            print(f"{args.rows} rows ({args.format}): read {read_s:.1f} s, import {import_s:.1f} s, "
-                  f"Beancount load of the result {load_s:.1f} s -> ratio {ratio:.2f} (target <= 1.5)")
+            results.append(
+                {
+                    "read_s": round(read_s, 2),
+                    "import_s": round(import_s, 2),
+                    "load_s": round(load_s, 2),
+                    "ratio": round(ratio, 3),
+                    "new": new,
+                    "load_errors": errors,
+                }
+            )
+            print(
+                f"{args.rows} rows ({args.format}): read {read_s:.1f} s, import {import_s:.1f} s, "
+                f"Beancount load of the result {load_s:.1f} s -> ratio {ratio:.2f} (target <= 1.5)"
+            )
         finally:
             shutil.rmtree(folder, ignore_errors=True)
     best = min(results, key=lambda r: r["ratio"])
-    report = {"rows": args.rows, "format": args.format, "target": 1.5, "runs": results, "ratio": best["ratio"],
-              "passed": best["ratio"] <= 1.5 and best["new"] == args.rows and best["load_errors"] == 0,
-              "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+    report = {
+        "rows": args.rows,
+        "format": args.format,
+        "target": 1.5,
+        "runs": results,
+        "ratio": best["ratio"],
+        "passed": best["ratio"] <= 1.5 and best["new"] == args.rows and best["load_errors"] == 0,
+        "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(report, indent=1), encoding="utf-8")

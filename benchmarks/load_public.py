@@ -56,9 +56,11 @@ def ledger_for(args: argparse.Namespace, work: Path) -> Path:
     cached = HERE / "out" / "ledgers" / "100k" / "main.beancount"
     if args.units is None and cached.exists():
         target = work / "ledger"
-        shutil.copytree(cached.parent, target)  # a private copy: the benchmark may regenerate its own
+        shutil.copytree(
+            cached.parent, target
+        )  # a private copy: the benchmark may regenerate its own
         return target / "main.beancount"
-    from trustfund.generator import generate
+    from trustfund.ops.generator import generate
 
     print(f"generating a ledger: {args.units or 2200} units, {args.years or 2} years …", flush=True)
     return generate(work / "ledger", units=args.units or 2200, years=args.years or 2)
@@ -104,12 +106,18 @@ def wait_ready(port: int, proc: subprocess.Popen[bytes], timeout: float) -> tupl
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--ledger", help="main file of the ledger to serve (default: the 100k benchmark ledger)")
-    parser.add_argument("--units", type=int, default=None, help="generate a ledger with this many units")
+    parser.add_argument(
+        "--ledger", help="main file of the ledger to serve (default: the 100k benchmark ledger)"
+    )
+    parser.add_argument(
+        "--units", type=int, default=None, help="generate a ledger with this many units"
+    )
     parser.add_argument("--years", type=int, default=None)
     parser.add_argument("--requests", type=int, default=1000, help="GET requests after warm-up")
     parser.add_argument("--concurrency", type=int, default=16)
-    parser.add_argument("--duration", type=float, default=180.0, help="stop sending after this many seconds")
+    parser.add_argument(
+        "--duration", type=float, default=180.0, help="stop sending after this many seconds"
+    )
     parser.add_argument("--startup-timeout", type=float, default=900.0)
     parser.add_argument("--json", type=Path, default=None, help="write the figures here")
     args = parser.parse_args(argv)
@@ -123,8 +131,20 @@ def main(argv: list[str] | None = None) -> int:
         log = open(work / "server.log", "wb")  # noqa: SIM115 - closed with the process
         started = time.perf_counter()
         proc = subprocess.Popen(
-            [sys.executable, str(ROOT / "cli.py"), "serve", "--public", "--port", str(port), str(ledger)],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            [
+                sys.executable,
+                str(ROOT / "cli.py"),
+                "serve",
+                "--public",
+                "--port",
+                str(port),
+                str(ledger),
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         slug, ready = wait_ready(port, proc, args.startup_timeout)
         size = sum(p.stat().st_size for p in ledger.parent.rglob("*.beancount"))
@@ -133,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
         base = f"/{slug}" if slug else ""  # already percent-encoded by Fava
 
         def short(path: str) -> str:
-            return (path[len(base):] if base and path.startswith(base) else path)[:60]
+            return (path[len(base) :] if base and path.startswith(base) else path)[:60]
 
         paths = [f"{base}/extension/{page}/" for page in PAGES] + [
             f"{base}/extension/MyUnit/?room=1-1-101",
@@ -152,7 +172,9 @@ def main(argv: list[str] | None = None) -> int:
         conn.close()
         print(f"\n{'page':<60} {'cold s':>8} {'warm s':>8} {'bytes':>10} status")
         for path in paths:
-            print(f"{short(path):<60} {cold[path][2]:>8.2f} {warm[path][2]:>8.3f} {warm[path][1]:>10} {warm[path][0]}")
+            print(
+                f"{short(path):<60} {cold[path][2]:>8.2f} {warm[path][2]:>8.3f} {warm[path][1]:>10} {warm[path][0]}"
+            )
 
         latencies: dict[str, list[float]] = {path: [] for path in paths}
         statuses: dict[int, int] = {}
@@ -187,20 +209,34 @@ def main(argv: list[str] | None = None) -> int:
         elapsed = time.perf_counter() - load_started
         everything = [s for values in latencies.values() for s in values]
         done = sum(statuses.values())
-        print(f"\n{done} requests from {args.concurrency} threads in {elapsed:.1f} s: {done / elapsed:.1f} req/s; statuses {dict(sorted(statuses.items()))}")
+        print(
+            f"\n{done} requests from {args.concurrency} threads in {elapsed:.1f} s: {done / elapsed:.1f} req/s; statuses {dict(sorted(statuses.items()))}"
+        )
         print(f"{'page':<60} {'n':>5} {'p50':>7} {'p90':>7} {'p99':>7} {'max':>7}")
         rows: dict[str, Any] = {}
         for path in [*paths, "all"]:
             values = everything if path == "all" else latencies[path]
-            figures = {q: percentile(values, f) for q, f in (("p50", 0.5), ("p90", 0.9), ("p99", 0.99), ("max", 1.0))}
+            figures = {
+                q: percentile(values, f)
+                for q, f in (("p50", 0.5), ("p90", 0.9), ("p99", 0.99), ("max", 1.0))
+            }
             rows[path] = {"n": len(values), **figures}
-            print(f"{short(path):<60} {len(values):>5} " + " ".join(f"{figures[q]:>7.3f}" for q in ("p50", "p90", "p99", "max")))
+            print(
+                f"{short(path):<60} {len(values):>5} "
+                + " ".join(f"{figures[q]:>7.3f}" for q in ("p50", "p90", "p99", "max"))
+            )
         result = {
-            "ledger": str(ledger), "ready_seconds": ready, "concurrency": args.concurrency, "requests": done,
-            "elapsed": elapsed, "throughput": done / elapsed if elapsed else 0, "statuses": statuses,
+            "ledger": str(ledger),
+            "ready_seconds": ready,
+            "concurrency": args.concurrency,
+            "requests": done,
+            "elapsed": elapsed,
+            "throughput": done / elapsed if elapsed else 0,
+            "statuses": statuses,
             "cold": {p: {"status": c[0], "bytes": c[1], "seconds": c[2]} for p, c in cold.items()},
             "warm": {p: {"status": w[0], "bytes": w[1], "seconds": w[2]} for p, w in warm.items()},
-            "latency": rows, "mean": statistics.mean(everything) if everything else None,
+            "latency": rows,
+            "mean": statistics.mean(everything) if everything else None,
             "server_started": started,
         }
         if args.json:

@@ -10,7 +10,7 @@ Usage::
 
 What it does, per size:
 
-1. generates the ledger with :func:`trustfund.generator.generate` (cached under
+1. generates the ledger with :func:`trustfund.ops.generator.generate` (cached under
    ``benchmarks/out/ledgers/<size>/``, git-ignored; regenerated when the generator changes)
    and a twin ``main_plain.beancount`` without the ``plugin "trustfund.xinyi"`` line;
 2. loads both in fresh subprocesses, interleaved (plain, rules, plain, rules …), each
@@ -96,14 +96,16 @@ def ensure_ledger(label: str) -> dict[str, Any]:
             if saved.get("fingerprint") == fingerprint:
                 info = saved
     if info is None:
-        from trustfund.generator import generate
+        from trustfund.ops.generator import generate
 
         started = time.perf_counter()
         main = generate(folder, units=args["units"], years=args["years"])
         seconds = time.perf_counter() - started
         text = main.read_text(encoding="utf-8")
         plain = folder / "main_plain.beancount"
-        plain.write_text(text.replace(PLUGIN_LINE, "; (plugin line removed for the baseline)"), encoding="utf-8")
+        plain.write_text(
+            text.replace(PLUGIN_LINE, "; (plugin line removed for the baseline)"), encoding="utf-8"
+        )
         txns = postings = size = 0
         for path in folder.rglob("*.beancount"):
             if path.name.startswith("main"):
@@ -113,7 +115,12 @@ def ensure_ledger(label: str) -> dict[str, Any]:
             for line in body.splitlines():
                 if line[:1].isdigit() and " * " in line[:14]:
                     txns += 1
-                elif line.startswith("  ") and not line.startswith("   ") and line[2:3].isupper() and " CNY" in line:
+                elif (
+                    line.startswith("  ")
+                    and not line.startswith("   ")
+                    and line[2:3].isupper()
+                    and " CNY" in line
+                ):
                     postings += 1
         info = {
             "fingerprint": fingerprint,
@@ -188,7 +195,11 @@ def worker_load(path: str) -> dict[str, Any]:
         "first_errors": [str(getattr(e, "message", e))[:200] for e in errors[:3]],
         "plugin_s": phases.get("trustfund.xinyi"),
         "plugin_cpu_s": sum(plugin_cpu) if plugin_cpu else None,
-        "phases": {k: round(v, 3) for k, v in phases.items() if not k.startswith("beancount.parser.parser.")},
+        "phases": {
+            k: round(v, 3)
+            for k, v in phases.items()
+            if not k.startswith("beancount.parser.parser.")
+        },
     }
 
 
@@ -200,7 +211,7 @@ def worker_rules(path: str, profile_to: str | None) -> dict[str, Any]:
     from beancount import loader
 
     from ledger.community import build_community
-    from trustfund.common import Config
+    from trustfund.rules.plugin import Config
     from trustfund.xinyi import RULE_MODULES
 
     loader.initialize(use_cache=False)
@@ -228,12 +239,16 @@ def worker_rules(path: str, profile_to: str | None) -> dict[str, Any]:
         timings[name] = time.process_time() - started
         errors += len(rule_errors)
     gc.enable()
-    result: dict[str, Any] = {"cpu_s": {k: round(v, 4) for k, v in timings.items()}, "errors": errors, "full_gc_s": round(full_gc, 3)}
+    result: dict[str, Any] = {
+        "cpu_s": {k: round(v, 4) for k, v in timings.items()},
+        "errors": errors,
+        "full_gc_s": round(full_gc, 3),
+    }
     if profile_to:
         import cProfile
         import pstats
 
-        from trustfund.common import run_all
+        from trustfund.rules.plugin import run_all
         from trustfund.xinyi import rule_checks
 
         profiler = cProfile.Profile()
@@ -245,9 +260,17 @@ def worker_rules(path: str, profile_to: str | None) -> dict[str, Any]:
         rows = []
         for (filename, line, func), (_cc, _nc, tottime, cumtime, _callers) in stats.stats.items():  # type: ignore[attr-defined]
             if "trustfund" in filename or "ledger" in filename:
-                rows.append((tottime, cumtime, f"{Path(filename).parent.name}/{Path(filename).name}:{line}({func})"))
+                rows.append(
+                    (
+                        tottime,
+                        cumtime,
+                        f"{Path(filename).parent.name}/{Path(filename).name}:{line}({func})",
+                    )
+                )
         rows.sort(reverse=True)
-        result["profile_top"] = [{"tottime": round(t, 4), "cumtime": round(c, 4), "where": w} for t, c, w in rows[:12]]
+        result["profile_top"] = [
+            {"tottime": round(t, 4), "cumtime": round(c, 4), "where": w} for t, c, w in rows[:12]
+        ]
     return result
 
 
@@ -262,13 +285,23 @@ def worker_reports(path: str) -> dict[str, Any]:
     load_cpu = time.process_time() - cpu0
     community = ledger.community
     last = community.last_date
-    result: dict[str, Any] = {"load_s": load_s, "load_cpu_s": load_cpu, "errors": len(ledger.errors), "reports": {}, "notes": []}
+    result: dict[str, Any] = {
+        "load_s": load_s,
+        "load_cpu_s": load_cpu,
+        "errors": len(ledger.errors),
+        "reports": {},
+        "notes": [],
+    }
     try:
         from reports.period import Period
     except ModuleNotFoundError:
         result["notes"].append("reports.period not present: reports skipped")
         return result
-    year = (last.year - 1) if last is not None and last.month == 1 and last.day == 1 else (last.year if last else 2025)
+    year = (
+        (last.year - 1)
+        if last is not None and last.month == 1 and last.day == 1
+        else (last.year if last else 2025)
+    )
     period = Period.parse(str(year))
     renderers = []
     for name in ("reports.render_text", "reports.render_html"):
@@ -316,11 +349,17 @@ def _run_worker(args: list[str], timeout: float = 1800) -> dict[str, Any]:
         cwd=str(ROOT),
     )
     if proc.returncode != 0:
-        return {"error": proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else f"exit {proc.returncode}"}
+        return {
+            "error": proc.stderr.strip().splitlines()[-1]
+            if proc.stderr.strip()
+            else f"exit {proc.returncode}"
+        }
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def _run_side_script(name: str, ledger: dict[str, Any], label: str, extra: list[str] | None = None) -> dict[str, Any] | None:
+def _run_side_script(
+    name: str, ledger: dict[str, Any], label: str, extra: list[str] | None = None
+) -> dict[str, Any] | None:
     script = HERE / name
     if not script.exists():
         return None
@@ -333,9 +372,19 @@ def _run_side_script(name: str, ledger: dict[str, Any], label: str, extra: list[
     last: dict[str, Any] = {}
     for extra in attempts:
         started = time.perf_counter()
-        proc = subprocess.run([sys.executable, str(script), *extra], capture_output=True, text=True, cwd=str(ROOT), timeout=3600)
+        proc = subprocess.run(
+            [sys.executable, str(script), *extra],
+            capture_output=True,
+            text=True,
+            cwd=str(ROOT),
+            timeout=3600,
+        )
         seconds = time.perf_counter() - started
-        last = {"exit": proc.returncode, "wall_s": round(seconds, 2), "stdout_tail": proc.stdout.strip().splitlines()[-15:]}
+        last = {
+            "exit": proc.returncode,
+            "wall_s": round(seconds, 2),
+            "stdout_tail": proc.stdout.strip().splitlines()[-15:],
+        }
         if proc.returncode != 2:  # 2: argparse did not know the options; try the short form
             break
         last["stderr_tail"] = proc.stderr.strip().splitlines()[-5:]
@@ -358,20 +407,28 @@ def _best(runs: list[dict[str, Any]], key: str) -> float:
     return min(values) if values else float("nan")
 
 
-def bench_size(label: str, repeat: int, profile: bool, run_import: bool, quick: bool) -> dict[str, Any]:
+def bench_size(
+    label: str, repeat: int, profile: bool, run_import: bool, quick: bool
+) -> dict[str, Any]:
     ledger = ensure_ledger(label)
-    print(f"\n== {label}: {ledger['transactions']:,} transactions, {ledger['postings']:,} postings, "
-          f"{ledger['bytes'] / 1e6:.1f} MB (generated in {ledger['generate_s']} s)", flush=True)
+    print(
+        f"\n== {label}: {ledger['transactions']:,} transactions, {ledger['postings']:,} postings, "
+        f"{ledger['bytes'] / 1e6:.1f} MB (generated in {ledger['generate_s']} s)",
+        flush=True,
+    )
     plain_runs, rules_runs = [], []
     for i in range(repeat):
         plain_runs.append(_run_worker(["load", ledger["plain"]]))
         rules_runs.append(_run_worker(["load", ledger["main"]]))
         p, r = plain_runs[-1], rules_runs[-1]
-        print(f"   run {i + 1}: plain {p.get('seconds', float('nan')):.2f} s {p.get('rss_mb', float('nan')):.0f} MB | "
-              f"rules {r.get('seconds', float('nan')):.2f} s {r.get('rss_mb', float('nan')):.0f} MB "
-              f"(cpu {p.get('cpu_s', float('nan')):.2f} vs {r.get('cpu_s', float('nan')):.2f} s) "
-              f"(plugin {r.get('plugin_s') or float('nan'):.2f} s, CPU {r.get('plugin_cpu_s') or float('nan'):.2f} s, "
-              f"{r.get('errors')} errors)", flush=True)
+        print(
+            f"   run {i + 1}: plain {p.get('seconds', float('nan')):.2f} s {p.get('rss_mb', float('nan')):.0f} MB | "
+            f"rules {r.get('seconds', float('nan')):.2f} s {r.get('rss_mb', float('nan')):.0f} MB "
+            f"(cpu {p.get('cpu_s', float('nan')):.2f} vs {r.get('cpu_s', float('nan')):.2f} s) "
+            f"(plugin {r.get('plugin_s') or float('nan'):.2f} s, CPU {r.get('plugin_cpu_s') or float('nan'):.2f} s, "
+            f"{r.get('errors')} errors)",
+            flush=True,
+        )
     result: dict[str, Any] = {"ledger": ledger, "plain_runs": plain_runs, "rules_runs": rules_runs}
     plain_t = _median([r["seconds"] for r in plain_runs if "seconds" in r])
     rules_t = _median([r["seconds"] for r in rules_runs if "seconds" in r])
@@ -401,15 +458,25 @@ def bench_size(label: str, repeat: int, profile: bool, run_import: bool, quick: 
         "time_ratio_best": _best(rules_runs, "seconds") / _best(plain_runs, "seconds"),
         "cpu_ratio_best": _best(rules_runs, "cpu_s") / _best(plain_runs, "cpu_s"),
         "plugin_cpu_share_best": _best(rules_runs, "plugin_cpu_s") / _best(plain_runs, "cpu_s"),
-        "plain_cpu_spread": [min((r["cpu_s"] for r in plain_runs if "cpu_s" in r), default=None),
-                             max((r["cpu_s"] for r in plain_runs if "cpu_s" in r), default=None)],
+        "plain_cpu_spread": [
+            min((r["cpu_s"] for r in plain_runs if "cpu_s" in r), default=None),
+            max((r["cpu_s"] for r in plain_runs if "cpu_s" in r), default=None),
+        ],
     }
-    result["rules"] = _run_worker(["rules", ledger["plain"], str(OUT / f"rules-{label}.prof") if profile else "-"])
+    result["rules"] = _run_worker(
+        ["rules", ledger["plain"], str(OUT / f"rules-{label}.prof") if profile else "-"]
+    )
     result["reports"] = _run_worker(["reports", ledger["main"]])
     # The statement import does not depend on the ledger size: once per run (10k rows if quick).
-    result["import"] = _run_side_script("bench_import.py", ledger, label, ["--rows", "10000"] if quick else None) if run_import else "once"
+    result["import"] = (
+        _run_side_script("bench_import.py", ledger, label, ["--rows", "10000"] if quick else None)
+        if run_import
+        else "once"
+    )
     # Fava's first load is ~45 s at 300k: its pages are measured up to 100k (the target's size).
-    result["fava"] = _run_side_script("bench_fava.py", ledger, label) if label != "300k" else "skipped"
+    result["fava"] = (
+        _run_side_script("bench_fava.py", ledger, label) if label != "300k" else "skipped"
+    )
     return result
 
 
@@ -424,25 +491,37 @@ def print_summary(results: dict[str, Any]) -> None:
     for label, res in results["sizes"].items():
         s = res["summary"]
         print(f"-- {label} ({res['ledger']['transactions']:,} txns)")
-        print(f"   load: plain {s['plain_s']:.2f} s / {s['plain_rss_mb']:.0f} MB; with rules {s['rules_s']:.2f} s / {s['rules_rss_mb']:.0f} MB")
+        print(
+            f"   load: plain {s['plain_s']:.2f} s / {s['plain_rss_mb']:.0f} MB; with rules {s['rules_s']:.2f} s / {s['rules_rss_mb']:.0f} MB"
+        )
         if "time_ratio_best" in s:
-            print(f"   rules time, best of {len(res.get('rules_runs', []))}: {s['time_ratio_best']:.3f}x wall, "
-                  f"{s['cpu_ratio_best']:.3f}x CPU (target ≤ {TARGETS['rules_time']}x) "
-                  f"{_verdict(s['cpu_ratio_best'], TARGETS['rules_time'])}; plugin alone "
-                  f"{s['plugin_cpu_share_best'] * 100:.1f} % of the plain load's CPU")
-        print(f"   rules time  {s['time_ratio']:.3f}x wall, {s['cpu_ratio']:.3f}x CPU (target ≤ {TARGETS['rules_time']}x) "
-              f"{_verdict(min(s['time_ratio'], s['cpu_ratio']), TARGETS['rules_time'])};"
-              f" plugin alone {s['plugin_s']:.2f} s wall = {s['plugin_share'] * 100:.1f} %, "
-              f"{s['plugin_cpu_s']:.2f} s CPU = {s['plugin_cpu_share'] * 100:.1f} % of the plain load "
-              f"{_verdict(s['plugin_cpu_share'], TARGETS['rules_time'] - 1)}")
+            print(
+                f"   rules time, best of {len(res.get('rules_runs', []))}: {s['time_ratio_best']:.3f}x wall, "
+                f"{s['cpu_ratio_best']:.3f}x CPU (target ≤ {TARGETS['rules_time']}x) "
+                f"{_verdict(s['cpu_ratio_best'], TARGETS['rules_time'])}; plugin alone "
+                f"{s['plugin_cpu_share_best'] * 100:.1f} % of the plain load's CPU"
+            )
+        print(
+            f"   rules time  {s['time_ratio']:.3f}x wall, {s['cpu_ratio']:.3f}x CPU (target ≤ {TARGETS['rules_time']}x) "
+            f"{_verdict(min(s['time_ratio'], s['cpu_ratio']), TARGETS['rules_time'])};"
+            f" plugin alone {s['plugin_s']:.2f} s wall = {s['plugin_share'] * 100:.1f} %, "
+            f"{s['plugin_cpu_s']:.2f} s CPU = {s['plugin_cpu_share'] * 100:.1f} % of the plain load "
+            f"{_verdict(s['plugin_cpu_share'], TARGETS['rules_time'] - 1)}"
+        )
         spread = s.get("plain_cpu_spread") or [None, None]
         if spread[0] and spread[1] and len(res["plain_runs"]) > 1:
-            print(f"   noise: the plain load's CPU ranged {spread[0]:.2f}–{spread[1]:.2f} s over {len(res['plain_runs'])} runs")
-        print(f"   rules RSS   {s['rss_ratio']:.3f}x (target ≤ {TARGETS['rules_rss']}x) {_verdict(s['rss_ratio'], TARGETS['rules_rss'])}")
+            print(
+                f"   noise: the plain load's CPU ranged {spread[0]:.2f}–{spread[1]:.2f} s over {len(res['plain_runs'])} runs"
+            )
+        print(
+            f"   rules RSS   {s['rss_ratio']:.3f}x (target ≤ {TARGETS['rules_rss']}x) {_verdict(s['rss_ratio'], TARGETS['rules_rss'])}"
+        )
         rules = res.get("rules") or {}
         if "cpu_s" in rules:
             parts = ", ".join(f"{k.split('.')[-1]} {v:.3f}" for k, v in rules["cpu_s"].items())
-            print(f"   per rule, alone on loaded entries (CPU s, GC off): {parts}; one full GC of the loaded ledger: {rules.get('full_gc_s', float('nan')):.2f} s")
+            print(
+                f"   per rule, alone on loaded entries (CPU s, GC off): {parts}; one full GC of the loaded ledger: {rules.get('full_gc_s', float('nan')):.2f} s"
+            )
         for top in (rules.get("profile_top") or [])[:5]:
             print(f"      {top['tottime']:.3f} s self, {top['cumtime']:.3f} s cum  {top['where']}")
         reports = res.get("reports") or {}
@@ -453,8 +532,10 @@ def print_summary(results: dict[str, Any]) -> None:
                 print(f"   report {name}: ERROR {row['error']}")
                 continue
             ratio = row.get("vs_load")
-            print(f"   report {name} (compute + text + HTML): {row['total_s']:.3f} s wall, {row.get('total_cpu_s', float('nan')):.3f} s CPU "
-                  f"= {ratio:.3f}x the load's CPU (target ≤ {TARGETS['report_vs_load']}x) {_verdict(ratio, TARGETS['report_vs_load'])}")
+            print(
+                f"   report {name} (compute + text + HTML): {row['total_s']:.3f} s wall, {row.get('total_cpu_s', float('nan')):.3f} s CPU "
+                f"= {ratio:.3f}x the load's CPU (target ≤ {TARGETS['report_vs_load']}x) {_verdict(ratio, TARGETS['report_vs_load'])}"
+            )
         for kind in ("import", "fava"):
             side = res.get(kind)
             if isinstance(side, str):
@@ -462,7 +543,10 @@ def print_summary(results: dict[str, Any]) -> None:
             if side is None:
                 print(f"   note: benchmarks/bench_{kind}.py not present: {kind} skipped")
             else:
-                print(f"   {kind}: exit {side['exit']} in {side['wall_s']} s; " + ("json kept" if "json" in side else "no json"))
+                print(
+                    f"   {kind}: exit {side['exit']} in {side['wall_s']} s; "
+                    + ("json kept" if "json" in side else "no json")
+                )
                 for line in side.get("stdout_tail", [])[-8:]:
                     print(f"      {line}")
 
@@ -480,13 +564,33 @@ def plot(results: dict[str, Any], path: Path) -> None:
     xs = [results["sizes"][k]["ledger"]["transactions"] / 1000 for k in labels]
     summaries = [results["sizes"][k]["summary"] for k in labels]
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4.2))
-    ax1.plot(xs, [s.get("plain_cpu_s", s["plain_s"]) for s in summaries], "o-", label="load, Beancount alone")
-    ax1.plot(xs, [s.get("rules_cpu_s", s["rules_s"]) for s in summaries], "s-", label="load with trustfund.xinyi")
-    ax1.plot(xs, [s.get("plugin_cpu_s") or float("nan") for s in summaries], "x-", label="the trust rules (plugin) alone")
+    ax1.plot(
+        xs,
+        [s.get("plain_cpu_s", s["plain_s"]) for s in summaries],
+        "o-",
+        label="load, Beancount alone",
+    )
+    ax1.plot(
+        xs,
+        [s.get("rules_cpu_s", s["rules_s"]) for s in summaries],
+        "s-",
+        label="load with trustfund.xinyi",
+    )
+    ax1.plot(
+        xs,
+        [s.get("plugin_cpu_s") or float("nan") for s in summaries],
+        "x-",
+        label="the trust rules (plugin) alone",
+    )
     report_totals = []
     for k in labels:
         rows = (results["sizes"][k].get("reports") or {}).get("reports") or {}
-        report_totals.append(max((r.get("total_cpu_s", r.get("total_s", 0.0)) for r in rows.values()), default=float("nan")))
+        report_totals.append(
+            max(
+                (r.get("total_cpu_s", r.get("total_s", 0.0)) for r in rows.values()),
+                default=float("nan"),
+            )
+        )
     ax1.plot(xs, report_totals, "^--", label="slowest report (compute + render)")
     ax1.set_xlabel("transactions (thousands)")
     ax1.set_ylabel("CPU seconds (median)")
@@ -524,9 +628,20 @@ def _compile_bytecode() -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default=None, help="comma-separated, from: " + ", ".join(SIZES))
-    parser.add_argument("--quick", action="store_true", help="10k only (unless --sizes), one repetition, no profile")
-    parser.add_argument("--repeat", type=int, default=None, help="repetitions per load (default 3 up to 100k, 1 above; 1 with --quick)")
-    parser.add_argument("--plot-only", action="store_true", help="redraw scaling.png and reprint the summary from results.json")
+    parser.add_argument(
+        "--quick", action="store_true", help="10k only (unless --sizes), one repetition, no profile"
+    )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=None,
+        help="repetitions per load (default 3 up to 100k, 1 above; 1 with --quick)",
+    )
+    parser.add_argument(
+        "--plot-only",
+        action="store_true",
+        help="redraw scaling.png and reprint the summary from results.json",
+    )
     parser.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
@@ -549,7 +664,11 @@ def main(argv: list[str] | None = None) -> int:
         plot(saved, OUT / "scaling.png")
         return 0
 
-    sizes = [s.strip() for s in (args.sizes or ("10k" if args.quick else ",".join(SIZES))).split(",") if s.strip()]
+    sizes = [
+        s.strip()
+        for s in (args.sizes or ("10k" if args.quick else ",".join(SIZES))).split(",")
+        if s.strip()
+    ]
     unknown = [s for s in sizes if s not in SIZES]
     if unknown:
         parser.error(f"unknown sizes {unknown}; known: {', '.join(SIZES)}")
@@ -569,7 +688,9 @@ def main(argv: list[str] | None = None) -> int:
     import_at = "100k" if "100k" in sizes else sizes[-1]
     for label in sizes:
         repeat = args.repeat or (1 if args.quick or label == "300k" else 3)
-        results["sizes"][label] = bench_size(label, repeat, profile=not args.quick, run_import=label == import_at, quick=args.quick)
+        results["sizes"][label] = bench_size(
+            label, repeat, profile=not args.quick, run_import=label == import_at, quick=args.quick
+        )
         (OUT / "results.json").write_text(json.dumps(results, indent=1, default=str))
     results["machine"]["loadavg_end"] = os.getloadavg()
     (OUT / "results.json").write_text(json.dumps(results, indent=1, default=str))

@@ -48,26 +48,94 @@ def _n(*labels: str) -> tuple[str, ...]:
 
 #: field → header labels, in priority order (normalised with ``norm_label``).
 ALIASES: dict[str, tuple[str, ...]] = {
-    "date": _n("交易日期", "记账日期", "记账日", "交易日", "账务日期", "会计日期", "入账日期", "日期", "交易时间", "时间"),
+    "date": _n(
+        "交易日期",
+        "记账日期",
+        "记账日",
+        "交易日",
+        "账务日期",
+        "会计日期",
+        "入账日期",
+        "日期",
+        "交易时间",
+        "时间",
+    ),
     "credit": _n(
-        "记账金额(收入)", "交易金额(收入)", "贷方发生额(收入)", "贷方发生额", "贷方金额(收入)", "贷方金额", "贷方",
-        "贷", "收入金额", "收入", "转入金额", "收款金额", "存入金额", "存入", "贷记金额",
+        "记账金额(收入)",
+        "交易金额(收入)",
+        "贷方发生额(收入)",
+        "贷方发生额",
+        "贷方金额(收入)",
+        "贷方金额",
+        "贷方",
+        "贷",
+        "收入金额",
+        "收入",
+        "转入金额",
+        "收款金额",
+        "存入金额",
+        "存入",
+        "贷记金额",
     ),
     "debit": _n(
-        "记账金额(支出)", "交易金额(支出)", "借方发生额(支取)", "借方发生额", "借方金额(支出)", "借方金额", "借方",
-        "借", "支出金额", "支出", "转出金额", "付款金额", "取出金额", "取出", "借记金额",
+        "记账金额(支出)",
+        "交易金额(支出)",
+        "借方发生额(支取)",
+        "借方发生额",
+        "借方金额(支出)",
+        "借方金额",
+        "借方",
+        "借",
+        "支出金额",
+        "支出",
+        "转出金额",
+        "付款金额",
+        "取出金额",
+        "取出",
+        "借记金额",
     ),
     "amount": _n("发生额", "结算金额", "入账金额", "交易金额", "金额", "记账金额", "人民币金额"),
-    "direction": _n("借贷标志", "借/贷", "借贷", "收支标识", "收支标志", "收入/支出标志", "收入/支出", "收/支", "交易方向", "借贷方向"),
+    "direction": _n(
+        "借贷标志",
+        "借/贷",
+        "借贷",
+        "收支标识",
+        "收支标志",
+        "收入/支出标志",
+        "收入/支出",
+        "收/支",
+        "交易方向",
+        "借贷方向",
+    ),
     "balance": _n("余额", "账户余额", "本次余额", "交易后余额", "联机余额", "当前余额"),
     "counterparty": _n(
-        "对方户名", "对方单位", "对方单位名称", "对方名称", "对方账户名称", "对方账号名称", "对方账户名", "对方户名称",
-        "交易对方", "对手信息", "交易对手名称", "收(付)方名称",
+        "对方户名",
+        "对方单位",
+        "对方单位名称",
+        "对方名称",
+        "对方账户名称",
+        "对方账号名称",
+        "对方账户名",
+        "对方户名称",
+        "交易对方",
+        "对手信息",
+        "交易对手名称",
+        "收(付)方名称",
     ),
-    "counter_account": _n("对方账号", "对方账户", "对方账户号", "交易对手账号", "收(付)方账号", "对方卡号/账号"),
+    "counter_account": _n(
+        "对方账号", "对方账户", "对方账户号", "交易对手账号", "收(付)方账号", "对方卡号/账号"
+    ),
     "serial": _n(
-        "交易流水号", "账户明细编号-交易流水号", "银行流水号", "流水号", "核心流水号", "交易参考号", "交易编号", "交易日志号",
-        "日志号", "企业流水号",
+        "交易流水号",
+        "账户明细编号-交易流水号",
+        "银行流水号",
+        "流水号",
+        "核心流水号",
+        "交易参考号",
+        "交易编号",
+        "交易日志号",
+        "日志号",
+        "企业流水号",
     ),
     "currency": _n("币种", "记账币种", "交易币种", "交易货币", "币别", "货币"),
     "own_account": _n("本方账号", "账号", "交易账号"),
@@ -80,15 +148,48 @@ ALIASES: dict[str, tuple[str, ...]] = {
 }
 #: Columns whose non-empty values together make the memo (payer's note first).
 MEMO_LABELS: tuple[str, ...] = _n(
-    "附言", "交易附言", "客户附言", "用途", "交易用途", "备注", "摘要", "交易摘要", "业务摘要", "交易说明", "交易描述",
-    "个性化信息", "回单个性化信息", "扩展摘要", "交易类型",
+    "附言",
+    "交易附言",
+    "客户附言",
+    "用途",
+    "交易用途",
+    "备注",
+    "摘要",
+    "交易摘要",
+    "业务摘要",
+    "交易说明",
+    "交易描述",
+    "个性化信息",
+    "回单个性化信息",
+    "扩展摘要",
+    "交易类型",
 )
 #: The lower row of a two-row header.
 SUB_LABELS: tuple[str, ...] = _n("借方", "贷方", "借", "贷", "支出", "收入", "借方金额", "贷方金额")
 #: First-cell texts that end the table.
-TRAILER_MARKS: tuple[str, ...] = ("合计", "总计", "小计", "以上数据", "本页", "人民币合计", "共计", "借方笔数", "贷方笔数")
+TRAILER_MARKS: tuple[str, ...] = (
+    "合计",
+    "总计",
+    "小计",
+    "以上数据",
+    "本页",
+    "人民币合计",
+    "共计",
+    "借方笔数",
+    "贷方笔数",
+)
 PREAMBLE_LABELS: dict[str, tuple[str, ...]] = {
-    "account_number": ("账号", "查询账号", "账户号", "账户号码", "存款账号", "银行账号", "本方账号", "卡号", "账　　号"),
+    "account_number": (
+        "账号",
+        "查询账号",
+        "账户号",
+        "账户号码",
+        "存款账号",
+        "银行账号",
+        "本方账号",
+        "卡号",
+        "账　　号",
+    ),
     "account_name": ("户名", "账户名称", "户  名", "单位名称"),
     "opening": ("期初余额", "上日余额", "对账单初期余额", "起始余额"),
     "closing": ("期末余额", "对账单余额", "本期余额"),
@@ -96,7 +197,17 @@ PREAMBLE_LABELS: dict[str, tuple[str, ...]] = {
 }
 OUT_FLAGS = ("借", "支", "出", "付", "d", "dr", "-")
 IN_FLAGS = ("贷", "收", "入", "存", "c", "cr", "+")
-CURRENCIES = {"人民币": "CNY", "rmb": "CNY", "cny": "CNY", "156": "CNY", "01": "CNY", "美元": "USD", "usd": "USD", "港币": "HKD", "hkd": "HKD"}
+CURRENCIES = {
+    "人民币": "CNY",
+    "rmb": "CNY",
+    "cny": "CNY",
+    "156": "CNY",
+    "01": "CNY",
+    "美元": "USD",
+    "usd": "USD",
+    "港币": "HKD",
+    "hkd": "HKD",
+}
 
 
 def accepts(columns: dict[str, int]) -> bool:
@@ -133,7 +244,10 @@ def locate(sheets: Sequence[Sheet]) -> Located | None:
             )
             dates = tuple(
                 dict.fromkeys(
-                    col for label in ALIASES["date"] for col, text in enumerate(header.labels) if text == label
+                    col
+                    for label in ALIASES["date"]
+                    for col, text in enumerate(header.labels)
+                    if text == label
                 )
             )
             return Located(header, memo, dates)
@@ -167,7 +281,9 @@ class BankStatementImporter(SourceImporter):
         sheets = read_table(filepath)
         located = locate(sheets)
         if located is None:
-            raise SourceError(filepath, f"no bank-statement header row in the first rows: needs {self.needs}")
+            raise SourceError(
+                filepath, f"no bank-statement header row in the first rows: needs {self.needs}"
+            )
         return parse_statement(located, self.importer_name, self.currency)
 
 
@@ -197,7 +313,9 @@ def parse_statement(located: Located, kind: str, default_currency: str = "CNY") 
         if row.error:
             statement.rows_read += 1
             texts = tuple(cell_text(c) for c in row.cells)
-            statement.errors.append(RowError(sheet.file, row.number, "(whole row)", row.error, texts))
+            statement.errors.append(
+                RowError(sheet.file, row.number, "(whole row)", row.error, texts)
+            )
             continue
         first = ""
         for value in row.cells:  # the first non-empty cell (most rows: the first cell)
@@ -234,7 +352,12 @@ def _currency(text: str, default: str) -> str:
 
 
 def _parse_row(
-    row: Row, header: Header, located: Located, statement: Statement, width: int, default_currency: str
+    row: Row,
+    header: Header,
+    located: Located,
+    statement: Statement,
+    width: int,
+    default_currency: str,
 ) -> StatementRow | RowError | None:
     memo_columns = located.memo_columns
     cols = header.columns
@@ -246,11 +369,17 @@ def _parse_row(
         return cells[col] if col is not None and col < len(cells) else None
 
     def error(name: str, reason: str) -> RowError:
-        return RowError(file, row.number, header.label(name), reason, tuple(cell_text(c) for c in cells))
+        return RowError(
+            file, row.number, header.label(name), reason, tuple(cell_text(c) for c in cells)
+        )
 
     if len(cells) < width and all(not cell_text(c) for c in cells[len(cells) :]):
         missing = sorted(
-            (name for name, col in cols.items() if col >= len(cells) and name in ("date", "amount", "credit", "debit", "direction")),
+            (
+                name
+                for name, col in cols.items()
+                if col >= len(cells) and name in ("date", "amount", "credit", "debit", "direction")
+            ),
             key=lambda name: cols[name],
         )
         if missing:
@@ -281,7 +410,9 @@ def _parse_row(
             amount = (credit or Decimal(0)) - (debit or Decimal(0))
             if not amount and not (credit or debit):
                 return None  # 0.00 / 0.00: a row that moved no money (rate change, notice)
-            return _finish(row, header, memo_columns, day, amount, cell, default_currency, statement)
+            return _finish(
+                row, header, memo_columns, day, amount, cell, default_currency, statement
+            )
     try:
         value = parse_amount(cell("amount"))
     except ValueError as exc:
@@ -295,7 +426,10 @@ def _parse_row(
         elif flag.startswith(IN_FLAGS):
             value = abs(value)
         else:
-            return error("direction", f"unknown direction {cell_text(cell('direction'))!r} (expected 借/贷 or 支出/收入)")
+            return error(
+                "direction",
+                f"unknown direction {cell_text(cell('direction'))!r} (expected 借/贷 or 支出/收入)",
+            )
     elif "card" in cols:
         value = -value  # a credit-card bill: a positive amount is spending (money out)
     return _finish(row, header, memo_columns, day, value, cell, default_currency, statement)
@@ -316,7 +450,11 @@ def _finish(
         balance = parse_amount(cell("balance")) if "balance" in header.columns else None
     except ValueError:
         balance = None  # masked balances (xx,yyyy.zz): the row is fine, no assertion from it
-    if "direction" not in header.columns and "credit" not in header.columns and statement.account_number:
+    if (
+        "direction" not in header.columns
+        and "credit" not in header.columns
+        and statement.account_number
+    ):
         own = _digits(statement.account_number)
         if own and _digits(cell_text(cell("payer_account"))) == own:
             amount = -abs(amount)

@@ -117,7 +117,15 @@ def assign_content_serials(rows: Sequence[StatementRow]) -> list[StatementRow]:
         if row.serial:
             out.append(row)
             continue
-        content = (row.date, row.amount, row.currency, row.counterparty, row.counter_account, row.memo, row.balance)
+        content = (
+            row.date,
+            row.amount,
+            row.currency,
+            row.counterparty,
+            row.counter_account,
+            row.memo,
+            row.balance,
+        )
         occurrence = seen.get(content, 0)
         seen[content] = occurrence + 1
         out.append(_replace_serial(row, content_serial(content, occurrence)))
@@ -148,7 +156,11 @@ def dedup_key(entry: data.Directive) -> str:
 def _entry_hash(entry: data.Directive) -> str:
     from beancount.parser import printer
 
-    clean_meta = {k: v for k, v in (entry.meta or {}).items() if k not in ("filename", "lineno") and not k.startswith("__")}
+    clean_meta = {
+        k: v
+        for k, v in (entry.meta or {}).items()
+        if k not in ("filename", "lineno") and not k.startswith("__")
+    }
     text = printer.format_entry(entry._replace(meta=clean_meta))  # type: ignore[call-overload]
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 
@@ -234,13 +246,18 @@ class SourceImporter(beangulp.Importer):
                     return mapped
             for entry in self.context.entries:
                 if isinstance(entry, data.Open):
-                    meta_number = normalise_account_number(str((entry.meta or {}).get("account-number", "")))
+                    meta_number = normalise_account_number(
+                        str((entry.meta or {}).get("account-number", ""))
+                    )
                     if meta_number and meta_number == number:
                         return entry.account
         fallback = self.fallback_account()
         if fallback:
             return fallback
-        raise SourceError(statement.file, "no ledger account for this statement: pass --account or map its account number in the import rules")
+        raise SourceError(
+            statement.file,
+            "no ledger account for this statement: pass --account or map its account number in the import rules",
+        )
 
     def fallback_account(self) -> str | None:
         """The account when neither ``--account`` nor the statement's account number decides:
@@ -263,7 +280,9 @@ class SourceImporter(beangulp.Importer):
             entries.append(balance)
         return entries
 
-    def row_entry(self, row: StatementRow, account: str, statement: Statement, filepath: str) -> data.Directive | None:
+    def row_entry(
+        self, row: StatementRow, account: str, statement: Statement, filepath: str
+    ) -> data.Directive | None:
         """One row's transaction: the source posting, then the categorised counter posting."""
         meta = data.new_metadata(filepath, row.row)
         meta[SERIAL_KEY] = row.serial or ""
@@ -293,21 +312,32 @@ class SourceImporter(beangulp.Importer):
             return self.context.rules.fee_account
         return "Expenses:Admin:BankFees"
 
-    def categorise(self, row: StatementRow, account: str) -> tuple[str, dict[str, Any], dict[str, Any], str]:
+    def categorise(
+        self, row: StatementRow, account: str
+    ) -> tuple[str, dict[str, Any], dict[str, Any], str]:
         """(counter account, posting meta, transaction meta, narration) for ``row``."""
         narration = clean_text(row.memo)
         if self.context.rules is not None:
             result = self.context.rules.categorise(row, account, self.context.community)
-            return result.account, result.posting_meta, result.txn_meta, result.narration or narration
+            return (
+                result.account,
+                result.posting_meta,
+                result.txn_meta,
+                result.narration or narration,
+            )
         return (INCOME_SUSPENSE if row.amount > 0 else EXPENSE_SUSPENSE), {}, {}, narration
 
-    def closing_balance(self, statement: Statement, account: str, filepath: str) -> data.Balance | None:
+    def closing_balance(
+        self, statement: Statement, account: str, filepath: str
+    ) -> data.Balance | None:
         """The statement's closing balance as a ``balance`` assertion (the day after it holds)."""
         if statement.closing_balance is None or statement.closing_date is None:
             return None
         meta = data.new_metadata(filepath, 0)
         units = bc_amount.Amount(statement.closing_balance, statement.currency or self.currency)
-        return data.Balance(meta, statement.closing_date + timedelta(days=1), account, units, None, None)
+        return data.Balance(
+            meta, statement.closing_date + timedelta(days=1), account, units, None, None
+        )
 
     # -- de-duplication -------------------------------------------------------------------
     def deduplicate(self, entries: data.Entries, existing: data.Entries) -> None:
@@ -316,7 +346,9 @@ class SourceImporter(beangulp.Importer):
         for entry in entries:
             key = dedup_key(entry)
             if key in keys:
-                entry.meta["__duplicate__"] = keys[key]  # beangulp prints "; duplicate of file:line"
+                entry.meta["__duplicate__"] = keys[
+                    key
+                ]  # beangulp prints "; duplicate of file:line"
             else:
                 keys[key] = entry
 

@@ -85,13 +85,21 @@ ACCOUNT_NUMBER = "hc"
 _IDENTIFY_ROWS = 20
 
 
-def _posting(account: str, number: Decimal, meta: dict[str, Any] | None = None, currency: str = "CNY") -> data.Posting:
-    return data.Posting(account, bc_amount.Amount(number, currency), None, None, None, dict(meta) if meta else None)
+def _posting(
+    account: str, number: Decimal, meta: dict[str, Any] | None = None, currency: str = "CNY"
+) -> data.Posting:
+    return data.Posting(
+        account, bc_amount.Amount(number, currency), None, None, None, dict(meta) if meta else None
+    )
 
 
 def income_account(item: str) -> str:
     """The income account of a fee item: parking items to Parking, the rest to Property."""
-    return PARKING_INCOME if re.search(r"停车|车位|车库|parking", item, re.IGNORECASE) else PROPERTY_INCOME
+    return (
+        PARKING_INCOME
+        if re.search(r"停车|车位|车库|parking", item, re.IGNORECASE)
+        else PROPERTY_INCOME
+    )
 
 
 _date = RegisterImporter.day
@@ -124,7 +132,15 @@ class FeeSystemImporter(SourceImporter):
         "method": _n("支付方式"),
         "note": _n("备注"),
     }
-    required: ClassVar[tuple[str, ...]] = ("room", "item", "start", "end", "paid_on", "billed", "paid")
+    required: ClassVar[tuple[str, ...]] = (
+        "room",
+        "item",
+        "start",
+        "end",
+        "paid_on",
+        "billed",
+        "paid",
+    )
 
     def identify(self, filepath: str) -> bool:
         return sniff_table(filepath, self.aliases, self.required, rows=_IDENTIFY_ROWS)
@@ -133,7 +149,9 @@ class FeeSystemImporter(SourceImporter):
         header = locate_header(read_table(filepath), self.aliases, self.required)
         if header is None:
             raise SourceError(filepath, f"no fee-payment header ({self.needs})")
-        statement = RegisterStatement(file=filepath, kind=self.importer_name, rows=[], account_number=ACCOUNT_NUMBER)
+        statement = RegisterStatement(
+            file=filepath, kind=self.importer_name, rows=[], account_number=ACCOUNT_NUMBER
+        )
         parse_records(header, statement, self._parse)
         return statement
 
@@ -155,7 +173,9 @@ class FeeSystemImporter(SourceImporter):
         paid_on = _date(values, "paid_on") if paid or cell_text(values.get("paid_on")) else None
         order = cell_text(values.get("order"))
         if order and re.fullmatch(r"[+-]?\d+(\.\d+)?[eE][+-]?\d+", order):
-            raise _Bad("order", f"id in scientific notation ({order}): export the file again as text")
+            raise _Bad(
+                "order", f"id in scientific notation ({order}): export the file again as text"
+            )
         return {
             "room": room,
             "item": clean_text(item),
@@ -196,11 +216,24 @@ class FeeSystemImporter(SourceImporter):
                     postings.append(_posting(RECEIVABLE_FEES, x["billed"] - applied, unit_meta))
                 postings.append(_posting(income_account(x["item"]), -x["billed"]))
                 entries.append(
-                    data.Transaction(bill_meta, x["start"], self.flag, None, f"应收 {narration}", data.EMPTY_SET, data.EMPTY_SET, postings)
+                    data.Transaction(
+                        bill_meta,
+                        x["start"],
+                        self.flag,
+                        None,
+                        f"应收 {narration}",
+                        data.EMPTY_SET,
+                        data.EMPTY_SET,
+                        postings,
+                    )
                 )
             if x["paid"]:
                 pay_meta = data.new_metadata(filepath, number)
-                pay_meta[SERIAL_KEY] = f"hc-order:{x['order']}" if x["order"] else f"hc-pay:{key}:{x['paid_on']}{suffix}"
+                pay_meta[SERIAL_KEY] = (
+                    f"hc-order:{x['order']}"
+                    if x["order"]
+                    else f"hc-pay:{key}:{x['paid_on']}{suffix}"
+                )
                 pay_meta.update(meta)
                 if x["cashier"]:
                     pay_meta["cashier"] = x["cashier"]
@@ -208,10 +241,19 @@ class FeeSystemImporter(SourceImporter):
                     pay_meta["method"] = x["method"]
                 credited = PREPAID_FEES if prepaid else RECEIVABLE_FEES
                 entries.append(
-                    data.Transaction(pay_meta, x["paid_on"], self.flag, None, f"实收 {narration}", data.EMPTY_SET, data.EMPTY_SET, [
-                        _posting(account, x["paid"]),
-                        _posting(credited, -x["paid"], unit_meta),
-                    ])
+                    data.Transaction(
+                        pay_meta,
+                        x["paid_on"],
+                        self.flag,
+                        None,
+                        f"实收 {narration}",
+                        data.EMPTY_SET,
+                        data.EMPTY_SET,
+                        [
+                            _posting(account, x["paid"]),
+                            _posting(credited, -x["paid"], unit_meta),
+                        ],
+                    )
                 )
         return entries
 
@@ -236,19 +278,28 @@ class FeeMasterImporter(SourceImporter):
     }
 
     def identify(self, filepath: str) -> bool:
-        return sniff_table(filepath, self.room_aliases, ("room", "building", "entrance", "area", "owner"), rows=_IDENTIFY_ROWS)
+        return sniff_table(
+            filepath,
+            self.room_aliases,
+            ("room", "building", "entrance", "area", "owner"),
+            rows=_IDENTIFY_ROWS,
+        )
 
     def account(self, filepath: str) -> data.Account:
         return "Equity:Registers"  # not used: master data posts nothing
 
     def read(self, filepath: str) -> Statement:
         sheets = read_table(filepath)
-        rooms = locate_header(sheets, self.room_aliases, ("room", "building", "entrance", "area", "owner"))
+        rooms = locate_header(
+            sheets, self.room_aliases, ("room", "building", "entrance", "area", "owner")
+        )
         if rooms is None:
             raise SourceError(filepath, f"no room sheet ({self.needs})")
         statement = RegisterStatement(file=filepath, kind=self.importer_name, rows=[])
         parse_records(rooms, statement, self._room)
-        owners = locate_header([s for s in sheets if s is not rooms.sheet], self.owner_aliases, ("name",))
+        owners = locate_header(
+            [s for s in sheets if s is not rooms.sheet], self.owner_aliases, ("name",)
+        )
         if owners is not None:
             parse_records(owners, statement, self._owner)
         return statement
@@ -267,7 +318,9 @@ class FeeMasterImporter(SourceImporter):
         for name in ("building", "entrance", "room"):
             text = cell_text(values.get(name))
             if not re.fullmatch(r"[0-9A-Za-z]+", text):
-                raise _Bad(name, f"not a building/entrance/room number: {text!r}" if text else "missing")
+                raise _Bad(
+                    name, f"not a building/entrance/room number: {text!r}" if text else "missing"
+                )
             parts.append(text)
         area = parse_area(values.get("area"))
         if isinstance(area, str):
@@ -279,7 +332,13 @@ class FeeMasterImporter(SourceImporter):
                 since = parse_date(since_text)
             except ValueError as exc:
                 raise _Bad("since", str(exc)) from None
-        return {"kind": "unit", "room": "-".join(parts), "area": area, "owner": self.owner_id(values.get("owner")), "since": since}
+        return {
+            "kind": "unit",
+            "room": "-".join(parts),
+            "area": area,
+            "owner": self.owner_id(values.get("owner")),
+            "since": since,
+        }
 
     def _owner(self, values: dict[str, Any]) -> dict[str, Any]:
         name = clean_text(cell_text(values.get("name")))
@@ -293,7 +352,9 @@ class FeeMasterImporter(SourceImporter):
         units = [(n, x) for n, x in records if x["kind"] == "unit"]
         dated = [x["since"] for _, x in units if x["since"] is not None]
         if not dated:
-            raise SourceError(filepath, "no 费用开始时间 in the room sheet: the units cannot be dated")
+            raise SourceError(
+                filepath, "no 费用开始时间 in the room sheet: the units cannot be dated"
+            )
         first = min(dated)
         since_by_owner: dict[str, date] = {}
         for _, x in units:
@@ -303,8 +364,26 @@ class FeeMasterImporter(SourceImporter):
         for number, x in records:
             if x["kind"] == "owner":
                 day = since_by_owner.get(x["owner"], first)
-                entries.append(custom_entry(filepath, number, day, "tf-owner", (x["owner"], x["name"]), f"owner:{x['owner']}:{day}"))
+                entries.append(
+                    custom_entry(
+                        filepath,
+                        number,
+                        day,
+                        "tf-owner",
+                        (x["owner"], x["name"]),
+                        f"owner:{x['owner']}:{day}",
+                    )
+                )
         for number, x in units:
             day = x["since"] or first
-            entries.append(custom_entry(filepath, number, day, "tf-unit", (x["room"], x["area"], x["owner"]), f"unit:{x['room']}:{day}"))
+            entries.append(
+                custom_entry(
+                    filepath,
+                    number,
+                    day,
+                    "tf-unit",
+                    (x["room"], x["area"], x["owner"]),
+                    f"unit:{x['room']}:{day}",
+                )
+            )
         return entries

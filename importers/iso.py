@@ -117,15 +117,27 @@ class MultiAccountStatement(Statement):
     parts: list[Statement] = field(default_factory=list)
 
 
-def split_by_account(out: Statement, accounts: list[str], closings: dict[str, Closing]) -> Statement:
+def split_by_account(
+    out: Statement, accounts: list[str], closings: dict[str, Closing]
+) -> Statement:
     """``out`` (rows tagged ``extra["account"]``) as one statement per account, with each
     account's closing balance when its currency is the account's."""
     parts = []
     for number in accounts or [""]:
-        rows = [row for row in out.rows if row.extra.get("account", "") == number] if accounts else out.rows
+        rows = (
+            [row for row in out.rows if row.extra.get("account", "") == number]
+            if accounts
+            else out.rows
+        )
         closing = closings.get(number)
         currency = rows[0].currency if rows else (closing[2] if closing else out.currency)
-        part = Statement(file=out.file, kind=out.kind, rows=rows, account_number=number or None, currency=currency)
+        part = Statement(
+            file=out.file,
+            kind=out.kind,
+            rows=rows,
+            account_number=number or None,
+            currency=currency,
+        )
         if closing is not None and closing[2] == currency:
             part.closing_date, part.closing_balance = closing[0], closing[1]
         part.rows_read = len(rows)
@@ -134,7 +146,13 @@ def split_by_account(out: Statement, accounts: list[str], closings: dict[str, Cl
         parts[0].rows_read, parts[0].errors = out.rows_read, out.errors
         return parts[0]
     return MultiAccountStatement(
-        file=out.file, kind=out.kind, rows=out.rows, errors=out.errors, rows_read=out.rows_read, currency=out.currency, parts=parts
+        file=out.file,
+        kind=out.kind,
+        rows=out.rows,
+        errors=out.errors,
+        rows_read=out.rows_read,
+        currency=out.currency,
+        parts=parts,
     )
 
 
@@ -278,15 +296,21 @@ class Camt053Importer(_PerAccount):
         amount = _decimal(amt.text if amt is not None else None)
         if amount is None:
             shown = (amt.text or "").strip() if amt is not None else ""
-            out.errors.append(RowError(filepath, line, "Amt", f"not an amount: {shown!r}" if shown else "missing"))
+            out.errors.append(
+                RowError(filepath, line, "Amt", f"not an amount: {shown!r}" if shown else "missing")
+            )
             return None
         mark = _text(entry, "CdtDbtInd")
         if mark not in ("CRDT", "DBIT"):
-            out.errors.append(RowError(filepath, line, "CdtDbtInd", f"must be CRDT or DBIT, not {mark!r}"))
+            out.errors.append(
+                RowError(filepath, line, "CdtDbtInd", f"must be CRDT or DBIT, not {mark!r}")
+            )
             return None
         day = _camt_date(_child(entry, "BookgDt")) or _camt_date(_child(entry, "ValDt"))
         if day is None:
-            out.errors.append(RowError(filepath, line, "BookgDt", "missing or not a date (YYYY-MM-DD)"))
+            out.errors.append(
+                RowError(filepath, line, "BookgDt", "missing or not a date (YYYY-MM-DD)")
+            )
             return None
         if status and status != "BOOK":
             return None  # pending or informational: not money yet
@@ -294,7 +318,9 @@ class Camt053Importer(_PerAccount):
         signed = _cents(amount if mark == "CRDT" else -amount)
         details = _child(entry, "NtryDtls", "TxDtls")
         refs = _child(details, "Refs")
-        serial = _text(entry, "AcctSvcrRef") or _text(entry, "NtryRef") or _text(refs, "AcctSvcrRef")
+        serial = (
+            _text(entry, "AcctSvcrRef") or _text(entry, "NtryRef") or _text(refs, "AcctSvcrRef")
+        )
         if not serial:
             e2e = _text(refs, "EndToEndId")
             if e2e and e2e.upper() != "NOTPROVIDED":
@@ -327,7 +353,8 @@ class Camt053Importer(_PerAccount):
 
 _STMTTRN = re.compile(r"<STMTTRN>", re.IGNORECASE)
 _OFX_FIELD = {
-    name: re.compile(rf"<{name}>\s*([^<\r\n]*)", re.IGNORECASE) for name in ("TRNAMT", "DTPOSTED", "FITID")
+    name: re.compile(rf"<{name}>\s*([^<\r\n]*)", re.IGNORECASE)
+    for name in ("TRNAMT", "DTPOSTED", "FITID")
 }
 _OFX_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})")
 
@@ -368,7 +395,9 @@ class OfxImporter(_PerAccount):
         closings: dict[str, Closing] = {}
         for account in accounts:
             statement = account.statement
-            currency = (getattr(statement, "currency", "") or getattr(account, "curdef", "") or "CNY").upper()
+            currency = (
+                getattr(statement, "currency", "") or getattr(account, "curdef", "") or "CNY"
+            ).upper()
             number = str(account.account_id or "")
             numbers.append(number)
             for txn in statement.transactions:
@@ -398,7 +427,10 @@ class OfxImporter(_PerAccount):
             if balance is not None and balance_date is not None:
                 closings[number] = (balance_date.date(), _cents(Decimal(balance)), currency)
         if out.rows_read != len(blocks):
-            raise SourceError(filepath, f"ofxparse read {out.rows_read} transactions, the file has {len(blocks)} <STMTTRN>")
+            raise SourceError(
+                filepath,
+                f"ofxparse read {out.rows_read} transactions, the file has {len(blocks)} <STMTTRN>",
+            )
         return split_by_account(out, numbers, closings)
 
     @staticmethod
@@ -408,7 +440,9 @@ class OfxImporter(_PerAccount):
         for i, start in enumerate(starts):
             end = starts[i + 1] if i + 1 < len(starts) else len(text)
             close = text.upper().find("</STMTTRN>", start, end)
-            blocks.append((text.count("\n", 0, start) + 1, text[start : close if close >= 0 else end]))
+            blocks.append(
+                (text.count("\n", 0, start) + 1, text[start : close if close >= 0 else end])
+            )
         return blocks
 
     @staticmethod
@@ -421,7 +455,9 @@ class OfxImporter(_PerAccount):
         if not values["TRNAMT"]:
             out.errors.append(RowError(filepath, line, "TRNAMT", "missing"))
         elif not _NUMBER.fullmatch(values["TRNAMT"]):
-            out.errors.append(RowError(filepath, line, "TRNAMT", f"not an amount: {values['TRNAMT']!r}"))
+            out.errors.append(
+                RowError(filepath, line, "TRNAMT", f"not an amount: {values['TRNAMT']!r}")
+            )
         match = _OFX_DATE.match(values["DTPOSTED"])
         day = None
         if match:
@@ -446,7 +482,9 @@ _MT940_61 = re.compile(
     r"^:61:(?P<date>\d{6})(?P<entry>\d{4})?(?P<mark>R?[CD])(?P<funds>[A-Z])?"
     r"(?P<amount>\d{1,15},\d{0,2})(?P<type>[NSF][A-Z0-9]{3})(?P<rest>.*)$"
 )
-_MT940_62F = re.compile(r"^:62F:(?P<mark>[CD])(?P<date>\d{6})(?P<currency>[A-Z]{3})(?P<amount>\d{1,15},\d{0,2})$")
+_MT940_62F = re.compile(
+    r"^:62F:(?P<mark>[CD])(?P<date>\d{6})(?P<currency>[A-Z]{3})(?P<amount>\d{1,15},\d{0,2})$"
+)
 
 
 def _mt940_day(text: str) -> date | None:
@@ -465,7 +503,11 @@ class Mt940Importer(_PerAccount):
 
     def identify(self, filepath: str) -> bool:
         head = _head(filepath)
-        return bool(re.search(r"^:20:", head, re.M) and re.search(r"^:25:", head, re.M) and re.search(r"^:6[01]", head, re.M))
+        return bool(
+            re.search(r"^:20:", head, re.M)
+            and re.search(r"^:25:", head, re.M)
+            and re.search(r"^:6[01]", head, re.M)
+        )
 
     def read(self, filepath: str) -> Statement:
         import mt940
@@ -479,13 +521,22 @@ class Mt940Importer(_PerAccount):
             lines.append(number)
             match = _MT940_61.match(content.rstrip())
             if match is None:
-                reason = "not a SWIFT statement line (YYMMDD[MMDD] C|D|RC|RD amount,dd Nxxx reference)"
+                reason = (
+                    "not a SWIFT statement line (YYMMDD[MMDD] C|D|RC|RD amount,dd Nxxx reference)"
+                )
                 amount = re.match(r"^:61:\d{6}(\d{4})?R?[CD][A-Z]?([^NSF]*)", content)
                 if amount and not re.fullmatch(r"\d{1,15},\d{0,2}", amount.group(2)):
                     reason = f"amount is not digits with a decimal comma: {amount.group(2)!r}"
                 out.errors.append(RowError(filepath, number, "field 61", reason))
             elif _mt940_day(match.group("date")) is None:
-                out.errors.append(RowError(filepath, number, "field 61", f"not a date (YYMMDD): {match.group('date')!r}"))
+                out.errors.append(
+                    RowError(
+                        filepath,
+                        number,
+                        "field 61",
+                        f"not a date (YYMMDD): {match.group('date')!r}",
+                    )
+                )
         if out.errors:
             out.rows_read = len(lines)
             return out
@@ -496,7 +547,10 @@ class Mt940Importer(_PerAccount):
             raise SourceError(filepath, f"not a readable MT940 statement: {exc}") from exc
         items = list(transactions)
         if len(items) != len(lines):
-            raise SourceError(filepath, f"mt-940 read {len(items)} transactions, the file has {len(lines)} :61: lines")
+            raise SourceError(
+                filepath,
+                f"mt-940 read {len(items)} transactions, the file has {len(lines)} :61: lines",
+            )
         account_at, accounts, closings = self._accounts(text)
         for line, item in zip(lines, items, strict=True):
             out.rows_read += 1
@@ -504,7 +558,12 @@ class Mt940Importer(_PerAccount):
             amount = info["amount"]
             day = info.get("date")
             if day is None:
-                raise SourceError(filepath, "mt-940 gave a statement line without a date", row=line, column="field 61")
+                raise SourceError(
+                    filepath,
+                    "mt-940 gave a statement line without a date",
+                    row=line,
+                    column="field 61",
+                )
             memo = str(info.get("transaction_details") or info.get("non_swift_text") or "").strip()
             customer = str(info.get("customer_reference") or "").strip()
             bank = str(info.get("bank_reference") or "").strip()

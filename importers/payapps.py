@@ -88,16 +88,22 @@ def labels(*names: str) -> tuple[str, ...]:
 _n = labels
 
 
-def locate_header(sheets: Sequence[Sheet], aliases: Mapping[str, Sequence[str]], required: Sequence[str]) -> Header | None:
+def locate_header(
+    sheets: Sequence[Sheet], aliases: Mapping[str, Sequence[str]], required: Sequence[str]
+) -> Header | None:
     """The header row of the first sheet that has every ``required`` field's column."""
     for sheet in sheets:
-        header = find_header(sheet, aliases, lambda columns: all(name in columns for name in required))
+        header = find_header(
+            sheet, aliases, lambda columns: all(name in columns for name in required)
+        )
         if header is not None:
             return header
     return None
 
 
-def sniff_table(filepath: str, aliases: Mapping[str, Sequence[str]], required: Sequence[str], rows: int = 40) -> bool:
+def sniff_table(
+    filepath: str, aliases: Mapping[str, Sequence[str]], required: Sequence[str], rows: int = 40
+) -> bool:
     """``identify`` for a table source: the first ``rows`` rows hold such a header. Never raises."""
     try:
         sheets = read_table(filepath, max_rows=rows)
@@ -120,7 +126,9 @@ def clean_serial(value: object) -> str:
     if text in ("/", "-", "--"):
         return ""
     if _SCIENTIFIC.match(text):
-        raise ValueError(f"id in scientific notation ({text}): a spreadsheet lost its digits; export the file again (ids as text)")
+        raise ValueError(
+            f"id in scientific notation ({text}): a spreadsheet lost its digits; export the file again (ids as text)"
+        )
     return text
 
 
@@ -159,7 +167,12 @@ def _text(value: object) -> str:
 
 def _quick_date(text: str) -> date | None:
     """``YYYY-MM-DD[ HH:MM:SS]`` without a regex (the bills' own format); None otherwise."""
-    if len(text) >= 10 and text[4] == "-" and text[7] == "-" and (len(text) == 10 or text[10] == " "):
+    if (
+        len(text) >= 10
+        and text[4] == "-"
+        and text[7] == "-"
+        and (len(text) == 10 or text[10] == " ")
+    ):
         try:
             return date(int(text[:4]), int(text[5:7]), int(text[8:10]))
         except ValueError:
@@ -237,12 +250,24 @@ class _PayAppImporter(_AppTable):
                 break  # a closing separator or the summary block of older exports
             statement.rows_read += 1
             if row.error:
-                statement.errors.append(RowError(filepath, row.number, header.label(self.required[0]), row.error, _texts(cells)))
+                statement.errors.append(
+                    RowError(
+                        filepath,
+                        row.number,
+                        header.label(self.required[0]),
+                        row.error,
+                        _texts(cells),
+                    )
+                )
                 continue
             try:
                 records.append(self._record(row.number, raw, texts))
             except _Bad as bad:
-                statement.errors.append(RowError(filepath, row.number, header.label(bad.field), bad.reason, _texts(cells)))
+                statement.errors.append(
+                    RowError(
+                        filepath, row.number, header.label(bad.field), bad.reason, _texts(cells)
+                    )
+                )
         rows = self._judge(records, statement)
         if not statement.errors:
             statement.rows = number_repeats(rows)
@@ -251,7 +276,20 @@ class _PayAppImporter(_AppTable):
     @staticmethod
     def _record(number: int, raw: list[object], texts: list[str]) -> _Record:
         """One row's cells (in ``_FIELDS`` order) parsed; raises :class:`_Bad` naming the field."""
-        (time_text, kind, counterparty, counter_account, goods, direction, amount_text, method, status, _, _, note) = texts
+        (
+            time_text,
+            kind,
+            counterparty,
+            counter_account,
+            goods,
+            direction,
+            amount_text,
+            method,
+            status,
+            _,
+            _,
+            note,
+        ) = texts
         day = _quick_date(time_text)
         if day is None:
             try:
@@ -305,7 +343,9 @@ class _PayAppImporter(_AppTable):
         raise NotImplementedError
 
     @staticmethod
-    def _row(record: _Record, sign: int, memo_parts: Sequence[str], fee: Decimal | None = None) -> StatementRow:
+    def _row(
+        record: _Record, sign: int, memo_parts: Sequence[str], fee: Decimal | None = None
+    ) -> StatementRow:
         amount = record.amount - (fee or Decimal(0))
         parts: list[str] = []
         for part in memo_parts:
@@ -362,7 +402,14 @@ class WeChatImporter(_PayAppImporter):
         for record in records:
             sign, fee = self.sign(record)
             if fee is not None and fee > record.amount:
-                statement.errors.append(RowError(statement.file, record.row, "备注", f"fee {fee} exceeds the amount {record.amount}"))
+                statement.errors.append(
+                    RowError(
+                        statement.file,
+                        record.row,
+                        "备注",
+                        f"fee {fee} exceeds the amount {record.amount}",
+                    )
+                )
                 continue
             if sign:
                 note = "" if _FEE.search(record.note) else record.note
@@ -493,7 +540,9 @@ class _MerchantImporter(_AppTable):
         columns = list(header.columns.items())
         for row in header.sheet.rows[header.data_start :]:
             cells = row.cells
-            texts = {name: (_mtext(cells[col]) if col < len(cells) else "") for name, col in columns}
+            texts = {
+                name: (_mtext(cells[col]) if col < len(cells) else "") for name, col in columns
+            }
             first = _mtext(cells[0]) if cells else ""
             if not any(texts.values()) and not row.error:
                 continue
@@ -501,12 +550,24 @@ class _MerchantImporter(_AppTable):
                 break
             statement.rows_read += 1
             if row.error:
-                statement.errors.append(RowError(filepath, row.number, header.label(self.required[0]), row.error, _texts(cells)))
+                statement.errors.append(
+                    RowError(
+                        filepath,
+                        row.number,
+                        header.label(self.required[0]),
+                        row.error,
+                        _texts(cells),
+                    )
+                )
                 continue
             try:
                 parsed = self.parse(row.number, texts)
             except _Bad as bad:
-                statement.errors.append(RowError(filepath, row.number, header.label(bad.field), bad.reason, _texts(cells)))
+                statement.errors.append(
+                    RowError(
+                        filepath, row.number, header.label(bad.field), bad.reason, _texts(cells)
+                    )
+                )
                 continue
             if parsed is not None:
                 statement.rows.append(parsed)
@@ -581,7 +642,9 @@ class WeChatMerchantImporter(_MerchantImporter):
         status = texts["status"].upper()
         order = self.serial(texts, "order")
         fee = _exact(texts["fee"], "fee")
-        currency = {"CNY": "CNY", "": "CNY", "人民币": "CNY"}.get(texts.get("currency", "").upper(), texts.get("currency", "").upper())
+        currency = {"CNY": "CNY", "": "CNY", "人民币": "CNY"}.get(
+            texts.get("currency", "").upper(), texts.get("currency", "").upper()
+        )
         memo = " ".join(p for p in (texts.get("goods", ""), texts.get("attach", "")) if p)
         if status == "SUCCESS":
             amount = _exact(texts["settled"], "settled")
@@ -603,7 +666,14 @@ class WeChatMerchantImporter(_MerchantImporter):
         if texts.get("merchant_order"):
             extra["merchant-order"] = texts["merchant_order"]
         return StatementRow(
-            row=number, date=day, amount=amount, currency=currency or "CNY", memo=memo, serial=serial, fee=fee or None, extra=extra
+            row=number,
+            date=day,
+            amount=amount,
+            currency=currency or "CNY",
+            memo=memo,
+            serial=serial,
+            fee=fee or None,
+            extra=extra,
         )
 
 
@@ -641,7 +711,9 @@ class AlipayMerchantImporter(_MerchantImporter):
         serial = self.serial(texts, "serial")
         if not serial:
             raise _Bad("serial", "missing")
-        memo = " ".join(p for p in (texts.get("kind", ""), texts.get("goods", ""), texts.get("note", "")) if p)
+        memo = " ".join(
+            p for p in (texts.get("kind", ""), texts.get("goods", ""), texts.get("note", "")) if p
+        )
         extra = {"time": texts["time"][11:19]}
         if texts.get("business"):
             extra["business"] = texts["business"]
@@ -657,7 +729,11 @@ class AlipayMerchantImporter(_MerchantImporter):
         )
 
     def finish(self, statement: Statement) -> None:
-        dated = [(row.date, row.extra.get("time", ""), i, row) for i, row in enumerate(statement.rows) if row.balance is not None]
+        dated = [
+            (row.date, row.extra.get("time", ""), i, row)
+            for i, row in enumerate(statement.rows)
+            if row.balance is not None
+        ]
         if dated:
             last = max(dated, key=lambda item: (item[0], item[1], item[2]))[3]
             statement.closing_balance, statement.closing_date = last.balance, last.date

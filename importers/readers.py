@@ -142,7 +142,9 @@ def parse_amount(value: Cell) -> Decimal | None:
         if value != value or value in (float("inf"), float("-inf")):
             raise ValueError(f"not an amount: {value!r}")
         try:  # an absurd number (1e308) does not fit the fen: a bad cell, not a crash
-            return Decimal(value if isinstance(value, int) else repr(value)).quantize(FEN, ROUND_HALF_UP)
+            return Decimal(value if isinstance(value, int) else repr(value)).quantize(
+                FEN, ROUND_HALF_UP
+            )
         except InvalidOperation:
             raise ValueError(f"not an amount: {value!r}") from None
     text = cell_text(value)
@@ -168,7 +170,7 @@ def parse_amount(value: Cell) -> Decimal | None:
 
 
 def file_kind(path: str | Path) -> str:
-    """"xlsx", "xls", "xml" or "text", from the file's first bytes."""
+    """ "xlsx", "xls", "xml" or "text", from the file's first bytes."""
     with open(path, "rb") as handle:
         head = handle.read(512)
     if head.startswith(b"PK\x03\x04"):
@@ -177,7 +179,10 @@ def file_kind(path: str | Path) -> str:
         return "xls"
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     lowered = stripped[:512].lower()
-    if lowered.startswith((b"<html", b"<!doctype html", b"<table", b"<meta")) or b"<table" in lowered:
+    if (
+        lowered.startswith((b"<html", b"<!doctype html", b"<table", b"<meta"))
+        or b"<table" in lowered
+    ):
         return "html"  # many banks' ".xls" downloads are an HTML table
     if stripped.startswith(b"<?xml") or stripped.startswith(b"<Document"):
         return "xml"
@@ -359,7 +364,9 @@ def _decode_lines(data: bytes) -> tuple[str, str, dict[int, str]]:
         try:
             out.append(line.decode(encoding))
         except UnicodeDecodeError as exc:
-            bad[number] = f"wrong encoding: byte {exc.start + 1} of the line is not {encoding.upper()}"
+            bad[number] = (
+                f"wrong encoding: byte {exc.start + 1} of the line is not {encoding.upper()}"
+            )
             out.append("")
     return "\n".join(out), encoding, bad
 
@@ -465,7 +472,9 @@ def found_labels(sheets: Sequence[Sheet], scan: int = HEADER_SCAN_ROWS) -> list[
 def preamble_values(rows: Iterable[Row], labels: Mapping[str, Sequence[str]]) -> dict[str, str]:
     """field → value for labels found in the preamble, the value being the rest of the same
     cell after a colon or the next non-empty cell to the right."""
-    wanted = {norm_label(label).rstrip(":"): key for key, names in labels.items() for label in names}
+    wanted = {
+        norm_label(label).rstrip(":"): key for key, names in labels.items() for label in names
+    }
     out: dict[str, str] = {}
     for row in rows:
         texts = [cell_text(c) for c in row.cells]

@@ -30,7 +30,9 @@ class RowError:
 class SourceError(Exception):
     """A whole file cannot be read (wrong encoding, no header, truncated workbook …)."""
 
-    def __init__(self, file: str, reason: str, row: int | None = None, column: str | None = None) -> None:
+    def __init__(
+        self, file: str, reason: str, row: int | None = None, column: str | None = None
+    ) -> None:
         self.file, self.reason, self.row, self.column = file, reason, row, column
         where = file if row is None else f"{file}:{row}"
         if column:

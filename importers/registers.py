@@ -131,7 +131,9 @@ MATTERS = {
 }  # fmt: skip
 
 
-def custom_entry(filepath: str, row: int, day: date, name: str, values: Sequence[Any], serial: str, **meta: str) -> data.Custom:
+def custom_entry(
+    filepath: str, row: int, day: date, name: str, values: Sequence[Any], serial: str, **meta: str
+) -> data.Custom:
     """A ``custom`` directive as the parser would make it, pointing at ``filepath:row``."""
     entry_meta = data.new_metadata(filepath, row)
     entry_meta[SERIAL_KEY] = serial
@@ -158,24 +160,38 @@ class RegisterStatement(Statement):
     records: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
 
 
-def parse_records(header: Header, statement: RegisterStatement, parse: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
+def parse_records(
+    header: Header, statement: RegisterStatement, parse: Callable[[dict[str, Any]], dict[str, Any]]
+) -> None:
     """``parse`` every non-empty data row (its mapped cells, field → cell) into
     ``statement.records``; a row it rejects (:class:`_Bad`) or that did not decode becomes a
     :class:`RowError` naming the row and the column."""
     for row in header.sheet.rows[header.data_start :]:
         cells = list(row.cells)
-        values = {name: cells[col] if col < len(cells) else None for name, col in header.columns.items()}
+        values = {
+            name: cells[col] if col < len(cells) else None for name, col in header.columns.items()
+        }
         if not any(cell_text(v) for v in values.values()) and not row.error:
             continue
         statement.rows_read += 1
         texts = tuple(cell_text(c) for c in cells)
         if row.error:
-            statement.errors.append(RowError(statement.file, row.number, header.label(next(iter(header.columns))), row.error, texts))
+            statement.errors.append(
+                RowError(
+                    statement.file,
+                    row.number,
+                    header.label(next(iter(header.columns))),
+                    row.error,
+                    texts,
+                )
+            )
             continue
         try:
             statement.records.append((row.number, parse(values)))
         except _Bad as bad:
-            statement.errors.append(RowError(statement.file, row.number, header.label(bad.field), bad.reason, texts))
+            statement.errors.append(
+                RowError(statement.file, row.number, header.label(bad.field), bad.reason, texts)
+            )
 
 
 class RegisterImporter(SourceImporter):
@@ -202,7 +218,11 @@ class RegisterImporter(SourceImporter):
             raise SourceError(filepath, f"no {self.importer_name} header ({self.needs})")
         missing = [name for name in self.required if name not in header.columns]
         if missing:
-            raise SourceError(filepath, "missing column(s): " + ", ".join(self.aliases[m][0] for m in missing), row=header.row_number)
+            raise SourceError(
+                filepath,
+                "missing column(s): " + ", ".join(self.aliases[m][0] for m in missing),
+                row=header.row_number,
+            )
         statement = RegisterStatement(file=filepath, kind=self.importer_name, rows=[])
         parse_records(header, statement, self.parse_row)
         return statement
@@ -216,7 +236,9 @@ class RegisterImporter(SourceImporter):
             entries.extend(self.row_entries(number, parsed["date"], parsed, filepath))
         return entries
 
-    def row_entries(self, row: int, day: date, x: dict[str, Any], filepath: str) -> list[data.Directive]:
+    def row_entries(
+        self, row: int, day: date, x: dict[str, Any], filepath: str
+    ) -> list[data.Directive]:
         """The directives of one parsed row."""
         raise NotImplementedError
 
@@ -290,7 +312,9 @@ class ApprovalRegisterImporter(RegisterImporter):
         raw_role = self.text(values, "role")
         role = ROLES.get(raw_role.lower())
         if role is None:
-            raise _Bad("role", f"{raw_role!r} is not committee/业委会, manager/物业 or supervisor/监事会")
+            raise _Bad(
+                "role", f"{raw_role!r} is not committee/业委会, manager/物业 or supervisor/监事会"
+            )
         name = self.text(values, "name")
         day = self.day(values)
         amount = self.money(values, "amount")
@@ -301,12 +325,32 @@ class ApprovalRegisterImporter(RegisterImporter):
         if not re.fullmatch(r"[A-Z][A-Z0-9'._-]{0,22}[A-Z0-9]", currency):
             raise _Bad("currency", f"not a currency code: {currency!r}")
         purpose = self.text(values, "purpose", required=False)
-        return {"date": day, "id": approval, "role": role, "name": name, "amount": amount, "currency": currency, "purpose": purpose}
+        return {
+            "date": day,
+            "id": approval,
+            "role": role,
+            "name": name,
+            "amount": amount,
+            "currency": currency,
+            "purpose": purpose,
+        }
 
-    def row_entries(self, row: int, day: date, x: dict[str, Any], filepath: str) -> list[data.Directive]:
+    def row_entries(
+        self, row: int, day: date, x: dict[str, Any], filepath: str
+    ) -> list[data.Directive]:
         units = bc_amount.Amount(x["amount"], x["currency"])
         serial = f"approval:{x['id']}:{x['role']}:{day}"
-        return [custom_entry(filepath, row, day, "tf-approval", (x["id"], x["role"], x["name"], units), serial, purpose=x["purpose"])]
+        return [
+            custom_entry(
+                filepath,
+                row,
+                day,
+                "tf-approval",
+                (x["id"], x["role"], x["name"], units),
+                serial,
+                purpose=x["purpose"],
+            )
+        ]
 
 
 class ResolutionRegisterImporter(RegisterImporter):
@@ -331,27 +375,50 @@ class ResolutionRegisterImporter(RegisterImporter):
         matter = MATTERS.get(raw_matter, raw_matter)
         if not re.fullmatch(r"[a-z][a-z0-9-]*", matter):
             known = ", ".join(sorted(set(MATTERS.values())))
-            raise _Bad("matter", f"{raw_matter!r} is not a known matter ({known}) nor an English matter name")
+            raise _Bad(
+                "matter",
+                f"{raw_matter!r} is not a known matter ({known}) nor an English matter name",
+            )
         title = self.text(values, "title")
         scope_raw = self.text(values, "scope", required=False)
         buildings = [b for b in re.split(r"[,，、;；\s]+", scope_raw) if b]
         for building in buildings:
             if not re.fullmatch(r"[0-9A-Za-z]+", building):
-                raise _Bad("scope", f"buildings must be numbers separated by commas, not {scope_raw!r}")
+                raise _Bad(
+                    "scope", f"buildings must be numbers separated by commas, not {scope_raw!r}"
+                )
         day = self.day(values)
         close = None
         if cell_text(values.get("close")):
             close = self.day(values, "close")
             if close < day:
                 raise _Bad("close", f"closes {close} before it opens {day}")
-        return {"date": day, "id": resolution, "matter": matter, "title": title, "scope": ",".join(buildings), "close": close}
+        return {
+            "date": day,
+            "id": resolution,
+            "matter": matter,
+            "title": title,
+            "scope": ",".join(buildings),
+            "close": close,
+        }
 
-    def row_entries(self, row: int, day: date, x: dict[str, Any], filepath: str) -> list[data.Directive]:
+    def row_entries(
+        self, row: int, day: date, x: dict[str, Any], filepath: str
+    ) -> list[data.Directive]:
         out: list[data.Directive] = [
-            custom_entry(filepath, row, day, "tf-resolution", (x["id"], x["matter"], x["title"], x["scope"]), f"resolution:{x['id']}")
+            custom_entry(
+                filepath,
+                row,
+                day,
+                "tf-resolution",
+                (x["id"], x["matter"], x["title"], x["scope"]),
+                f"resolution:{x['id']}",
+            )
         ]
         if x["close"] is not None:
-            out.append(custom_entry(filepath, row, x["close"], "tf-close", (x["id"],), f"close:{x['id']}"))
+            out.append(
+                custom_entry(filepath, row, x["close"], "tf-close", (x["id"],), f"close:{x['id']}")
+            )
         return out
 
 
@@ -378,9 +445,15 @@ class VoteRegisterImporter(RegisterImporter):
             raise _Bad("choice", f"{raw_choice!r} is not yes/同意, no/反对 or abstain/弃权")
         return {"date": self.day(values), "resolution": resolution, "unit": unit, "choice": choice}
 
-    def row_entries(self, row: int, day: date, x: dict[str, Any], filepath: str) -> list[data.Directive]:
+    def row_entries(
+        self, row: int, day: date, x: dict[str, Any], filepath: str
+    ) -> list[data.Directive]:
         serial = f"vote:{x['resolution']}:{x['unit']}"
-        return [custom_entry(filepath, row, day, "tf-vote", (x["resolution"], x["unit"], x["choice"]), serial)]
+        return [
+            custom_entry(
+                filepath, row, day, "tf-vote", (x["resolution"], x["unit"], x["choice"]), serial
+            )
+        ]
 
 
 class NoticeRegisterImporter(RegisterImporter):
@@ -397,10 +470,20 @@ class NoticeRegisterImporter(RegisterImporter):
     signature: ClassVar[tuple[str, ...]] = ("id", "approval", "date")
 
     def parse_row(self, values: dict[str, Any]) -> dict[str, Any]:
-        return {"date": self.day(values), "id": self.ident(values, "id"), "approval": self.ident(values, "approval")}
+        return {
+            "date": self.day(values),
+            "id": self.ident(values, "id"),
+            "approval": self.ident(values, "approval"),
+        }
 
-    def row_entries(self, row: int, day: date, x: dict[str, Any], filepath: str) -> list[data.Directive]:
-        return [custom_entry(filepath, row, day, "tf-notice", (x["id"], x["approval"]), f"notice:{x['id']}")]
+    def row_entries(
+        self, row: int, day: date, x: dict[str, Any], filepath: str
+    ) -> list[data.Directive]:
+        return [
+            custom_entry(
+                filepath, row, day, "tf-notice", (x["id"], x["approval"]), f"notice:{x['id']}"
+            )
+        ]
 
 
 class EmergencyRegisterImporter(RegisterImporter):
@@ -420,7 +503,10 @@ class EmergencyRegisterImporter(RegisterImporter):
     def parse_row(self, values: dict[str, Any]) -> dict[str, Any]:
         hazard = self.text(values, "hazard")
         if not re.fullmatch(r"[a-z][a-z0-9-]*", hazard):
-            raise _Bad("hazard", f"a hazard type is an English name from the tf-hazard list (elevator-fault), not {hazard!r}")
+            raise _Bad(
+                "hazard",
+                f"a hazard type is an English name from the tf-hazard list (elevator-fault), not {hazard!r}",
+            )
         return {
             "date": self.day(values),
             "id": self.ident(values, "id"),
@@ -428,7 +514,9 @@ class EmergencyRegisterImporter(RegisterImporter):
             "confirmation": self.text(values, "confirmation"),
         }
 
-    def row_entries(self, row: int, day: date, x: dict[str, Any], filepath: str) -> list[data.Directive]:
+    def row_entries(
+        self, row: int, day: date, x: dict[str, Any], filepath: str
+    ) -> list[data.Directive]:
         values = (x["id"], x["hazard"], x["confirmation"])
         return [custom_entry(filepath, row, day, "tf-emergency", values, f"emergency:{x['id']}")]
 
@@ -455,13 +543,39 @@ class UnitRegisterImporter(RegisterImporter):
             raise _Bad("area", area)
         owner = self.ident(values, "owner")
         name = self.text(values, "owner_name", required=False)
-        return {"date": self.day(values), "room": room, "area": area, "owner": owner, "owner_name": name}
+        return {
+            "date": self.day(values),
+            "room": room,
+            "area": area,
+            "owner": owner,
+            "owner_name": name,
+        }
 
-    def row_entries(self, row: int, day: date, x: dict[str, Any], filepath: str) -> list[data.Directive]:
+    def row_entries(
+        self, row: int, day: date, x: dict[str, Any], filepath: str
+    ) -> list[data.Directive]:
         out: list[data.Directive] = []
         if x["owner_name"]:
-            out.append(custom_entry(filepath, row, day, "tf-owner", (x["owner"], x["owner_name"]), f"owner:{x['owner']}:{day}"))
-        out.append(custom_entry(filepath, row, day, "tf-unit", (x["room"], x["area"], x["owner"]), f"unit:{x['room']}:{day}"))
+            out.append(
+                custom_entry(
+                    filepath,
+                    row,
+                    day,
+                    "tf-owner",
+                    (x["owner"], x["owner_name"]),
+                    f"owner:{x['owner']}:{day}",
+                )
+            )
+        out.append(
+            custom_entry(
+                filepath,
+                row,
+                day,
+                "tf-unit",
+                (x["room"], x["area"], x["owner"]),
+                f"unit:{x['room']}:{day}",
+            )
+        )
         return out
 
 

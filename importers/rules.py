@@ -83,7 +83,10 @@ class Rule:
             return False
         if self.memo is not None and not self.memo.search(row.memo or ""):
             return False
-        return not (self.counter_account is not None and _digits(row.counter_account) != self.counter_account)
+        return not (
+            self.counter_account is not None
+            and _digits(row.counter_account) != self.counter_account
+        )
 
 
 def _digits(text: str | None) -> str:
@@ -97,7 +100,9 @@ class Rules:
     accounts: dict[str, str] = field(default_factory=dict)  # normalised number -> account
     default_account: str | None = None
     fee_account: str | None = None
-    unit_pattern: re.Pattern[str] | None = field(default_factory=lambda: re.compile(DEFAULT_UNIT_PATTERN))
+    unit_pattern: re.Pattern[str] | None = field(
+        default_factory=lambda: re.compile(DEFAULT_UNIT_PATTERN)
+    )
     unit_account: str = "Assets:Receivable:Fees"
     unit_known_only: bool = True
     extract: list[tuple[str, re.Pattern[str]]] = field(default_factory=list)
@@ -107,7 +112,9 @@ class Rules:
     def account_for_number(self, number: str) -> str | None:
         return self.accounts.get(_digits(number))
 
-    def categorise(self, row: StatementRow, source_account: str, community: Community | None = None) -> Categorised:
+    def categorise(
+        self, row: StatementRow, source_account: str, community: Community | None = None
+    ) -> Categorised:
         txn_meta: dict[str, Any] = {}
         text = f"{row.memo or ''} {row.counterparty or ''}"
         for key, pattern in self.extract:
@@ -196,7 +203,11 @@ def parse_rules(raw: dict[str, Any], name: str = "<rules>") -> Rules:
     if "known-only" in units:
         rules.unit_known_only = bool(units["known-only"])
     for i, item in enumerate(raw.get("extract", []), 1):
-        if not isinstance(item, dict) or not isinstance(item.get("key"), str) or not re.fullmatch(r"[a-z][a-zA-Z0-9\-_]+", item["key"]):
+        if (
+            not isinstance(item, dict)
+            or not isinstance(item.get("key"), str)
+            or not re.fullmatch(r"[a-z][a-zA-Z0-9\-_]+", item["key"])
+        ):
             raise SourceError(name, f"extract {i}: needs key (a metadata key) and pattern")
         rules.extract.append((item["key"], _regex(item.get("pattern"), name, f"extract {i}")))
     known = {"counterparty", "memo", "counter-account", "direction", "account", "meta"}
@@ -209,20 +220,27 @@ def parse_rules(raw: dict[str, Any], name: str = "<rules>") -> Rules:
             raise SourceError(name, f"{where}: unknown keys {', '.join(sorted(unknown))}")
         direction = item.get("direction")
         if direction not in (None, "in", "out"):
-            raise SourceError(name, f"{where}: direction must be \"in\" or \"out\"")
+            raise SourceError(name, f'{where}: direction must be "in" or "out"')
         meta = item.get("meta", {})
         if not isinstance(meta, dict):
             raise SourceError(name, f"{where}: meta must be a table")
         bad_keys = [str(key) for key in meta if not _META_KEY_RE.match(str(key))]
         if bad_keys:
-            raise SourceError(name, f"{where}: metadata keys must be ASCII, lower-case first: {', '.join(bad_keys)}")
+            raise SourceError(
+                name,
+                f"{where}: metadata keys must be ASCII, lower-case first: {', '.join(bad_keys)}",
+            )
         rules.rules.append(
             Rule(
                 index=i,
                 account=_account(item.get("account"), name, where),
-                counterparty=_regex(item["counterparty"], name, where) if "counterparty" in item else None,
+                counterparty=_regex(item["counterparty"], name, where)
+                if "counterparty" in item
+                else None,
                 memo=_regex(item["memo"], name, where) if "memo" in item else None,
-                counter_account=_digits(str(item["counter-account"])) if "counter-account" in item else None,
+                counter_account=_digits(str(item["counter-account"]))
+                if "counter-account" in item
+                else None,
                 direction=direction,
                 meta=tuple((str(k), str(v)) for k, v in meta.items()),
             )

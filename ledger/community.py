@@ -23,7 +23,7 @@ from typing import Any, Generic, TypeVar
 from beancount.core import data
 from beancount.core.amount import Amount
 
-from trustfund.errors import TrustError, make_error
+from ledger.errors import TrustError, make_error
 
 T = TypeVar("T")
 
@@ -402,7 +402,9 @@ def _kind_ok(kind: str, value: Any, dtype: Any) -> bool:
     if kind == "str":
         return dtype is str and isinstance(value, str)
     if kind == "account":
-        return dtype == ACCOUNT_DTYPE or (dtype is str and bool(re.match(r"^[A-Z][\w-]*(:[\w-]+)+$", value)))
+        return dtype == ACCOUNT_DTYPE or (
+            dtype is str and bool(re.match(r"^[A-Z][\w-]*(:[\w-]+)+$", value))
+        )
     if kind == "num":
         return isinstance(value, Decimal)
     if kind == "amount":
@@ -465,7 +467,9 @@ class _Builder:
             self.error("TF001", f'malformed "tf-unit": bad room id "{room}"', entry)
             return
         if area <= 0:
-            self.error("TF001", f'malformed "tf-unit": area of {room} must be positive, not {area}', entry)
+            self.error(
+                "TF001", f'malformed "tf-unit": area of {room} must be positive, not {area}', entry
+            )
             return
         unit = Unit(room, building_of(room), area, owner, entry.date, entry.meta)
         self.units.setdefault(room, []).append(unit)
@@ -476,31 +480,49 @@ class _Builder:
     def _remuneration(self, entry: data.Custom, v: list[Any]) -> None:
         rate, base = v
         if not (0 <= rate <= 1):
-            self.error("TF001", f'malformed "tf-remuneration": rate {rate} is not between 0 and 1', entry)
+            self.error(
+                "TF001", f'malformed "tf-remuneration": rate {rate} is not between 0 and 1', entry
+            )
             return
         if base not in REMUNERATION_BASES:
-            self.error("TF001", f'malformed "tf-remuneration": base "{base}" is not one of {", ".join(REMUNERATION_BASES)}', entry)
+            self.error(
+                "TF001",
+                f'malformed "tf-remuneration": base "{base}" is not one of {", ".join(REMUNERATION_BASES)}',
+                entry,
+            )
             return
-        self.remuneration.append((entry.date, RemunerationTerm(entry.date, rate, base, entry.meta, entry)))
+        self.remuneration.append(
+            (entry.date, RemunerationTerm(entry.date, rate, base, entry.meta, entry))
+        )
 
     def _threshold(self, entry: data.Custom, v: list[Any]) -> None:
         amount, days = v
         if not _whole(days) or amount.number <= 0:
-            self.error("TF001", 'malformed "tf-threshold": amount must be positive and notice days a whole number', entry)
+            self.error(
+                "TF001",
+                'malformed "tf-threshold": amount must be positive and notice days a whole number',
+                entry,
+            )
             return
         term = ThresholdTerm(entry.date, amount.number, amount.currency, int(days), entry.meta)
         self.thresholds.append((entry.date, term))
 
     def _remit_days(self, entry: data.Custom, v: list[Any]) -> None:
         if not _whole(v[0]):
-            self.error("TF001", f'malformed "tf-remit-days": {v[0]} is not a whole number of days', entry)
+            self.error(
+                "TF001", f'malformed "tf-remit-days": {v[0]} is not a whole number of days', entry
+            )
             return
         self.remit.append((entry.date, RemitTerm(entry.date, int(v[0]), entry.meta)))
 
     def _vote_rule(self, entry: data.Custom, v: list[Any]) -> None:
         participation, approval = Ratio.parse(v[1]), Ratio.parse(v[2])
         if participation is None or approval is None:
-            self.error("TF001", f'malformed "tf-vote-rule": rules must read like ">=2/3" or ">1/2", not "{v[1]}" "{v[2]}"', entry)
+            self.error(
+                "TF001",
+                f'malformed "tf-vote-rule": rules must read like ">=2/3" or ">1/2", not "{v[1]}" "{v[2]}"',
+                entry,
+            )
             return
         rule = VoteRule(entry.date, v[0], participation, approval, entry.meta)
         self.vote_rules.setdefault(v[0], []).append((entry.date, rule))
@@ -514,25 +536,41 @@ class _Builder:
     def _approval(self, entry: data.Custom, v: list[Any]) -> None:
         approval_id, role, name, amount = v
         if role not in ROLES:
-            self.error("TF001", f'malformed "tf-approval": role "{role}" is not one of {", ".join(ROLES)}', entry)
+            self.error(
+                "TF001",
+                f'malformed "tf-approval": role "{role}" is not one of {", ".join(ROLES)}',
+                entry,
+            )
             return
         if amount.number <= 0:
-            self.error("TF001", f'malformed "tf-approval": amount must be positive, not {amount.number}', entry)
+            self.error(
+                "TF001",
+                f'malformed "tf-approval": amount must be positive, not {amount.number}',
+                entry,
+            )
             return
-        signoff = SignOff(approval_id, role, name, amount.number, amount.currency, entry.date, entry.meta)
+        signoff = SignOff(
+            approval_id, role, name, amount.number, amount.currency, entry.date, entry.meta
+        )
         self.signoffs.setdefault(approval_id, []).append(signoff)
 
     def _resolution(self, entry: data.Custom, v: list[Any]) -> None:
         rid, matter, title, scope = v
         if rid in self.resolutions:
-            self.error("TF001", f'malformed "tf-resolution": resolution "{rid}" is defined twice', entry)
+            self.error(
+                "TF001", f'malformed "tf-resolution": resolution "{rid}" is defined twice', entry
+            )
             return
         buildings = tuple(b.strip() for b in scope.split(",") if b.strip())
         self.resolutions[rid] = Resolution(rid, matter, title, buildings, entry.date, entry.meta)
 
     def _vote(self, entry: data.Custom, v: list[Any]) -> None:
         if v[2] not in VOTE_CHOICES:
-            self.error("TF001", f'malformed "tf-vote": choice "{v[2]}" is not one of yes, no, abstain', entry)
+            self.error(
+                "TF001",
+                f'malformed "tf-vote": choice "{v[2]}" is not one of yes, no, abstain',
+                entry,
+            )
             return
         self.vote_entries.append((Vote(v[0], v[1], v[2], entry.date, entry.meta), entry))
 
@@ -547,26 +585,44 @@ class _Builder:
 
     def _emergency(self, entry: data.Custom, v: list[Any]) -> None:
         if v[0] in self.emergencies:
-            self.error("TF001", f'malformed "tf-emergency": emergency "{v[0]}" is defined twice', entry)
+            self.error(
+                "TF001", f'malformed "tf-emergency": emergency "{v[0]}" is defined twice', entry
+            )
             return
         self.emergencies[v[0]] = Emergency(v[0], v[1], v[2], entry.date, entry.meta, entry)
 
     def _contract(self, entry: data.Custom, v: list[Any]) -> None:
         cid, account, counterparty, amount, frequency, end = v
         if frequency not in FREQUENCIES:
-            self.error("TF001", f'malformed "tf-contract": frequency "{frequency}" is not one of {", ".join(FREQUENCIES)}', entry)
+            self.error(
+                "TF001",
+                f'malformed "tf-contract": frequency "{frequency}" is not one of {", ".join(FREQUENCIES)}',
+                entry,
+            )
             return
         if end < entry.date:
-            self.error("TF001", f'malformed "tf-contract": ends {end} before it starts {entry.date}', entry)
+            self.error(
+                "TF001", f'malformed "tf-contract": ends {end} before it starts {entry.date}', entry
+            )
             return
         self.contracts[cid] = Contract(
-            cid, account, counterparty, amount.number, amount.currency, frequency, entry.date, end, entry.meta
+            cid,
+            account,
+            counterparty,
+            amount.number,
+            amount.currency,
+            frequency,
+            entry.date,
+            end,
+            entry.meta,
         )
 
     def _seal(self, entry: data.Custom, v: list[Any]) -> None:
         period, digest = v
         if not re.match(r"^\d{4}-\d{2}$", period) or not re.match(r"^sha256:[0-9a-f]{64}$", digest):
-            self.error("TF001", 'malformed "tf-seal": expected "YYYY-MM" "sha256:<64 hex digits>"', entry)
+            self.error(
+                "TF001", 'malformed "tf-seal": expected "YYYY-MM" "sha256:<64 hex digits>"', entry
+            )
             return
         self.seals.append(Seal(period, digest, entry.date, entry.meta, entry))
 
@@ -576,7 +632,14 @@ class _Builder:
             lines.sort(key=lambda u: u.date)
             for unit in lines:
                 if self.owners and unit.owner_id not in self.owners:
-                    self.errors.append(make_error("TF002", f'unit {room} names unknown owner "{unit.owner_id}"', None, unit.meta))
+                    self.errors.append(
+                        make_error(
+                            "TF002",
+                            f'unit {room} names unknown owner "{unit.owner_id}"',
+                            None,
+                            unit.meta,
+                        )
+                    )
         for lines2 in self.owners.values():
             lines2.sort(key=lambda o: o.date)
 
@@ -584,25 +647,41 @@ class _Builder:
         seen: set[tuple[str, str]] = set()
         for vote, entry in self.vote_entries:
             if vote.resolution_id not in self.resolutions:
-                self.error("TF002", f'vote of {vote.room} cites unknown resolution "{vote.resolution_id}"', entry)
+                self.error(
+                    "TF002",
+                    f'vote of {vote.room} cites unknown resolution "{vote.resolution_id}"',
+                    entry,
+                )
                 continue
             if vote.room not in self.units:
-                self.error("TF002", f'vote on {vote.resolution_id} cites unknown unit "{vote.room}"', entry)
+                self.error(
+                    "TF002", f'vote on {vote.resolution_id} cites unknown unit "{vote.room}"', entry
+                )
                 continue
             key = (vote.resolution_id, vote.room)
             if key in seen:
-                self.error("TF002", f"duplicate vote of unit {vote.room} on {vote.resolution_id}", entry)
+                self.error(
+                    "TF002", f"duplicate vote of unit {vote.room} on {vote.resolution_id}", entry
+                )
                 continue
             seen.add(key)
             votes.setdefault(vote.resolution_id, []).append(vote)
         for rid, close in self.closes.items():
             if rid not in self.resolutions:
-                self.errors.append(make_error("TF002", f'tf-close cites unknown resolution "{rid}"', None, close.meta))
+                self.errors.append(
+                    make_error(
+                        "TF002", f'tf-close cites unknown resolution "{rid}"', None, close.meta
+                    )
+                )
 
         notices: dict[str, list[Notice]] = {}
         for notice, entry in self.notices:
             if notice.approval_id not in self.signoffs:
-                self.error("TF002", f'notice {notice.id} cites unknown approval "{notice.approval_id}"', entry)
+                self.error(
+                    "TF002",
+                    f'notice {notice.id} cites unknown approval "{notice.approval_id}"',
+                    entry,
+                )
                 continue
             notices.setdefault(notice.approval_id, []).append(notice)
 

@@ -78,7 +78,9 @@ def resolve_ledger(path: str | os.PathLike[str]) -> Path:
     if candidate.is_dir():
         candidate = candidate / "main.beancount"
     if not candidate.is_file():
-        raise click.ClickException(f"{candidate}: no such ledger file (run `trustfund init DIR` to start one)")
+        raise click.ClickException(
+            f"{candidate}: no such ledger file (run `trustfund init DIR` to start one)"
+        )
     return candidate.resolve()
 
 
@@ -110,5 +112,9 @@ def format_error(error: Any) -> str:
     source = getattr(error, "source", None) or {}
     filename = source.get("filename", "<unknown>")
     lineno = source.get("lineno", 0)
-    message = str(getattr(error, "message", error)).strip().splitlines()[0] if getattr(error, "message", None) else str(error)
+    message = (
+        str(getattr(error, "message", error)).strip().splitlines()[0]
+        if getattr(error, "message", None)
+        else str(error)
+    )
     return f"{filename}:{lineno}: {message}"

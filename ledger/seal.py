@@ -60,7 +60,7 @@ hash breaks it and the next seal in the chain.
 The owners' publication (redacted names) cannot be re-hashed; it carries the source's verdict
 on each seal in ``published-status`` metadata, which the rule then reports as it is.
 
-``check`` (TF501, in :mod:`trustfund.seal`) recomputes every seal; when one differs, it reads
+``check`` (TF501, in :mod:`trustfund.rules.seal`) recomputes every seal; when one differs, it reads
 the manifest, verifies it against the directive's digest, and names the first entry that was
 changed, added or removed (an unreadable or altered manifest is reported as such).
 """
@@ -82,7 +82,7 @@ from beancount.core import data
 from beancount.core.amount import Amount
 
 from ledger.community import Community, Seal
-from trustfund.common import GENERATED_KEY  # one marker for every generated entry
+from ledger.entries import GENERATED_KEY  # one marker for every generated entry
 
 SEAL_VERSION = "trustfund-seal-v1"
 #: Metadata the owners' publication (``trustfund.web.public``) puts on each ``tf-seal``: the
@@ -109,7 +109,9 @@ def _quote(text: str) -> str:
 def _canon_meta(meta: dict[str, Any] | None) -> str:
     if not meta:
         return "{}"
-    keys = sorted(str(key) for key in meta if key not in _DROPPED_META and not str(key).startswith("__"))
+    keys = sorted(
+        str(key) for key in meta if key not in _DROPPED_META and not str(key).startswith("__")
+    )
     return "{" + ",".join([key + "=" + _canon(meta[key]) for key in keys]) + "}"
 
 
@@ -138,7 +140,9 @@ _DISPATCH: dict[type, Callable[[Any], str]] = {
 def _tuple_serializer(cls: type) -> Callable[[Any], str]:
     """A serializer for one namedtuple class: ``(Name|field|field…)`` in field order."""
     fields = list(cls._fields)  # type: ignore[attr-defined]
-    indices = [i for i, name in enumerate(fields) if not (cls is data.Balance and name == "diff_amount")]
+    indices = [
+        i for i, name in enumerate(fields) if not (cls is data.Balance and name == "diff_amount")
+    ]
     head = "(" + cls.__name__ + "|"
     if not indices:
         return lambda _value: "(" + cls.__name__ + ")"
@@ -163,33 +167,66 @@ def _meta_fast(meta: dict[str, Any] | None) -> str:
 
 def _canon_amount(amount: Any) -> str:
     number = amount[0]
-    return "(Amount|" + (str(number) if type(number) is Decimal else _canon(number)) + "|" + _canon(amount[1]) + ")"
+    return (
+        "(Amount|"
+        + (str(number) if type(number) is Decimal else _canon(number))
+        + "|"
+        + _canon(amount[1])
+        + ")"
+    )
 
 
 def _canon_posting(posting: Any) -> str:
     # the same text as the generic namedtuple serializer, faster (most entries are these)
     account, units, cost, price, flag, meta = posting
     return (
-        "(Posting|" + _quote_fast(account) + "|" + _canon(units) + "|" + _canon(cost) + "|" + _canon(price)
-        + "|" + _canon(flag) + "|" + _meta_fast(meta) + ")"
+        "(Posting|"
+        + _quote_fast(account)
+        + "|"
+        + _canon(units)
+        + "|"
+        + _canon(cost)
+        + "|"
+        + _canon(price)
+        + "|"
+        + _canon(flag)
+        + "|"
+        + _meta_fast(meta)
+        + ")"
     )
 
 
 def _canon_transaction(txn: Any) -> str:
     meta, day, flag, payee, narration, tags, links, postings = txn
     return (
-        "(Transaction|" + _meta_fast(meta) + "|" + day.isoformat() + "|" + _canon(flag) + "|" + _canon(payee)
-        + "|" + _canon(narration) + "|" + _canon(tags) + "|" + _canon(links)
-        + "|[" + ",".join([_canon_posting(p) for p in postings]) + "])"
+        "(Transaction|"
+        + _meta_fast(meta)
+        + "|"
+        + day.isoformat()
+        + "|"
+        + _canon(flag)
+        + "|"
+        + _canon(payee)
+        + "|"
+        + _canon(narration)
+        + "|"
+        + _canon(tags)
+        + "|"
+        + _canon(links)
+        + "|["
+        + ",".join([_canon_posting(p) for p in postings])
+        + "])"
     )
 
 
-_DISPATCH.update({
-    data.Transaction: _canon_transaction,
-    data.Posting: _canon_posting,
-    Amount: _canon_amount,
-    str: _quote_fast,
-})
+_DISPATCH.update(
+    {
+        data.Transaction: _canon_transaction,
+        data.Posting: _canon_posting,
+        Amount: _canon_amount,
+        str: _quote_fast,
+    }
+)
 
 
 def _canon(value: Any) -> str:
@@ -258,7 +295,9 @@ def describe(entry: data.Directive) -> str:
     elif isinstance(entry, data.Custom):
         detail = f'"{entry.type}" ' + " ".join(str(getattr(v, "value", v)) for v in entry.values)
     else:
-        detail = " ".join(str(getattr(entry, name)) for name in ("account", "currency") if hasattr(entry, name))
+        detail = " ".join(
+            str(getattr(entry, name)) for name in ("account", "currency") if hasattr(entry, name)
+        )
     line = f"{entry.date} {kind} {detail}".replace("\n", " ").replace("\r", " ")
     return line if len(line) <= 100 else line[:99] + "…"
 
@@ -305,7 +344,9 @@ def month_digest(period: str, previous: str | None, digests: Sequence[str]) -> s
     return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def manifest_text(period: str, previous: str | None, entries: Sequence[data.Directive], digests: Sequence[str]) -> str:
+def manifest_text(
+    period: str, previous: str | None, entries: Sequence[data.Directive], digests: Sequence[str]
+) -> str:
     head = [f"# trustfund seal v1 {period}", f"# previous {previous or 'none'}"]
     body = [f"{digest}  {describe(entry)}" for entry, digest in zip(entries, digests, strict=True)]
     return "".join(line + "\n" for line in head + body)
@@ -419,7 +460,9 @@ def _explain(result: SealResult) -> None:
         )
         return
     if month_digest(seal.period, manifest.previous, manifest.digests) != seal.digest:
-        result.problem = f"sealed period {seal.period} was changed, or its seal or manifest {path} was edited"
+        result.problem = (
+            f"sealed period {seal.period} was changed, or its seal or manifest {path} was edited"
+        )
         return
     if manifest.previous != result.previous:
         result.problem = (
@@ -451,7 +494,9 @@ def _explain(result: SealResult) -> None:
     result.problem = f"sealed period {seal.period} was changed"
 
 
-def evaluate(entries: Sequence[data.Directive], community: Community, explain: bool = True) -> list[SealResult]:
+def evaluate(
+    entries: Sequence[data.Directive], community: Community, explain: bool = True
+) -> list[SealResult]:
     """Recompute every seal of the ledger, in period order."""
     seals = sorted(community.seals, key=lambda s: (s.period, s.date))
     if not seals:
@@ -465,7 +510,9 @@ def evaluate(entries: Sequence[data.Directive], community: Community, explain: b
         month = groups.get(seal.period, [])
         if seal.period in by_period:
             first = by_period[seal.period]
-            result = SealResult(seal, first.previous, first.computed, first.digests, month, duplicate=True)
+            result = SealResult(
+                seal, first.previous, first.computed, first.digests, month, duplicate=True
+            )
             if seal.digest != first.seal.digest:
                 result.problem = f"period {seal.period} is sealed twice with different hashes"
             results.append(result)
@@ -540,7 +587,11 @@ def last_day(period: str) -> date:
 
 
 def plan_seals(
-    entries: Sequence[data.Directive], community: Community, period: str, today: date, include_earlier: bool = False
+    entries: Sequence[data.Directive],
+    community: Community,
+    period: str,
+    today: date,
+    include_earlier: bool = False,
 ) -> list[SealPlan]:
     """The seals to write for ``period`` (and, with ``include_earlier``, every unsealed earlier month).
 
@@ -551,17 +602,23 @@ def plan_seals(
     except ValueError as exc:
         raise SealRefused(str(exc)) from None
     if today < end:
-        raise SealRefused(f"{period} is not over yet (it ends on {last_day(period)}; today is {today})")
+        raise SealRefused(
+            f"{period} is not over yet (it ends on {last_day(period)}; today is {today})"
+        )
     results = evaluate(entries, community)
     broken = [r for r in results if not r.ok]
     if broken:
-        raise SealRefused(f"the seal chain is broken at {broken[0].seal.period}: {broken[0].problem}")
+        raise SealRefused(
+            f"the seal chain is broken at {broken[0].seal.period}: {broken[0].problem}"
+        )
     sealed = {r.seal.period: r for r in results}
     if period in sealed:
         raise SealRefused(f"{period} is already sealed ({sealed[period].seal.digest})")
     later = sorted(p for p in sealed if p > period)
     if later:
-        raise SealRefused(f"{period} comes before the sealed month {later[0]}; seals are written in month order")
+        raise SealRefused(
+            f"{period} comes before the sealed month {later[0]}; seals are written in month order"
+        )
     groups = entries_by_month(entries)
     unsealed_earlier = sorted(p for p in groups if p < period and p not in sealed)
     if unsealed_earlier and not include_earlier:
@@ -576,7 +633,9 @@ def plan_seals(
         chosen = groups.get(month, [])
         digests = tuple(entry_digest(e) for e in chosen)
         digest = month_digest(month, previous, digests)
-        plans.append(SealPlan(month, previous, digest, tuple(chosen), digests, period_bounds(month)[1]))
+        plans.append(
+            SealPlan(month, previous, digest, tuple(chosen), digests, period_bounds(month)[1])
+        )
         previous = digest
     return plans
 

@@ -140,7 +140,9 @@ def recover(root: Path) -> list[str]:
     if journal.exists():
         try:
             record = json.loads(journal.read_text(encoding="utf-8"))
-            files = [(Path(item["target"]), Path(item["tmp"]), item["after"]) for item in record["files"]]
+            files = [
+                (Path(item["target"]), Path(item["tmp"]), item["after"]) for item in record["files"]
+            ]
         except (OSError, ValueError, KeyError, TypeError):
             # The journal is written atomically, so a damaged one was never complete: the
             # replaces had not started. Discard it (before state).
@@ -152,7 +154,9 @@ def recover(root: Path) -> list[str]:
                 _fsync_dir(target.parent)
                 actions.append(f"rolled forward {target}")
             elif not target.exists() or _sha256(target.read_bytes()) != after:
-                actions.append(f"warning: {target} is neither rolled forward nor has its new content")
+                actions.append(
+                    f"warning: {target} is neither rolled forward nor has its new content"
+                )
         journal.unlink()
         _fsync_dir(root)
     for dirpath, dirnames, filenames in os.walk(root):
@@ -204,7 +208,12 @@ class WriteSet:
         candidate = Path(path)
         if not candidate.is_absolute():
             here = Path(os.path.relpath(self.root, Path.cwd()))
-            if here.parts and here.parts[0] != ".." and str(here) != "." and candidate.parts[: len(here.parts)] == here.parts:
+            if (
+                here.parts
+                and here.parts[0] != ".."
+                and str(here) != "."
+                and candidate.parts[: len(here.parts)] == here.parts
+            ):
                 candidate = Path.cwd() / candidate
             else:
                 candidate = self.root / candidate
@@ -234,7 +243,9 @@ class WriteSet:
             current += "\n"
         self._staged[self._resolve(path)] = current + text
 
-    def ensure_include(self, main_path: str | os.PathLike[str], included_path: str | os.PathLike[str]) -> bool:
+    def ensure_include(
+        self, main_path: str | os.PathLike[str], included_path: str | os.PathLike[str]
+    ) -> bool:
         """Add ``include "…"`` for ``included_path`` to ``main_path`` unless it is there.
 
         Returns True when the line was added. The include is written relative to the main
@@ -293,7 +304,9 @@ class WriteSet:
             "files": [{"target": str(t), "tmp": str(tmp), "after": h} for t, tmp, h in plan],
         }
         journal_tmp = _tmp_name(journal, txid)
-        _write_durable(journal_tmp, json.dumps(record, ensure_ascii=False, indent=1).encode("utf-8"), 0o644)
+        _write_durable(
+            journal_tmp, json.dumps(record, ensure_ascii=False, indent=1).encode("utf-8"), 0o644
+        )
         _step("journal-tmp")
         os.replace(journal_tmp, journal)
         _fsync_dir(self.root)
@@ -319,7 +332,10 @@ class WriteSet:
         for key, default in zip(("user.name", "user.email"), DEFAULT_AUTHOR, strict=True):
             if _git(toplevel, "config", key).returncode != 0:
                 identity += ["-c", f"{key}={default}"]
-        steps = (["add", "--", *paths], ["commit", "--quiet", "--only", "-m", self.message, "--", *paths])
+        steps = (
+            ["add", "--", *paths],
+            ["commit", "--quiet", "--only", "-m", self.message, "--", *paths],
+        )
         for args in steps:
             result = _git(toplevel, *identity, *args)
             if result.returncode != 0:
@@ -332,7 +348,9 @@ def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """Run git, retrying while another git process holds ``index.lock``."""
     for attempt in range(20):
         try:
-            result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
+            result = subprocess.run(
+                ["git", *args], cwd=cwd, capture_output=True, text=True, check=False
+            )
         except OSError as exc:  # git not installed
             return subprocess.CompletedProcess(["git", *args], 127, "", str(exc))
         if result.returncode == 0 or "index.lock" not in result.stderr or attempt == 19:

@@ -10,7 +10,7 @@ Each report module has ``compute(ledger_or_entries, period, ...)`` returning a d
 
 Renderers: :mod:`reports.render_text`, :mod:`reports.render_html` (self-contained, printable),
 :mod:`reports.render_xlsx` (openpyxl) and :mod:`reports.render_csv`; each has
-``render(report)`` and ``write(report, path)``. :mod:`reports.command` holds the
+``render(report)`` and ``write(report, path)``. :mod:`trustfund.ops.reporting` holds the
 ``trustfund report`` command and ``write_all``. Periods: :class:`reports.period.Period`.
 
 Work shared between reports computed from the same entries (payments, sub-ledgers, the

@@ -25,6 +25,7 @@ from typing import Any, ClassVar
 from beancount.core import data
 from fava.core.budgets import calculate_budget, parse_budgets
 
+from ledger.accounts import classify
 from ledger.community import Community
 from reports.common import (
     MAINTENANCE,
@@ -39,7 +40,6 @@ from reports.common import (
 )
 from reports.period import Period
 from reports.table import Column, Report, Row, Table
-from trustfund.accounts import classify
 
 C = Column
 UNBUDGETED = "<unbudgeted>"
@@ -68,12 +68,16 @@ class BudgetRow(Row):
     executed_ytd: Decimal | None
     status: str
     columns: ClassVar[tuple[Column, ...]] = (
-        C("account", "科目", "Account"), C("label", "名称", "Name"),
-        C("budget", "本期预算", "Budget", "money"), C("actual", "本期实际", "Actual", "money"),
+        C("account", "科目", "Account"),
+        C("label", "名称", "Name"),
+        C("budget", "本期预算", "Budget", "money"),
+        C("actual", "本期实际", "Actual", "money"),
         C("variance", "差异(实际−预算)", "Variance (actual − budget)", "money"),
         C("executed", "执行率", "% executed", "percent"),
-        C("budget_ytd", "年累计预算", "Budget YTD", "money"), C("actual_ytd", "年累计实际", "Actual YTD", "money"),
-        C("variance_ytd", "年累计差异", "Variance YTD", "money"), C("executed_ytd", "年累计执行率", "% YTD", "percent"),
+        C("budget_ytd", "年累计预算", "Budget YTD", "money"),
+        C("actual_ytd", "年累计实际", "Actual YTD", "money"),
+        C("variance_ytd", "年累计差异", "Variance YTD", "money"),
+        C("executed_ytd", "年累计执行率", "% YTD", "percent"),
         C("status", "标记", "Flag"),
     )
 
@@ -111,11 +115,24 @@ class BudgetReport(Report):
 
     def tables(self) -> list[Table]:
         return [
-            Table("income", "收入预算执行", "Income: budget and actual", BudgetRow.columns, self.income,
-                  _total(self.income)),
-            Table("expenses", "支出预算执行", "Expenses: budget and actual", BudgetRow.columns, self.expenses,
-                  _total(self.expenses), note="无预算不支出: spending without a budget line is flagged "
-                  "(maintenance fund by resolution, remuneration by contract and auto-debits excepted)"),
+            Table(
+                "income",
+                "收入预算执行",
+                "Income: budget and actual",
+                BudgetRow.columns,
+                self.income,
+                _total(self.income),
+            ),
+            Table(
+                "expenses",
+                "支出预算执行",
+                "Expenses: budget and actual",
+                BudgetRow.columns,
+                self.expenses,
+                _total(self.expenses),
+                note="无预算不支出: spending without a budget line is flagged "
+                "(maintenance fund by resolution, remuneration by contract and auto-debits excepted)",
+            ),
         ]
 
 
@@ -171,13 +188,17 @@ def compute(source: Any, period: Period, *, currency: str | None = None) -> Budg
     labels = account_labels(entries)
     customs = [e for e in entries if type(e) is data.Custom and e.type == "budget"]
     budgets, budget_errors = parse_budgets(customs)  # type: ignore[arg-type]
-    report = BudgetReport("budget", "预算执行", "Budget against actual", period.label, period.title, src.title)
+    report = BudgetReport(
+        "budget", "预算执行", "Budget against actual", period.label, period.title, src.title
+    )
     for error in budget_errors:
         meta = error.source or {}
         report.notes.append(f"{meta.get('filename')}:{meta.get('lineno')}: {error.message}")
     budgeted = {a for a in budgets if a.split(":", 1)[0] in ("Income", "Expenses")}
     for account in sorted(set(budgets) - budgeted):
-        report.notes.append(f"budget on {account} ignored: only Income and Expenses accounts are budgeted")
+        report.notes.append(
+            f"budget on {account} ignored: only Income and Expenses accounts are budgeted"
+        )
 
     owner_cache: dict[str, str] = {}
 
@@ -213,8 +234,11 @@ def compute(source: Any, period: Period, *, currency: str | None = None) -> Budg
         return actual, actual_ytd
 
     # the same figures serve the budget report and the audit's budget check (one pass)
-    actual, actual_ytd = memo(entries, ("budget-actuals", frozenset(budgeted), currency, period.start, period.end),
-                              aggregate)
+    actual, actual_ytd = memo(
+        entries,
+        ("budget-actuals", frozenset(budgeted), currency, period.start, period.end),
+        aggregate,
+    )
 
     def goal(account: str, start: date, end: date) -> Decimal | None:
         value = calculate_budget(budgets, account, start, end).get(currency)
@@ -241,8 +265,21 @@ def compute(source: Any, period: Period, *, currency: str | None = None) -> Budg
         label = label_of(account, labels)
         if not is_budgeted:
             label = "无预算 · " + label
-        row = BudgetRow(section, key, label, is_budgeted, act, budget, _variance(act, budget), _ratio(act, budget),
-                        act_ytd, budget_ytd, _variance(act_ytd, budget_ytd), _ratio(act_ytd, budget_ytd), status)
+        row = BudgetRow(
+            section,
+            key,
+            label,
+            is_budgeted,
+            act,
+            budget,
+            _variance(act, budget),
+            _ratio(act, budget),
+            act_ytd,
+            budget_ytd,
+            _variance(act_ytd, budget_ytd),
+            _ratio(act_ytd, budget_ytd),
+            status,
+        )
         (report.income if section == "income" else report.expenses).append(row)
     # budgeted rows first, then the unbudgeted ones (as hledger lists <unbudgeted> last)
     report.income.sort(key=lambda r: (not r.budgeted, r.account))

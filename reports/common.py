@@ -17,9 +17,9 @@ from typing import Any, TypeVar, cast
 
 from beancount.core import data
 
+from ledger.accounts import classify
 from ledger.community import Community, build_community
-from trustfund.accounts import classify
-from trustfund.common import bank_outflow, is_payment, meta_list, meta_str
+from ledger.entries import bank_outflow, is_payment, meta_list, meta_str
 
 T = TypeVar("T")
 ZERO = Decimal(0)
@@ -61,9 +61,11 @@ def memo(entries: Sequence[data.Directive], key: Any, compute: Callable[[], T]) 
     return cast(T, cache[key])
 
 
-def transactions(entries: Sequence[data.Directive], start: date | None = None,
-                 end: date | None = None) -> Sequence[data.Transaction]:
+def transactions(
+    entries: Sequence[data.Directive], start: date | None = None, end: date | None = None
+) -> Sequence[data.Transaction]:
     """The transactions dated in ``[start, end)``, in order (the list is built once)."""
+
     def build() -> tuple[list[data.Transaction], list[date]]:
         txns = [e for e in entries if type(e) is data.Transaction]
         return txns, [t.date for t in txns]
@@ -92,7 +94,7 @@ class Source:
     def relative(self, location: str) -> str:
         """``/abs/ledger/2025/2025-03.beancount:12`` -> ``2025/2025-03.beancount:12``."""
         if self.root and location.startswith(self.root + os.sep):
-            return location[len(self.root) + 1:]
+            return location[len(self.root) + 1 :]
         return location
 
 
@@ -110,8 +112,14 @@ def resolve(source: Any, community: Community | None = None) -> Source:
         title = str(options.get("title", "") or "")
         path = getattr(source, "path", None)
         root = os.path.dirname(str(path)) if path and str(path) != "<string>" else ""
-        return Source(source.entries, community or source.community, list(getattr(source, "errors", [])),
-                      options, "" if title == "Beancount" else title, root)
+        return Source(
+            source.entries,
+            community or source.community,
+            list(getattr(source, "errors", [])),
+            options,
+            "" if title == "Beancount" else title,
+            root,
+        )
     entries = source if isinstance(source, list) else list(source)
     if community is None:
         community = memo(entries, "community", lambda: build_community(entries)[0])
@@ -179,7 +187,7 @@ def label_of(account: str, labels: dict[str, str] | None = None) -> str:
         if probe in ACCOUNT_LABELS:
             zh = ACCOUNT_LABELS[probe]
             if probe != account:
-                zh += "·" + account[len(probe) + 1:].replace(":", "·")
+                zh += "·" + account[len(probe) + 1 :].replace(":", "·")
             return zh
         probe = probe.rpartition(":")[0]
     return account.split(":", 1)[-1]
@@ -188,8 +196,33 @@ def label_of(account: str, labels: dict[str, str] | None = None) -> str:
 # ---------------------------------------------------------------------------------------
 # Masking private persons (DESIGN.md §2.5)
 
-_ORG_HINTS = ("公司", "银行", "局", "中心", "办", "所", "店", "部", "会", "站", "厂", "院", "队",
-              "社", "处", "委", "集团", "物业", "工作室", "合作", "协会", "政府", "街道", "学校", "医院")
+_ORG_HINTS = (
+    "公司",
+    "银行",
+    "局",
+    "中心",
+    "办",
+    "所",
+    "店",
+    "部",
+    "会",
+    "站",
+    "厂",
+    "院",
+    "队",
+    "社",
+    "处",
+    "委",
+    "集团",
+    "物业",
+    "工作室",
+    "合作",
+    "协会",
+    "政府",
+    "街道",
+    "学校",
+    "医院",
+)
 _HAN = re.compile(r"^[\u3400-\u9fff·]{2,4}$")
 
 
@@ -242,8 +275,8 @@ class Masker:
         i, n, names = 0, len(text), self.names
         while i < n:
             for size in self._lengths:
-                if text[i:i + size] in names:
-                    out.append(mask_name(text[i:i + size]))
+                if text[i : i + size] in names:
+                    out.append(mask_name(text[i : i + size]))
                     i += size
                     break
             else:
@@ -351,7 +384,12 @@ def payment_info(txn: data.Transaction, community: Community) -> PaymentInfo:
     others: list[str] = []
     for posting in txn.postings:
         cls = classify(posting.account)
-        if cls.is_bank and posting.units is not None and posting.units.number is not None and posting.units.number < 0:
+        if (
+            cls.is_bank
+            and posting.units is not None
+            and posting.units.number is not None
+            and posting.units.number < 0
+        ):
             bank = bank or posting.account
         elif not cls.is_bank:
             others.append(posting.account)
@@ -363,7 +401,11 @@ def payment_info(txn: data.Transaction, community: Community) -> PaymentInfo:
         for notice in community.notices.get(aid, []):
             if notice_date is None or notice.date < notice_date:
                 notice_date = notice.date
-    related_value = str((txn.meta or {}).get("related-party", (txn.meta or {}).get("related", ""))).strip().lower()
+    related_value = (
+        str((txn.meta or {}).get("related-party", (txn.meta or {}).get("related", "")))
+        .strip()
+        .lower()
+    )
     remuneration = "period" in (txn.meta or {}) and any(classify(a).is_remuneration for a in others)
     return PaymentInfo(
         date=txn.date,
@@ -390,10 +432,15 @@ def payment_info(txn: data.Transaction, community: Community) -> PaymentInfo:
     )
 
 
-def payments_in(entries: Sequence[data.Directive], community: Community, start: date, end: date) -> list[PaymentInfo]:
+def payments_in(
+    entries: Sequence[data.Directive], community: Community, start: date, end: date
+) -> list[PaymentInfo]:
     """Every payment dated in ``[start, end)``."""
+
     def build() -> list[PaymentInfo]:
-        return [payment_info(t, community) for t in transactions(entries, start, end) if is_payment(t)]
+        return [
+            payment_info(t, community) for t in transactions(entries, start, end) if is_payment(t)
+        ]
 
     return memo(entries, ("payments", id(community), start, end), build)
 
@@ -402,22 +449,26 @@ def payments_in(entries: Sequence[data.Directive], community: Community, start: 
 # Cross-area helpers, imported lazily (the modules land while this one is written)
 
 
-def remuneration_schedule(entries: Sequence[data.Directive], community: Community) -> list[Any] | None:
-    """``trustfund.remuneration.remuneration_schedule`` or None when it is not available."""
+def remuneration_schedule(
+    entries: Sequence[data.Directive], community: Community
+) -> list[Any] | None:
+    """``trustfund.rules.remuneration.remuneration_schedule`` or None when it is not available."""
     try:
-        from trustfund import remuneration
+        from trustfund.rules import remuneration
     except ImportError:
         return None
     schedule = getattr(remuneration, "remuneration_schedule", None)
     if schedule is None:
         return None
-    return memo(entries, ("remuneration", id(community)), lambda: list(schedule(entries, community)))
+    return memo(
+        entries, ("remuneration", id(community)), lambda: list(schedule(entries, community))
+    )
 
 
 def tally(community: Community, resolution_id: str, as_of: date | None = None) -> Any | None:
-    """``trustfund.tally.tally`` or None when it is not available."""
+    """``trustfund.rules.tally.tally`` or None when it is not available."""
     try:
-        from trustfund import tally as tally_module
+        from trustfund.rules import tally as tally_module
     except ImportError:
         return None
     function = getattr(tally_module, "tally", None)

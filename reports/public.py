@@ -21,7 +21,9 @@ from typing import Any, ClassVar
 from beancount.core import data
 from beancount.core.position import Cost
 
+from ledger.accounts import classify
 from ledger.community import Community, Contract, Seal, building_of
+from ledger.errors import error_code
 from reports.common import (
     COMMITTEE,
     FUND_LABELS,
@@ -42,8 +44,6 @@ from reports.common import (
 from reports.period import Period, _add_months
 from reports.subledgers import maintenance_ledger, receivables
 from reports.table import Column, Report, Row, Table
-from trustfund.accounts import classify
-from trustfund.errors import error_code
 
 C = Column
 Day = date
@@ -61,10 +61,14 @@ class FundRow(Row):
     closing: Decimal
     cash: Decimal
     columns: ClassVar[tuple[Column, ...]] = (
-        C("name", "基金", "Fund"), C("opening", "期初余额", "Opening", "money"),
-        C("income", "本期收入", "Income", "money"), C("expense", "本期支出", "Expense", "money"),
-        C("transfers", "基金间划转", "Transfers", "money"), C("equity", "权益调整", "Equity", "money"),
-        C("closing", "期末余额", "Closing", "money"), C("cash", "其中银行存款", "of which cash", "money"),
+        C("name", "基金", "Fund"),
+        C("opening", "期初余额", "Opening", "money"),
+        C("income", "本期收入", "Income", "money"),
+        C("expense", "本期支出", "Expense", "money"),
+        C("transfers", "基金间划转", "Transfers", "money"),
+        C("equity", "权益调整", "Equity", "money"),
+        C("closing", "期末余额", "Closing", "money"),
+        C("cash", "其中银行存款", "of which cash", "money"),
     )
 
 
@@ -77,8 +81,11 @@ class CategoryRow(Row):
     label: str
     amount: Decimal
     columns: ClassVar[tuple[Column, ...]] = (
-        C("fund_name", "基金", "Fund"), C("kind", "收支", "In/out"), C("label", "类别", "Category"),
-        C("account", "科目", "Account"), C("amount", "金额", "Amount", "money"),
+        C("fund_name", "基金", "Fund"),
+        C("kind", "收支", "In/out"),
+        C("label", "类别", "Category"),
+        C("account", "科目", "Account"),
+        C("amount", "金额", "Amount", "money"),
     )
 
 
@@ -93,10 +100,14 @@ class RemunerationRow(Row):
     difference: Decimal
     generated: bool
     columns: ClassVar[tuple[Column, ...]] = (
-        C("month", "月份", "Month"), C("base", "实收基数", "Collected base", "money"),
-        C("base_kind", "基数口径", "Base"), C("rate", "酬金比例", "Rate", "percent"),
-        C("due", "应计酬金", "Due", "money"), C("posted", "已入账", "Posted", "money"),
-        C("difference", "差额", "Difference", "money"), C("generated", "自动生成", "Generated", "bool"),
+        C("month", "月份", "Month"),
+        C("base", "实收基数", "Collected base", "money"),
+        C("base_kind", "基数口径", "Base"),
+        C("rate", "酬金比例", "Rate", "percent"),
+        C("due", "应计酬金", "Due", "money"),
+        C("posted", "已入账", "Posted", "money"),
+        C("difference", "差额", "Difference", "money"),
+        C("generated", "自动生成", "Generated", "bool"),
     )
 
     @property
@@ -120,11 +131,18 @@ class PaymentRow(Row):
     large: bool
     location: str
     columns: ClassVar[tuple[Column, ...]] = (
-        C("date", "日期", "Date", "date"), C("payee", "收款方", "Payee"), C("purpose", "用途", "Purpose"),
-        C("amount", "金额", "Amount", "money"), C("fund", "基金", "Fund"), C("account", "科目", "Account"),
-        C("approval", "审批单", "Approval"), C("signoffs", "签批(角色 日期)", "Sign-offs (role date)"),
-        C("basis", "决议/应急", "Resolution/emergency"), C("invoice", "发票", "Invoice"),
-        C("notice_date", "公示日期", "Notice date", "date"), C("large", "大额", "Large", "bool"),
+        C("date", "日期", "Date", "date"),
+        C("payee", "收款方", "Payee"),
+        C("purpose", "用途", "Purpose"),
+        C("amount", "金额", "Amount", "money"),
+        C("fund", "基金", "Fund"),
+        C("account", "科目", "Account"),
+        C("approval", "审批单", "Approval"),
+        C("signoffs", "签批(角色 日期)", "Sign-offs (role date)"),
+        C("basis", "决议/应急", "Resolution/emergency"),
+        C("invoice", "发票", "Invoice"),
+        C("notice_date", "公示日期", "Notice date", "date"),
+        C("large", "大额", "Large", "bool"),
     )
 
 
@@ -140,9 +158,14 @@ class ContractRow(Row):
     shortfall: Decimal
     location: str
     columns: ClassVar[tuple[Column, ...]] = (
-        C("id", "合同", "Contract"), C("counterparty", "相对方", "Counterparty"), C("account", "科目", "Account"),
-        C("term", "期限", "Term"), C("frequency", "频率", "Frequency"), C("due", "应收", "Due", "money"),
-        C("received", "实收", "Received", "money"), C("shortfall", "欠收", "Shortfall", "money"),
+        C("id", "合同", "Contract"),
+        C("counterparty", "相对方", "Counterparty"),
+        C("account", "科目", "Account"),
+        C("term", "期限", "Term"),
+        C("frequency", "频率", "Frequency"),
+        C("due", "应收", "Due", "money"),
+        C("received", "实收", "Received", "money"),
+        C("shortfall", "欠收", "Shortfall", "money"),
     )
 
     @property
@@ -160,9 +183,12 @@ class ArrearsRow(Row):
     d180: Decimal
     over180: Decimal
     columns: ClassVar[tuple[Column, ...]] = (
-        C("building", "楼栋", "Building"), C("units", "欠费户数", "Units in arrears", "int"),
-        C("amount", "欠费金额", "Amount", "money"), C("d30", "≤30天", "≤30 days", "money"),
-        C("d90", "31–90天", "31–90 days", "money"), C("d180", "91–180天", "91–180 days", "money"),
+        C("building", "楼栋", "Building"),
+        C("units", "欠费户数", "Units in arrears", "int"),
+        C("amount", "欠费金额", "Amount", "money"),
+        C("d30", "≤30天", "≤30 days", "money"),
+        C("d90", "31–90天", "31–90 days", "money"),
+        C("d180", "91–180天", "91–180 days", "money"),
         C("over180", ">180天", ">180 days", "money"),
     )
 
@@ -193,10 +219,15 @@ class MaintenanceUnitRow(Row):
     first_deposit: Decimal | None
     low: bool
     columns: ClassVar[tuple[Column, ...]] = (
-        C("room", "房号", "Room"), C("area", "面积(㎡)", "Area (m²)", "area"),
-        C("opening", "上年结转", "Brought forward", "money"), C("deposits", "缴存", "Deposits", "money"), C("costs", "分摊支出", "Costs allocated", "money"),
-        C("interest", "利息分配", "Interest share", "money"), C("balance", "余额", "Balance", "money"),
-        C("first_deposit", "首期缴存", "First deposit", "money"), C("low", "低于30%需续筹", "Below 30%", "bool"),
+        C("room", "房号", "Room"),
+        C("area", "面积(㎡)", "Area (m²)", "area"),
+        C("opening", "上年结转", "Brought forward", "money"),
+        C("deposits", "缴存", "Deposits", "money"),
+        C("costs", "分摊支出", "Costs allocated", "money"),
+        C("interest", "利息分配", "Interest share", "money"),
+        C("balance", "余额", "Balance", "money"),
+        C("first_deposit", "首期缴存", "First deposit", "money"),
+        C("low", "低于30%需续筹", "Below 30%", "bool"),
     )
 
     @property
@@ -211,7 +242,9 @@ class SealRow(Row):
     digest: str
     sealed_on: Day | None
     columns: ClassVar[tuple[Column, ...]] = (
-        C("month", "月份", "Month"), C("status", "状态", "Status"), C("digest", "哈希", "Hash"),
+        C("month", "月份", "Month"),
+        C("status", "状态", "Status"),
+        C("digest", "哈希", "Hash"),
         C("sealed_on", "封存日期", "Sealed on", "date"),
     )
 
@@ -240,7 +273,9 @@ class PublicReport(Report):
         raise KeyError(fund)
 
     def tables(self) -> list[Table]:
-        def total(rows: Sequence[Row], keys: Sequence[str], label_key: str, label: str = "合计 Total") -> dict[str, Any]:
+        def total(
+            rows: Sequence[Row], keys: Sequence[str], label_key: str, label: str = "合计 Total"
+        ) -> dict[str, Any]:
             out: dict[str, Any] = {label_key: label}
             for key in keys:
                 out[key] = sum((getattr(r, key) or ZERO for r in rows), ZERO)
@@ -249,21 +284,64 @@ class PublicReport(Report):
         arrears_keys = ("units", "amount", "d30", "d90", "d180", "over180")
         unit_keys = ("area", "opening", "deposits", "costs", "interest", "balance")
         return [
-            Table("funds", "基金收支", "Fund balances", FundRow.columns, self.funds,
-                  note="期末余额 = 期初 + 收入 − 支出 + 划转 + 权益调整 (fund net assets)"),
-            Table("categories", "收支分类", "Income and expense by category", CategoryRow.columns, self.categories),
-            Table("remuneration", "物业酬金", "Manager's remuneration", RemunerationRow.columns, self.remuneration,
-                  total(self.remuneration, ("base", "due", "posted", "difference"), "month")),
-            Table("payments", "支出明细", "Payments", PaymentRow.columns, self.payments,
-                  total(self.payments, ("amount",), "date")),
-            Table("contracts", "公共收益合同", "Public-income contracts", ContractRow.columns, self.contracts,
-                  total(self.contracts, ("due", "received", "shortfall"), "id")),
-            Table("arrears", "欠费(按楼栋)", "Arrears by building", ArrearsRow.columns, self.arrears,
-                  total(self.arrears, arrears_keys, "building")),
-            Table("collection", "收缴率", "Collection rate", CollectionRow.columns,
-                  [self.collection]),
-            Table("maintenance_units", "维修资金分户账", "Maintenance fund per unit", MaintenanceUnitRow.columns,
-                  self.maintenance_units, total(self.maintenance_units, unit_keys, "room")),
+            Table(
+                "funds",
+                "基金收支",
+                "Fund balances",
+                FundRow.columns,
+                self.funds,
+                note="期末余额 = 期初 + 收入 − 支出 + 划转 + 权益调整 (fund net assets)",
+            ),
+            Table(
+                "categories",
+                "收支分类",
+                "Income and expense by category",
+                CategoryRow.columns,
+                self.categories,
+            ),
+            Table(
+                "remuneration",
+                "物业酬金",
+                "Manager's remuneration",
+                RemunerationRow.columns,
+                self.remuneration,
+                total(self.remuneration, ("base", "due", "posted", "difference"), "month"),
+            ),
+            Table(
+                "payments",
+                "支出明细",
+                "Payments",
+                PaymentRow.columns,
+                self.payments,
+                total(self.payments, ("amount",), "date"),
+            ),
+            Table(
+                "contracts",
+                "公共收益合同",
+                "Public-income contracts",
+                ContractRow.columns,
+                self.contracts,
+                total(self.contracts, ("due", "received", "shortfall"), "id"),
+            ),
+            Table(
+                "arrears",
+                "欠费(按楼栋)",
+                "Arrears by building",
+                ArrearsRow.columns,
+                self.arrears,
+                total(self.arrears, arrears_keys, "building"),
+            ),
+            Table(
+                "collection", "收缴率", "Collection rate", CollectionRow.columns, [self.collection]
+            ),
+            Table(
+                "maintenance_units",
+                "维修资金分户账",
+                "Maintenance fund per unit",
+                MaintenanceUnitRow.columns,
+                self.maintenance_units,
+                total(self.maintenance_units, unit_keys, "room"),
+            ),
             Table("seals", "封存状态", "Seals", SealRow.columns, self.seals),
         ]
 
@@ -299,16 +377,24 @@ def _contract_months(contract: Contract) -> list[date]:
     return out
 
 
-def contract_rows(entries: Sequence[data.Directive], community: Community, start: date, end: date,
-                  masker: Masker | None = None) -> list[ContractRow]:
+def contract_rows(
+    entries: Sequence[data.Directive],
+    community: Community,
+    start: date,
+    end: date,
+    masker: Masker | None = None,
+) -> list[ContractRow]:
     """Amount due (one instalment per due month in the period) against credits received.
 
     Receipts are the credits to the contract's account in the period in transactions citing
     ``contract: "<id>"``; when a contract is the only one on its account, uncited credits to
     that account count for it too.
     """
-    contracts = [c for c in community.contracts.values()
-                 if c.account.startswith("Income:") and c.start < end and c.end >= start]
+    contracts = [
+        c
+        for c in community.contracts.values()
+        if c.account.startswith("Income:") and c.start < end and c.end >= start
+    ]
     if not contracts:
         return []
     per_account: dict[str, int] = {}
@@ -324,7 +410,9 @@ def contract_rows(entries: Sequence[data.Directive], community: Community, start
             account = posting.account
             hit = relevant.get(account)
             if hit is None:
-                hit = relevant[account] = any(account == a or account.startswith(a + ":") for a in accounts)
+                hit = relevant[account] = any(
+                    account == a or account.startswith(a + ":") for a in accounts
+                )
             if not hit:
                 continue
             number = _weight(posting)
@@ -346,15 +434,33 @@ def contract_rows(entries: Sequence[data.Directive], community: Community, start
         count = sum(1 for month in _contract_months(c) if start <= month < end)
         due = c.amount * count
         party = masker.party(c.counterparty) if masker else c.counterparty
-        rows.append(ContractRow(c.id, party, c.account, f"{c.start.isoformat()} – {c.end.isoformat()}", c.frequency,
-                                due, received[c.id], max(due - received[c.id], ZERO),
-                                f"{c.meta.get('filename', '?')}:{c.meta.get('lineno', 0)}"))
+        rows.append(
+            ContractRow(
+                c.id,
+                party,
+                c.account,
+                f"{c.start.isoformat()} – {c.end.isoformat()}",
+                c.frequency,
+                due,
+                received[c.id],
+                max(due - received[c.id], ZERO),
+                f"{c.meta.get('filename', '?')}:{c.meta.get('lineno', 0)}",
+            )
+        )
     return rows
 
 
-def fund_flows(entries: Sequence[data.Directive], start: date, end: date) -> tuple[
-        dict[str, Decimal], dict[str, Decimal], dict[tuple[str, str], Decimal], dict[tuple[str, str], Decimal],
-        dict[str, Decimal], dict[str, Decimal], dict[str, Decimal]]:
+def fund_flows(
+    entries: Sequence[data.Directive], start: date, end: date
+) -> tuple[
+    dict[str, Decimal],
+    dict[str, Decimal],
+    dict[tuple[str, str], Decimal],
+    dict[tuple[str, str], Decimal],
+    dict[str, Decimal],
+    dict[str, Decimal],
+    dict[str, Decimal],
+]:
     """One pass: opening and closing net assets, income and expense per account, transfers,
     equity entries and cash, per fund."""
     opening: dict[str, Decimal] = {}
@@ -375,7 +481,11 @@ def fund_flows(entries: Sequence[data.Directive], start: date, end: date) -> tup
             account = posting.account
             kind = kinds.get(account)
             if kind is None:
-                kind = kinds[account] = (fund_of(account), account.split(":", 1)[0], classify(account).is_owners_cash)
+                kind = kinds[account] = (
+                    fund_of(account),
+                    account.split(":", 1)[0],
+                    classify(account).is_owners_cash,
+                )
             fund, root, is_cash = kind
             if root == "Assets" or root == "Liabilities":
                 closing[fund] = closing.get(fund, ZERO) + number
@@ -398,7 +508,9 @@ def fund_flows(entries: Sequence[data.Directive], start: date, end: date) -> tup
     return opening, closing, income, expense, transfers, equity, cash
 
 
-def seal_rows(src: Source, period: Period, rule_errors: Sequence[Any] | None = None) -> list[SealRow]:
+def seal_rows(
+    src: Source, period: Period, rule_errors: Sequence[Any] | None = None
+) -> list[SealRow]:
     """Each month of the period: sealed (with its hash and day of sealing), changed, not sealed, open.
 
     Whether a seal still holds is the TF501 rule's decision: its errors from the load when the
@@ -419,7 +531,9 @@ def seal_rows(src: Source, period: Period, rule_errors: Sequence[Any] | None = N
     if not plugins_ran and rule_errors is None and any(label in latest for label in months):
         from ledger.seal import seal_status
 
-        statuses = memo(src.entries, ("seals", id(community)), lambda: seal_status(src.entries, community))
+        statuses = memo(
+            src.entries, ("seals", id(community)), lambda: seal_status(src.entries, community)
+        )
         changed.update(s.period for s in statuses if not s.ok)
     rows = []
     last = community.last_date
@@ -453,7 +567,9 @@ def compute(source: Any, period: Period, *, community: Community | None = None) 
     labels = account_labels(entries)
     report = PublicReport("public", "公示", "Public balance", period.label, period.title, src.title)
 
-    opening, closing, income, expense, transfers, equity, cash = fund_flows(entries, period.start, period.end)
+    opening, closing, income, expense, transfers, equity, cash = fund_flows(
+        entries, period.start, period.end
+    )
     present = set(opening) | set(closing) | {f for f, _ in income} | {f for f, _ in expense}
     for fund in FUNDS:
         if fund == COMMITTEE and fund not in present:
@@ -461,12 +577,25 @@ def compute(source: Any, period: Period, *, community: Community | None = None) 
         zh, en = FUND_LABELS[fund]
         inc = sum((v for (f, _), v in income.items() if f == fund), ZERO)
         exp = sum((v for (f, _), v in expense.items() if f == fund), ZERO)
-        report.funds.append(FundRow(fund, f"{zh} {en}", opening.get(fund, ZERO), inc, exp, transfers.get(fund, ZERO),
-                                    equity.get(fund, ZERO), closing.get(fund, ZERO), cash.get(fund, ZERO)))
+        report.funds.append(
+            FundRow(
+                fund,
+                f"{zh} {en}",
+                opening.get(fund, ZERO),
+                inc,
+                exp,
+                transfers.get(fund, ZERO),
+                equity.get(fund, ZERO),
+                closing.get(fund, ZERO),
+                cash.get(fund, ZERO),
+            )
+        )
         for kind, flows in (("收入 income", income), ("支出 expense", expense)):
             for (f, account), amount in sorted(flows.items()):
                 if f == fund and amount:
-                    report.categories.append(CategoryRow(fund, zh, kind, account, label_of(account, labels), amount))
+                    report.categories.append(
+                        CategoryRow(fund, zh, kind, account, label_of(account, labels), amount)
+                    )
 
     schedule = remuneration_schedule(entries, community)
     if schedule is None:
@@ -475,9 +604,18 @@ def compute(source: Any, period: Period, *, community: Community | None = None) 
         months = {m.label for m in period.months()}
         for item in schedule:
             if item.month in months:
-                report.remuneration.append(RemunerationRow(
-                    item.month, item.base, item.base_kind, item.rate, item.due, item.posted,
-                    getattr(item, "difference", item.posted - item.due), item.generated))
+                report.remuneration.append(
+                    RemunerationRow(
+                        item.month,
+                        item.base,
+                        item.base_kind,
+                        item.rate,
+                        item.due,
+                        item.posted,
+                        getattr(item, "difference", item.posted - item.due),
+                        item.generated,
+                    )
+                )
 
     for pay in payments_in(entries, community, period.start, period.end):
         basis = pay.resolution or (f"应急 {pay.emergency}" if pay.emergency else "")
@@ -485,10 +623,23 @@ def compute(source: Any, period: Period, *, community: Community | None = None) 
             basis = "自动扣款 auto-debit"
         elif pay.remuneration and not pay.approvals and not basis:
             basis = "酬金 remuneration"
-        report.payments.append(PaymentRow(
-            pay.date, masker.party(pay.payee), masker.text(pay.narration), pay.amount,
-            FUND_LABELS.get(pay.fund, (pay.fund, ""))[0], ", ".join(pay.accounts), ", ".join(pay.approvals),
-            pay.signoffs, basis, pay.invoice, pay.notice_date, pay.large, src.relative(pay.location)))
+        report.payments.append(
+            PaymentRow(
+                pay.date,
+                masker.party(pay.payee),
+                masker.text(pay.narration),
+                pay.amount,
+                FUND_LABELS.get(pay.fund, (pay.fund, ""))[0],
+                ", ".join(pay.accounts),
+                ", ".join(pay.approvals),
+                pay.signoffs,
+                basis,
+                pay.invoice,
+                pay.notice_date,
+                pay.large,
+                src.relative(pay.location),
+            )
+        )
 
     report.contracts = contract_rows(entries, community, period.start, period.end, masker)
 
@@ -508,8 +659,12 @@ def compute(source: Any, period: Period, *, community: Community | None = None) 
             setattr(row, key, getattr(row, key) + value)
     report.arrears = [by_building[b] for b in sorted(by_building, key=_building_key)]
     rate = rec.collection_rate
-    report.collection = CollectionRow(rec.billed_in_period, rec.billed_in_period - rec.unpaid_of_period,
-                                      rate, rec.collected_in_period)
+    report.collection = CollectionRow(
+        rec.billed_in_period,
+        rec.billed_in_period - rec.unpaid_of_period,
+        rate,
+        rec.collected_in_period,
+    )
 
     ledger = maintenance_ledger(entries, community, period.end)
     rooms = sorted(set(ledger.units) | set(community.register_at(period.last_day)), key=_room_key)
@@ -518,11 +673,23 @@ def compute(source: Any, period: Period, *, community: Community | None = None) 
         unit = community.unit_at(room, period.last_day)
         area = unit.area if unit is not None else (unit_fund.area if unit_fund else ZERO)
         if unit_fund is None:
-            report.maintenance_units.append(MaintenanceUnitRow(room, area, ZERO, ZERO, ZERO, ZERO, ZERO, None, False))
+            report.maintenance_units.append(
+                MaintenanceUnitRow(room, area, ZERO, ZERO, ZERO, ZERO, ZERO, None, False)
+            )
         else:
-            report.maintenance_units.append(MaintenanceUnitRow(
-                room, area, unit_fund.opening, unit_fund.deposits, unit_fund.costs, unit_fund.interest, unit_fund.balance,
-                unit_fund.first_deposit, unit_fund.low))
+            report.maintenance_units.append(
+                MaintenanceUnitRow(
+                    room,
+                    area,
+                    unit_fund.opening,
+                    unit_fund.deposits,
+                    unit_fund.costs,
+                    unit_fund.interest,
+                    unit_fund.balance,
+                    unit_fund.first_deposit,
+                    unit_fund.low,
+                )
+            )
 
     report.seals = seal_rows(src, period)
     return report

@@ -25,28 +25,42 @@ td.empty{color:#777;font-style:italic}td.date{white-space:nowrap}
 thead{display:table-header-group}}
 """
 
+
 def _esc(text: str) -> str:
     return escape(text, quote=True)
 
 
 def render_table(table: Table) -> str:
-    out = [f'<section id="{_esc(table.key)}">', f"<h2>{_esc(table.zh)} <small>{_esc(table.en)}</small></h2>"]
+    out = [
+        f'<section id="{_esc(table.key)}">',
+        f"<h2>{_esc(table.zh)} <small>{_esc(table.en)}</small></h2>",
+    ]
     if table.note:
         out.append(f'<p class="note">{_esc(table.note)}</p>')
     out.append("<table>")
-    out.append("<thead><tr>" + "".join(
-        f'<th scope="col">{_esc(c.zh)}<small>{_esc(c.en)}</small></th>' for c in table.columns) + "</tr></thead>")
+    out.append(
+        "<thead><tr>"
+        + "".join(
+            f'<th scope="col">{_esc(c.zh)}<small>{_esc(c.en)}</small></th>' for c in table.columns
+        )
+        + "</tr></thead>"
+    )
     out.append("<tbody>")
     rows = table.dicts()
     if not rows:
         out.append(f'<tr><td class="empty" colspan="{len(table.columns)}">无 none</td></tr>')
     for row, flagged in zip(rows, table.flags(), strict=True):
         cls = ' class="flag"' if flagged else ""
-        out.append(f"<tr{cls}>" + "".join(_cell(row[c.key], c.kind) for c in table.columns) + "</tr>")
+        out.append(
+            f"<tr{cls}>" + "".join(_cell(row[c.key], c.kind) for c in table.columns) + "</tr>"
+        )
     out.append("</tbody>")
     if table.total:
-        out.append('<tfoot><tr class="total">' + "".join(
-            _cell(table.total.get(c.key), c.kind) for c in table.columns) + "</tr></tfoot>")
+        out.append(
+            '<tfoot><tr class="total">'
+            + "".join(_cell(table.total.get(c.key), c.kind) for c in table.columns)
+            + "</tr></tfoot>"
+        )
     out.append("</table></section>")
     return "\n".join(out)
 

@@ -15,7 +15,9 @@ def _pad(text: str, size: int, right: bool) -> str:
 
 def render_table(table: Table) -> str:
     columns = table.columns
-    body: list[list[str]] = [[display(row[c.key], c.kind) for c in columns] for row in table.dicts()]
+    body: list[list[str]] = [
+        [display(row[c.key], c.kind) for c in columns] for row in table.dicts()
+    ]
     total: list[str] | None = None
     if table.total:
         total = [display(table.total.get(c.key), c.kind) for c in columns]
@@ -26,8 +28,10 @@ def render_table(table: Table) -> str:
     numeric = [is_numeric(c.kind) for c in columns]
 
     def fmt(cells: list[str]) -> str:
-        return "  ".join(_pad(cell.replace("\n", " "), size, right)
-                         for cell, size, right in zip(cells, sizes, numeric, strict=True)).rstrip()
+        return "  ".join(
+            _pad(cell.replace("\n", " "), size, right)
+            for cell, size, right in zip(cells, sizes, numeric, strict=True)
+        ).rstrip()
 
     rule = "  ".join("-" * s for s in sizes)
     out = [table.title, "=" * width(table.title)]

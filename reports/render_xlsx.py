@@ -64,17 +64,29 @@ def _sum_formulas(table: Table, first_row: int, last_row: int) -> dict[str, str]
     out = {}
     for col, column in enumerate(table.columns, start=1):
         total = table.total.get(column.key)
-        if column.kind not in SUMMABLE or isinstance(total, bool) or not isinstance(total, Decimal | int):
+        if (
+            column.kind not in SUMMABLE
+            or isinstance(total, bool)
+            or not isinstance(total, Decimal | int)
+        ):
             continue
         values = [r.get(column.key) for r in rows]
-        if sum((v for v in values if isinstance(v, Decimal | int) and not isinstance(v, bool)), Decimal(0)) == total:
+        if (
+            sum(
+                (v for v in values if isinstance(v, Decimal | int) and not isinstance(v, bool)),
+                Decimal(0),
+            )
+            == total
+        ):
             letter = get_column_letter(col)
             out[column.key] = f"=SUM({letter}{first_row}:{letter}{last_row})"
     return out
 
 
 def _fill(ws: Any, table: Table, report: Report, formulas: bool = False) -> None:
-    ws.cell(row=1, column=1, value=f"{table.title} — {report.period_label}").font = Font(bold=True, size=12)
+    ws.cell(row=1, column=1, value=f"{table.title} — {report.period_label}").font = Font(
+        bold=True, size=12
+    )
     if table.note:
         ws.cell(row=1, column=3, value=neutralise(table.note))
     for col, column in enumerate(table.columns, start=1):

@@ -15,10 +15,10 @@ from functools import cache
 
 from beancount.core import data
 
+from ledger.accounts import RECEIVABLE_FEES, classify
 from ledger.community import Community, building_of
+from ledger.entries import meta_str
 from reports.common import ZERO, allocate, memo, transactions, unit_of, where
-from trustfund.accounts import RECEIVABLE_FEES, classify
-from trustfund.common import meta_str
 
 AGING_BUCKETS = ((30, "d30"), (90, "d90"), (180, "d180"), (None, "over180"))
 
@@ -41,8 +41,11 @@ def _is_receivable(account: str) -> bool:
 
 @cache
 def _is_maintenance_flow(account: str) -> bool:
-    return (account.startswith("Income:Maintenance") or account.startswith("Expenses:Maintenance")
-            or account.startswith("Equity:Owners:Maintenance"))
+    return (
+        account.startswith("Income:Maintenance")
+        or account.startswith("Expenses:Maintenance")
+        or account.startswith("Equity:Owners:Maintenance")
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -110,17 +113,23 @@ class Receivables:
         return (self.billed_in_period - self.unpaid_of_period) / self.billed_in_period
 
 
-def receivables(entries: Sequence[data.Directive], start: date, end: date, room: str | None = None) -> Receivables:
+def receivables(
+    entries: Sequence[data.Directive], start: date, end: date, room: str | None = None
+) -> Receivables:
     """Fee bills and payments on ``Assets:Receivable:Fees`` per unit, up to ``end`` (exclusive).
 
     Bills (debits) are settled first-in first-out by payments (credits) of the same unit.
     """
     if room is None:
-        return memo(entries, ("receivables", start, end), lambda: _receivables(entries, start, end, None))
+        return memo(
+            entries, ("receivables", start, end), lambda: _receivables(entries, start, end, None)
+        )
     return _receivables(entries, start, end, room)
 
 
-def _receivables(entries: Sequence[data.Directive], start: date, end: date, room: str | None) -> Receivables:
+def _receivables(
+    entries: Sequence[data.Directive], start: date, end: date, room: str | None
+) -> Receivables:
     units: dict[str, UnitArrears] = {}
     billed = collected = unattributed = ZERO
     for entry in transactions(entries, None, end):
@@ -176,8 +185,11 @@ class UnitFund:
     @property
     def low(self) -> bool:
         """Balance below 30% of the first deposit (续筹 warning, 165号令 art. 17)."""
-        return self.first_deposit is not None and self.first_deposit > 0 and \
-            self.balance * 10 < self.first_deposit * 3
+        return (
+            self.first_deposit is not None
+            and self.first_deposit > 0
+            and self.balance * 10 < self.first_deposit * 3
+        )
 
 
 @dataclass
@@ -217,13 +229,21 @@ def _scope_of(txn: data.Transaction, community: Community) -> tuple[str, ...]:
     return ()
 
 
-def maintenance_ledger(entries: Sequence[data.Directive], community: Community, end: date) -> MaintenanceLedger:
+def maintenance_ledger(
+    entries: Sequence[data.Directive], community: Community, end: date
+) -> MaintenanceLedger:
     """Deposits, costs and interest of the maintenance fund per unit, up to ``end`` (see
     :func:`_maintenance_ledger`); computed once per entries and day."""
-    return memo(entries, ("maintenance", id(community), end), lambda: _maintenance_ledger(entries, community, end))
+    return memo(
+        entries,
+        ("maintenance", id(community), end),
+        lambda: _maintenance_ledger(entries, community, end),
+    )
 
 
-def _maintenance_ledger(entries: Sequence[data.Directive], community: Community, end: date) -> MaintenanceLedger:
+def _maintenance_ledger(
+    entries: Sequence[data.Directive], community: Community, end: date
+) -> MaintenanceLedger:
     """Deposits, costs and interest of the maintenance fund per unit, up to ``end`` (exclusive).
 
     A cost (``Expenses:Maintenance:*``) is charged to the unit named by ``unit:`` when there is
@@ -283,17 +303,31 @@ def _maintenance_ledger(entries: Sequence[data.Directive], community: Community,
         if cost:
             scope = _scope_of(entry, community)
             register = community.register_at(entry.date)
-            weights = {room: u.area for room, u in register.items() if not scope or building_of(room) in scope}
+            weights = {
+                room: u.area
+                for room, u in register.items()
+                if not scope or building_of(room) in scope
+            }
             shares = allocate(cost, weights)
             for room, share in shares.items():
                 fund(room, entry.date).costs += share
-            projects.append(Project(
-                date=entry.date, narration=(entry.narration or "").strip(), payee=(entry.payee or "").strip(),
-                amount=cost, resolution=meta_str(entry, "resolution") or "",
-                emergency=meta_str(entry, "emergency") or "", scope=scope, units=len(shares),
-                area=sum((weights[r] for r in shares), ZERO), allocated=sum(shares.values(), ZERO),
-                location=where(entry), entry=entry, shares=shares,
-            ))
+            projects.append(
+                Project(
+                    date=entry.date,
+                    narration=(entry.narration or "").strip(),
+                    payee=(entry.payee or "").strip(),
+                    amount=cost,
+                    resolution=meta_str(entry, "resolution") or "",
+                    emergency=meta_str(entry, "emergency") or "",
+                    scope=scope,
+                    units=len(shares),
+                    area=sum((weights[r] for r in shares), ZERO),
+                    allocated=sum(shares.values(), ZERO),
+                    location=where(entry),
+                    entry=entry,
+                    shares=shares,
+                )
+            )
         if interest:
             interest_total += interest
             balances = {room: state.balance for room, state in funds.items() if state.balance > 0}

@@ -100,8 +100,14 @@ class Report:
             "title": self.title,
             "period": self.period_label,
             "tables": [
-                {"key": t.key, "title": t.title, "columns": [dataclasses.asdict(c) for c in t.columns],
-                 "rows": t.dicts(), "total": t.total, "note": t.note}
+                {
+                    "key": t.key,
+                    "title": t.title,
+                    "columns": [dataclasses.asdict(c) for c in t.columns],
+                    "rows": t.dicts(),
+                    "total": t.total,
+                    "note": t.note,
+                }
                 for t in self.tables()
             ],
         }

@@ -11,12 +11,12 @@ from typing import Any, ClassVar
 
 from beancount.core import data
 
+from ledger.accounts import PREPAID_FEES, RECEIVABLE_FEES
 from ledger.community import Community, building_of
 from reports.common import ZERO, Masker, resolve, unit_of, where
 from reports.period import Period
 from reports.subledgers import maintenance_ledger, receivables
 from reports.table import Column, Report, Row, Table
-from trustfund.accounts import PREPAID_FEES, RECEIVABLE_FEES
 
 C = Column
 Day = date
@@ -26,7 +26,10 @@ Day = date
 class SummaryRow(Row):
     item: str
     amount: Decimal | None
-    columns: ClassVar[tuple[Column, ...]] = (C("item", "项目", "Item"), C("amount", "金额", "Amount", "money"))
+    columns: ClassVar[tuple[Column, ...]] = (
+        C("item", "项目", "Item"),
+        C("amount", "金额", "Amount", "money"),
+    )
 
 
 @dataclass
@@ -38,8 +41,11 @@ class LineRow(Row):
     amount: Decimal
     location: str
     columns: ClassVar[tuple[Column, ...]] = (
-        C("date", "日期", "Date", "date"), C("kind", "类型", "Kind"), C("description", "摘要", "Description"),
-        C("account", "科目", "Account"), C("amount", "金额", "Amount", "money"),
+        C("date", "日期", "Date", "date"),
+        C("kind", "类型", "Kind"),
+        C("description", "摘要", "Description"),
+        C("account", "科目", "Account"),
+        C("amount", "金额", "Amount", "money"),
     )
 
 
@@ -50,7 +56,8 @@ class OpenBillRow(Row):
     age_days: int
     location: str
     columns: ClassVar[tuple[Column, ...]] = (
-        C("date", "账单日期", "Billed on", "date"), C("amount", "未付金额", "Unpaid", "money"),
+        C("date", "账单日期", "Billed on", "date"),
+        C("amount", "未付金额", "Unpaid", "money"),
         C("age_days", "账龄(天)", "Age (days)", "int"),
     )
 
@@ -63,8 +70,11 @@ class ProjectShareRow(Row):
     cost: Decimal
     share: Decimal
     columns: ClassVar[tuple[Column, ...]] = (
-        C("date", "日期", "Date", "date"), C("project", "项目", "Project"), C("basis", "依据", "Resolution/emergency"),
-        C("cost", "项目总额", "Project cost", "money"), C("share", "本户分摊", "This unit's share", "money"),
+        C("date", "日期", "Date", "date"),
+        C("project", "项目", "Project"),
+        C("basis", "依据", "Resolution/emergency"),
+        C("cost", "项目总额", "Project cost", "money"),
+        C("share", "本户分摊", "This unit's share", "money"),
     )
 
 
@@ -86,22 +96,44 @@ class UnitReport(Report):
 
     def tables(self) -> list[Table]:
         return [
-            Table("summary", "概要", "Summary", SummaryRow.columns, self.summary,
-                  note=f"{self.room} · {self.area} ㎡ · 业主 owner {self.owner}"),
+            Table(
+                "summary",
+                "概要",
+                "Summary",
+                SummaryRow.columns,
+                self.summary,
+                note=f"{self.room} · {self.area} ㎡ · 业主 owner {self.owner}",
+            ),
             Table("lines", "账单与缴费", "Bills and payments", LineRow.columns, self.lines),
-            Table("open_bills", "欠费明细", "Unpaid bills", OpenBillRow.columns, self.open_bills,
-                  {"date": "合计 Total", "amount": sum((r.amount for r in self.open_bills), ZERO)}),
-            Table("maintenance", "维修资金分摊", "Maintenance-fund costs charged", ProjectShareRow.columns,
-                  self.projects, {"date": "合计 Total", "share": sum((r.share for r in self.projects), ZERO)}),
+            Table(
+                "open_bills",
+                "欠费明细",
+                "Unpaid bills",
+                OpenBillRow.columns,
+                self.open_bills,
+                {"date": "合计 Total", "amount": sum((r.amount for r in self.open_bills), ZERO)},
+            ),
+            Table(
+                "maintenance",
+                "维修资金分摊",
+                "Maintenance-fund costs charged",
+                ProjectShareRow.columns,
+                self.projects,
+                {"date": "合计 Total", "share": sum((r.share for r in self.projects), ZERO)},
+            ),
         ]
 
 
-def compute(source: Any, period: Period, room: str, *, community: Community | None = None) -> UnitReport:
+def compute(
+    source: Any, period: Period, room: str, *, community: Community | None = None
+) -> UnitReport:
     """The statement of unit ``room`` for ``period`` (balances as of the period's end)."""
     src = resolve(source, community)
     entries, community = src.entries, src.community
     masker = Masker(community)
-    report = UnitReport("unit", "分户对账单", "Unit statement", period.label, period.title, src.title)
+    report = UnitReport(
+        "unit", "分户对账单", "Unit statement", period.label, period.title, src.title
+    )
     report.room, report.building = room, building_of(room)
     unit = community.unit_at(room, period.last_day)
     if unit is None:
@@ -146,15 +178,25 @@ def compute(source: Any, period: Period, room: str, *, community: Community | No
                     prepaid_in -= number
                 else:
                     prepaid_used += number
-            report.lines.append(LineRow(entry.date, kind, masker.text(entry.narration), account, abs(number),
-                                        where(entry)))
+            report.lines.append(
+                LineRow(
+                    entry.date,
+                    kind,
+                    masker.text(entry.narration),
+                    account,
+                    abs(number),
+                    where(entry),
+                )
+            )
 
     rec = receivables(entries, period.start, period.end, room)
     state = rec.units.get(room)
     opening = receivables(entries, period.start, period.start, room).units.get(room)
     if state is not None:
         for day, remaining, location in state.open_bills:
-            report.open_bills.append(OpenBillRow(day, remaining, (period.last_day - day).days, location))
+            report.open_bills.append(
+                OpenBillRow(day, remaining, (period.last_day - day).days, location)
+            )
         report.arrears = state.outstanding
 
     ledger = maintenance_ledger(entries, community, period.end)
@@ -162,8 +204,15 @@ def compute(source: Any, period: Period, room: str, *, community: Community | No
     for project in ledger.projects:
         share = project.shares.get(room)
         if share:
-            report.projects.append(ProjectShareRow(project.date, masker.text(project.narration),
-                                                   project.resolution or project.emergency, project.amount, share))
+            report.projects.append(
+                ProjectShareRow(
+                    project.date,
+                    masker.text(project.narration),
+                    project.resolution or project.emergency,
+                    project.amount,
+                    share,
+                )
+            )
     report.maintenance_balance = unit_fund.balance if unit_fund else ZERO
 
     report.summary = [
@@ -172,7 +221,9 @@ def compute(source: Any, period: Period, room: str, *, community: Community | No
         SummaryRow("本期缴费 Paid", paid),
         SummaryRow("期末欠费 Arrears at end", report.arrears),
         SummaryRow("预缴余额 Prepaid balance", prepaid_balance),
-        SummaryRow("维修资金结转 Maintenance brought forward", unit_fund.opening if unit_fund else ZERO),
+        SummaryRow(
+            "维修资金结转 Maintenance brought forward", unit_fund.opening if unit_fund else ZERO
+        ),
         SummaryRow("维修资金缴存 Maintenance deposits", unit_fund.deposits if unit_fund else ZERO),
         SummaryRow("维修资金分摊 Maintenance costs", unit_fund.costs if unit_fund else ZERO),
         SummaryRow("维修资金利息 Maintenance interest", unit_fund.interest if unit_fund else ZERO),

@@ -19,19 +19,19 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from trustfund.common import CheckFn, Entries, parse_config, run_all
-from trustfund.errors import TrustError
+from ledger.errors import TrustError
+from trustfund.rules.plugin import CheckFn, Entries, parse_config, run_all
 
 __plugins__ = ("xinyi",)
 
 #: Rule modules in the order they run; each exposes ``check(entries, community, config)``.
 RULE_MODULES = (
-    "trustfund.funds",
-    "trustfund.remuneration",
-    "trustfund.approval",
-    "trustfund.maintenance",
-    "trustfund.seal",
-    "trustfund.suspense",
+    "trustfund.rules.funds",
+    "trustfund.rules.remuneration",
+    "trustfund.rules.approval",
+    "trustfund.rules.maintenance",
+    "trustfund.rules.seal",
+    "trustfund.rules.suspense",
 )
 
 
@@ -39,7 +39,9 @@ def rule_checks() -> list[CheckFn]:
     return [importlib.import_module(name).check for name in RULE_MODULES]
 
 
-def xinyi(entries: Entries, options_map: dict[str, Any], config_str: str | None = None) -> tuple[Entries, list[TrustError]]:
+def xinyi(
+    entries: Entries, options_map: dict[str, Any], config_str: str | None = None
+) -> tuple[Entries, list[TrustError]]:
     """Run every trust rule over the ledger."""
     config, errors = parse_config(config_str)
     new_entries, rule_errors = run_all(entries, rule_checks(), config)

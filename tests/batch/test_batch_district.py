@@ -14,7 +14,7 @@ pytest.importorskip("pyarrow")
 import openpyxl
 import pandas as pd
 
-from trustfund.batch import audit_community, batch, find_ledgers, run_batch
+from trustfund.ops.batch import audit_community, batch, find_ledgers, run_batch
 
 CLEAN = """\
 option "title" "{title}"
@@ -41,7 +41,9 @@ plugin "trustfund.xinyi"
     unit: "1-1-101"
 """
 
-VIOLATING = CLEAN + """\
+VIOLATING = (
+    CLEAN
+    + """\
 2025-01-01 open Expenses:Service:Cleaning CNY
 2025-03-10 * "保洁 (no approval: TF301)"
   Expenses:Service:Cleaning  50.00 CNY
@@ -50,12 +52,16 @@ VIOLATING = CLEAN + """\
   Expenses:Service:Cleaning  20.00 CNY
   Income:Fees:Property
 """
+)
 
 
 @pytest.fixture()
 def district(tmp_path: Path) -> Path:
     root = tmp_path / "district"
-    for name, text in (("a-clean", CLEAN.format(title="甲小区")), ("b-bad", VIOLATING.format(title="乙小区"))):
+    for name, text in (
+        ("a-clean", CLEAN.format(title="甲小区")),
+        ("b-bad", VIOLATING.format(title="乙小区")),
+    ):
         (root / name).mkdir(parents=True)
         (root / name / "main.beancount").write_text(text, encoding="utf-8")
     (root / "c-broken").mkdir()
@@ -78,17 +84,25 @@ def test_audit_counts_rules_and_figures(district: Path) -> None:
     assert result.status == "ok", result.error
     assert result.rule_exceptions == {"TF101": 1, "TF301": 1}
     assert result.units == 2 and result.transactions == 5
-    assert result.common_balance == Decimal("400.00") - Decimal("50.00")  # bank 250 + receivable 100
+    assert result.common_balance == Decimal("400.00") - Decimal(
+        "50.00"
+    )  # bank 250 + receivable 100
     assert result.common_cash == Decimal("250.00")
     assert result.maintenance_balance == Decimal("1000.00")
     assert result.period == "2025"
     assert {e["code"] for e in result.exceptions if e["kind"] == "rule"} == {"TF101", "TF301"}
-    assert all(e["location"].endswith(tuple(f":{n}" for n in range(1, 40))) for e in result.exceptions if e["kind"] == "rule")
+    assert all(
+        e["location"].endswith(tuple(f":{n}" for n in range(1, 40)))
+        for e in result.exceptions
+        if e["kind"] == "rule"
+    )
 
 
 def test_run_batch_on_a_thread_cluster_keeps_order_and_survives_failures(district: Path) -> None:
     seen: list[str] = []
-    results = run_batch(find_ledgers([district]), workers=2, processes=False, on_done=lambda r: seen.append(r.name))
+    results = run_batch(
+        find_ledgers([district]), workers=2, processes=False, on_done=lambda r: seen.append(r.name)
+    )
     assert [r.name for r in results] == ["a-clean", "b-bad", "c-broken"]
     assert sorted(seen) == ["a-clean", "b-bad", "c-broken"]
     assert [r.status for r in results] == ["ok", "ok", "failed"]
@@ -97,7 +111,9 @@ def test_run_batch_on_a_thread_cluster_keeps_order_and_survives_failures(distric
 
 def test_batch_command_writes_xlsx_and_parquet(district: Path, tmp_path: Path) -> None:
     out = tmp_path / "out" / "summary.xlsx"
-    result = CliRunner().invoke(batch, [str(district), "--threads", "--workers", "2", "-o", str(out)])
+    result = CliRunner().invoke(
+        batch, [str(district), "--threads", "--workers", "2", "-o", str(out)]
+    )
     assert result.exit_code == 0, result.output
     assert "3 communities, 1 failed, 2 rule exceptions" in result.output
 
@@ -108,12 +124,19 @@ def test_batch_command_writes_xlsx_and_parquet(district: Path, tmp_path: Path) -
     by_name = {row[0]: dict(zip(header, row, strict=True)) for row in rows[1:]}
     assert set(by_name) == {"a-clean", "b-bad", "c-broken"}
     assert by_name["a-clean"]["status"] == "ok" and by_name["a-clean"]["title"] == "甲小区"
-    assert by_name["b-bad"]["TF301"] == 1 and by_name["b-bad"]["TF101"] == 1 and by_name["a-clean"]["TF301"] == 0
+    assert (
+        by_name["b-bad"]["TF301"] == 1
+        and by_name["b-bad"]["TF101"] == 1
+        and by_name["a-clean"]["TF301"] == 0
+    )
     assert by_name["c-broken"]["status"] == "failed"
     assert by_name["a-clean"]["maintenance_cash"] == 1000
     exceptions = list(book["exceptions"].iter_rows(values_only=True))
     assert exceptions[0][:3] == ("community", "kind", "code")
-    assert {(row[0], row[2]) for row in exceptions[1:] if row[1] == "rule"} == {("b-bad", "TF101"), ("b-bad", "TF301")}
+    assert {(row[0], row[2]) for row in exceptions[1:] if row[1] == "rule"} == {
+        ("b-bad", "TF101"),
+        ("b-bad", "TF301"),
+    }
 
     frame = pd.read_parquet(out.with_suffix(".parquet"))
     assert list(frame["community"]) == ["a-clean", "b-bad", "c-broken"]
@@ -124,15 +147,20 @@ def test_batch_command_writes_xlsx_and_parquet(district: Path, tmp_path: Path) -
 
 
 def test_batch_rejects_a_bad_period(district: Path, tmp_path: Path) -> None:
-    result = CliRunner().invoke(batch, [str(district), "--period", "2025-13", "-o", str(tmp_path / "s.xlsx")])
+    result = CliRunner().invoke(
+        batch, [str(district), "--period", "2025-13", "-o", str(tmp_path / "s.xlsx")]
+    )
     assert result.exit_code != 0 and "2025-13" in result.output
 
 
 def test_run_batch_on_worker_processes_with_a_generated_community(tmp_path: Path) -> None:
-    import trustfund.generator as generator
+    import trustfund.ops.generator as generator
+
     main = generator.generate(tmp_path / "gen", units=16, buildings=2, years=1, seed=3)
     (tmp_path / "bad").mkdir()
-    results = run_batch([("gen", main), ("bad", tmp_path / "bad" / "main.beancount")], workers=1, processes=True)
+    results = run_batch(
+        [("gen", main), ("bad", tmp_path / "bad" / "main.beancount")], workers=1, processes=True
+    )
     gen, bad = results
     assert gen.status == "ok", gen.error
     assert gen.units == 16 and gen.transactions > 100 and gen.load_errors == 0

@@ -21,9 +21,12 @@ plugin "trustfund.xinyi"
   Income:Interest
 """
 
-BAD = GOOD + """\
+BAD = (
+    GOOD
+    + """\
 2025-01-22 custom "tf-unit" "1-1-102" -3 "O-1"
 """
+)
 
 
 def test_init_creates_a_ledger_that_checks_clean(tmp_path: Path) -> None:
@@ -31,8 +34,14 @@ def test_init_creates_a_ledger_that_checks_clean(tmp_path: Path) -> None:
     target = tmp_path / "community"
     result = runner.invoke(main, ["init", str(target)])
     assert result.exit_code == 0, result.output
-    for name in ("main.beancount", "accounts.beancount", "terms.beancount", "register.beancount",
-                 "governance.beancount", "import-rules.toml"):
+    for name in (
+        "main.beancount",
+        "accounts.beancount",
+        "terms.beancount",
+        "register.beancount",
+        "governance.beancount",
+        "import-rules.toml",
+    ):
         assert (target / name).exists(), name
     ignored = (target / ".gitignore").read_text(encoding="utf-8").split()
     assert ".trustfund.lock" in ignored and ".trustfund-journal.json" in ignored
@@ -77,6 +86,9 @@ def test_every_command_is_registered_and_has_help() -> None:
         assert f"  {name} " in listing.output, name
         result = runner.invoke(main, [name, "--help"])
         assert result.exit_code == 0, (name, result.output)
-        assert result.output.startswith(f"Usage: main {name} ") or f" {name} " in result.output.splitlines()[0]
+        assert (
+            result.output.startswith(f"Usage: main {name} ")
+            or f" {name} " in result.output.splitlines()[0]
+        )
     unknown = runner.invoke(main, ["nonexistent"])
     assert unknown.exit_code == 2 and "No such command" in unknown.output

@@ -17,7 +17,9 @@ def _run(args: list[str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=600)
 
 
-@pytest.mark.skipif(shutil.which("ruff") is None, reason="ruff not installed (pip install -e '.[test]')")
+@pytest.mark.skipif(
+    shutil.which("ruff") is None, reason="ruff not installed (pip install -e '.[test]')"
+)
 def test_ruff_check_passes() -> None:
     result = _run(["ruff", "check", *PACKAGES, "tests", "benchmarks"])
     assert result.returncode == 0, result.stdout + result.stderr

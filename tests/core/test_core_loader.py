@@ -58,9 +58,15 @@ def test_community_view_is_typed_and_dated() -> None:
 
 @pytest.mark.parametrize(
     ("rule", "part", "whole", "passes"),
-    [(">=2/3", 2, 3, True), (">2/3", 2, 3, False), (">1/2", 1, 2, False), (">1/2", 51, 100, True),
-     (">=3/4", Decimal("75.00"), Decimal("100.00"), True), (">=3/4", Decimal("74.99"), 100, False),
-     (">1/2", 0, 0, False)],
+    [
+        (">=2/3", 2, 3, True),
+        (">2/3", 2, 3, False),
+        (">1/2", 1, 2, False),
+        (">1/2", 51, 100, True),
+        (">=3/4", Decimal("75.00"), Decimal("100.00"), True),
+        (">=3/4", Decimal("74.99"), 100, False),
+        (">1/2", 0, 0, False),
+    ],
 )
 def test_ratio_is_exact(rule: str, part: Decimal, whole: Decimal, passes: bool) -> None:
     ratio = Ratio.parse(rule)
@@ -73,7 +79,9 @@ def test_bad_ratio_texts_are_refused() -> None:
         assert Ratio.parse(text) is None, text
 
 
-def test_cache_file_name_is_keyed_on_the_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cache_file_name_is_keyed_on_the_code(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A change of plugin code gives a new cache file name, so a stale cache is never used."""
     monkeypatch.delenv("BEANCOUNT_DISABLE_LOAD_CACHE", raising=False)
     tf_loader.code_fingerprint.cache_clear()
@@ -83,7 +91,7 @@ def test_cache_file_name_is_keyed_on_the_code(tmp_path: Path, monkeypatch: pytes
     assert pattern is not None
     assert any(f"tf-{first}" in str(getattr(cell, "cell_contents", "")) for cell in pattern)
 
-    module = Path(tf_loader.__file__).resolve().parent.parent / "trustfund" / "accounts.py"
+    module = Path(tf_loader.__file__).resolve().parent.parent / "ledger" / "accounts.py"
     stat = module.stat()
     try:
         os.utime(module, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))

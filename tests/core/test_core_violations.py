@@ -13,9 +13,26 @@ from cli import main
 ROOT = Path(__file__).resolve().parents[2]
 VIOLATIONS = sorted((ROOT / "examples" / "violations").glob("TF*.beancount"))
 DESIGN_CODES = [
-    "TF001", "TF002", "TF101", "TF102", "TF103", "TF104", "TF201", "TF202",
-    "TF301", "TF302", "TF303", "TF304", "TF305", "TF306",
-    "TF401", "TF402", "TF403", "TF404", "TF405", "TF501",
+    "TF001",
+    "TF002",
+    "TF101",
+    "TF102",
+    "TF103",
+    "TF104",
+    "TF201",
+    "TF202",
+    "TF301",
+    "TF302",
+    "TF303",
+    "TF304",
+    "TF305",
+    "TF306",
+    "TF401",
+    "TF402",
+    "TF403",
+    "TF404",
+    "TF405",
+    "TF501",
 ]
 
 

@@ -12,20 +12,29 @@ from beancount.core import data
 
 from ledger.community import build_community
 from ledger.loader import format_error, load
-from trustfund.common import Config, run_all
-from trustfund.generator import generate
+from trustfund.ops.generator import generate
+from trustfund.rules.plugin import Config, run_all
 from trustfund.xinyi import RULE_MODULES
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "examples" / "xinyi"
-NOT_GENERATED = {"README.md", "import-rules.toml", "make_downloads.py"}  # written by hand / by the importers
+NOT_GENERATED = {
+    "README.md",
+    "import-rules.toml",
+    "make_downloads.py",
+}  # written by hand / by the importers
 
 
 def _generated_files(folder: Path) -> dict[str, bytes]:
     files = {}
     for path in sorted(folder.rglob("*")):
         rel = path.relative_to(folder).as_posix()
-        if path.is_file() and rel not in NOT_GENERATED and not rel.startswith("downloads/") and not path.name.startswith("."):
+        if (
+            path.is_file()
+            and rel not in NOT_GENERATED
+            and not rel.startswith("downloads/")
+            and not path.name.startswith(".")
+        ):
             files[rel] = path.read_bytes()
     return files
 
@@ -37,7 +46,9 @@ def test_committed_demo_equals_fresh_generation(tmp_path: Path) -> None:
     committed = _generated_files(DEMO)
     assert sorted(committed) == sorted(fresh)
     changed = [name for name in fresh if fresh[name] != committed[name]]
-    assert not changed, f"examples/xinyi differs from a fresh generation in {changed}; regenerate on purpose (see its README)"
+    assert not changed, (
+        f"examples/xinyi differs from a fresh generation in {changed}; regenerate on purpose (see its README)"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +81,9 @@ def test_demo_shape(plain_entries: list[data.Directive]) -> None:
     assert len(txns) > 5000
     months = {e.date.strftime("%Y-%m") for e in txns}
     assert {f"2025-{m:02d}" for m in range(1, 13)} <= months
-    assert any(e.meta.get("resolution") for e in txns) and any(e.meta.get("emergency") for e in txns)
+    assert any(e.meta.get("resolution") for e in txns) and any(
+        e.meta.get("emergency") for e in txns
+    )
     assert sum(isinstance(e, data.Balance) for e in plain_entries) == 24
 
 

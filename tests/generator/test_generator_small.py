@@ -9,12 +9,16 @@ import pytest
 from beancount.core import data
 
 from ledger.loader import format_error, load
-from trustfund.generator import generate, main
+from trustfund.ops.generator import generate, main
 from trustfund.xinyi import RULE_MODULES
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_same_seed_same_bytes_other_seed_other_bytes(tmp_path: Path) -> None:
@@ -28,7 +32,9 @@ def test_same_seed_same_bytes_other_seed_other_bytes(tmp_path: Path) -> None:
     assert "2025/2025-12.beancount" in a and len([k for k in a if k.startswith("2025/")]) == 12
 
 
-def test_command_line_writes_the_same_ledger(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_command_line_writes_the_same_ledger(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main([str(tmp_path / "cli"), "--units", "40", "--buildings", "3", "--seed", "7"]) == 0
     assert capsys.readouterr().out.strip().endswith("main.beancount")
     generate(tmp_path / "api", units=40, buildings=3, seed=7)

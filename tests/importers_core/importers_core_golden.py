@@ -6,9 +6,9 @@ import os
 from pathlib import Path
 
 from importers.base import ImportContext
-from importers.command import format_entries, identify
 from importers.registry import all_importers
 from importers.rules import parse_rules
+from trustfund.ops.importing import format_entries, identify
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 OWN = "5101 0188 0000 1234 5678"
@@ -18,7 +18,12 @@ RULES = parse_rules(
         "units": {"known-only": False},
         "extract": [{"key": "approval", "pattern": r"(AP-\d{4}-\d+)"}],
         "rule": [
-            {"counterparty": "传媒", "direction": "in", "account": "Income:Public:Advertising", "meta": {"contract": "C-PUB-02"}},
+            {
+                "counterparty": "传媒",
+                "direction": "in",
+                "account": "Income:Public:Advertising",
+                "meta": {"contract": "C-PUB-02"},
+            },
             {"memo": "保洁", "direction": "out", "account": "Expenses:Service:Cleaning"},
         ],
     },
@@ -36,7 +41,9 @@ def extract_text(path: Path) -> str:
     importer = identify(path, all_importers(context))
     assert importer is not None, f"{path.name}: not identified"
     statement = importer.read(str(path))
-    errors = "".join(f";; rejected: row {e.row}: {e.column}: {e.reason}\n" for e in statement.errors)
+    errors = "".join(
+        f";; rejected: row {e.row}: {e.column}: {e.reason}\n" for e in statement.errors
+    )
     entries = importer.build(statement, str(path))
     return f";; importer: {importer.importer_name}\n{errors}\n" + format_entries(entries)
 
@@ -46,12 +53,20 @@ def compare_golden(path: Path) -> None:
     actual = extract_text(path)
     if regenerate() or not expected_path.exists():
         if not regenerate():
-            raise AssertionError(f"{expected_path.name} missing: run with TF_REGENERATE=1 and review it")
+            raise AssertionError(
+                f"{expected_path.name} missing: run with TF_REGENERATE=1 and review it"
+            )
         expected_path.write_text(actual, encoding="utf-8")
         return
     expected = expected_path.read_text(encoding="utf-8")
     if actual != expected:
         import difflib
 
-        diff = "".join(difflib.unified_diff(expected.splitlines(True), actual.splitlines(True), "expected", "actual"))
-        raise AssertionError(f"{path.name}: extracted entries differ from {expected_path.name}:\n{diff}")
+        diff = "".join(
+            difflib.unified_diff(
+                expected.splitlines(True), actual.splitlines(True), "expected", "actual"
+            )
+        )
+        raise AssertionError(
+            f"{path.name}: extracted entries differ from {expected_path.name}:\n{diff}"
+        )

@@ -26,7 +26,9 @@ def test_layout_matches_expected(path: Path) -> None:
 def test_layout_reads_the_five_movements(path: Path) -> None:
     statement = BankStatementImporter(ImportContext(rules=RULES)).read(str(path))
     assert statement.errors == []
-    assert [row.amount for row in statement.rows] == [Decimal(x) for x in ("1580.00", "2000.00", "-12500.00", "320.00", "320.00")]
+    assert [row.amount for row in statement.rows] == [
+        Decimal(x) for x in ("1580.00", "2000.00", "-12500.00", "320.00", "320.00")
+    ]
     assert statement.closing_balance == Decimal("91720.00")
     assert statement.rows[0].memo.startswith("3-1-1001")
 
@@ -36,8 +38,16 @@ def test_layout_output_loads_with_a_passing_balance(path: Path) -> None:
     text = extract_text(path)
     opens = "\n".join(
         f"2025-01-01 open {a}"
-        for a in ("Assets:Bank:Trust", "Assets:Bank:Other", "Assets:Receivable:Fees", "Income:Public:Advertising",
-                  "Expenses:Service:Cleaning", "Income:Suspense", "Expenses:Suspense", "Equity:Opening")
+        for a in (
+            "Assets:Bank:Trust",
+            "Assets:Bank:Other",
+            "Assets:Receivable:Fees",
+            "Income:Public:Advertising",
+            "Expenses:Service:Cleaning",
+            "Income:Suspense",
+            "Expenses:Suspense",
+            "Equity:Opening",
+        )
     )
     opening = '2025-12-31 * "opening"\n  Assets:Bank:Trust  100000.00 CNY\n  Assets:Bank:Other  100000.00 CNY\n  Equity:Opening\n'
     entries, errors, _ = loader.load_string(opens + "\n" + opening + "\n" + text)

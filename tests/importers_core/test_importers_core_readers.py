@@ -79,12 +79,18 @@ def test_parse_date_rejects(cell: object) -> None:
     ],
 )
 def test_parse_amount(cell: object, expected: Decimal | None) -> None:
-    value = parse_amount(cell.strip('"\t').replace('"', "") if isinstance(cell, str) and cell.startswith('"') else cell)
+    value = parse_amount(
+        cell.strip('"\t').replace('"', "")
+        if isinstance(cell, str) and cell.startswith('"')
+        else cell
+    )
     assert value == expected
     assert value is None or isinstance(value, Decimal)
 
 
-@pytest.mark.parametrize("cell", ["xx,yyyy.zz", "12x.00", "1.2.3", "-5-", "--5", True, float("nan")])
+@pytest.mark.parametrize(
+    "cell", ["xx,yyyy.zz", "12x.00", "1.2.3", "-5-", "--5", True, float("nan")]
+)
 def test_parse_amount_rejects(cell: object) -> None:
     with pytest.raises(ValueError):
         parse_amount(cell)
@@ -107,8 +113,12 @@ def test_two_row_header_is_merged() -> None:
         Row(3, ["", " 借方 ", " 贷方 ", ""]),
         Row(4, ["20260105", 0.0, 320.0, 1320.0]),
     ]
-    header = find_header(Sheet("x", "s", rows), {"date": ("记账日期",), "debit": ("借方",), "credit": ("贷方",)},
-                         lambda cols: "date" in cols and "debit" in cols, sub_labels=("借方", "贷方"))
+    header = find_header(
+        Sheet("x", "s", rows),
+        {"date": ("记账日期",), "debit": ("借方",), "credit": ("贷方",)},
+        lambda cols: "date" in cols and "debit" in cols,
+        sub_labels=("借方", "贷方"),
+    )
     assert header is not None
     assert header.columns == {"date": 0, "debit": 1, "credit": 2}
     assert header.data_start == 3
@@ -120,15 +130,23 @@ def test_preamble_key_values() -> None:
         Row(2, ["户名:信义小区\n账号：5101 0188\n币种：人民币"]),
         Row(3, ["期初余额", "100,000.00", "对账单余额", "91,720.00"]),
     ]
-    values = preamble_values(rows, {"account_number": ("账号",), "opening": ("期初余额",), "closing": ("对账单余额",)})
-    assert values == {"account_number": "6222 0000 1111", "opening": "100,000.00", "closing": "91,720.00"}
+    values = preamble_values(
+        rows, {"account_number": ("账号",), "opening": ("期初余额",), "closing": ("对账单余额",)}
+    )
+    assert values == {
+        "account_number": "6222 0000 1111",
+        "opening": "100,000.00",
+        "closing": "91,720.00",
+    }
 
 
 def test_file_kind_is_told_by_content_not_name(tmp_path: Path) -> None:
     disguised = tmp_path / "statement.csv"
     shutil.copy(DATA / "bank" / "CIB_01.xlsx", disguised)
     assert file_kind(disguised) == "xlsx"
-    importer = BankStatementImporter(ImportContext(rules=Rules(default_account="Assets:Bank:Trust")))
+    importer = BankStatementImporter(
+        ImportContext(rules=Rules(default_account="Assets:Bank:Trust"))
+    )
     assert importer.identify(str(disguised))
     assert len(importer.read(str(disguised)).rows) == 5
     assert file_kind(DATA / "deb-sig" / "example-spdb_debit-records.xls") == "xls"
@@ -183,9 +201,13 @@ def test_categorisation_order() -> None:
         }
     )
     community = load_string('2025-01-01 custom "tf-unit" "3-1-1001" 89.50 "O-1"\n').community
-    row = StatementRow(2, date(2026, 1, 5), Decimal("150.00"), counterparty="车位管理", memo="3-1-1001 车位费")
+    row = StatementRow(
+        2, date(2026, 1, 5), Decimal("150.00"), counterparty="车位管理", memo="3-1-1001 车位费"
+    )
     assert rules.categorise(row, "Assets:Bank:Trust", community).account == "Income:Fees:Parking"
-    assert rules.categorise(row, "Assets:Bank:Trust", community).posting_meta == {"unit": "3-1-1001"}
+    assert rules.categorise(row, "Assets:Bank:Trust", community).posting_meta == {
+        "unit": "3-1-1001"
+    }
     fee = StatementRow(3, date(2026, 1, 5), Decimal("320.00"), memo="3-1-1001 物业费")
     assert rules.categorise(fee, "Assets:Bank:Trust", community).account == "Assets:Receivable:Fees"
     unknown = StatementRow(4, date(2026, 1, 5), Decimal("320.00"), memo="9-9-9999 物业费")
@@ -206,7 +228,7 @@ def test_content_serials_are_stable_and_count_identical_rows() -> None:
 
 def test_dedup_key_uses_serial_and_account() -> None:
     entries = load_string(
-        '2025-01-01 open Assets:Bank:Trust\n2025-01-01 open Assets:Bank:Other\n2025-01-01 open Income:X\n'
+        "2025-01-01 open Assets:Bank:Trust\n2025-01-01 open Assets:Bank:Other\n2025-01-01 open Income:X\n"
         '2025-01-02 * "a"\n  serial: "S1"\n  Assets:Bank:Trust  1 CNY\n  Income:X\n'
         '2025-01-02 * "b"\n  serial: "S1"\n  Assets:Bank:Other  1 CNY\n  Income:X\n'
     ).entries
@@ -225,16 +247,25 @@ def test_html_table_disguised_as_xls(tmp_path: Path) -> None:
         encoding="gb18030",
     )
     assert file_kind(page) == "html"
-    statement = BankStatementImporter(ImportContext(rules=Rules(default_account="Assets:Bank:Trust"))).read(str(page))
-    assert [(r.amount, r.memo) for r in statement.rows] == [(Decimal("1580.00"), "3-1-1001 物业费 & 车位")]
+    statement = BankStatementImporter(
+        ImportContext(rules=Rules(default_account="Assets:Bank:Trust"))
+    ).read(str(page))
+    assert [(r.amount, r.memo) for r in statement.rows] == [
+        (Decimal("1580.00"), "3-1-1001 物业费 & 车位")
+    ]
     assert statement.account_number == "5101 0188 0000 1234 5678"
     assert statement.closing_balance == Decimal("101580.00")
 
 
 def test_rows_that_moved_no_money_are_skipped(tmp_path: Path) -> None:
     source = tmp_path / "zero.csv"
-    source.write_text("交易日期,借方金额,贷方金额,摘要\n2026-01-05,0.00,0.00,利率调整\n2026-01-06,,5.00,结息\n", encoding="utf-8")
-    statement = BankStatementImporter(ImportContext(rules=Rules(default_account="Assets:Bank:Trust"))).read(str(source))
+    source.write_text(
+        "交易日期,借方金额,贷方金额,摘要\n2026-01-05,0.00,0.00,利率调整\n2026-01-06,,5.00,结息\n",
+        encoding="utf-8",
+    )
+    statement = BankStatementImporter(
+        ImportContext(rules=Rules(default_account="Assets:Bank:Trust"))
+    ).read(str(source))
     assert [r.amount for r in statement.rows] == [Decimal("5.00")] and statement.errors == []
 
 
@@ -244,13 +275,26 @@ def test_closing_balance_of_a_newest_first_statement(tmp_path: Path) -> None:
         "交易日期,借方金额,贷方金额,余额,摘要\n2026-01-09,,10.00,1030.00,c\n2026-01-05,,20.00,1020.00,b\n2026-01-01,100.00,,1000.00,a\n",
         encoding="utf-8",
     )
-    statement = BankStatementImporter(ImportContext(rules=Rules(default_account="Assets:Bank:Trust"))).read(str(source))
-    assert (statement.closing_balance, statement.closing_date) == (Decimal("1030.00"), date(2026, 1, 9))
+    statement = BankStatementImporter(
+        ImportContext(rules=Rules(default_account="Assets:Bank:Trust"))
+    ).read(str(source))
+    assert (statement.closing_balance, statement.closing_date) == (
+        Decimal("1030.00"),
+        date(2026, 1, 9),
+    )
     assert statement.opening_balance == Decimal("1100.00")
 
 
 def test_preamble_closing_balance_when_rows_have_none(tmp_path: Path) -> None:
     source = tmp_path / "p.csv"
-    source.write_text("期末余额,\"2,500.00\"\n交易日期,借方金额,贷方金额,摘要\n2026-01-03,,500.00,x\n", encoding="utf-8")
-    statement = BankStatementImporter(ImportContext(rules=Rules(default_account="Assets:Bank:Trust"))).read(str(source))
-    assert (statement.closing_balance, statement.closing_date) == (Decimal("2500.00"), date(2026, 1, 3))
+    source.write_text(
+        '期末余额,"2,500.00"\n交易日期,借方金额,贷方金额,摘要\n2026-01-03,,500.00,x\n',
+        encoding="utf-8",
+    )
+    statement = BankStatementImporter(
+        ImportContext(rules=Rules(default_account="Assets:Bank:Trust"))
+    ).read(str(source))
+    assert (statement.closing_balance, statement.closing_date) == (
+        Decimal("2500.00"),
+        date(2026, 1, 3),
+    )

@@ -16,19 +16,69 @@ from importers.registers import ApprovalRegisterImporter, VoteRegisterImporter
 
 CELL = st.one_of(
     st.text(max_size=12),
-    st.sampled_from(["", "/", "¥12.30", "-5", "4.00123E+27", "2025-02-30 10:00:00", "收入", "支出", "零钱", "1e5", "NaN", "Infinity", "１２"]),
+    st.sampled_from(
+        [
+            "",
+            "/",
+            "¥12.30",
+            "-5",
+            "4.00123E+27",
+            "2025-02-30 10:00:00",
+            "收入",
+            "支出",
+            "零钱",
+            "1e5",
+            "NaN",
+            "Infinity",
+            "１２",
+        ]
+    ),
 )
 
 CASES = [
-    (WeChatImporter, ["交易时间", "交易类型", "交易对方", "商品", "收/支", "金额(元)", "支付方式", "当前状态", "交易单号", "商户单号", "备注"]),
-    (AlipayImporter, ["交易时间", "交易分类", "交易对方", "对方账号", "商品说明", "收/支", "金额", "收/付款方式", "交易状态", "交易订单号", "商家订单号", "备注"]),
+    (
+        WeChatImporter,
+        [
+            "交易时间",
+            "交易类型",
+            "交易对方",
+            "商品",
+            "收/支",
+            "金额(元)",
+            "支付方式",
+            "当前状态",
+            "交易单号",
+            "商户单号",
+            "备注",
+        ],
+    ),
+    (
+        AlipayImporter,
+        [
+            "交易时间",
+            "交易分类",
+            "交易对方",
+            "对方账号",
+            "商品说明",
+            "收/支",
+            "金额",
+            "收/付款方式",
+            "交易状态",
+            "交易订单号",
+            "商家订单号",
+            "备注",
+        ],
+    ),
     (ApprovalRegisterImporter, ["审批编号", "角色", "签批人", "日期", "金额", "币种", "事由"]),
     (VoteRegisterImporter, ["决议编号", "房号", "表决意见", "日期"]),
 ]
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(case=st.sampled_from(CASES), rows=st.lists(st.lists(CELL, min_size=1, max_size=13), min_size=1, max_size=4))
+@given(
+    case=st.sampled_from(CASES),
+    rows=st.lists(st.lists(CELL, min_size=1, max_size=13), min_size=1, max_size=4),
+)
 def test_random_rows_never_raise(case, rows) -> None:  # type: ignore[no-untyped-def]
     importer_class, header = case
     buffer = io.StringIO()

@@ -59,7 +59,10 @@ def test_camt_signs_references_and_pending(tmp_path: Path) -> None:
     ]
     assert statement.rows[0].memo == "3-1-101 3月物业费"
     assert statement.rows_read == 3  # the pending entry is read, not imported
-    assert (statement.closing_balance, str(statement.closing_date)) == (Decimal("-12.00"), "2025-03-31")
+    assert (statement.closing_balance, str(statement.closing_date)) == (
+        Decimal("-12.00"),
+        "2025-03-31",
+    )
 
 
 def test_camt_bad_amount_is_a_row_error_at_its_line(tmp_path: Path) -> None:
@@ -71,7 +74,9 @@ def test_camt_bad_amount_is_a_row_error_at_its_line(tmp_path: Path) -> None:
 
 def test_camt_not_well_formed_is_a_file_error(tmp_path: Path) -> None:
     broken = tmp_path / "broken.xml"
-    broken.write_text(CAMT.format(first="1.00", closing="1.00").replace("</Ntry>", "", 1), encoding="utf-8")
+    broken.write_text(
+        CAMT.format(first="1.00", closing="1.00").replace("</Ntry>", "", 1), encoding="utf-8"
+    )
     with pytest.raises(SourceError, match="not well-formed XML"):
         Camt053Importer().read(str(broken))
 
@@ -79,15 +84,33 @@ def test_camt_not_well_formed_is_a_file_error(tmp_path: Path) -> None:
 def test_camt_with_two_accounts_posts_each_to_its_own_ledger_account(tmp_path: Path) -> None:
     text = (DATA / "camt" / "camt053.v2.multi.statement.xml").read_text(encoding="utf-8")
     two = tmp_path / "two.xml"
-    two.write_text(text.replace("<IBAN>NL26VAYB8060476890</IBAN>", "<IBAN>NL00OTHER0000000001</IBAN>", 1), encoding="utf-8")
+    two.write_text(
+        text.replace("<IBAN>NL26VAYB8060476890</IBAN>", "<IBAN>NL00OTHER0000000001</IBAN>", 1),
+        encoding="utf-8",
+    )
     statement = Camt053Importer().read(str(two))
-    assert [p.account_number for p in getattr(statement, "parts", [])] == ["NL00OTHER0000000001", "NL26VAYB8060476890"]
+    assert [p.account_number for p in getattr(statement, "parts", [])] == [
+        "NL00OTHER0000000001",
+        "NL26VAYB8060476890",
+    ]
     with pytest.raises(SourceError, match="map each account number to its own ledger account"):
         Camt053Importer().build(statement, str(two))  # both would land on Assets:Bank:Trust
-    rules = parse_rules({"accounts": {"NL00OTHER0000000001": "Assets:Bank:Trust", "NL26VAYB8060476890": "Assets:Bank:Maintenance"}})
+    rules = parse_rules(
+        {
+            "accounts": {
+                "NL00OTHER0000000001": "Assets:Bank:Trust",
+                "NL26VAYB8060476890": "Assets:Bank:Maintenance",
+            }
+        }
+    )
     entries = Camt053Importer(ImportContext(rules=rules)).build(statement, str(two))
+
     def target(entry: data.Directive) -> str:
-        return entry.postings[0].account if isinstance(entry, data.Transaction) else str(getattr(entry, "account", ""))
+        return (
+            entry.postings[0].account
+            if isinstance(entry, data.Transaction)
+            else str(getattr(entry, "account", ""))
+        )
 
     assert [(type(e).__name__, target(e)) for e in entries] == [
         ("Transaction", "Assets:Bank:Trust"),
@@ -100,7 +123,11 @@ def test_camt_with_two_accounts_posts_each_to_its_own_ledger_account(tmp_path: P
 def test_ofx_bad_amount_and_date_name_the_transaction_line(tmp_path: Path) -> None:
     text = (DATA / "ofx" / "checking.ofx").read_text(encoding="utf-8")
     path = tmp_path / "bad.ofx"
-    path.write_text(text.replace("<TRNAMT>-34.51", "<TRNAMT>-34,5x").replace("<DTPOSTED>20110407", "<DTPOSTED>2011x407"))
+    path.write_text(
+        text.replace("<TRNAMT>-34.51", "<TRNAMT>-34,5x").replace(
+            "<DTPOSTED>20110407", "<DTPOSTED>2011x407"
+        )
+    )
     statement = OfxImporter().read(str(path))
     assert [str(e) for e in statement.errors] == [
         f"{path}:54: TRNAMT: not an amount: '-34,5x'",
@@ -112,16 +139,24 @@ def test_ofx_bad_amount_and_date_name_the_transaction_line(tmp_path: Path) -> No
 def test_ofx_uses_fitid_and_the_banks_local_day() -> None:
     statement = OfxImporter().read(str(DATA / "ofx" / "bank_medium.ofx"))
     first = statement.rows[0]
-    assert (first.serial, str(first.date), first.amount) == ("0000123456782009040100001", "2009-04-01", Decimal("-6.60"))
+    assert (first.serial, str(first.date), first.amount) == (
+        "0000123456782009040100001",
+        "2009-04-01",
+        Decimal("-6.60"),
+    )
     assert statement.currency == "CAD"
 
 
 def test_mt940_rejects_what_the_library_would_misread(tmp_path: Path) -> None:
     text = (DATA / "mt940" / "ing.sta").read_text(encoding="utf-8")
     path = tmp_path / "bad.sta"
-    path.write_text(text.replace(":61:100722D25,03NTRFNONREF", ":61:100722D25,0x3NTRFNONREF"), encoding="utf-8")
+    path.write_text(
+        text.replace(":61:100722D25,03NTRFNONREF", ":61:100722D25,0x3NTRFNONREF"), encoding="utf-8"
+    )
     statement = Mt940Importer().read(str(path))
-    assert [str(e) for e in statement.errors] == [f"{path}:8: field 61: amount is not digits with a decimal comma: '25,0x3'"]
+    assert [str(e) for e in statement.errors] == [
+        f"{path}:8: field 61: amount is not digits with a decimal comma: '25,0x3'"
+    ]
     good = Mt940Importer().read(str(DATA / "mt940" / "ing.sta"))
     assert good.rows[0].amount == Decimal("-25.03")
     assert (good.closing_balance, good.currency) == (Decimal("3.47"), "EUR")
@@ -140,13 +175,20 @@ def test_mt940_bank_reference_is_the_serial(tmp_path: Path) -> None:
     statement = importer.read(str(path))
     assert statement.errors == []
     (row,) = statement.rows
-    assert (row.serial, row.amount, row.currency, row.row) == ("BR250302001", Decimal("268.50"), "CNY", 5)
+    assert (row.serial, row.amount, row.currency, row.row) == (
+        "BR250302001",
+        Decimal("268.50"),
+        "CNY",
+        5,
+    )
     assert statement.account_number == "6222021000001234"
 
 
 def test_camt_follows_the_declared_xml_encoding(tmp_path: Path) -> None:
     text = (DATA / "camt" / "camt053.v2.minimal.xml").read_text(encoding="utf-8")
-    text = text.replace('encoding="UTF-8"', 'encoding="ISO-8859-1"').replace("NAME NAME", "Müller Café")
+    text = text.replace('encoding="UTF-8"', 'encoding="ISO-8859-1"').replace(
+        "NAME NAME", "Müller Café"
+    )
     path = tmp_path / "latin.xml"
     path.write_bytes(text.encode("latin-1"))
     (row,) = Camt053Importer().read(str(path)).rows

@@ -68,7 +68,8 @@ def test_wechat_withdrawal_takes_gross_out_and_books_the_fee(tmp_path: Path) -> 
     path = write(
         tmp_path,
         "bill.csv",
-        WECHAT_HEAD + "2025-03-05 10:00:00,零钱提现,招商银行(1234),/,/,¥1001.10,招商银行(1234),提现已到账,20001\t,/,服务费¥1.00\n",
+        WECHAT_HEAD
+        + "2025-03-05 10:00:00,零钱提现,招商银行(1234),/,/,¥1001.10,招商银行(1234),提现已到账,20001\t,/,服务费¥1.00\n",
     )
     importer = WeChatImporter()
     statement = importer.read(path)
@@ -92,7 +93,10 @@ def test_wechat_rows_that_do_not_touch_the_balance_are_skipped(tmp_path: Path) -
     )
     statement = WeChatImporter().read(path)
     assert statement.rows_read == 5
-    assert [(r.serial, r.amount) for r in statement.rows] == [("30003", Decimal("-200.00")), ("30004", Decimal("12.00"))]
+    assert [(r.serial, r.amount) for r in statement.rows] == [
+        ("30003", Decimal("-200.00")),
+        ("30004", Decimal("12.00")),
+    ]
 
 
 def test_wechat_repeated_serials_stay_separate_rows(tmp_path: Path) -> None:
@@ -104,7 +108,10 @@ def test_wechat_repeated_serials_stay_separate_rows(tmp_path: Path) -> None:
 
 def test_wechat_scientific_notation_id_is_a_row_error(tmp_path: Path) -> None:
     path = write(
-        tmp_path, "bill.csv", WECHAT_HEAD + "2025-03-02 09:15:00,二维码收款,张先生,/,收入,¥100.00,零钱,已收钱,4.00123E+27,/,/\n"
+        tmp_path,
+        "bill.csv",
+        WECHAT_HEAD
+        + "2025-03-02 09:15:00,二维码收款,张先生,/,收入,¥100.00,零钱,已收钱,4.00123E+27,/,/\n",
     )
     statement = WeChatImporter().read(path)
     assert statement.rows == []
@@ -158,8 +165,8 @@ def test_alipay_gbk_closed_order_and_its_refund_cancel(tmp_path: Path) -> None:
 
 
 def test_wechat_import_end_to_end_then_reimport_adds_nothing(tmp_path: Path) -> None:
-    from importers.command import import_files
     from ledger.loader import load
+    from trustfund.ops.importing import import_files
 
     ledger_path = tmp_path / "main.beancount"
     ledger_path.write_text(
@@ -196,9 +203,15 @@ def test_wechat_import_end_to_end_then_reimport_adds_nothing(tmp_path: Path) -> 
                     clearing += posting.units.number or 0
                 if posting.account == "Assets:Receivable:Fees":
                     receivable_units.append((posting.meta or {}).get("unit"))
-    assert clearing == Decimal("0.00")  # 400 collected, 400 withdrawn (399.60 to the bank + 0.40 fee)
+    assert clearing == Decimal(
+        "0.00"
+    )  # 400 collected, 400 withdrawn (399.60 to the bank + 0.40 fee)
     assert receivable_units == ["3-1-101", "3-1-101"]
-    (withdrawal,) = [e for e in ledger.entries if isinstance(e, data.Transaction) and e.meta.get("serial") == "9003"]
+    (withdrawal,) = [
+        e
+        for e in ledger.entries
+        if isinstance(e, data.Transaction) and e.meta.get("serial") == "9003"
+    ]
     assert [(p.account, str(p.units)) for p in withdrawal.postings] == [
         ("Assets:Clearing:Manager", "-399.60 CNY"),
         ("Assets:Bank:Trust", "399.60 CNY"),
@@ -213,25 +226,46 @@ def test_wechat_merchant_bill_resaved_by_excel_is_rejected(tmp_path: Path) -> No
     from importers.payapps import WeChatMerchantImporter
 
     header = "交易时间\t公众账号ID\t商户号\t微信订单号\t商户订单号\t交易状态\t货币种类\t应结订单金额\t微信退款单号\t退款金额\t商品名称\t商户数据包\t手续费\n"
-    path = write(tmp_path, "bill.txt", header + "2016/5/4 2:18\twx1\t19000\t4.00123E+27\tTF1\tSUCCESS\tCNY\t6\t0\t0\t物业费\t3-1-101\t0.036\n")
+    path = write(
+        tmp_path,
+        "bill.txt",
+        header
+        + "2016/5/4 2:18\twx1\t19000\t4.00123E+27\tTF1\tSUCCESS\tCNY\t6\t0\t0\t物业费\t3-1-101\t0.036\n",
+    )
     importer = WeChatMerchantImporter()
     assert importer.identify(path)
     statement = importer.read(path)
     assert [str(e) for e in statement.errors] == [
         f"{path}:2: 微信订单号: id in scientific notation (4.00123E+27): a spreadsheet lost its digits; export the file again (ids as text)"
     ]
-    ok = write(tmp_path, "ok.txt", header + "2016/5/4 2:18\twx1\t19000\t4200000001\tTF1\tSUCCESS\tCNY\t6\t0\t0\t物业费\t3-1-101\t0.036\n")
+    ok = write(
+        tmp_path,
+        "ok.txt",
+        header
+        + "2016/5/4 2:18\twx1\t19000\t4200000001\tTF1\tSUCCESS\tCNY\t6\t0\t0\t物业费\t3-1-101\t0.036\n",
+    )
     (row,) = importer.read(ok).rows
-    assert (str(row.date), row.amount, row.fee, row.memo) == ("2016-05-04", Decimal("6.00"), Decimal("0.036"), "物业费 3-1-101")
+    assert (str(row.date), row.amount, row.fee, row.memo) == (
+        "2016-05-04",
+        Decimal("6.00"),
+        Decimal("0.036"),
+        "物业费 3-1-101",
+    )
 
 
 def test_a_line_in_the_wrong_encoding_is_a_row_error(tmp_path: Path) -> None:
     row = "2025-03-02 09:15:00,二维码收款,张先生,/,收入,¥100.00,零钱,已收钱,{},/,/\n"
-    raw = (WECHAT_HEAD + row.format(1)).encode("utf-8") + row.format(2).encode("gb18030") + row.format(3).encode("utf-8")
+    raw = (
+        (WECHAT_HEAD + row.format(1)).encode("utf-8")
+        + row.format(2).encode("gb18030")
+        + row.format(3).encode("utf-8")
+    )
     path = tmp_path / "bill.csv"
     path.write_bytes(raw)
     statement = WeChatImporter().read(str(path))
-    assert [str(e) for e in statement.errors] == [f"{path}:6: 交易时间: wrong encoding: byte 21 of the line is not UTF-8"]
+    assert [str(e) for e in statement.errors] == [
+        f"{path}:6: 交易时间: wrong encoding: byte 21 of the line is not UTF-8"
+    ]
     assert statement.rows == []
 
 
@@ -264,9 +298,51 @@ def test_wechat_xlsx_numeric_amounts_never_go_through_float_arithmetic(tmp_path:
     assert sheet is not None
     for line in WECHAT_HEAD.splitlines():
         sheet.append(line.split(",") if line.startswith("交易时间") else [line.split(",")[0]])
-    sheet.append(["2025-03-02 09:15:00", "二维码收款", "张先生", "/", "收入", 0.1 + 0.2, "零钱", "已收钱", "8001\t", "/", "/"])
-    sheet.append(["2025-03-02 09:16:00", "二维码收款", "李女士", "/", "收入", 268.5, "零钱", "已收钱", 8002, "/", "/"])
-    sheet.append(["2025-03-02 09:17:00", "二维码收款", "王先生", "/", "收入", 1000, "零钱", "已收钱", 8003.0, "/", "/"])
+    sheet.append(
+        [
+            "2025-03-02 09:15:00",
+            "二维码收款",
+            "张先生",
+            "/",
+            "收入",
+            0.1 + 0.2,
+            "零钱",
+            "已收钱",
+            "8001\t",
+            "/",
+            "/",
+        ]
+    )
+    sheet.append(
+        [
+            "2025-03-02 09:16:00",
+            "二维码收款",
+            "李女士",
+            "/",
+            "收入",
+            268.5,
+            "零钱",
+            "已收钱",
+            8002,
+            "/",
+            "/",
+        ]
+    )
+    sheet.append(
+        [
+            "2025-03-02 09:17:00",
+            "二维码收款",
+            "王先生",
+            "/",
+            "收入",
+            1000,
+            "零钱",
+            "已收钱",
+            8003.0,
+            "/",
+            "/",
+        ]
+    )
     path = tmp_path / "bill.xlsx"
     workbook.save(path)
     statement = WeChatImporter().read(str(path))

@@ -12,7 +12,6 @@ import pytest
 from beancount.core import data
 from beancount.parser import printer
 
-from importers.command import import_files
 from importers.feesystem import FeeMasterImporter, FeeSystemImporter
 from importers.records import SourceError
 from importers.registers import (
@@ -24,6 +23,7 @@ from importers.registers import (
     VoteRegisterImporter,
 )
 from ledger.loader import load_string
+from trustfund.ops.importing import import_files
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "sources"
 REGISTERS = DATA / "registers"
@@ -47,13 +47,23 @@ def test_register_directives_load_into_the_community_without_errors() -> None:
     ):
         path = str(REGISTERS / name)
         entries.extend(importer.build(importer.read(path), path))
-    text = 'option "operating_currency" "CNY"\n2024-01-01 custom "tf-hazard" "roof-leak"\n' + "".join(printer.format_entry(e) + "\n" for e in entries)
+    text = (
+        'option "operating_currency" "CNY"\n2024-01-01 custom "tf-hazard" "roof-leak"\n'
+        + "".join(printer.format_entry(e) + "\n" for e in entries)
+    )
     ledger = load_string(text)
     assert [e.message for e in ledger.errors] == []
     community = ledger.community
     assert community.approvals["AP-2025-031"].amount() == Decimal("1200.00")
-    assert community.approvals["AP-2025-040"].roles() == frozenset({"committee", "manager", "supervisor"})
-    assert {vote.room for vote in community.votes["R-2025-01"]} == {"3-1-101", "3-1-102", "3-2-201", "3-2-202"}
+    assert community.approvals["AP-2025-040"].roles() == frozenset(
+        {"committee", "manager", "supervisor"}
+    )
+    assert {vote.room for vote in community.votes["R-2025-01"]} == {
+        "3-1-101",
+        "3-1-102",
+        "3-2-201",
+        "3-2-202",
+    }
     assert community.resolutions["R-2025-03"].matter == "raise-maintenance-fund"
     assert [n.approval_id for n in community.notices["AP-2025-040"]] == ["AP-2025-040"]
     assert community.emergencies["E-2025-01"].hazard == "roof-leak"
@@ -82,7 +92,9 @@ def test_register_directives_load_into_the_community_without_errors() -> None:
          "2: 日期: not a date: '2024-02-30'"),
     ],
 )  # fmt: skip
-def test_bad_register_row_names_file_row_and_column(tmp_path: Path, importer, text: str, error: str) -> None:  # type: ignore[no-untyped-def]
+def test_bad_register_row_names_file_row_and_column(
+    tmp_path: Path, importer, text: str, error: str
+) -> None:  # type: ignore[no-untyped-def]
     path = write(tmp_path, "register.csv", text)
     assert importer.identify(path)
     statement = importer.read(path)

@@ -57,7 +57,9 @@ SAMPLES: dict[str, str] = {
 
 #: import rules a sample needs (a multi-account statement maps each account number)
 SAMPLE_RULES: dict[str, dict[str, dict[str, str]]] = {
-    "mt940/raphaelm.sta": {"accounts": {"1222333444": "Assets:Bank:Trust", "3346780111": "Assets:Bank:Maintenance"}},
+    "mt940/raphaelm.sta": {
+        "accounts": {"1222333444": "Assets:Bank:Trust", "3346780111": "Assets:Bank:Maintenance"}
+    },
 }
 
 
@@ -98,7 +100,9 @@ def test_sample_matches_expected(sample: str, importers: list[SourceImporter]) -
     if REGENERATE:
         expected_path.write_text(actual, encoding="utf-8")
         pytest.skip(f"regenerated {expected_path.name}")
-    assert expected_path.exists(), f"{expected_path.name} missing: run with TRUSTFUND_REGENERATE=1 and review it"
+    assert expected_path.exists(), (
+        f"{expected_path.name} missing: run with TRUSTFUND_REGENERATE=1 and review it"
+    )
     expected = expected_path.read_text(encoding="utf-8")
     assert actual == expected
 
@@ -108,7 +112,9 @@ def test_every_sample_is_covered() -> None:
     on_disk = {
         str(p.relative_to(DATA))
         for p in DATA.glob("*/*")
-        if p.is_file() and p.suffix not in (".beancount", ".md", ".txt") and p.parent.name not in ("LICENSES", "bad")
+        if p.is_file()
+        and p.suffix not in (".beancount", ".md", ".txt")
+        and p.parent.name not in ("LICENSES", "bad")
     }
     assert on_disk == set(SAMPLES)
 

@@ -19,10 +19,16 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("ledger/loader.py", "*"): "none expected; timing only if ever added",
     ("importers/command.py", "_prepare"): "progress-bar threshold in seconds",
     ("importers/readers.py", "parse_date"): "Excel serial day numbers (dates, not money)",
-    ("importers/readers.py", "parse_amount"): "detects NaN/inf spreadsheet cells; the amount goes through Decimal(repr(x))",
-    ("trustfund/generator.py", "*"): "random probabilities of the synthetic data; every amount is Decimal",
+    (
+        "importers/readers.py",
+        "parse_amount",
+    ): "detects NaN/inf spreadsheet cells; the amount goes through Decimal(repr(x))",
+    (
+        "trustfund/ops/generator.py",
+        "*",
+    ): "random probabilities of the synthetic data; every amount is Decimal",
     ("trustfund/web/app.py", "*"): "reload-check interval and timestamps, in seconds",
-    ("trustfund/batch.py", "*"): "timings and dask settings, in seconds",
+    ("trustfund/ops/batch.py", "*"): "timings and dask settings, in seconds",
 }
 
 
@@ -35,13 +41,21 @@ def _hits(path: Path) -> list[tuple[int, str, str]]:
             name = function
             if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
                 name = child.name
-            if isinstance(child, ast.Call) and isinstance(child.func, ast.Name) and child.func.id == "float":
+            if (
+                isinstance(child, ast.Call)
+                and isinstance(child.func, ast.Name)
+                and child.func.id == "float"
+            ):
                 found.append((child.lineno, name, "float() call"))
             elif isinstance(child, ast.Constant) and type(child.value) is float:
                 found.append((child.lineno, name, f"float literal {child.value!r}"))
             elif (
-                isinstance(child, ast.Call) and isinstance(child.func, ast.Name) and child.func.id == "Decimal"
-                and child.args and isinstance(child.args[0], ast.Constant) and type(child.args[0].value) is float
+                isinstance(child, ast.Call)
+                and isinstance(child.func, ast.Name)
+                and child.func.id == "Decimal"
+                and child.args
+                and isinstance(child.args[0], ast.Constant)
+                and type(child.args[0].value) is float
             ):
                 found.append((child.lineno, name, "Decimal(float literal)"))
             visit(child, name)
@@ -66,7 +80,8 @@ def test_no_float_on_money_paths() -> None:
     problems = scan()
     assert problems == [], (
         "float found where money or area is computed; use Decimal, or add (file, function) to "
-        "ALLOWED in tests/reliability/test_reliability_no_float.py with the reason:\n" + "\n".join(problems)
+        "ALLOWED in tests/reliability/test_reliability_no_float.py with the reason:\n"
+        + "\n".join(problems)
     )
 
 

@@ -17,8 +17,16 @@ import pytest
 from trustfund.web.app import create_app
 from trustfund.web.extension import PAGES
 
-SECRETS = ("张三丰", "欧阳小明", "13812345678", "510104199001011234", "zhang@example.com", "成都市武侯区某街1号",
-           "SOURCE-COMMENT-7f3a9c", "docs/contract-secret.pdf")
+SECRETS = (
+    "张三丰",
+    "欧阳小明",
+    "13812345678",
+    "510104199001011234",
+    "zhang@example.com",
+    "成都市武侯区某街1号",
+    "SOURCE-COMMENT-7f3a9c",
+    "docs/contract-secret.pdf",
+)
 
 LEDGER = """\
 option "title" "探测小区"
@@ -51,8 +59,14 @@ option "operating_currency" "CNY"
 
 METHODS = ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS")
 TRAVERSAL = (
-    "../../../../etc/passwd", "..%2f..%2f..%2fetc%2fpasswd", "%2e%2e/%2e%2e/main.beancount", "....//....//main.beancount",
-    "main.beancount", "/etc/passwd", "%00", "..\\..\\main.beancount",
+    "../../../../etc/passwd",
+    "..%2f..%2f..%2fetc%2fpasswd",
+    "%2e%2e/%2e%2e/main.beancount",
+    "....//....//main.beancount",
+    "main.beancount",
+    "/etc/passwd",
+    "%00",
+    "..\\..\\main.beancount",
 )
 
 
@@ -75,8 +89,14 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, str, Path]:
 
 def _urls(app: Any, slug: str, main: Path) -> list[str]:
     values = {
-        "bfile": slug, "report_name": "income_statement", "name": "Assets:Bank:Trust", "extension_name": "PublicBalance",
-        "endpoint": "json", "result_format": "csv", "aggregation_key": "account", "page_slug": "features",
+        "bfile": slug,
+        "report_name": "income_statement",
+        "name": "Assets:Bank:Trust",
+        "extension_name": "PublicBalance",
+        "endpoint": "json",
+        "result_format": "csv",
+        "aggregation_key": "account",
+        "page_slug": "features",
         "filename": "x",
     }
     urls = []
@@ -87,37 +107,61 @@ def _urls(app: Any, slug: str, main: Path) -> list[str]:
             path = pattern.sub(values.get(arg, "x"), path)
         path = re.sub(r"<any\([^)]*\):[^>]+>", "account", path)
         urls.append(path)
-    extra = [
-        f"/{slug}/{name}/" for name in ("editor", "query", "import", "options", "errors", "journal", "documents",
-                                        "balance_sheet", "statistics", "commodities", "events", "trial_balance")
-    ] + [f"/{slug}/extension/{cls.__name__}/" for cls in PAGES] + [
-        f"/{slug}/extension/{cls.__name__}/{ep}" for cls in PAGES for ep in ("json", "xlsx", "source", "x")
-    ] + [
-        f"/{slug}/api/source?filename={quote(str(main))}",
-        f"/{slug}/document/?filename={quote(str(main))}",
-        f"/{slug}/document/?filename={quote(str(main.parent / 'docs' / 'contract-secret.pdf'))}",
-        f"/{slug}/statement/?entry_hash=x&key=document",
-        f"/{slug}/api/query?query_string={quote('SELECT payee, narration, filename')}",
-        f"/{slug}/download-query/query_result.csv?query_string={quote('SELECT *')}",
-        f"/{slug}/download-journal/",
-        f"/{slug}/api/context?entry_hash=x",
-        f"/{slug}/api/narrations",
-        f"/{slug}/api/payee_accounts?payee={quote('张三丰')}",
-        f"/{slug}/journal/?filter={quote('张三丰')}",
-        f"/{slug}/api/journal_page?page=abc",
-        f"/{slug}/api/journal_page?page=-1",
-        f"/{slug}/api/journal_page?page=99999999999999999999",
-        f"/{slug}/api/account_report?a={quote('Assets:Bank:Trust')}&r=journal",
-        f"/{slug}/account/Assets:Bank:Trust/?time={quote('9999-99')}",
-        f"/{slug}/income_statement/?time={quote('2025-13')}&conversion=x&interval=bogus",
-        f"/{slug}/extension/MyUnit/?room={quote('<script>alert(1)</script>')}",
-        f"/{slug}/extension/MyUnit/?room=1-1-101",
-        "/jump?link=" + quote("http://evil.example/"),
-    ]
+    extra = (
+        [
+            f"/{slug}/{name}/"
+            for name in (
+                "editor",
+                "query",
+                "import",
+                "options",
+                "errors",
+                "journal",
+                "documents",
+                "balance_sheet",
+                "statistics",
+                "commodities",
+                "events",
+                "trial_balance",
+            )
+        ]
+        + [f"/{slug}/extension/{cls.__name__}/" for cls in PAGES]
+        + [
+            f"/{slug}/extension/{cls.__name__}/{ep}"
+            for cls in PAGES
+            for ep in ("json", "xlsx", "source", "x")
+        ]
+        + [
+            f"/{slug}/api/source?filename={quote(str(main))}",
+            f"/{slug}/document/?filename={quote(str(main))}",
+            f"/{slug}/document/?filename={quote(str(main.parent / 'docs' / 'contract-secret.pdf'))}",
+            f"/{slug}/statement/?entry_hash=x&key=document",
+            f"/{slug}/api/query?query_string={quote('SELECT payee, narration, filename')}",
+            f"/{slug}/download-query/query_result.csv?query_string={quote('SELECT *')}",
+            f"/{slug}/download-journal/",
+            f"/{slug}/api/context?entry_hash=x",
+            f"/{slug}/api/narrations",
+            f"/{slug}/api/payee_accounts?payee={quote('张三丰')}",
+            f"/{slug}/journal/?filter={quote('张三丰')}",
+            f"/{slug}/api/journal_page?page=abc",
+            f"/{slug}/api/journal_page?page=-1",
+            f"/{slug}/api/journal_page?page=99999999999999999999",
+            f"/{slug}/api/account_report?a={quote('Assets:Bank:Trust')}&r=journal",
+            f"/{slug}/account/Assets:Bank:Trust/?time={quote('9999-99')}",
+            f"/{slug}/income_statement/?time={quote('2025-13')}&conversion=x&interval=bogus",
+            f"/{slug}/extension/MyUnit/?room={quote('<script>alert(1)</script>')}",
+            f"/{slug}/extension/MyUnit/?room=1-1-101",
+            "/jump?link=" + quote("http://evil.example/"),
+        ]
+    )
     for trick in TRAVERSAL:
         extra += [
-            f"/static/{trick}", f"/{slug}/{trick}", f"/{slug}/document/?filename={trick}",
-            f"/{slug}/extension/{trick}/", f"/{slug}/help/{trick}", f"/{trick}/income_statement/",
+            f"/static/{trick}",
+            f"/{slug}/{trick}",
+            f"/{slug}/document/?filename={trick}",
+            f"/{slug}/extension/{trick}/",
+            f"/{slug}/help/{trick}",
+            f"/{trick}/income_statement/",
             f"/{slug}/extension_js_module/{trick}.js",
         ]
     return urls + extra
@@ -142,7 +186,9 @@ def test_probe_every_route_and_method(site: tuple[Any, str, Path]) -> None:
     seen_ok = 0
     for url in urls:
         for method in METHODS:
-            response = client.open(url, method=method, json={"source": "x", "entries": [], "file_path": str(main)})
+            response = client.open(
+                url, method=method, json={"source": "x", "entries": [], "file_path": str(main)}
+            )
             body = _body(response)
             status = response.status_code
             where = f"{method} {url} -> {status}"

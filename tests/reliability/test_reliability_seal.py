@@ -12,13 +12,13 @@ from beancount.core.amount import Amount
 from click.testing import CliRunner
 
 from ledger import seal as seal_mod
-from ledger.commands import seal, verify
+from ledger.entries import GENERATED_KEY
+from ledger.errors import error_code
 from ledger.loader import format_error, load, load_string
-from trustfund.common import GENERATED_KEY
-from trustfund.errors import error_code
+from trustfund.ops.sealing import seal, verify
 
 HEAD = """option "operating_currency" "CNY"
-plugin "trustfund.seal"
+plugin "trustfund.rules.seal"
 
 2025-01-01 open Assets:Bank:Trust CNY
 2025-01-01 open Income:Fees:Property CNY
@@ -34,13 +34,19 @@ def fee(day: str, amount: str, payee: str, unit: str = "1-1-101") -> str:
 
 
 JAN = fee("2025-01-05", "100.00", "张三") + fee("2025-01-20", "200.00", "李四")
-FEB = fee("2025-02-03", "300.00", "王五") + fee("2025-02-03", "310.00", "赵六") + '2025-02-10 custom "tf-vote" "R-1" "1-1-101" "yes"\n\n'
+FEB = (
+    fee("2025-02-03", "300.00", "王五")
+    + fee("2025-02-03", "310.00", "赵六")
+    + '2025-02-10 custom "tf-vote" "R-1" "1-1-101" "yes"\n\n'
+)
 MAR = fee("2025-03-09", "400.00", "钱七")
 
 
 def make(tmp_path: Path, body: str = JAN + FEB + MAR) -> Path:
     tmp_path.mkdir(parents=True, exist_ok=True)
-    (tmp_path / "main.beancount").write_text(HEAD + '\ninclude "txns.beancount"\n', encoding="utf-8")
+    (tmp_path / "main.beancount").write_text(
+        HEAD + '\ninclude "txns.beancount"\n', encoding="utf-8"
+    )
     (tmp_path / "txns.beancount").write_text(body, encoding="utf-8")
     return tmp_path / "main.beancount"
 
@@ -122,9 +128,13 @@ def test_broken_ledger_is_not_sealed(tmp_path: Path) -> None:
     [
         ("300.00 CNY", "301.00 CNY", "differs"),  # amount (both postings)
         ('serial: "2025-02-03-王五"', 'serial: "2025-02-03-王五X"', "differs"),  # metadata
-        ("2025-02-03 * \"王五\"", "2025-02-04 * \"王五\"", "王五"),  # date within the month
+        ('2025-02-03 * "王五"', '2025-02-04 * "王五"', "王五"),  # date within the month
         ('"1-1-101" "yes"', '"1-1-101" "no"', "differs"),  # a vote
-        ("  unit: \"1-1-101\"\n  Income:Fees:Property  -300.00", "  unit: \"1-1-102\"\n  Income:Fees:Property  -300.00", "differs"),
+        (
+            '  unit: "1-1-101"\n  Income:Fees:Property  -300.00',
+            '  unit: "1-1-102"\n  Income:Fees:Property  -300.00',
+            "differs",
+        ),
     ],
 )
 def test_edit_in_sealed_month_is_tf501(tmp_path: Path, old: str, new: str, expect: str) -> None:
@@ -164,8 +174,11 @@ def test_formatting_and_comments_are_not_changes(tmp_path: Path) -> None:
     main = sealed(tmp_path)
     path = tmp_path / "txns.beancount"
     text = path.read_text(encoding="utf-8")
-    text = "; a new comment at the top\n\n\n" + text.replace("  Assets:Bank:Trust  300.00 CNY", "  Assets:Bank:Trust          300.00   CNY ; paid at the counter")
-    text = text.replace('2025-02-10 custom', "; moved down a line\n2025-02-10   custom")
+    text = "; a new comment at the top\n\n\n" + text.replace(
+        "  Assets:Bank:Trust  300.00 CNY",
+        "  Assets:Bank:Trust          300.00   CNY ; paid at the counter",
+    )
+    text = text.replace("2025-02-10 custom", "; moved down a line\n2025-02-10   custom")
     path.write_text(text, encoding="utf-8")
     assert tf501(main) == []
     # an elided amount that books to the same number is not a change either
@@ -186,7 +199,9 @@ def test_chain_breaks_visibly_when_old_seal_edited(tmp_path: Path) -> None:
     seals_file.write_text(forged, encoding="utf-8")
     errors = tf501(main)
     assert len(errors) == 2, errors
-    assert any("2025-01" in e for e in errors) and any("2025-02" in e and "chain" in e for e in errors)
+    assert any("2025-01" in e for e in errors) and any(
+        "2025-02" in e and "chain" in e for e in errors
+    )
     out = CliRunner().invoke(verify, [str(main)])
     assert out.exit_code == 1
     lines = [line for line in out.output.splitlines() if line.startswith("2025-")]
@@ -215,10 +230,20 @@ def test_generated_entries_and_constants() -> None:
     generated = txn._replace(meta={**txn.meta, GENERATED_KEY: True})
     assert not seal_mod.is_sealable(generated)
     # the canonical text ignores filename/lineno and sorts metadata keys
-    moved = txn._replace(meta={"lineno": 999, "filename": "/elsewhere.beancount", **{k: v for k, v in reversed(list(txn.meta.items())) if k not in ("filename", "lineno")}})
+    moved = txn._replace(
+        meta={
+            "lineno": 999,
+            "filename": "/elsewhere.beancount",
+            **{
+                k: v for k, v in reversed(list(txn.meta.items())) if k not in ("filename", "lineno")
+            },
+        }
+    )
     assert seal_mod.entry_digest(moved) == seal_mod.entry_digest(txn)
     first = txn.postings[0]
-    changed = txn._replace(postings=[first._replace(units=Amount(Decimal("100.01"), "CNY")), txn.postings[1]])
+    changed = txn._replace(
+        postings=[first._replace(units=Amount(Decimal("100.01"), "CNY")), txn.postings[1]]
+    )
     assert seal_mod.entry_digest(changed) != seal_mod.entry_digest(txn)
 
 
@@ -230,7 +255,9 @@ def test_public_publication_carries_the_source_verdict(tmp_path: Path) -> None:
     public = load_string(publish(load(main, cache=False)))
     assert [format_error(e) for e in public.errors if error_code(e) == "TF501"] == []
     assert [s.ok for s in seal_mod.seal_status(public.entries, public.community)] == [True, True]
-    assert "王*" in publish(load(main, cache=False)) and "王五" not in publish(load(main, cache=False))
+    assert "王*" in publish(load(main, cache=False)) and "王五" not in publish(
+        load(main, cache=False)
+    )
 
     edit(main, "310.00 CNY", "311.00 CNY")
     text = publish(load(main, cache=False))

@@ -34,7 +34,10 @@ def test_write_append_include(tmp_path: Path) -> None:
     with w.transaction("first") as ws:
         ws.append("imports/bank.beancount", txn(1))
         assert ws.ensure_include("main.beancount", "imports/bank.beancount") is True
-        assert ws.ensure_include(tmp_path / "main.beancount", tmp_path / "imports" / "bank.beancount") is False
+        assert (
+            ws.ensure_include(tmp_path / "main.beancount", tmp_path / "imports" / "bank.beancount")
+            is False
+        )
     with w.transaction("second") as ws:
         ws.append("imports/bank.beancount", txn(2))
         assert ws.ensure_include("main.beancount", "imports/bank.beancount") is False
@@ -67,7 +70,10 @@ def test_refuses_paths_outside_root(tmp_path: Path) -> None:
 
 def test_lock_timeout_names_folder_and_pid(tmp_path: Path) -> None:
     holder = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(f"""
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
             import sys, time
             sys.path.insert(0, {str(ROOT)!r})
             from pathlib import Path
@@ -75,13 +81,18 @@ def test_lock_timeout_names_folder_and_pid(tmp_path: Path) -> None:
             with LedgerWriter(Path({str(tmp_path)!r})).transaction("hold"):
                 print("held", flush=True)
                 time.sleep(30)
-        """)],
-        stdout=subprocess.PIPE, text=True,
+        """),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout is not None
         assert holder.stdout.readline().strip() == "held"
-        with pytest.raises(LedgerLocked) as info, LedgerWriter(tmp_path, timeout=0.2).transaction("x"):
+        with (
+            pytest.raises(LedgerLocked) as info,
+            LedgerWriter(tmp_path, timeout=0.2).transaction("x"),
+        ):
             pass
         message = info.value.format_message()
         assert str(tmp_path.resolve()) in message
@@ -111,7 +122,9 @@ for i in range(n):
 
 def test_two_processes_lose_nothing_duplicate_nothing(tmp_path: Path) -> None:
     script = tmp_path / "appender.py"
-    script.write_text(APPENDER.format(root=str(ROOT), folder=str(tmp_path / "ledger")), encoding="utf-8")
+    script.write_text(
+        APPENDER.format(root=str(ROOT), folder=str(tmp_path / "ledger")), encoding="utf-8"
+    )
     n = 40
     procs = [subprocess.Popen([sys.executable, str(script), tag, str(n)]) for tag in ("A", "B")]
     assert [p.wait(timeout=120) for p in procs] == [0, 0]
@@ -167,7 +180,9 @@ def test_sigkill_during_multi_file_write_leaves_before_or_after(tmp_path: Path) 
             (folder / name).write_text(text, encoding="utf-8")
         script = folder.parent / f"crash{run}.py"
         script.write_text(
-            CRASHER.format(root=str(ROOT), folder=str(folder), after_bank=bank_add, after_fees=fees_add),
+            CRASHER.format(
+                root=str(ROOT), folder=str(folder), after_bank=bank_add, after_fees=fees_add
+            ),
             encoding="utf-8",
         )
         kill_at = run % 10
@@ -191,7 +206,9 @@ def test_sigkill_during_multi_file_write_leaves_before_or_after(tmp_path: Path) 
     assert outcomes["before"] > 0 and outcomes["after"] > 0, outcomes
 
 
-def test_recover_rolls_forward_after_journal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_recover_rolls_forward_after_journal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """In-process: stop right after the first replace; recovery completes the rest."""
     (tmp_path / "a.txt").write_text("a0", encoding="utf-8")
     (tmp_path / "b.txt").write_text("b0", encoding="utf-8")
@@ -217,7 +234,9 @@ def test_recover_rolls_forward_after_journal(tmp_path: Path, monkeypatch: pytest
 
 
 def _git(cwd: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True).stdout
+    return subprocess.run(
+        ["git", *args], cwd=cwd, capture_output=True, text=True, check=True
+    ).stdout
 
 
 def test_git_commit_of_exactly_the_written_files(tmp_path: Path) -> None:
@@ -247,7 +266,11 @@ def test_git_commit_of_exactly_the_written_files(tmp_path: Path) -> None:
 
 def test_two_concurrent_imports_of_the_same_statement_write_it_once(tmp_path: Path) -> None:
     """The importer reads the ledger under the writer's lock, so de-duplication holds across processes."""
-    init = subprocess.run([sys.executable, str(ROOT / "cli.py"), "init", str(tmp_path / "L")], capture_output=True, text=True)
+    init = subprocess.run(
+        [sys.executable, str(ROOT / "cli.py"), "init", str(tmp_path / "L")],
+        capture_output=True,
+        text=True,
+    )
     assert init.returncode == 0, init.stderr
     main = next((tmp_path / "L").rglob("main.beancount"))
     rows = ["交易日期,交易流水号,借方发生额,贷方发生额,对方户名,摘要"] + [
@@ -260,15 +283,28 @@ def test_two_concurrent_imports_of_the_same_statement_write_it_once(tmp_path: Pa
         statements.append(path)
     procs = [
         subprocess.Popen(
-            [sys.executable, str(ROOT / "cli.py"), "import", str(path), "--ledger", str(main), "--account", "Assets:Bank:Trust"],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            [
+                sys.executable,
+                str(ROOT / "cli.py"),
+                "import",
+                str(path),
+                "--ledger",
+                str(main),
+                "--account",
+                "Assets:Bank:Trust",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
         )
         for path in statements
     ]
     outputs = [p.communicate(timeout=300)[0] for p in procs]
     assert [p.returncode for p in procs] == [0, 0], outputs
     ledger = load(main, cache=False)
-    serials = [str(e.meta.get("serial")) for e in ledger.entries if type(e).__name__ == "Transaction"]
+    serials = [
+        str(e.meta.get("serial")) for e in ledger.entries if type(e).__name__ == "Transaction"
+    ]
     assert sorted(serials) == sorted(f"SN{day:03d}" for day in range(1, 21))
 
 
@@ -280,11 +316,15 @@ def test_relative_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
         ws.write("accounts.beancount", "b\n")
         ws.append("imports/x.beancount", "c\n")
     assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.beancount")) == [
-        "L/accounts.beancount", "L/imports/x.beancount", "L/main.beancount",
+        "L/accounts.beancount",
+        "L/imports/x.beancount",
+        "L/main.beancount",
     ]
 
 
-def test_load_finishes_an_interrupted_write(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_load_finishes_an_interrupted_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (tmp_path / "main.beancount").write_text(MAIN, encoding="utf-8")
 
     class Crash(BaseException):

@@ -161,13 +161,17 @@ def test_bank_reconciliation_uses_balance_assertions() -> None:
     (failure,) = failures(maintenance)
     assert failure.location == f"<string>:{line_of('balance Assets:Bank:Maintenance')}"
     assert "6.00" in failure.reason
-    common = next(c for c in report().checks if c.part == "common" and c.en == "Bank reconciliation")
+    common = next(
+        c for c in report().checks if c.part == "common" and c.en == "Bank reconciliation"
+    )
     assert common.part == "common" and common.passed and common.items == 1
 
 
 def test_approval_invoice_budget_exceptions_point_at_the_payment() -> None:
     gift_line = line_of('"礼品店"')
-    co_sign = next(c for c in report().checks if c.part == "common" and c.en.startswith("Co-signatures"))
+    co_sign = next(
+        c for c in report().checks if c.part == "common" and c.en.startswith("Co-signatures")
+    )
     (failure,) = failures(co_sign)
     assert failure.reason.startswith("TF302") and failure.location == f"<string>:{gift_line}"
     assert failure.amount == D("80.00")
@@ -212,4 +216,7 @@ def test_contract_deposit_must_be_held_as_a_liability() -> None:
     check = next(c for c in audit.compute(ledger, MARCH).checks if c.en.startswith("Deposits held"))
     contract = [f for f in check.findings if f.subject.startswith("C-1")]
     assert len(contract) == 1 and not contract[0].ok
-    assert contract[0].amount == D("1000.00") and "held on Liabilities:Deposits 0" in contract[0].reason
+    assert (
+        contract[0].amount == D("1000.00")
+        and "held on Liabilities:Deposits 0" in contract[0].reason
+    )

@@ -70,7 +70,11 @@ def test_budgeted_row_and_year_to_date() -> None:
     assert (row.budget, row.actual, row.variance) == (D("1000.00"), D("1200.00"), D("200.00"))
     assert row.executed == D("1.2") and row.over
     # Jan-Mar: 3 x 1000 budget, 900 + 1200 spent
-    assert (row.budget_ytd, row.actual_ytd, row.variance_ytd) == (D("3000.00"), D("2100.00"), D("-900.00"))
+    assert (row.budget_ytd, row.actual_ytd, row.variance_ytd) == (
+        D("3000.00"),
+        D("2100.00"),
+        D("-900.00"),
+    )
     assert row.executed_ytd == D("0.7")
 
 
@@ -106,7 +110,9 @@ def test_partial_period_budget_is_prorated_by_day() -> None:
 
 def test_budget_with_no_actual_keeps_an_empty_cell() -> None:
     row = compute("2025-02").row("Expenses:Service:Security")
-    assert row.actual is None and row.budget == D("3100.00")  # Fava: a month's budget per day of that month
+    assert row.actual is None and row.budget == D(
+        "3100.00"
+    )  # Fava: a month's budget per day of that month
     assert row.variance == D("-3100.00")
 
 
@@ -125,7 +131,9 @@ def test_income_rows_and_totals_tie_to_income_statement() -> None:
 
 
 def test_bad_budget_directive_is_a_note_not_a_crash() -> None:
-    ledger = load_string(LEDGER + '2025-03-01 custom "budget" Expenses:Gifts "fortnightly" 1.00 CNY\n')
+    ledger = load_string(
+        LEDGER + '2025-03-01 custom "budget" Expenses:Gifts "fortnightly" 1.00 CNY\n'
+    )
     report = budget.compute(ledger, Period.parse("2025-03"))
     assert any("Invalid interval" in note for note in report.notes)
 
@@ -152,5 +160,7 @@ def test_spending_outside_the_budget_by_another_path_is_not_flagged() -> None:
     assert statuses["<unbudgeted>:Expenses:Maintenance:Roof"] == budget.BY_RESOLUTION
     assert statuses["<unbudgeted>:Expenses:Manager:Remuneration"] == budget.BY_CONTRACT
     assert statuses["<unbudgeted>:Expenses:Admin:Charges"] == budget.AUTO_DEBIT
-    assert [r.account for r in report.over_budget if not r.budgeted] == ["<unbudgeted>:Expenses:Gifts"]
+    assert [r.account for r in report.over_budget if not r.budgeted] == [
+        "<unbudgeted>:Expenses:Gifts"
+    ]
     assert report.expense_total == D("3840.00") + D("1133.00")

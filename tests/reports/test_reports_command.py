@@ -5,8 +5,8 @@ from __future__ import annotations
 import openpyxl
 from click.testing import CliRunner
 
-from reports.command import report, write_all
 from reports.period import Period
+from trustfund.ops.reporting import report, write_all
 
 
 def _ledger_file(tmp_path, small_text) -> str:
@@ -16,7 +16,9 @@ def _ledger_file(tmp_path, small_text) -> str:
 
 
 def test_public_text_to_stdout(tmp_path, small_text) -> None:
-    result = CliRunner().invoke(report, ["public", "--period", "2025-03", _ledger_file(tmp_path, small_text)])
+    result = CliRunner().invoke(
+        report, ["public", "--period", "2025-03", _ledger_file(tmp_path, small_text)]
+    )
     assert result.exit_code == 0, result.output
     assert "公示 Public balance" in result.output and "1,490.00" in result.output
 
@@ -33,7 +35,9 @@ def test_xlsx_needs_a_file_and_defaults_one(tmp_path, small_text, monkeypatch) -
 def test_unit_report_and_its_errors(tmp_path, small_text) -> None:
     ledger = _ledger_file(tmp_path, small_text)
     out = tmp_path / "u.html"
-    ok = CliRunner().invoke(report, ["unit", "-u", "1-1-101", "-p", "2025", "-f", "html", "-o", str(out), ledger])
+    ok = CliRunner().invoke(
+        report, ["unit", "-u", "1-1-101", "-p", "2025", "-f", "html", "-o", str(out), ledger]
+    )
     assert ok.exit_code == 0, ok.output
     assert "分户对账单 1-1-101" in out.read_text(encoding="utf-8")
     missing = CliRunner().invoke(report, ["unit", ledger])
@@ -46,7 +50,9 @@ def test_unit_report_and_its_errors(tmp_path, small_text) -> None:
 
 def test_default_period_is_the_last_entry_month(tmp_path, small_text) -> None:
     result = CliRunner().invoke(report, ["budget", _ledger_file(tmp_path, small_text)])
-    assert result.exit_code == 0 and "2025年3月" in result.output  # the last transaction, not the 1 April balance
+    assert (
+        result.exit_code == 0 and "2025年3月" in result.output
+    )  # the last transaction, not the 1 April balance
 
 
 def test_write_all(small, tmp_path) -> None:
@@ -58,6 +64,11 @@ def test_write_all(small, tmp_path) -> None:
 
 def test_report_all_writes_every_format(tmp_path, small_text) -> None:
     ledger = _ledger_file(tmp_path, small_text)
-    result = CliRunner().invoke(report, ["all", "-p", "2025-03", "-o", str(tmp_path / "out"), ledger])
+    result = CliRunner().invoke(
+        report, ["all", "-p", "2025-03", "-o", str(tmp_path / "out"), ledger]
+    )
     assert result.exit_code == 0, result.output
-    assert sorted(p.suffix for p in (tmp_path / "out").iterdir()) == [".csv"] * 3 + [".html"] * 3 + [".txt"] * 3 + [".xlsx"] * 3
+    assert (
+        sorted(p.suffix for p in (tmp_path / "out").iterdir())
+        == [".csv"] * 3 + [".html"] * 3 + [".txt"] * 3 + [".xlsx"] * 3
+    )

@@ -10,15 +10,20 @@ import pytest
 from beanquery.query import run_query
 
 from reports import audit, budget, public
-from reports.command import write_all
 from reports.period import Period
+from trustfund.ops.reporting import write_all
 
 YEAR = Period.parse("2025")
 
 
 def _fund(account: str) -> str:
-    maintenance = ("Assets:Bank:Maintenance", "Liabilities:Maintenance", "Income:Maintenance",
-                   "Expenses:Maintenance", "Equity:Owners:Maintenance")
+    maintenance = (
+        "Assets:Bank:Maintenance",
+        "Liabilities:Maintenance",
+        "Income:Maintenance",
+        "Expenses:Maintenance",
+        "Equity:Owners:Maintenance",
+    )
     return "maintenance" if account.startswith(maintenance) else "common"
 
 
@@ -30,8 +35,11 @@ def _query(demo, text: str) -> list[tuple]:
 @pytest.fixture(scope="module")
 def monthly_net_assets(demo) -> dict[tuple[int, int], dict[str, Decimal]]:
     """(year, month) -> fund -> net assets at the month's end, from beanquery."""
-    rows = _query(demo, "SELECT year(date) AS y, month(date) AS m, account, sum(number) AS n "
-                        "WHERE account ~ '^(Assets|Liabilities)' GROUP BY y, m, account")
+    rows = _query(
+        demo,
+        "SELECT year(date) AS y, month(date) AS m, account, sum(number) AS n "
+        "WHERE account ~ '^(Assets|Liabilities)' GROUP BY y, m, account",
+    )
     changes: dict[tuple[int, int], dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     for y, m, account, n in rows:
         changes[(y, m)][_fund(account)] += n
@@ -51,14 +59,19 @@ def test_closing_balance_equals_ledger_every_month(demo, monthly_net_assets) -> 
         expected = monthly_net_assets[(month.start.year, month.start.month)]
         for row in report.funds:
             assert row.closing == expected.get(row.fund, Decimal(0)), (month.label, row.fund)
-            assert row.closing == row.opening + row.income - row.expense + row.transfers + row.equity
+            assert (
+                row.closing == row.opening + row.income - row.expense + row.transfers + row.equity
+            )
 
 
 def test_categories_tie_to_beanquery(demo) -> None:
     march = Period.parse("2025-03")
     report = public.compute(demo, march)
-    rows = _query(demo, "SELECT account, sum(number) AS n WHERE date >= 2025-03-01 AND date < 2025-04-01 "
-                        "AND account ~ '^(Income|Expenses)' GROUP BY account")
+    rows = _query(
+        demo,
+        "SELECT account, sum(number) AS n WHERE date >= 2025-03-01 AND date < 2025-04-01 "
+        "AND account ~ '^(Income|Expenses)' GROUP BY account",
+    )
     expected = {a: (-n if a.startswith("Income") else n) for a, n in rows if n}
     assert {r.account: r.amount for r in report.categories} == expected
     assert report.payments and all(p.approval or p.basis for p in report.payments)
@@ -71,9 +84,17 @@ def test_year_figures_tie(demo) -> None:
     report = public.compute(demo, YEAR)
     maintenance = report.fund("maintenance")
     assert sum(r.balance for r in report.maintenance_units) == maintenance.closing
-    (receivable,) = [n for a, n in _query(demo, "SELECT account, sum(number) AS n WHERE date < 2026-01-01 "
-                                                "AND account = 'Assets:Receivable:Fees' GROUP BY account")]
-    assert sum(r.amount for r in report.arrears) >= receivable  # overpayments are credits, not negative arrears
+    (receivable,) = [
+        n
+        for a, n in _query(
+            demo,
+            "SELECT account, sum(number) AS n WHERE date < 2026-01-01 "
+            "AND account = 'Assets:Receivable:Fees' GROUP BY account",
+        )
+    ]
+    assert (
+        sum(r.amount for r in report.arrears) >= receivable
+    )  # overpayments are credits, not negative arrears
     rate = report.collection.rate
     assert rate is not None and 0 < rate <= 1
     text = repr(report.to_dict())
@@ -84,8 +105,13 @@ def test_year_figures_tie(demo) -> None:
 def test_budget_totals_tie_to_income_statement(demo) -> None:
     march = Period.parse("2025-03")
     report = budget.compute(demo, march)
-    sums = dict(_query(demo, "SELECT root(account, 1) AS r, sum(number) AS n WHERE date >= 2025-03-01 "
-                             "AND date < 2025-04-01 AND account ~ '^(Income|Expenses)' GROUP BY r"))
+    sums = dict(
+        _query(
+            demo,
+            "SELECT root(account, 1) AS r, sum(number) AS n WHERE date >= 2025-03-01 "
+            "AND date < 2025-04-01 AND account ~ '^(Income|Expenses)' GROUP BY r",
+        )
+    )
     assert report.expense_total == sums["Expenses"]
     assert report.income_total == -sums["Income"]
     cleaning = report.row("Expenses:Service:Cleaning")

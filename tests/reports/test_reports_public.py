@@ -25,7 +25,11 @@ def test_fund_balances_by_hand(small) -> None:
     assert common.closing == D("1490.00")
     assert common.cash == D("1190.00")  # 1000 + 200 + 150 + 50 - 200 - 10
     assert maintenance.opening == D("1200.00")
-    assert (maintenance.income, maintenance.expense, maintenance.closing) == (D("12.00"), D("750.00"), D("462.00"))
+    assert (maintenance.income, maintenance.expense, maintenance.closing) == (
+        D("12.00"),
+        D("750.00"),
+        D("462.00"),
+    )
     for row in report.funds:
         assert row.closing == row.opening + row.income - row.expense + row.transfers + row.equity
     with pytest.raises(KeyError):
@@ -64,7 +68,12 @@ def test_payments_with_evidence_and_masking(small) -> None:
 
 def test_contract_shortfall(small) -> None:
     (row,) = public.compute(small, MARCH).contracts
-    assert (row.id, row.due, row.received, row.shortfall) == ("C-1", D("300.00"), D("200.00"), D("100.00"))
+    assert (row.id, row.due, row.received, row.shortfall) == (
+        "C-1",
+        D("300.00"),
+        D("200.00"),
+        D("100.00"),
+    )
     q1 = public.compute(small, Period.parse("2025Q1")).contracts[0]
     assert (q1.due, q1.received, q1.shortfall) == (D("900.00"), D("200.00"), D("700.00"))
 
@@ -74,7 +83,14 @@ def test_arrears_aging_and_collection_rate(small) -> None:
     by_building = {r.building: r for r in report.arrears}
     # 1-1-101: Jan bill has 50 left (89 days old), Feb 100 (58 days), Mar 100 (30 days)
     b1 = by_building["1"]
-    assert (b1.units, b1.amount, b1.d30, b1.d90, b1.d180, b1.over180) == (1, D("250.00"), D("100.00"), D("150.00"), 0, 0)
+    assert (b1.units, b1.amount, b1.d30, b1.d90, b1.d180, b1.over180) == (
+        1,
+        D("250.00"),
+        D("100.00"),
+        D("150.00"),
+        0,
+        0,
+    )
     b2 = by_building["2"]
     assert (b2.units, b2.amount, b2.d30) == (1, D("50.00"), D("50.00"))
     col = report.collection
@@ -87,9 +103,16 @@ def test_arrears_aging_and_collection_rate(small) -> None:
 def test_maintenance_per_unit(small) -> None:
     rows = {r.room: r for r in public.compute(small, MARCH).maintenance_units}
     # elevator 750 in building 1 by area 100:50 -> 500 / 250; interest 12 by balances 100:50:300
-    assert (rows["1-1-101"].costs, rows["1-1-102"].costs, rows["2-1-101"].costs) == (D("500.00"), D("250.00"), 0)
+    assert (rows["1-1-101"].costs, rows["1-1-102"].costs, rows["2-1-101"].costs) == (
+        D("500.00"),
+        D("250.00"),
+        0,
+    )
     assert (rows["1-1-101"].interest, rows["1-1-102"].interest, rows["2-1-101"].interest) == (
-        D("2.67"), D("1.33"), D("8.00"))
+        D("2.67"),
+        D("1.33"),
+        D("8.00"),
+    )
     assert rows["1-1-101"].balance == D("102.67") and rows["1-1-101"].low  # < 30% of 600
     assert rows["1-1-102"].low and not rows["2-1-101"].low
     assert sum(r.balance for r in rows.values()) == D("462.00")  # = the fund's closing balance
@@ -121,7 +144,11 @@ def test_allocate_is_exact() -> None:
 
 def test_masking_helpers() -> None:
     assert mask_name("赵六") == "赵*"
-    assert looks_private("孙八") and not looks_private("洁美保洁服务有限公司") and not looks_private("工商银行")
+    assert (
+        looks_private("孙八")
+        and not looks_private("洁美保洁服务有限公司")
+        and not looks_private("工商银行")
+    )
 
 
 def test_compute_from_entries_list(small_text) -> None:
@@ -150,9 +177,17 @@ def test_committee_fund_and_transfers_between_funds() -> None:
 """)
     report = public.compute(ledger, MARCH)
     common, committee = report.fund("common"), report.fund("committee")
-    assert (common.opening, common.transfers, common.closing) == (D("1000.00"), D("-300.00"), D("700.00"))
+    assert (common.opening, common.transfers, common.closing) == (
+        D("1000.00"),
+        D("-300.00"),
+        D("700.00"),
+    )
     assert (committee.opening, committee.transfers, committee.expense, committee.closing) == (
-        0, D("300.00"), D("45.50"), D("254.50"))
+        0,
+        D("300.00"),
+        D("45.50"),
+        D("254.50"),
+    )
     assert committee.name.startswith("业委会工作经费")
     # the rules count the committee's account as an owners' common-fund account (DESIGN.md §3):
     # moving money to it is a transfer, spending from it a payment

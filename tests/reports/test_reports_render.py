@@ -147,7 +147,11 @@ def test_audit_workbook_summary_and_one_sheet_per_check(small, tmp_path) -> None
     sheet = wb[wb.sheetnames[report.checks.index(failing) + 1]]
     assert sheet.title.startswith(failing.id + " ")
     result_col = [c.value for c in sheet[2]].index("结果 Result") + 1
-    bad_row = next(r for r in range(3, sheet.max_row + 1) if sheet.cell(row=r, column=result_col).value == "异常 exception")
+    bad_row = next(
+        r
+        for r in range(3, sheet.max_row + 1)
+        if sheet.cell(row=r, column=result_col).value == "异常 exception"
+    )
     assert sheet.cell(row=bad_row, column=1).fill.fgColor.rgb.endswith("FDE2DC")
 
 

@@ -8,10 +8,12 @@ from pathlib import Path
 import pytest
 
 from ledger.loader import load, load_string
-from reports.command import FORMATS, build
 from reports.period import Period
+from trustfund.ops.reporting import FORMATS, build
 
-VIOLATIONS = sorted((Path(__file__).resolve().parents[2] / "examples" / "violations").glob("TF*.beancount"))
+VIOLATIONS = sorted(
+    (Path(__file__).resolve().parents[2] / "examples" / "violations").glob("TF*.beancount")
+)
 
 
 def _render_all(ledger, period: Period, tmp_path: Path) -> int:
@@ -44,7 +46,10 @@ def test_every_violation_example_reports(path: Path, tmp_path: Path) -> None:
 
 
 def test_empty_and_odd_ledgers(tmp_path: Path) -> None:
-    for text in ("", 'option "operating_currency" "USD"\n2025-01-01 open Assets:Bank:Trust\n'
-                 '2025-01-01 open Expenses:Misc\n2025-02-01 * "x"\n  Assets:Bank:Trust  -5 USD\n  Expenses:Misc  5 USD\n'):
+    for text in (
+        "",
+        'option "operating_currency" "USD"\n2025-01-01 open Assets:Bank:Trust\n'
+        '2025-01-01 open Expenses:Misc\n2025-02-01 * "x"\n  Assets:Bank:Trust  -5 USD\n  Expenses:Misc  5 USD\n',
+    ):
         ledger = load_string(text)
         assert _render_all(ledger, Period.parse("2025"), tmp_path) == 12

@@ -14,8 +14,14 @@ def test_unit_statement_1_1_101(small) -> None:
     assert report.value("本期缴费") == D("50.00")
     assert report.value("期末欠费") == D("250.00") == report.arrears
     assert [(b.date.isoformat(), b.amount, b.age_days) for b in report.open_bills] == [
-        ("2025-01-01", D("50.00"), 89), ("2025-02-01", D("100.00"), 58), ("2025-03-01", D("100.00"), 30)]
-    assert [(line.kind, line.amount) for line in report.lines] == [("账单 bill", D("100.00")), ("缴费 payment", D("50.00"))]
+        ("2025-01-01", D("50.00"), 89),
+        ("2025-02-01", D("100.00"), 58),
+        ("2025-03-01", D("100.00"), 30),
+    ]
+    assert [(line.kind, line.amount) for line in report.lines] == [
+        ("账单 bill", D("100.00")),
+        ("缴费 payment", D("50.00")),
+    ]
     (project,) = report.projects
     assert (project.cost, project.share) == (D("750.00"), D("500.00"))
     assert report.maintenance_balance == D("102.67")  # 600 - 500 + 2.67

@@ -1,15 +1,15 @@
-"""TF301–TF306: dual approval of payments out of the owners' funds (trustfund.approval)."""
+"""TF301–TF306: dual approval of payments out of the owners' funds (trustfund.rules.approval)."""
 
 from __future__ import annotations
 
 import textwrap
 
 from ledger.loader import format_error, load_string
-from trustfund import approval
-from trustfund.common import Config
+from trustfund.rules import approval
+from trustfund.rules.plugin import Config
 
 HEADER = """\
-plugin "trustfund.approval"
+plugin "trustfund.rules.approval"
 option "operating_currency" "CNY"
 2024-01-01 open Assets:Bank:Trust CNY
 2024-01-01 open Assets:Bank:Maintenance CNY
@@ -36,8 +36,14 @@ APPROVAL = """\
 """
 
 
-def pay(day: str, narration: str, amount: str, meta: str = "", account: str = "Expenses:Service:Elevator",
-        bank: str = "Assets:Bank:Trust") -> str:
+def pay(
+    day: str,
+    narration: str,
+    amount: str,
+    meta: str = "",
+    account: str = "Expenses:Service:Elevator",
+    bank: str = "Assets:Bank:Trust",
+) -> str:
     lines = [f'{day} * "电梯公司" "{narration}"']
     lines += [f"  {m}" for m in meta.split("\n") if m.strip()]
     lines += [f"  {account}  {amount} CNY", f"  {bank}"]
@@ -63,7 +69,9 @@ def line_of(text: str, needle: str) -> int:
 
 
 def test_payment_with_two_roles_on_time_is_clean() -> None:
-    _, errors = run(APPROVAL + pay("2025-03-04", "same day as the sign-off", "1200.00", 'approval: "AP-1"'))
+    _, errors = run(
+        APPROVAL + pay("2025-03-04", "same day as the sign-off", "1200.00", 'approval: "AP-1"')
+    )
     assert errors == []
 
 
@@ -73,7 +81,9 @@ def test_tf301_payment_without_approval() -> None:
 
 
 def test_tf301_refund_to_owner_is_a_payment() -> None:
-    text, errors = run(pay("2025-03-05", "refund 1-1-101", "300.00", account="Liabilities:Prepaid:Fees"))
+    text, errors = run(
+        pay("2025-03-05", "refund 1-1-101", "300.00", account="Liabilities:Prepaid:Fees")
+    )
     assert errors == [("TF301", line_of(text, "refund 1-1-101"))]
 
 
@@ -170,7 +180,9 @@ def test_payment_citing_two_approvals_is_covered_by_both() -> None:
     """)
     _, errors = run(body + pay("2025-03-05", "two approvals", "2000.00", 'approval: "AP-1, AP-4"'))
     assert errors == []
-    text, errors = run(body + pay("2025-03-05", "two approvals", "2000.01", 'approval: "AP-1, AP-4"'))
+    text, errors = run(
+        body + pay("2025-03-05", "two approvals", "2000.01", 'approval: "AP-1, AP-4"')
+    )
     assert errors == [("TF304", line_of(text, "two approvals"))]
 
 
@@ -186,7 +198,9 @@ LARGE = """\
 
 
 def test_large_payment_with_resolution_and_notice_exactly_n_days_before() -> None:
-    _, errors = run(LARGE + pay("2025-03-01", "facade", "100000.00", 'approval: "AP-L"\nresolution: "R-1"'))
+    _, errors = run(
+        LARGE + pay("2025-03-01", "facade", "100000.00", 'approval: "AP-L"\nresolution: "R-1"')
+    )
     assert errors == []
 
 
@@ -202,30 +216,40 @@ def test_below_threshold_needs_no_resolution_nor_notice() -> None:
 
 def test_tf305_resolution_that_failed() -> None:
     body = LARGE.replace('"1-1-102" "yes"', '"1-1-102" "no"')
-    text, errors = run(body + pay("2025-03-01", "facade", "150000.00", 'approval: "AP-L"\nresolution: "R-1"'))
+    text, errors = run(
+        body + pay("2025-03-01", "facade", "150000.00", 'approval: "AP-L"\nresolution: "R-1"')
+    )
     assert errors == [("TF305", line_of(text, "facade"))]
 
 
 def test_tf305_vote_closed_after_the_payment() -> None:
     body = LARGE.replace('2025-02-10 custom "tf-close"', '2025-03-02 custom "tf-close"')
-    text, errors = run(body + pay("2025-03-01", "facade", "150000.00", 'approval: "AP-L"\nresolution: "R-1"'))
+    text, errors = run(
+        body + pay("2025-03-01", "facade", "150000.00", 'approval: "AP-L"\nresolution: "R-1"')
+    )
     assert errors == [("TF305", line_of(text, "facade"))]
 
 
 def test_tf002_unknown_resolution_on_common_fund_payment() -> None:
-    text, errors = run(LARGE + pay("2025-03-01", "facade", "150000.00", 'approval: "AP-L"\nresolution: "R-9"'))
+    text, errors = run(
+        LARGE + pay("2025-03-01", "facade", "150000.00", 'approval: "AP-L"\nresolution: "R-9"')
+    )
     assert errors == [("TF002", line_of(text, "facade")), ("TF305", line_of(text, "facade"))]
 
 
 def test_tf306_notice_one_day_short() -> None:
     body = LARGE.replace('2025-02-19 custom "tf-notice"', '2025-02-20 custom "tf-notice"')
-    text, errors = run(body + pay("2025-03-01", "facade", "150000.00", 'approval: "AP-L"\nresolution: "R-1"'))
+    text, errors = run(
+        body + pay("2025-03-01", "facade", "150000.00", 'approval: "AP-L"\nresolution: "R-1"')
+    )
     assert errors == [("TF306", line_of(text, "facade"))]
 
 
 def test_tf306_notice_for_another_approval_does_not_count() -> None:
     body = LARGE.replace('"N-1" "AP-L"', '"N-1" "AP-X"') + APPROVAL.replace("AP-1", "AP-X")
-    text, errors = run(body + pay("2025-03-01", "facade", "150000.00", 'approval: "AP-L"\nresolution: "R-1"'))
+    text, errors = run(
+        body + pay("2025-03-01", "facade", "150000.00", 'approval: "AP-L"\nresolution: "R-1"')
+    )
     assert errors == [("TF306", line_of(text, "facade"))]
 
 
@@ -248,29 +272,49 @@ EMERGENCY = """\
 
 
 def test_valid_emergency_needs_no_resolution_nor_notice() -> None:
-    body = EMERGENCY + pay("2025-02-02", "elevator", "150000.00", 'approval: "AP-E"\nemergency: "E-1"',
-                           account="Expenses:Maintenance:Elevator", bank="Assets:Bank:Maintenance")
+    body = EMERGENCY + pay(
+        "2025-02-02",
+        "elevator",
+        "150000.00",
+        'approval: "AP-E"\nemergency: "E-1"',
+        account="Expenses:Maintenance:Elevator",
+        bank="Assets:Bank:Maintenance",
+    )
     _, errors = run(body)
     assert errors == []
 
 
 def test_tf305_invalid_emergency_on_a_large_maintenance_use() -> None:
-    body = EMERGENCY + pay("2025-02-02", "roof repair", "150000.00", 'approval: "AP-E"\nemergency: "E-2"',
-                           account="Expenses:Maintenance:Elevator", bank="Assets:Bank:Maintenance")
+    body = EMERGENCY + pay(
+        "2025-02-02",
+        "roof repair",
+        "150000.00",
+        'approval: "AP-E"\nemergency: "E-2"',
+        account="Expenses:Maintenance:Elevator",
+        bank="Assets:Bank:Maintenance",
+    )
     text, errors = run(body)
     assert errors == [("TF305", line_of(text, "roof repair"))]
 
 
 def test_maintenance_use_without_basis_is_left_to_tf401() -> None:
-    body = EMERGENCY + pay("2025-02-02", "nothing cited", "150000.00", 'approval: "AP-E"',
-                           account="Expenses:Maintenance:Elevator", bank="Assets:Bank:Maintenance")
+    body = EMERGENCY + pay(
+        "2025-02-02",
+        "nothing cited",
+        "150000.00",
+        'approval: "AP-E"',
+        account="Expenses:Maintenance:Elevator",
+        bank="Assets:Bank:Maintenance",
+    )
     text, errors = run(body)
     # approval alone reports only the missing notice; the missing basis is TF401's.
     assert errors == [("TF306", line_of(text, "nothing cited"))]
 
 
 def test_tf002_unknown_resolution_below_threshold_and_on_non_payments() -> None:
-    body = APPROVAL + pay("2025-03-05", "small with bad ref", "100.00", 'approval: "AP-1"\nresolution: "R-404"')
+    body = APPROVAL + pay(
+        "2025-03-05", "small with bad ref", "100.00", 'approval: "AP-1"\nresolution: "R-404"'
+    )
     body += textwrap.dedent("""\
     2025-03-06 * "reclass" "journal with bad ref"
       resolution: "R-405"
@@ -280,7 +324,11 @@ def test_tf002_unknown_resolution_below_threshold_and_on_non_payments() -> None:
     """)
     text, errors = run(body)
     journal = line_of(text, "journal with bad ref")
-    assert errors == [("TF002", line_of(text, "small with bad ref")), ("TF002", journal), ("TF002", journal)]
+    assert errors == [
+        ("TF002", line_of(text, "small with bad ref")),
+        ("TF002", journal),
+        ("TF002", journal),
+    ]
 
 
 def test_transfer_with_a_bank_charge_on_top_needs_approval() -> None:
@@ -308,11 +356,19 @@ def test_padding_is_not_a_payment() -> None:
 
 
 def test_both_rules_report_each_unknown_id_once() -> None:
-    text = HEADER.replace('plugin "trustfund.approval"', 'plugin "trustfund.approval"\nplugin "trustfund.maintenance"')
+    text = HEADER.replace(
+        'plugin "trustfund.rules.approval"',
+        'plugin "trustfund.rules.approval"\nplugin "trustfund.rules.maintenance"',
+    )
     text += '2024-12-01 * "m"\n  Assets:Bank:Maintenance  1000.00 CNY\n  Equity:Owners:Common\n'
-    text += APPROVAL + pay("2025-03-05", "maintenance bad ref", "100.00",
-                           'approval: "AP-1"\nresolution: "R-404"\ncontract: "C"\nprice-audit: "P"',
-                           account="Expenses:Maintenance:Elevator", bank="Assets:Bank:Maintenance")
+    text += APPROVAL + pay(
+        "2025-03-05",
+        "maintenance bad ref",
+        "100.00",
+        'approval: "AP-1"\nresolution: "R-404"\ncontract: "C"\nprice-audit: "P"',
+        account="Expenses:Maintenance:Elevator",
+        bank="Assets:Bank:Maintenance",
+    )
     ledger = load_string(text)
     codes = [e.message.split()[0] for e in ledger.errors]
     assert codes == ["TF002"], [e.message for e in ledger.errors]

@@ -1,4 +1,4 @@
-"""The art. 278 tally (trustfund.tally): boundaries and a brute-force property test."""
+"""The art. 278 tally (trustfund.rules.tally): boundaries and a brute-force property test."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from ledger.community import build_community
 from ledger.loader import load_string
-from trustfund.tally import (
+from trustfund.rules.tally import (
     APPROVAL_AREA,
     APPROVAL_HEADCOUNT,
     PARTICIPATION_AREA,
@@ -23,11 +23,15 @@ from trustfund.tally import (
 
 
 def units(*specs: tuple[str, str, str]) -> str:
-    return "".join(f'2024-01-01 custom "tf-unit" "{room}" {area} "{owner}"\n' for room, area, owner in specs)
+    return "".join(
+        f'2024-01-01 custom "tf-unit" "{room}" {area} "{owner}"\n' for room, area, owner in specs
+    )
 
 
 def votes(resolution: str, *specs: tuple[str, str], day: str = "2025-02-05") -> str:
-    return "".join(f'{day} custom "tf-vote" "{resolution}" "{room}" "{choice}"\n' for room, choice in specs)
+    return "".join(
+        f'{day} custom "tf-vote" "{resolution}" "{room}" "{choice}"\n' for room, choice in specs
+    )
 
 
 def resolution(matter: str = "use-maintenance-fund", scope: str = "", rid: str = "R-1") -> str:
@@ -35,7 +39,12 @@ def resolution(matter: str = "use-maintenance-fund", scope: str = "", rid: str =
 
 
 CLOSE = '2025-02-10 custom "tf-close" "R-1"\n'
-FOUR = units(("1-1-101", "100", "O-1"), ("1-1-102", "100", "O-2"), ("1-1-103", "100", "O-3"), ("1-1-104", "100", "O-4"))
+FOUR = units(
+    ("1-1-101", "100", "O-1"),
+    ("1-1-102", "100", "O-2"),
+    ("1-1-103", "100", "O-3"),
+    ("1-1-104", "100", "O-4"),
+)
 THREE = units(("1-1-101", "100", "O-1"), ("1-1-102", "100", "O-2"), ("1-1-103", "100", "O-3"))
 
 
@@ -46,7 +55,9 @@ def count(text: str, rid: str = "R-1", as_of: date | None = None) -> Tally:
 
 
 def test_exactly_two_thirds_participation_passes() -> None:
-    result = count(THREE + resolution() + votes("R-1", ("1-1-101", "yes"), ("1-1-102", "yes")) + CLOSE)
+    result = count(
+        THREE + resolution() + votes("R-1", ("1-1-101", "yes"), ("1-1-102", "yes")) + CLOSE
+    )
     assert result.passed and result.failed_tests == ()
     assert (result.participating_area, result.scope_area) == (Decimal(200), Decimal(300))
     assert (result.participating_owners, result.scope_owners) == (2, 3)
@@ -55,22 +66,36 @@ def test_exactly_two_thirds_participation_passes() -> None:
 
 
 def test_just_under_two_thirds_participation_fails() -> None:
-    text = units(("1-1-101", "100", "O-1"), ("1-1-102", "99.99", "O-2"), ("1-1-103", "100.01", "O-3"))
-    result = count(text + resolution() + votes("R-1", ("1-1-101", "yes"), ("1-1-102", "yes")) + CLOSE)
+    text = units(
+        ("1-1-101", "100", "O-1"), ("1-1-102", "99.99", "O-2"), ("1-1-103", "100.01", "O-3")
+    )
+    result = count(
+        text + resolution() + votes("R-1", ("1-1-101", "yes"), ("1-1-102", "yes")) + CLOSE
+    )
     assert result.failed_tests == (PARTICIPATION_AREA,)
     assert not result.passed
 
 
 def test_exactly_half_fails_a_more_than_half_matter() -> None:
-    result = count(FOUR + resolution() + votes(
-        "R-1", ("1-1-101", "yes"), ("1-1-102", "yes"), ("1-1-103", "no"), ("1-1-104", "no")) + CLOSE)
+    result = count(
+        FOUR
+        + resolution()
+        + votes("R-1", ("1-1-101", "yes"), ("1-1-102", "yes"), ("1-1-103", "no"), ("1-1-104", "no"))
+        + CLOSE
+    )
     assert result.failed_tests == (APPROVAL_AREA, APPROVAL_HEADCOUNT)
     assert result.approval_area_ratio == Decimal("0.5000")
 
 
 def test_exactly_three_quarters_passes_a_three_quarter_matter() -> None:
-    text = FOUR + resolution("rebuild") + votes(
-        "R-1", ("1-1-101", "yes"), ("1-1-102", "yes"), ("1-1-103", "yes"), ("1-1-104", "no")) + CLOSE
+    text = (
+        FOUR
+        + resolution("rebuild")
+        + votes(
+            "R-1", ("1-1-101", "yes"), ("1-1-102", "yes"), ("1-1-103", "yes"), ("1-1-104", "no")
+        )
+        + CLOSE
+    )
     result = count(text)
     assert str(result.approval_rule) == ">=3/4"
     assert result.passed
@@ -81,18 +106,28 @@ def test_exactly_three_quarters_passes_a_three_quarter_matter() -> None:
 
 def test_owner_with_two_units_counts_once_and_sums_area() -> None:
     text = units(("1-1-101", "80", "O-1"), ("1-1-102", "120", "O-1"), ("1-1-103", "100", "O-2"))
-    result = count(text + resolution() + votes(
-        "R-1", ("1-1-101", "yes"), ("1-1-102", "no"), ("1-1-103", "yes")) + CLOSE)
+    result = count(
+        text
+        + resolution()
+        + votes("R-1", ("1-1-101", "yes"), ("1-1-102", "no"), ("1-1-103", "yes"))
+        + CLOSE
+    )
     assert (result.scope_owners, result.participating_owners) == (2, 2)
     assert (result.yes_owners, result.no_owners) == (1, 1)
-    assert (result.yes_area, result.no_area, result.participating_area) == (Decimal(180), Decimal(120), Decimal(300))
+    assert (result.yes_area, result.no_area, result.participating_area) == (
+        Decimal(180),
+        Decimal(120),
+        Decimal(300),
+    )
     # 1 of 2 owners is exactly half: not more than half.
     assert result.failed_tests == (APPROVAL_HEADCOUNT,)
 
 
 def test_owner_yes_on_every_unit_that_voted_is_yes() -> None:
     text = units(("1-1-101", "80", "O-1"), ("1-1-102", "120", "O-1"), ("1-1-103", "100", "O-2"))
-    result = count(text + resolution() + votes("R-1", ("1-1-101", "yes"), ("1-1-103", "yes")) + CLOSE)
+    result = count(
+        text + resolution() + votes("R-1", ("1-1-101", "yes"), ("1-1-103", "yes")) + CLOSE
+    )
     assert (result.yes_owners, result.participating_owners, result.voted_units) == (2, 2, 2)
     assert result.participating_area == Decimal(180)
     assert result.failed_tests == (PARTICIPATION_AREA,)  # 180 of 300 < 2/3
@@ -141,7 +176,13 @@ def test_owner_on_the_register_at_the_close_date_counts() -> None:
 
 
 def test_as_of_before_the_close() -> None:
-    text = THREE + resolution() + votes("R-1", ("1-1-101", "yes")) + votes("R-1", ("1-1-102", "yes"), day="2025-02-08") + CLOSE
+    text = (
+        THREE
+        + resolution()
+        + votes("R-1", ("1-1-101", "yes"))
+        + votes("R-1", ("1-1-102", "yes"), day="2025-02-08")
+        + CLOSE
+    )
     early = count(text, as_of=date(2025, 2, 6))
     assert early.close_date is None and early.voted_units == 1
     assert count(text, as_of=date(2025, 2, 10)).close_date == date(2025, 2, 10)
@@ -150,7 +191,11 @@ def test_as_of_before_the_close() -> None:
 def test_vote_rule_in_force_on_the_resolution_date() -> None:
     text = FOUR + '2024-01-01 custom "tf-vote-rule" "use-maintenance-fund" ">=2/3" ">=2/3"\n'
     text += '2025-02-02 custom "tf-vote-rule" "use-maintenance-fund" ">=3/4" ">1/2"\n'
-    text += resolution() + votes("R-1", ("1-1-101", "yes"), ("1-1-102", "yes"), ("1-1-103", "no")) + CLOSE
+    text += (
+        resolution()
+        + votes("R-1", ("1-1-101", "yes"), ("1-1-102", "yes"), ("1-1-103", "no"))
+        + CLOSE
+    )
     result = count(text)
     assert (str(result.participation_rule), str(result.approval_rule)) == (">=2/3", ">=2/3")
     assert result.passed  # 3/4 take part, 2/3 of them approve
@@ -159,7 +204,12 @@ def test_vote_rule_in_force_on_the_resolution_date() -> None:
 
 def test_no_units_in_scope_fails_everything() -> None:
     result = count(THREE + resolution(scope="7") + CLOSE)
-    assert result.failed_tests == (PARTICIPATION_AREA, PARTICIPATION_HEADCOUNT, APPROVAL_AREA, APPROVAL_HEADCOUNT)
+    assert result.failed_tests == (
+        PARTICIPATION_AREA,
+        PARTICIPATION_HEADCOUNT,
+        APPROVAL_AREA,
+        APPROVAL_HEADCOUNT,
+    )
     assert result.participation_area_ratio == Decimal(0)
 
 
@@ -182,7 +232,9 @@ def _ledger_text(spec: list[tuple[str, int, int, str | None, int]], scope: str, 
     return "\n".join(lines) + "\n"
 
 
-def _brute(spec: list[tuple[str, int, int, str | None, int]], scope: str, matter: str) -> tuple[bool, int, int, Decimal]:
+def _brute(
+    spec: list[tuple[str, int, int, str | None, int]], scope: str, matter: str
+) -> tuple[bool, int, int, Decimal]:
     in_scope = [s for s in spec if not scope or s[0].split("-")[0] == scope]
     counted = [s for s in in_scope if s[3] and BASE + timedelta(days=s[4]) <= CLOSE_DAY]
     owners = {s[2] for s in in_scope}
@@ -209,7 +261,12 @@ def _brute(spec: list[tuple[str, int, int, str | None, int]], scope: str, matter
         and ok(yes_area, part_area, need, strict)
         and ok(yes_owners, len(by_owner), need, strict)
     )
-    return passed, len(by_owner), yes_owners, Decimal(part_area.numerator) / Decimal(part_area.denominator)
+    return (
+        passed,
+        len(by_owner),
+        yes_owners,
+        Decimal(part_area.numerator) / Decimal(part_area.denominator),
+    )
 
 
 @settings(max_examples=150, deadline=None)
@@ -227,14 +284,20 @@ def _brute(spec: list[tuple[str, int, int, str | None, int]], scope: str, matter
     scope=st.sampled_from(["", "1", "2"]),
     matter=st.sampled_from(["use-maintenance-fund", "rebuild"]),
 )
-def test_tally_matches_brute_force(spec: list[tuple[int, int, str | None, int]], scope: str, matter: str) -> None:
+def test_tally_matches_brute_force(
+    spec: list[tuple[int, int, str | None, int]], scope: str, matter: str
+) -> None:
     full = [(room, *values) for room, values in zip(ROOMS, spec, strict=True)]
     community, errors = build_community(_directives(_ledger_text(full, scope, matter)))
     assert errors == []
     result = tally(community, "R-1")
     passed, part_owners, yes_owners, part_area = _brute(full, scope, matter)
-    assert (result.passed, result.participating_owners, result.yes_owners, result.participating_area) == (
-        passed, part_owners, yes_owners, part_area)
+    assert (
+        result.passed,
+        result.participating_owners,
+        result.yes_owners,
+        result.participating_area,
+    ) == (passed, part_owners, yes_owners, part_area)
     assert result.passed == (result.failed_tests == ())
 
 

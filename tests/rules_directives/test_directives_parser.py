@@ -1,4 +1,4 @@
-"""TF001/TF002 for the ``tf-*`` directives themselves (ledger.community via trustfund.directives)."""
+"""TF001/TF002 for the ``tf-*`` directives themselves (ledger.community via trustfund.rules.directives)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from ledger.loader import load_string
 
 HEADER = """\
-plugin "trustfund.directives"
+plugin "trustfund.rules.directives"
 2024-01-01 open Income:Public:Advertising CNY
 2024-01-01 open Expenses:Admin:BankFees CNY
 """
@@ -85,9 +85,18 @@ def test_design_example_parses_cleanly() -> None:
         ('2024-01-01 custom "tf-vote-rule" "rebuild" ">=2/0" ">1/2"', "rules must read like"),
         ('2025-03-03 custom "tf-approval" "AP-1" "chair" "李四" 100.00 CNY', "role"),
         ('2025-03-03 custom "tf-approval" "AP-1" "committee" "李四" 0.00 CNY', "positive"),
-        ('2025-03-03 custom "tf-approval" "AP-1" "committee" "李四" 100.00', "expected tf-approval"),
-        ('2025-01-01 custom "tf-contract" "C-1" Income:Public:Advertising "x" 1.00 CNY "weekly" 2025-12-31', "frequency"),
-        ('2025-01-01 custom "tf-contract" "C-1" Income:Public:Advertising "x" 1.00 CNY "once" 2024-12-31', "before it starts"),
+        (
+            '2025-03-03 custom "tf-approval" "AP-1" "committee" "李四" 100.00',
+            "expected tf-approval",
+        ),
+        (
+            '2025-01-01 custom "tf-contract" "C-1" Income:Public:Advertising "x" 1.00 CNY "weekly" 2025-12-31',
+            "frequency",
+        ),
+        (
+            '2025-01-01 custom "tf-contract" "C-1" Income:Public:Advertising "x" 1.00 CNY "once" 2024-12-31',
+            "before it starts",
+        ),
         ('2025-04-05 custom "tf-seal" "2025-3" "sha256:00"', "tf-seal"),
         ('2024-01-01 custom "tf-hazard" 5', "expected tf-hazard"),
         ('2024-01-01 custom "tf-auto-debit" 5', "expected tf-auto-debit"),
@@ -155,7 +164,7 @@ def test_tf002_votes_and_references() -> None:
 
 def test_directive_errors_are_reported_once_by_xinyi_runner() -> None:
     from ledger.community import build_community
-    from trustfund.common import Config, run_all
+    from trustfund.rules.plugin import Config, run_all
 
     ledger = load_string(HEADER + '2024-01-01 custom "tf-remit-days" 7.5\n')
     _, errors = run_all(ledger.entries, [], Config())

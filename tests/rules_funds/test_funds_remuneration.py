@@ -1,4 +1,4 @@
-"""TF201/TF202 and generated remuneration (trustfund.remuneration)."""
+"""TF201/TF202 and generated remuneration (trustfund.rules.remuneration)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from beancount import loader
 from beancount.core import data
 
 from ledger.community import build_community
-from trustfund.common import GENERATED_KEY
-from trustfund.remuneration import (
+from ledger.entries import GENERATED_KEY
+from trustfund.rules.remuneration import (
     MonthRemuneration,
     collected_base,
     remuneration_schedule,
@@ -31,7 +31,11 @@ OPEN = """\
 
 
 def load(body: str, options: str = "") -> tuple[list[data.Directive], list[tuple[str, int]], str]:
-    plugin = f'plugin "trustfund.remuneration" "{options}"\n' if options else 'plugin "trustfund.remuneration"\n'
+    plugin = (
+        f'plugin "trustfund.rules.remuneration" "{options}"\n'
+        if options
+        else 'plugin "trustfund.rules.remuneration"\n'
+    )
     header = plugin + OPEN
     text = header + textwrap.dedent(body)
     entries, errors, _ = loader.load_string(text)
@@ -68,7 +72,9 @@ def test_round_fen_is_half_up() -> None:
 def test_tf201_correct_posting_rounds_the_month_once_half_up() -> None:
     # 0.10 × 1234.565 = 123.4565 -> 123.46 (half-up; banker's rounding would also give .46,
     # so add a second receipt making the raw total end in exactly 5 at the third decimal).
-    body = MARCH + """
+    body = (
+        MARCH
+        + """
     2025-03-04 * "物业费"
       Assets:Bank:Trust          0.285 CNY
       Income:Fees:Property
@@ -77,28 +83,41 @@ def test_tf201_correct_posting_rounds_the_month_once_half_up() -> None:
       Expenses:Manager:Remuneration  123.49 CNY
       Liabilities:Payable:Manager
     """
+    )
     # raw = 0.10 × 1234.850 = 123.485 -> 123.49 (ROUND_HALF_EVEN would give 123.48)
     _, found, _ = load(body)
     assert found == []
     rows = schedule(body)
-    assert rows[0] == MonthRemuneration("2025-03", Decimal("1234.850"), "fees", Decimal("0.10"),
-                                        Decimal("123.49"), Decimal("123.49"), False)
+    assert rows[0] == MonthRemuneration(
+        "2025-03",
+        Decimal("1234.850"),
+        "fees",
+        Decimal("0.10"),
+        Decimal("123.49"),
+        Decimal("123.49"),
+        False,
+    )
     assert rows[0].difference == 0
 
 
 def test_tf201_wrong_amount_points_at_the_remuneration_transaction() -> None:
-    _, found, messages = load(MARCH + """
+    _, found, messages = load(
+        MARCH
+        + """
     2025-04-05 * "酬金"
       period: "2025-03"
       Expenses:Manager:Remuneration  123.45 CNY
       Liabilities:Payable:Manager
-    """)
+    """
+    )
     assert found == [("TF201", 10)]
     assert "posted 123.45, computed 123.46" in messages and "difference -0.01" in messages
 
 
 def test_tf201_several_transactions_for_a_month_are_summed() -> None:
-    body = MARCH + """
+    body = (
+        MARCH
+        + """
     2025-03-31 * "酬金 部分"
       period: "2025-03"
       Expenses:Manager:Remuneration  100.00 CNY
@@ -108,6 +127,7 @@ def test_tf201_several_transactions_for_a_month_are_summed() -> None:
       Expenses:Manager:Remuneration  23.46 CNY
       Liabilities:Payable:Manager
     """
+    )
     assert load(body)[1] == []
     _, found, _ = load(body.replace("23.46", "23.47"))
     assert found == [("TF201", 14)]
@@ -178,11 +198,14 @@ def test_base_is_cash_in_not_billed_and_remittance_is_not_a_second_receipt() -> 
 
 
 def test_tf202_missing_month_reported_at_the_term_but_not_for_the_last_month() -> None:
-    body = MARCH + """
+    body = (
+        MARCH
+        + """
     2025-04-02 * "物业费"
       Assets:Bank:Trust          100.00 CNY
       Income:Fees:Property
     """
+    )
     _, found, messages = load(body)
     assert found == [("TF202", 2)]  # March; April is the ledger's last month
     assert "no remuneration posted for 2025-03: 123.46 due" in messages
@@ -190,11 +213,14 @@ def test_tf202_missing_month_reported_at_the_term_but_not_for_the_last_month() -
 
 
 def test_tf202_month_not_over_when_the_last_entry_is_its_last_day() -> None:
-    _, found, _ = load(MARCH + """
+    _, found, _ = load(
+        MARCH
+        + """
     2025-03-31 * "物业费"
       Assets:Bank:Trust          100.00 CNY
       Income:Fees:Property
-    """)
+    """
+    )
     assert found == []
 
 
@@ -211,7 +237,9 @@ def test_no_term_no_tf202() -> None:
 
 
 def test_generated_entries_are_balanced_marked_and_not_double_generated() -> None:
-    body = MARCH + """
+    body = (
+        MARCH
+        + """
     2025-04-02 * "物业费"
       Assets:Bank:Trust          100.00 CNY
       Income:Fees:Property
@@ -220,10 +248,15 @@ def test_generated_entries_are_balanced_marked_and_not_double_generated() -> Non
       Expenses:Manager:Remuneration  10.00 CNY
       Liabilities:Payable:Manager
     """
+    )
     entries, found, _ = load(body, "{'generate_remuneration': True}")
     assert found == []  # no TF202 for March, balanced (no Beancount error)
-    remunerations = [e for e in entries if isinstance(e, data.Transaction)
-                     and any(p.account == "Expenses:Manager:Remuneration" for p in e.postings)]
+    remunerations = [
+        e
+        for e in entries
+        if isinstance(e, data.Transaction)
+        and any(p.account == "Expenses:Manager:Remuneration" for p in e.postings)
+    ]
     generated = [e for e in remunerations if e.meta.get(GENERATED_KEY)]
     assert len(generated) == 1
     txn = generated[0]
@@ -240,12 +273,16 @@ def test_generated_entries_are_balanced_marked_and_not_double_generated() -> Non
 
 
 def test_generated_and_wrong_posted_month_still_checked() -> None:
-    _, found, _ = load(MARCH + """
+    _, found, _ = load(
+        MARCH
+        + """
     2025-04-05 * "酬金"
       period: "2025-03"
       Expenses:Manager:Remuneration  200.00 CNY
       Liabilities:Payable:Manager
-    """, "{'generate_remuneration': True}")
+    """,
+        "{'generate_remuneration': True}",
+    )
     assert found == [("TF201", 10)]
 
 

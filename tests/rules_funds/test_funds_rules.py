@@ -1,4 +1,4 @@
-"""TF101–TF104: owners own the funds (trustfund.funds)."""
+"""TF101–TF104: owners own the funds (trustfund.rules.funds)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import textwrap
 from beancount import loader
 
 HEADER = """\
-plugin "trustfund.funds"
+plugin "trustfund.rules.funds"
 2024-01-01 open Assets:Bank:Trust CNY
 2024-01-01 open Assets:Bank:Maintenance CNY
 2024-01-01 open Assets:Clearing:Manager CNY
@@ -48,7 +48,8 @@ def codes(body: str) -> list[str]:
 
 
 def test_tf101_income_into_trust_bank_and_clearing_is_fine() -> None:
-    assert codes("""
+    assert (
+        codes("""
         2025-03-02 * "停车费"
           Assets:Bank:Trust          500.00 CNY
           Income:Public:Parking
@@ -61,7 +62,9 @@ def test_tf101_income_into_trust_bank_and_clearing_is_fine() -> None:
         2025-03-03 * "重分类"
           Income:Fees:Property        10.00 CNY
           Income:Public:Parking      -10.00 CNY
-    """) == []
+    """)
+        == []
+    )
 
 
 def test_tf101_income_netted_against_expense_points_at_transaction() -> None:
@@ -74,24 +77,30 @@ def test_tf101_income_netted_against_expense_points_at_transaction() -> None:
 
 
 def test_tf101_income_paid_to_manager_payable() -> None:
-    _, errors, _ = loader.load_string(HEADER + textwrap.dedent("""
+    _, errors, _ = loader.load_string(
+        HEADER
+        + textwrap.dedent("""
         2025-03-02 * "物业费 物业留用"
           approval: "AP-1"
           Assets:Bank:Trust            80.00 CNY
           Liabilities:Payable:Manager  20.00 CNY
           Income:Fees:Property       -100.00 CNY
-    """))
+    """)
+    )
     assert [e.message[:5] for e in errors] == ["TF101"]
     assert "Liabilities:Payable:Manager" in errors[0].message
     assert "Assets:Bank:Trust" not in errors[0].message.split("deposited")[0]
 
 
 def test_tf101_income_debit_refund_is_not_judged() -> None:
-    assert codes("""
+    assert (
+        codes("""
         2025-03-02 * "退费"
           Income:Fees:Property       100.00 CNY
           Expenses:Service:Cleaning -100.00 CNY
-    """) == []
+    """)
+        == []
+    )
 
 
 # -- TF102 --------------------------------------------------------------------------------
@@ -114,20 +123,26 @@ def test_tf102_manager_expense_from_bank_without_approval() -> None:
 
 
 def test_tf102_with_approval_is_fine() -> None:
-    assert codes("""
+    assert (
+        codes("""
         2025-03-20 * "物业垫付报销"
           approval: "AP-2025-031"
           Liabilities:Payable:Manager  300.00 CNY
           Assets:Bank:Trust
-    """) == []
+    """)
+        == []
+    )
 
 
 def test_tf102_accrual_between_manager_accounts_is_fine() -> None:
-    assert codes("""
+    assert (
+        codes("""
         2025-03-20 * "物业垫付 计提"
           Expenses:Manager:Reimbursement  300.00 CNY
           Liabilities:Payable:Manager
-    """) == []
+    """)
+        == []
+    )
 
 
 def test_tf102_remuneration_transaction_is_exempt_only_with_period() -> None:
@@ -154,19 +169,28 @@ REMIT7 = """
 
 
 def test_tf103_remitted_on_the_last_allowed_day_is_on_time() -> None:
-    assert codes(REMIT7 + """
+    assert (
+        codes(
+            REMIT7
+            + """
     2025-03-10 * "上缴"
       Assets:Bank:Trust         1200.00 CNY
       Assets:Clearing:Manager
-    """) == []
+    """
+        )
+        == []
+    )
 
 
 def test_tf103_remitted_the_day_after_is_late_at_the_collection() -> None:
-    found = run(REMIT7 + """
+    found = run(
+        REMIT7
+        + """
     2025-03-11 * "上缴"
       Assets:Bank:Trust         1200.00 CNY
       Assets:Clearing:Manager
-    """)
+    """
+    )
     assert found == [("TF103", 3)]
 
 
@@ -191,17 +215,23 @@ def test_tf103_fifo_partial_remittances() -> None:
 
 
 def test_tf103_unremitted_judged_at_the_ledger_last_date() -> None:
-    on_time = REMIT7 + """
+    on_time = (
+        REMIT7
+        + """
     2025-03-10 * "其他"
       Assets:Bank:Trust  1.00 CNY
       Income:Public:Parking
     """
+    )
     assert codes(on_time) == []
-    late = REMIT7 + """
+    late = (
+        REMIT7
+        + """
     2025-03-11 * "其他"
       Assets:Bank:Trust  1.00 CNY
       Income:Public:Parking
     """
+    )
     _, errors, _ = loader.load_string(HEADER + textwrap.dedent(late))
     assert [e.message[:5] for e in errors] == ["TF103"]
     assert "still held" in errors[0].message and "2025-03-11" in errors[0].message
@@ -226,7 +256,8 @@ def test_tf103_days_in_force_on_the_collection_date() -> None:
 
 
 def test_tf103_collection_without_remit_days_in_force_is_not_judged() -> None:
-    assert codes("""
+    assert (
+        codes("""
         2025-06-01 custom "tf-remit-days" 7
         2025-03-03 * "代收"
           Assets:Clearing:Manager   100.00 CNY
@@ -234,11 +265,14 @@ def test_tf103_collection_without_remit_days_in_force_is_not_judged() -> None:
         2025-12-31 * "其他"
           Assets:Bank:Trust  1.00 CNY
           Income:Public:Parking
-    """) == []
+    """)
+        == []
+    )
 
 
 def test_tf103_same_day_collection_and_remittance() -> None:
-    assert codes("""
+    assert (
+        codes("""
         2024-01-01 custom "tf-remit-days" 0
         2025-03-03 * "上缴 (same day, earlier line)"
           Assets:Bank:Trust         100.00 CNY
@@ -249,7 +283,9 @@ def test_tf103_same_day_collection_and_remittance() -> None:
         2025-03-09 * "其他"
           Assets:Bank:Trust  1.00 CNY
           Income:Public:Parking
-    """) == []
+    """)
+        == []
+    )
 
 
 # -- TF104 --------------------------------------------------------------------------------
@@ -265,7 +301,8 @@ def test_tf104_transfer_between_funds_without_resolution() -> None:
 
 
 def test_tf104_with_resolution_is_fine_and_same_fund_is_fine() -> None:
-    assert codes("""
+    assert (
+        codes("""
         2025-03-25 * "维修资金 补 共同基金"
           resolution: "R-2025-01"
           Assets:Bank:Trust          5000.00 CNY
@@ -276,7 +313,9 @@ def test_tf104_with_resolution_is_fine_and_same_fund_is_fine() -> None:
         2025-03-27 * "电梯维修"
           Expenses:Maintenance:Elevator  100.00 CNY
           Assets:Bank:Maintenance
-    """) == []
+    """)
+        == []
+    )
 
 
 def test_tf104_maintenance_expense_paid_from_common_fund() -> None:
@@ -288,16 +327,19 @@ def test_tf104_maintenance_expense_paid_from_common_fund() -> None:
 
 
 def test_tf104_pad_is_not_a_transfer() -> None:
-    assert codes("""
+    assert (
+        codes("""
         2024-12-31 pad Assets:Bank:Maintenance Equity:Opening-Balances
         2025-01-01 balance Assets:Bank:Maintenance  1000.00 CNY
-    """) == []
+    """)
+        == []
+    )
 
 
 def test_funds_rule_invalid_plugin_options() -> None:
-    _, errors, _ = loader.load_string('plugin "trustfund.funds" "{\'nope\': 1}"\n')
+    _, errors, _ = loader.load_string('plugin "trustfund.rules.funds" "{\'nope\': 1}"\n')
     assert [e.message[:5] for e in errors] == ["TF001"]
-    _, errors, _ = loader.load_string('plugin "trustfund.funds" "not a dict"\n')
+    _, errors, _ = loader.load_string('plugin "trustfund.rules.funds" "not a dict"\n')
     assert [e.message[:5] for e in errors] == ["TF001"]
 
 
@@ -320,15 +362,18 @@ def test_year_open_balances_are_not_judged_but_feed_tf103() -> None:
 def test_year_open_negative_bank_balance_is_not_a_payment() -> None:
     from beancount.core import data as bdata
 
-    from trustfund.common import is_payment
+    from ledger.entries import is_payment
 
-    entries, _, _ = loader.load_string(HEADER.replace('plugin "trustfund.funds"\n', "") + textwrap.dedent("""
+    entries, _, _ = loader.load_string(
+        HEADER.replace('plugin "trustfund.rules.funds"\n', "")
+        + textwrap.dedent("""
         2024-12-31 * "期初余额 (overdrawn)" #year-open
           Assets:Bank:Maintenance  -300.00 CNY
           Equity:Owners:Maintenance
         2024-12-31 * "the same without the tag"
           Assets:Bank:Maintenance  -300.00 CNY
           Equity:Owners:Maintenance
-    """))
+    """)
+    )
     txns = [e for e in entries if isinstance(e, bdata.Transaction)]
     assert [is_payment(t) for t in txns] == [False, True]

@@ -1,4 +1,4 @@
-"""TF401–TF405: use of the special maintenance fund (trustfund.maintenance)."""
+"""TF401–TF405: use of the special maintenance fund (trustfund.rules.maintenance)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 from ledger.loader import format_error, load, load_string
 
 HEADER = """\
-plugin "trustfund.maintenance"
+plugin "trustfund.rules.maintenance"
 2024-01-01 open Assets:Bank:Maintenance CNY
 2024-01-01 open Assets:Bank:Trust CNY
 2024-01-01 open Expenses:Maintenance:Elevator CNY
@@ -32,8 +32,14 @@ CLOSE = '2025-02-28 custom "tf-close" "R-1"\n'
 DOCS = 'contract: "C-1"\nprice-audit: "审价报告 1"\n'
 
 
-def use(day: str, narration: str, meta: str, amount: str = "80000.00", bank: str = "Assets:Bank:Maintenance",
-        account: str = "Expenses:Maintenance:Elevator") -> str:
+def use(
+    day: str,
+    narration: str,
+    meta: str,
+    amount: str = "80000.00",
+    bank: str = "Assets:Bank:Maintenance",
+    account: str = "Expenses:Maintenance:Elevator",
+) -> str:
     lines = [f'{day} * "电梯公司" "{narration}"']
     lines += [f"  {m}" for m in meta.split("\n") if m.strip()]
     lines += [f"  {account}  {amount} CNY", f"  {bank}"]
@@ -74,18 +80,24 @@ def test_tf401_no_resolution_nor_emergency() -> None:
 
 
 def test_common_fund_payment_is_not_a_maintenance_use() -> None:
-    body = "2024-12-01 * \"x\"\n  Assets:Bank:Trust 1000.00 CNY\n  Equity:Owners:Maintenance\n"
-    _, errors, _ = run(body + use("2025-03-10", "common", "", bank="Assets:Bank:Trust", amount="10.00"))
+    body = '2024-12-01 * "x"\n  Assets:Bank:Trust 1000.00 CNY\n  Equity:Owners:Maintenance\n'
+    _, errors, _ = run(
+        body + use("2025-03-10", "common", "", bank="Assets:Bank:Trust", amount="10.00")
+    )
     assert errors == []
 
 
 def test_auto_debit_charge_on_the_maintenance_account_is_not_a_use() -> None:
-    _, errors, _ = run(use("2025-03-10", "fee", "", amount="5.00", account="Expenses:Admin:BankFees"))
+    _, errors, _ = run(
+        use("2025-03-10", "fee", "", amount="5.00", account="Expenses:Admin:BankFees")
+    )
     assert errors == []
 
 
 def test_tf002_unknown_resolution_and_emergency() -> None:
-    text, errors, messages = run(use("2025-03-10", "更换工程款", 'resolution: "R-9"\nemergency: "E-9"\n' + DOCS))
+    text, errors, messages = run(
+        use("2025-03-10", "更换工程款", 'resolution: "R-9"\nemergency: "E-9"\n' + DOCS)
+    )
     line = line_of(text, "更换工程款")
     assert errors == [("TF002", line), ("TF002", line)]
     assert any('"R-9"' in m for m in messages) and any('"E-9"' in m for m in messages)
@@ -93,7 +105,9 @@ def test_tf002_unknown_resolution_and_emergency() -> None:
 
 def test_tf402_failed_vote_gives_ratios() -> None:
     header = HEADER.replace('"3-1-102" "yes"', '"3-1-102" "no"')
-    text, errors, messages = run(CLOSE + use("2025-03-10", "更换工程款", 'resolution: "R-1"\n' + DOCS), header)
+    text, errors, messages = run(
+        CLOSE + use("2025-03-10", "更换工程款", 'resolution: "R-1"\n' + DOCS), header
+    )
     assert errors == [("TF402", line_of(text, "更换工程款"))]
     assert "approval-area" in messages[0] and "approval-headcount" in messages[0]
     assert "area 100/300" in messages[0] and "headcount 1/3" in messages[0]
@@ -102,13 +116,17 @@ def test_tf402_failed_vote_gives_ratios() -> None:
 def test_tf402_scope_is_the_listed_building() -> None:
     # With the whole community in scope, 1-1-101 (900 m2, did not vote) breaks the quorum.
     header = HEADER.replace('"3号楼电梯更换" "3"', '"3号楼电梯更换" ""')
-    text, errors, messages = run(CLOSE + use("2025-03-10", "更换工程款", 'resolution: "R-1"\n' + DOCS), header)
+    text, errors, messages = run(
+        CLOSE + use("2025-03-10", "更换工程款", 'resolution: "R-1"\n' + DOCS), header
+    )
     assert errors == [("TF402", line_of(text, "更换工程款"))]
     assert "participation-area" in messages[0]
 
 
 def test_tf403_vote_closed_after_the_payment() -> None:
-    text, errors, messages = run(CLOSE + use("2025-02-27", "更换工程款", 'resolution: "R-1"\n' + DOCS))
+    text, errors, messages = run(
+        CLOSE + use("2025-02-27", "更换工程款", 'resolution: "R-1"\n' + DOCS)
+    )
     assert errors == [("TF403", line_of(text, "更换工程款"))]
     assert "2025-02-28" in messages[0]
 
@@ -120,7 +138,9 @@ def test_tf403_vote_not_closed() -> None:
 
 
 def test_tf404_missing_documents() -> None:
-    text, errors, messages = run(CLOSE + use("2025-03-10", "更换工程款", 'resolution: "R-1"\ncontract: "C-1"'))
+    text, errors, messages = run(
+        CLOSE + use("2025-03-10", "更换工程款", 'resolution: "R-1"\ncontract: "C-1"')
+    )
     assert errors == [("TF404", line_of(text, "更换工程款"))]
     assert "price-audit:" in messages[0] and "contract:" not in messages[0]
     text, errors, messages = run(CLOSE + use("2025-03-10", "更换工程款", 'resolution: "R-1"'))
@@ -151,7 +171,8 @@ def test_tf405_on_the_directive_and_no_tf401_for_its_use() -> None:
 
 def test_valid_emergency_needs_no_vote_but_documents() -> None:
     body = EMERGENCIES.replace('"E-2" "roof-leak"', '"E-2" "elevator-fault"').replace(
-        '"E-3" "elevator-fault" ""', '"E-3" "elevator-fault" "确认"')
+        '"E-3" "elevator-fault" ""', '"E-3" "elevator-fault" "确认"'
+    )
     _, errors, _ = run(body + use("2025-03-02", "紧急维修", 'emergency: "E-1"\n' + DOCS))
     assert errors == []
     text, errors, _ = run(body + use("2025-03-02", "紧急维修", 'emergency: "E-1"'))
@@ -159,15 +180,20 @@ def test_valid_emergency_needs_no_vote_but_documents() -> None:
 
 
 def test_hazards_accumulate() -> None:
-    body = EMERGENCIES.replace("2025-03-05 custom \"tf-hazard\"", "2025-03-01 custom \"tf-hazard\"")
+    body = EMERGENCIES.replace('2025-03-05 custom "tf-hazard"', '2025-03-01 custom "tf-hazard"')
     text, errors, _ = run(body)
     assert errors == [("TF405", line_of(text, '"tf-emergency" "E-3"'))]
 
 
 def test_errors_render_as_file_line_from_a_ledger_file(tmp_path: Path) -> None:
     path = tmp_path / "main.beancount"
-    path.write_text(HEADER + CLOSE + use("2025-02-27", "更换工程款", 'resolution: "R-1"'), encoding="utf-8")
+    path.write_text(
+        HEADER + CLOSE + use("2025-02-27", "更换工程款", 'resolution: "R-1"'), encoding="utf-8"
+    )
     ledger = load(path, cache=False)
     rendered = sorted(format_error(e) for e in ledger.errors)
     line = line_of(path.read_text(encoding="utf-8"), "更换工程款")
-    assert [r.split(" ", 2)[:2] for r in rendered] == [[f"{path}:{line}:", "TF403"], [f"{path}:{line}:", "TF404"]]
+    assert [r.split(" ", 2)[:2] for r in rendered] == [
+        [f"{path}:{line}:", "TF403"],
+        [f"{path}:{line}:", "TF404"],
+    ]

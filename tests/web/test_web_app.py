@@ -73,7 +73,10 @@ def test_json_and_xlsx_endpoints(public: Any, page: str) -> None:
     assert xlsx.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     book = openpyxl.load_workbook(io.BytesIO(xlsx.data))
     assert book.sheetnames
-    text = json.dumps([[str(c.value) for row in ws.iter_rows() for c in row] for ws in book.worksheets], ensure_ascii=False)
+    text = json.dumps(
+        [[str(c.value) for row in ws.iter_rows() for c in row] for ws in book.worksheets],
+        ensure_ascii=False,
+    )
     for secret in SMALL_SECRETS:
         assert secret not in text
 
@@ -110,7 +113,9 @@ def test_period_follows_the_time_filter(committee: Any) -> None:
     assert "time=2025-01" in body  # the XLSX link keeps the period
     payload = committee.get(f"/{slug}/extension/MaintenanceFund/json?time=2025-01").get_json()
     assert payload["period"] == "2025-01"
-    assert {t["key"]: t for t in payload["tables"]}["projects"]["rows"] == []  # the project is in February
+    assert {t["key"]: t for t in payload["tables"]}["projects"][
+        "rows"
+    ] == []  # the project is in February
 
 
 def test_unit_page_asks_for_a_room_and_rejects_unknown(committee: Any) -> None:
@@ -124,7 +129,9 @@ def test_unit_page_asks_for_a_room_and_rejects_unknown(committee: Any) -> None:
 
 
 @pytest.mark.parametrize("method", ["post", "put", "delete", "patch"])
-@pytest.mark.parametrize("path", ["extension/PublicBalance/json", "api/source", "api/add_entries", "income_statement/"])
+@pytest.mark.parametrize(
+    "path", ["extension/PublicBalance/json", "api/source", "api/add_entries", "income_statement/"]
+)
 def test_public_refuses_every_write(public: Any, method: str, path: str) -> None:
     slug = _pages(public)
     response = getattr(public, method)(f"/{slug}/{path}", json={"source": "x", "entries": []})
@@ -133,11 +140,28 @@ def test_public_refuses_every_write(public: Any, method: str, path: str) -> None
 
 @pytest.mark.parametrize(
     "path",
-    ["api/source?filename=x", "api/source_slice?entry_hash=x", "api/context?entry_hash=x", "download-journal/",
-     "download-query/query_result.csv?query_string=SELECT%20*", "api/query?query_string=SELECT%20*",
-     "api/journal", "api/extract?filename=x&importer=y", "api/imports", "api/options", "api/narrations",
-     "api/payee_accounts?payee=x", "api/payee_transaction?payee=x", "editor/", "query/", "import/", "options/",
-     "statement/?entry_hash=x&key=y", "extension/TrustPage/json", "no/such/page"],
+    [
+        "api/source?filename=x",
+        "api/source_slice?entry_hash=x",
+        "api/context?entry_hash=x",
+        "download-journal/",
+        "download-query/query_result.csv?query_string=SELECT%20*",
+        "api/query?query_string=SELECT%20*",
+        "api/journal",
+        "api/extract?filename=x&importer=y",
+        "api/imports",
+        "api/options",
+        "api/narrations",
+        "api/payee_accounts?payee=x",
+        "api/payee_transaction?payee=x",
+        "editor/",
+        "query/",
+        "import/",
+        "options/",
+        "statement/?entry_hash=x&key=y",
+        "extension/TrustPage/json",
+        "no/such/page",
+    ],
 )
 def test_public_refuses_source_downloads_and_queries(public: Any, path: str) -> None:
     slug = _pages(public)
@@ -147,7 +171,10 @@ def test_public_refuses_source_downloads_and_queries(public: Any, path: str) -> 
 
 def test_committee_fava_keeps_its_editor(committee: Any) -> None:
     slug = _pages(committee)
-    assert committee.get(f"/{slug}/api/source?filename=").status_code in (200, 404)  # not 403: committee's Fava
+    assert committee.get(f"/{slug}/api/source?filename=").status_code in (
+        200,
+        404,
+    )  # not 403: committee's Fava
     assert committee.get(f"/{slug}/editor/").status_code == 200
 
 
@@ -159,7 +186,14 @@ def test_public_fava_pages_are_served_in_chinese(public: Any) -> None:
         body = response.get_data(as_text=True)
         assert 'id="trustfund-public"' in body  # links to switched-off pages hidden
         assert '"language": "zh"' in body or '"language":"zh"' in body
-    for api in ("income_statement", "balance_sheet", "trial_balance", "ledger_data", "events", "errors"):
+    for api in (
+        "income_statement",
+        "balance_sheet",
+        "trial_balance",
+        "ledger_data",
+        "events",
+        "errors",
+    ):
         response = public.get(f"/{slug}/api/{api}")
         assert response.status_code == 200, api
         text = text_of(response)
@@ -168,27 +202,35 @@ def test_public_fava_pages_are_served_in_chinese(public: Any) -> None:
             assert secret not in text
 
 
-def test_public_account_journal_is_capped(small: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_public_account_journal_is_capped(
+    small: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(web_app, "ACCOUNT_JOURNAL_LIMIT", 1)
     monkeypatch.setattr(web_app, "JOURNAL_PAGE_SIZE", 2)
     client = create_app(small, public=True, cache_dir=tmp_path).test_client()
     slug = _pages(client)
-    journal = client.get(f"/{slug}/api/account_report?a=Assets:Bank:Trust").get_json()["data"]["journal"]
+    journal = client.get(f"/{slug}/api/account_report?a=Assets:Bank:Trust").get_json()["data"][
+        "journal"
+    ]
     assert journal.count("<li class='transaction") == 1  # the latest of two
     assert "保洁费" in journal
     page = client.get(f"/{slug}/api/journal_page?page=1&order=desc").get_json()["data"]
     assert page["total_pages"] > 1
 
 
-def test_publication_is_regenerated_when_the_ledger_changes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_publication_is_regenerated_when_the_ledger_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(web_app, "CHECK_INTERVAL", 0.0)
     source = write_small(tmp_path / "src")
     client = create_app(source, public=True, cache_dir=tmp_path / "cache").test_client()
     slug = _pages(client)
     assert "花园修剪" not in text_of(client.get(f"/{slug}/api/journal_page?page=1&order=desc"))
     with source.open("a", encoding="utf-8") as handle:
-        handle.write('2025-03-01 * "赵六" "花园修剪 赵六"\n  approval: "AP-1"\n  Expenses:Service:Cleaning  10.00 CNY\n'
-                     "  Assets:Bank:Trust\n")
+        handle.write(
+            '2025-03-01 * "赵六" "花园修剪 赵六"\n  approval: "AP-1"\n  Expenses:Service:Cleaning  10.00 CNY\n'
+            "  Assets:Bank:Trust\n"
+        )
     stat = source.stat()
     os.utime(source, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
     time.sleep(0.01)
@@ -205,7 +247,9 @@ def test_publication_cache_is_private(small: Path, tmp_path: Path) -> None:
     assert publication.path.resolve() != small.resolve()
 
 
-def test_public_answers_are_cached_until_the_ledger_changes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_public_answers_are_cached_until_the_ledger_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(web_app, "CHECK_INTERVAL", 0.0)
     source = write_small(tmp_path / "src")
     app = create_app(source, public=True, cache_dir=tmp_path / "cache")
@@ -220,8 +264,10 @@ def test_public_answers_are_cached_until_the_ledger_changes(tmp_path: Path, monk
     assert second.headers["X-Frame-Options"] == "DENY"
     assert second.data.count(b'id="trustfund-public"') == 1
     with source.open("a", encoding="utf-8") as handle:
-        handle.write('2025-03-01 * "赵六" "花园修剪"\n  approval: "AP-1"\n  Expenses:Service:Cleaning  10.00 CNY\n'
-                     "  Assets:Bank:Trust\n")
+        handle.write(
+            '2025-03-01 * "赵六" "花园修剪"\n  approval: "AP-1"\n  Expenses:Service:Cleaning  10.00 CNY\n'
+            "  Assets:Bank:Trust\n"
+        )
     stat = source.stat()
     os.utime(source, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
     third = client.get(url)
@@ -229,7 +275,9 @@ def test_public_answers_are_cached_until_the_ledger_changes(tmp_path: Path, monk
     assert third.data != first.data  # the new payment is in the year's figures
 
 
-def test_background_regeneration_swaps_the_site_when_ready(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_background_regeneration_swaps_the_site_when_ready(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(web_app, "CHECK_INTERVAL", 0.0)
     source = write_small(tmp_path / "src")
     app = create_app(source, public=True, cache_dir=tmp_path / "cache", background=True)
@@ -240,8 +288,10 @@ def test_background_regeneration_swaps_the_site_when_ready(tmp_path: Path, monke
     assert "花园修剪" not in text_of(client.get(url))
     first_file = publication.path
     with source.open("a", encoding="utf-8") as handle:
-        handle.write('2025-03-01 * "赵六" "花园修剪"\n  approval: "AP-1"\n  Expenses:Service:Cleaning  10.00 CNY\n'
-                     "  Assets:Bank:Trust\n")
+        handle.write(
+            '2025-03-01 * "赵六" "花园修剪"\n  approval: "AP-1"\n  Expenses:Service:Cleaning  10.00 CNY\n'
+            "  Assets:Bank:Trust\n"
+        )
     stat = source.stat()
     os.utime(source, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
     assert "花园修剪" not in text_of(client.get(url))  # still the current publication: no wait
@@ -254,11 +304,17 @@ def test_background_regeneration_swaps_the_site_when_ready(tmp_path: Path, monke
 
 @pytest.mark.parametrize(
     ("time_filter", "label"),
-    [("2025-Q1", "2025Q1"), ("2025-01 - 2025-02", "2025-01-01~2025-02-28"), ("2025-01-03", "2025-01-03~2025-01-03")],
+    [
+        ("2025-Q1", "2025Q1"),
+        ("2025-01 - 2025-02", "2025-01-01~2025-02-28"),
+        ("2025-01-03", "2025-01-03~2025-01-03"),
+    ],
 )
 def test_any_time_filter_is_a_period(committee: Any, time_filter: str, label: str) -> None:
     slug = _pages(committee)
-    body = committee.get(f"/{slug}/extension/PublicBalance/?time={time_filter}").get_data(as_text=True)
+    body = committee.get(f"/{slug}/extension/PublicBalance/?time={time_filter}").get_data(
+        as_text=True
+    )
     assert f'data-value="{label}"' in body
     if "~" in label:
         assert "年度" not in body.split('id="tf-period"', 1)[1].split("</span>", 1)[0]

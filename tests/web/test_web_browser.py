@@ -30,9 +30,18 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 NUMERIC = ("money", "area", "int", "ratio", "percent")
-FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--window-size=1400,1000", "--lang=zh-CN")
+FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--window-size=1400,1000",
+    "--lang=zh-CN",
+)
 
 
 def _browser_missing() -> str:
@@ -51,7 +60,7 @@ def _free_port() -> int:
 def ledger_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if DEMO.exists():
         return DEMO
-    from trustfund.generator import generate
+    from trustfund.ops.generator import generate
 
     return generate(tmp_path_factory.mktemp("gen"), units=40, years=1)
 
@@ -67,7 +76,9 @@ def site(ledger_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
 
     from trustfund.web.app import create_app
 
-    app = create_app(ledger_path, public=True, cache_dir=tmp_path_factory.mktemp("cache"), load=True)
+    app = create_app(
+        ledger_path, public=True, cache_dir=tmp_path_factory.mktemp("cache"), load=True
+    )
     port = _free_port()
     server = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -102,7 +113,7 @@ def driver(site: str) -> Iterator[Any]:
 
 def _slug(driver: Any, site: str) -> str:
     driver.get(site + "/")
-    return str(driver.current_url[len(site):].strip("/").split("/")[0])
+    return str(driver.current_url[len(site) :].strip("/").split("/")[0])
 
 
 def _shown(driver: Any) -> dict[str, list[dict[str, str]]]:
@@ -134,7 +145,9 @@ def _source(ledger_path: Path) -> Any:
     return resolve(load(ledger_path, cache=False))
 
 
-def _expected(kind: str, ledger_path: Path, period: str, **kwargs: Any) -> dict[str, list[dict[str, str]]]:
+def _expected(
+    kind: str, ledger_path: Path, period: str, **kwargs: Any
+) -> dict[str, list[dict[str, str]]]:
     """The report's rows computed from the source ledger: numeric cells only."""
     from reports.period import Period
     from trustfund.web import views
@@ -167,7 +180,13 @@ PAGES = [
 
 @pytest.mark.parametrize(("page", "kind", "period", "kwargs"), PAGES, ids=[p[0] for p in PAGES])
 def test_page_shows_the_reports_figures(
-    driver: Any, site: str, ledger_path: Path, page: str, kind: str, period: str, kwargs: dict[str, str]
+    driver: Any,
+    site: str,
+    ledger_path: Path,
+    page: str,
+    kind: str,
+    period: str,
+    kwargs: dict[str, str],
 ) -> None:
     slug = _slug(driver, site)
     driver.get_log("browser")  # drop what the redirect logged
@@ -200,7 +219,16 @@ def test_fava_pages_render_without_console_errors(driver: Any, site: str) -> Non
         driver.save_screenshot(str(ARTIFACTS / f"web-fava-{report}.png"))
         assert _console_errors(driver) == [], report
         # the switched-off pages are not offered
-        links = [a.get_attribute("href") or "" for a in driver.find_elements("css selector", "a") if a.is_displayed()]
+        links = [
+            a.get_attribute("href") or ""
+            for a in driver.find_elements("css selector", "a")
+            if a.is_displayed()
+        ]
         assert any(urlsplit(link).path.endswith("/extension/PublicBalance/") for link in links)
         hidden = ("/editor/", "/query/", "/import/", "/options/")
-        assert not [link for link in links if urlsplit(link).path.endswith(hidden) or urlsplit(link).fragment in ("add-transaction", "export")]
+        assert not [
+            link
+            for link in links
+            if urlsplit(link).path.endswith(hidden)
+            or urlsplit(link).fragment in ("add-transaction", "export")
+        ]

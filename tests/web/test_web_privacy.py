@@ -47,7 +47,9 @@ def _secrets(path: Path) -> set[str]:
     _SOURCES[path] = ledger
     community = ledger.community
     secrets = {o.name for lines in community.owners.values() for o in lines if len(o.name) >= 2}
-    secrets |= {s.name for a in community.approvals.values() for s in a.signoffs if len(s.name) >= 2}
+    secrets |= {
+        s.name for a in community.approvals.values() for s in a.signoffs if len(s.name) >= 2
+    }
     for lines in community.owners.values():
         for owner in lines:
             for key, value in owner.meta.items():
@@ -65,16 +67,35 @@ def _readable(response: Any) -> str:
         return json.dumps(response.get_json(), ensure_ascii=False)
     if data[:2] == b"PK":  # xlsx
         with zipfile.ZipFile(io.BytesIO(data)) as book:
-            return "\n".join(book.read(name).decode("utf-8", "replace") for name in book.namelist() if name.endswith(".xml"))
+            return "\n".join(
+                book.read(name).decode("utf-8", "replace")
+                for name in book.namelist()
+                if name.endswith(".xml")
+            )
     return str(data.decode("utf-8", "replace"))
 
 
-def crawl(client: Any, secrets: set[str], *, rooms: list[str], limit: int = 2000) -> tuple[int, list[tuple[str, str]]]:
+def crawl(
+    client: Any, secrets: set[str], *, rooms: list[str], limit: int = 2000
+) -> tuple[int, list[tuple[str, str]]]:
     slug = slug_of(client)
     base = f"/{slug}/"
     seeds = [f"{base}{name}/" for name in sorted(PUBLIC_REPORTS)]
-    seeds += [f"{base}api/{name}" for name in ("income_statement", "balance_sheet", "trial_balance", "ledger_data",
-                                                "events", "errors", "documents", "commodities", "statistics", "changed")]
+    seeds += [
+        f"{base}api/{name}"
+        for name in (
+            "income_statement",
+            "balance_sheet",
+            "trial_balance",
+            "ledger_data",
+            "events",
+            "errors",
+            "documents",
+            "commodities",
+            "statistics",
+            "changed",
+        )
+    ]
     seeds += [f"{base}api/journal_page?page={n}&order=desc" for n in range(1, 4)]
     for cls in PAGES:
         for endpoint in ("", "json", "xlsx"):
@@ -109,7 +130,11 @@ def crawl(client: Any, secrets: set[str], *, rooms: list[str], limit: int = 2000
             for link in parser.links:
                 target = urljoin(url, link)
                 parts = urlsplit(target)
-                if parts.netloc or "/static/" in parts.path or not parts.path.startswith(base.rstrip("/")):
+                if (
+                    parts.netloc
+                    or "/static/" in parts.path
+                    or not parts.path.startswith(base.rstrip("/"))
+                ):
                     continue
                 queue.append(parts.path + (f"?{parts.query}" if parts.query else ""))
     return len(seen), leaks
@@ -119,7 +144,7 @@ def crawl(client: Any, secrets: set[str], *, rooms: list[str], limit: int = 2000
 def demo_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Path]:
     path = DEMO
     if not path.exists():  # before the demo lands: a generated community of the same shape
-        from trustfund.generator import generate
+        from trustfund.ops.generator import generate
 
         path = generate(tmp_path_factory.mktemp("gen"), units=40, years=1)
     client = create_app(path, public=True, cache_dir=tmp_path_factory.mktemp("cache")).test_client()

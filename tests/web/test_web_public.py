@@ -38,7 +38,9 @@ def test_person_or_organisation() -> None:
 
 
 def test_patterns_are_masked() -> None:
-    text = mask_patterns("电话13812345678 身份证510104199001011234 mail zhang@example.com 028-85551234")
+    text = mask_patterns(
+        "电话13812345678 身份证510104199001011234 mail zhang@example.com 028-85551234"
+    )
     assert "13812345678" not in text and "138****5678" in text
     assert "510104199001011234" not in text and text.count("*") >= 11
     assert "zhang@" not in text and "***@example.com" in text
@@ -88,11 +90,19 @@ def test_publication_loads_and_keeps_every_amount(tmp_path: Path) -> None:
     def postings(items: list[data.Directive]) -> list[tuple[object, ...]]:
         return sorted(
             (e.date, p.account, p.units.number if p.units else None)
-            for e in items if isinstance(e, data.Transaction) for p in e.postings
+            for e in items
+            if isinstance(e, data.Transaction)
+            for p in e.postings
         )
 
     assert postings(entries) == postings(ledger.entries)
-    units = [p.meta.get("unit") for e in entries if isinstance(e, data.Transaction) for p in e.postings if p.meta]
+    units = [
+        p.meta.get("unit")
+        for e in entries
+        if isinstance(e, data.Transaction)
+        for p in e.postings
+        if p.meta
+    ]
     assert "1-1-101" in units
 
 

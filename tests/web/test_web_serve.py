@@ -34,10 +34,23 @@ def _status(url: str, method: str = "GET") -> tuple[int, bytes]:
 def test_serve_public_command(tmp_path: Path) -> None:
     source = write_small(tmp_path / "src")
     port = _free_port()
-    env = dict(os.environ, TRUSTFUND_CACHE_DIR=str(tmp_path / "cache"), BEANCOUNT_DISABLE_LOAD_CACHE="1")
+    env = dict(
+        os.environ, TRUSTFUND_CACHE_DIR=str(tmp_path / "cache"), BEANCOUNT_DISABLE_LOAD_CACHE="1"
+    )
     process = subprocess.Popen(
-        [sys.executable, str(ROOT / "cli.py"), "serve", str(source), "--public", "--port", str(port)],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            str(ROOT / "cli.py"),
+            "serve",
+            str(source),
+            "--public",
+            "--port",
+            str(port),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     try:
         base = f"http://127.0.0.1:{port}"

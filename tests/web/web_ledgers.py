@@ -8,8 +8,15 @@ ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "examples" / "xinyi" / "main.beancount"
 
 #: Private data the publication must never show.
-SMALL_SECRETS = ("张三丰", "欧阳小明", "李四海", "13812345678", "510104199001011234", "zhang@example.com",
-                 "成都市武侯区某街1号")
+SMALL_SECRETS = (
+    "张三丰",
+    "欧阳小明",
+    "李四海",
+    "13812345678",
+    "510104199001011234",
+    "zhang@example.com",
+    "成都市武侯区某街1号",
+)
 
 SMALL = """\
 option "title" "测试小区"

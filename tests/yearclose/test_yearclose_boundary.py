@@ -12,9 +12,9 @@ import click
 import pytest
 from beancount.core import data
 
+from ledger.errors import error_code
 from ledger.loader import load
-from ledger.yearclose import close
-from trustfund.errors import error_code
+from trustfund.ops.yearclose import close
 
 TODAY = date(2026, 3, 1)
 
@@ -161,7 +161,10 @@ def write_ledger(root: Path, december: str = "150.01", dec_txn: bool = True) -> 
     (root / "2025" / "2025.beancount").write_text(Y2025, encoding="utf-8")
     y2026 = Y2026.format(december=december)
     if not dec_txn:
-        y2026 = y2026.replace('2026-01-05 * "酬金 12月"\n  period: "2025-12"\n', '2026-01-05 * "酬金 (other)"\n  period: "2026-01"\n')
+        y2026 = y2026.replace(
+            '2026-01-05 * "酬金 12月"\n  period: "2025-12"\n',
+            '2026-01-05 * "酬金 (other)"\n  period: "2026-01"\n',
+        )
     (root / "2026" / "2026-01.beancount").write_text(y2026, encoding="utf-8")
     return root / "main.beancount"
 
@@ -222,7 +225,9 @@ def test_opening_balances_closing_entries_and_files(tmp_path: Path) -> None:
     assert 'plugin "trustfund.xinyi"' in new_main
     ledger = load(tmp_path / "2026.beancount", cache=False)
     assert all(error_code(e) is not None for e in ledger.errors), ledger.errors
-    assert min(e.date for e in ledger.entries if isinstance(e, data.Transaction)) >= date(2025, 12, 28)
+    assert min(e.date for e in ledger.entries if isinstance(e, data.Transaction)) >= date(
+        2025, 12, 28
+    )
     opening = (tmp_path / "2026" / "2026-opening.beancount").read_text(encoding="utf-8")
     # receivables per unit, collections held by the manager with their own dates
     assert 'Equity:Owners:Common  -800.00 CNY\n    unit: "1-1-101"' in opening
@@ -248,7 +253,9 @@ def _balances(entries: list[data.Directive], until: date, assets_only: bool) -> 
                 if assets_only and not posting.account.startswith(("Assets:", "Liabilities:")):
                     continue
                 if posting.units is not None and posting.units.number is not None:
-                    totals[posting.account] = totals.get(posting.account, Decimal(0)) + posting.units.number
+                    totals[posting.account] = (
+                        totals.get(posting.account, Decimal(0)) + posting.units.number
+                    )
     return {k: v for k, v in totals.items() if v}
 
 
@@ -275,5 +282,8 @@ def test_close_year_command(tmp_path: Path) -> None:
     check = CliRunner().invoke(cli_main, ["check", "--quiet", str(tmp_path / "2026.beancount")])
     assert check.exit_code == 1
     assert {line.split(": ")[1][:5] for line in check.output.splitlines() if ": TF" in line} == {
-        "TF103", "TF201", "TF304", "TF402"
+        "TF103",
+        "TF201",
+        "TF304",
+        "TF402",
     }

@@ -48,18 +48,47 @@ CHECK_INTERVAL = 1.0  # seconds between checks of the source files
 
 #: Fava's client-side pages the owners may open.
 PUBLIC_REPORTS = frozenset(
-    {"balance_sheet", "income_statement", "trial_balance", "journal", "holdings", "commodities",
-     "documents", "events", "statistics", "errors"}
+    {
+        "balance_sheet",
+        "income_statement",
+        "trial_balance",
+        "journal",
+        "holdings",
+        "commodities",
+        "documents",
+        "events",
+        "statistics",
+        "errors",
+    }
 )
 #: Fava's Flask endpoints the owners may reach (GET only); everything else is 403.
 PUBLIC_ENDPOINTS = frozenset(
-    {"static", "index", "account", "holdings_by", "help_page", "jump", "report",
-     "extension_report", "extension_endpoint", "extension_js_module", "document",
-     "json_api.get_changed", "json_api.get_errors", "json_api.get_ledger_data",
-     "json_api.get_journal_page", "json_api.get_account_report", "json_api.get_balance_sheet",
-     "json_api.get_income_statement", "json_api.get_trial_balance", "json_api.get_events",
-     "json_api.get_commodities", "json_api.get_documents", "json_api.get_statistics",
-     "json_api.get_help"}
+    {
+        "static",
+        "index",
+        "account",
+        "holdings_by",
+        "help_page",
+        "jump",
+        "report",
+        "extension_report",
+        "extension_endpoint",
+        "extension_js_module",
+        "document",
+        "json_api.get_changed",
+        "json_api.get_errors",
+        "json_api.get_ledger_data",
+        "json_api.get_journal_page",
+        "json_api.get_account_report",
+        "json_api.get_balance_sheet",
+        "json_api.get_income_statement",
+        "json_api.get_trial_balance",
+        "json_api.get_events",
+        "json_api.get_commodities",
+        "json_api.get_documents",
+        "json_api.get_statistics",
+        "json_api.get_help",
+    }
 )
 #: CSS injected into the public site's pages: no links to what is switched off.
 HIDE_CSS = (
@@ -82,7 +111,9 @@ def default_cache_dir() -> Path:
 class Publication:
     """The redacted copy of one source ledger, kept up to date with the source files."""
 
-    def __init__(self, source: Path, cache_dir: Path | None = None, *, background: bool = False) -> None:
+    def __init__(
+        self, source: Path, cache_dir: Path | None = None, *, background: bool = False
+    ) -> None:
         self.source = Path(source).resolve()
         key = hashlib.sha256(str(self.source).encode()).hexdigest()[:16]
         root = (cache_dir or default_cache_dir()) / "public" / key
@@ -117,7 +148,9 @@ class Publication:
 
         with self._lock:
             ledger = load(self.source)
-            target = self.root / (f"public-{self.generation + 1}.beancount" if self.background else "public.beancount")
+            target = self.root / (
+                f"public-{self.generation + 1}.beancount" if self.background else "public.beancount"
+            )
             write_publication(ledger, target)
             previous, self.path = self.path, target
             if self.background and previous != target:
@@ -143,7 +176,9 @@ class Publication:
         if not force and self._stamps() == self._stamp and self.path.exists():
             return False
         if self.background and not force:
-            self._worker = threading.Thread(target=self._generate_quietly, name="trustfund-publication", daemon=True)
+            self._worker = threading.Thread(
+                target=self._generate_quietly, name="trustfund-publication", daemon=True
+            )
             self._worker.start()
             return False
         self.generate()
@@ -257,7 +292,13 @@ def _install_public_guards(app: Flask, publication: Publication) -> None:
 CACHE_HEADER = "X-Trustfund-Cache"
 RESPONSE_CACHE_BYTES = 256 * 1024 * 1024
 #: Endpoints whose answer depends only on the publication and the URL.
-CACHED_ENDPOINTS = PUBLIC_ENDPOINTS - {"static", "index", "jump", "document", "json_api.get_changed"}
+CACHED_ENDPOINTS = PUBLIC_ENDPOINTS - {
+    "static",
+    "index",
+    "jump",
+    "document",
+    "json_api.get_changed",
+}
 
 
 class ResponseCache:
@@ -270,7 +311,9 @@ class ResponseCache:
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max_bytes
         self.size = 0
-        self._items: OrderedDict[tuple[Any, ...], tuple[int, list[tuple[str, str]], bytes]] = OrderedDict()
+        self._items: OrderedDict[tuple[Any, ...], tuple[int, list[tuple[str, str]], bytes]] = (
+            OrderedDict()
+        )
         self._lock = threading.Lock()
         self.generation = 0
 
@@ -308,7 +351,11 @@ class ResponseCache:
         if key is None or response.status_code != 200 or response.direct_passthrough:
             return
         body = response.get_data()
-        headers = [(k, v) for k, v in response.headers.items() if k.lower() not in ("content-length", "set-cookie")]
+        headers = [
+            (k, v)
+            for k, v in response.headers.items()
+            if k.lower() not in ("content-length", "set-cookie")
+        ]
         with self._lock:
             if key in self._items:
                 return
@@ -379,7 +426,9 @@ def _latest(rows: Iterable[Any], count: int, budget: int) -> list[Any]:
     out: list[Any] = []
     used = 0
     for row in reversed(seq):
-        entry = next((x for x in row if hasattr(x, "date")), None) if isinstance(row, tuple) else row
+        entry = (
+            next((x for x in row if hasattr(x, "date")), None) if isinstance(row, tuple) else row
+        )
         size = _size(entry)
         if out and (len(out) >= count or used + size > budget):
             break
@@ -433,7 +482,9 @@ def _small_journal_page() -> Response:
     if page > len(pages):
         abort(404)
     contents = get_template_attribute("_journal_table.html", "journal_table_contents")
-    return json_success(JournalPage(page=page, total_pages=len(pages), journal=contents(pages[page - 1])))
+    return json_success(
+        JournalPage(page=page, total_pages=len(pages), journal=contents(pages[page - 1]))
+    )
 
 
 def serve(

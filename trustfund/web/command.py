@@ -8,8 +8,12 @@ import click
 
 
 @click.command("serve")
-@click.argument("ledger", metavar="[LEDGER]", type=click.Path(path_type=Path), default="main.beancount")
-@click.option("--public", is_flag=True, help="Serve the owners' redacted, read-only site (公示网站).")
+@click.argument(
+    "ledger", metavar="[LEDGER]", type=click.Path(path_type=Path), default="main.beancount"
+)
+@click.option(
+    "--public", is_flag=True, help="Serve the owners' redacted, read-only site (公示网站)."
+)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
 def serve(ledger: Path, public: bool, host: str, port: int) -> None:
@@ -24,5 +28,7 @@ def serve(ledger: Path, public: bool, host: str, port: int) -> None:
 
     ledger = resolve_ledger(ledger)
     kind = "owners' public site" if public else "committee Fava"
-    click.echo(f"trustfund: serving the {kind} of {ledger} on http://{host}:{port}/ (Ctrl-C to stop)")
+    click.echo(
+        f"trustfund: serving the {kind} of {ledger} on http://{host}:{port}/ (Ctrl-C to stop)"
+    )
     run(ledger, public, host, port)

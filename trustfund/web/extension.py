@@ -53,7 +53,9 @@ class MaintenanceFund(_pages.TrustPage):
 
     def report(self) -> Any:
         project = request.args.get("project", "")
-        return views.maintenance(self.source(), self.period(), int(project) if project.isdigit() else None)
+        return views.maintenance(
+            self.source(), self.period(), int(project) if project.isdigit() else None
+        )
 
 
 class Votes(_pages.TrustPage):
@@ -64,7 +66,9 @@ class Votes(_pages.TrustPage):
 
     def report(self) -> Any:
         resolution = request.args.get("resolution", "")
-        return views.votes(self.source(), self.period(), resolution if RESOLUTION_RE.match(resolution) else None)
+        return views.votes(
+            self.source(), self.period(), resolution if RESOLUTION_RE.match(resolution) else None
+        )
 
 
 class SpecialAudit(_pages.TrustPage):
@@ -102,4 +106,11 @@ class MyUnit(_pages.TrustPage):
 
 
 #: The pages, in sidebar order.
-PAGES: tuple[type[_pages.TrustPage], ...] = (PublicBalance, BudgetExecution, MaintenanceFund, Votes, SpecialAudit, MyUnit)
+PAGES: tuple[type[_pages.TrustPage], ...] = (
+    PublicBalance,
+    BudgetExecution,
+    MaintenanceFund,
+    Votes,
+    SpecialAudit,
+    MyUnit,
+)

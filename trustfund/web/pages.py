@@ -61,7 +61,10 @@ class TrustPage(FavaExtensionBase):
     def cached_report(self) -> Any:
         """:meth:`report`, computed once per ledger load, period and page arguments."""
         self.source()  # resets the cache when the ledger was reloaded
-        key = (request.args.get("time", ""), *(f"{k}={v}" for k, v in sorted(self.query_args().items())))
+        key = (
+            request.args.get("time", ""),
+            *(f"{k}={v}" for k, v in sorted(self.query_args().items())),
+        )
         report = self._reports.get(key)
         if report is None:
             report = self.report()
@@ -81,8 +84,13 @@ class TrustPage(FavaExtensionBase):
             self._reports = {}
             community, _ = build_community(entries)
             options: Any = self.ledger.options
-            self._source = Source(entries, community, list(self.ledger.errors), options,
-                                  str(options.get("title", "") or ""))
+            self._source = Source(
+                entries,
+                community,
+                list(self.ledger.errors),
+                options,
+                str(options.get("title", "") or ""),
+            )
             self._source_key = id(entries)
         return self._source
 
@@ -91,7 +99,9 @@ class TrustPage(FavaExtensionBase):
 
         try:
             filtered = g.filtered
-        except FilterError as exc:  # a time filter Fava cannot read: say so on the page (400 for endpoints)
+        except (
+            FilterError
+        ) as exc:  # a time filter Fava cannot read: say so on the page (400 for endpoints)
             raise ValueError(f"时间筛选无效 invalid time filter: {exc.message}") from exc
         transactions = self.ledger.all_entries_by_type.Transaction
         last = transactions[-1].date if transactions else self.source().community.last_date
@@ -105,7 +115,11 @@ class TrustPage(FavaExtensionBase):
         try:
             report = self.cached_report()
         except ImportError as exc:
-            return {"error": f"报表模块未安装 report module missing: {exc.name}", "tables": [], "report": None}
+            return {
+                "error": f"报表模块未安装 report module missing: {exc.name}",
+                "tables": [],
+                "report": None,
+            }
         except ValueError as exc:
             return {"error": str(exc), "tables": [], "report": None}
         return {"error": "", "tables": report.tables(), "report": report}
@@ -117,9 +131,17 @@ class TrustPage(FavaExtensionBase):
         """
         out = []
         for row in table.dicts()[:PAGE_ROWS]:
-            out.append([(c.key, c.kind, format_value(row.get(c.key), c.kind),
-                         raw_value(row.get(c.key)) if c.kind in NUMERIC_KINDS else "")
-                        for c in table.columns])
+            out.append(
+                [
+                    (
+                        c.key,
+                        c.kind,
+                        format_value(row.get(c.key), c.kind),
+                        raw_value(row.get(c.key)) if c.kind in NUMERIC_KINDS else "",
+                    )
+                    for c in table.columns
+                ]
+            )
         return out
 
     def truncated(self, table: Any) -> int:
@@ -129,8 +151,15 @@ class TrustPage(FavaExtensionBase):
     def total_cells(self, table: Any) -> list[tuple[str, str, str, str]] | None:
         if not table.total:
             return None
-        return [(c.key, c.kind, format_value(table.total.get(c.key), c.kind), raw_value(table.total.get(c.key)))
-                for c in table.columns]
+        return [
+            (
+                c.key,
+                c.kind,
+                format_value(table.total.get(c.key), c.kind),
+                raw_value(table.total.get(c.key)),
+            )
+            for c in table.columns
+        ]
 
     def query_args(self) -> dict[str, str]:
         """Page arguments to keep in links (room, project, resolution)."""
@@ -140,7 +169,9 @@ class TrustPage(FavaExtensionBase):
         """URL of one of this page's endpoints, keeping the period and page arguments."""
         from urllib.parse import urlencode
 
-        keep = {k: v for k, v in request.args.items() if k in ("time", "room", "project", "resolution")}
+        keep = {
+            k: v for k, v in request.args.items() if k in ("time", "room", "project", "resolution")
+        }
         base = request.path if request.path.endswith("/") else request.path.rsplit("/", 1)[0] + "/"
         return base + endpoint + (("?" + urlencode(keep)) if keep else "")
 
@@ -179,9 +210,13 @@ class TrustPage(FavaExtensionBase):
         """The page's rows as JSON (Decimals as strings)."""
         report = self._report_or_400()
         tables = [
-            {"key": t.key, "title": t.title, "columns": [c.key for c in t.columns],
-             "rows": [{k: raw_value(v) for k, v in row.items()} for row in t.dicts()],
-             "total": {k: raw_value(v) for k, v in (t.total or {}).items()} or None}
+            {
+                "key": t.key,
+                "title": t.title,
+                "columns": [c.key for c in t.columns],
+                "rows": [{k: raw_value(v) for k, v in row.items()} for row in t.dicts()],
+                "total": {k: raw_value(v) for k, v in (t.total or {}).items()} or None,
+            }
             for t in report.tables()
         ]
         return jsonify({"kind": report.kind, "period": report.period_label, "tables": tables})
@@ -192,5 +227,3 @@ def xlsx_bytes(report: Any) -> bytes:
     from reports import render_xlsx
 
     return bytes(render_xlsx.render(report))
-
-

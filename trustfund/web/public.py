@@ -45,11 +45,64 @@ _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _PERSON_RE = re.compile(rf"^[{_CJK}][{_CJK}·]{{1,3}}$")
 #: Words that mark an organisation, not a private person.
 ORG_WORDS = (
-    "公司", "银行", "委员会", "业委会", "物业", "集团", "中心", "街道", "办事处", "社区", "政府",
-    "局", "厂", "店", "院", "站", "处", "队", "馆", "校", "协会", "基金", "小区", "大厦", "花园",
-    "电梯", "保险", "税务", "供电", "供水", "燃气", "水务", "电力", "通信", "移动", "联通", "电信",
-    "超市", "餐厅", "学校", "医院", "律师", "事务", "工作室", "合作社", "商行", "银联", "支付",
-    "微信", "支付宝", "财付通", "结算", "清算", "物业费", "利息", "押金", "维修", "工程",
+    "公司",
+    "银行",
+    "委员会",
+    "业委会",
+    "物业",
+    "集团",
+    "中心",
+    "街道",
+    "办事处",
+    "社区",
+    "政府",
+    "局",
+    "厂",
+    "店",
+    "院",
+    "站",
+    "处",
+    "队",
+    "馆",
+    "校",
+    "协会",
+    "基金",
+    "小区",
+    "大厦",
+    "花园",
+    "电梯",
+    "保险",
+    "税务",
+    "供电",
+    "供水",
+    "燃气",
+    "水务",
+    "电力",
+    "通信",
+    "移动",
+    "联通",
+    "电信",
+    "超市",
+    "餐厅",
+    "学校",
+    "医院",
+    "律师",
+    "事务",
+    "工作室",
+    "合作社",
+    "商行",
+    "银联",
+    "支付",
+    "微信",
+    "支付宝",
+    "财付通",
+    "结算",
+    "清算",
+    "物业费",
+    "利息",
+    "押金",
+    "维修",
+    "工程",
 )
 _DIGIT_OR_AT = re.compile(r"[0-9@]")
 _PHONE_RE = re.compile(r"(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
@@ -63,12 +116,23 @@ PRIVATE_KEY_RE = re.compile(
     re.IGNORECASE,
 )
 _DOC_EXT_RE = re.compile(
-    r"\.(pdf|jpe?g|png|gif|tiff?|docx?|xlsx?|csv|zip|rar|7z|ofd|txt|html?|heic|webp)$", re.IGNORECASE
+    r"\.(pdf|jpe?g|png|gif|tiff?|docx?|xlsx?|csv|zip|rar|7z|ofd|txt|html?|heic|webp)$",
+    re.IGNORECASE,
 )
 #: Fava options that reach the file system or the editor: not in the publication.
 DROPPED_FAVA_OPTIONS = frozenset(
-    {"import-config", "import_config", "import-dirs", "import_dirs", "use-external-editor", "default-file", "default_file",
-     "use_external_editor", "insert-entry", "insert_entry"}
+    {
+        "import-config",
+        "import_config",
+        "import-dirs",
+        "import_dirs",
+        "use-external-editor",
+        "default-file",
+        "default_file",
+        "use_external_editor",
+        "insert-entry",
+        "insert_entry",
+    }
 )
 PUBLIC_TAG = "public"
 
@@ -97,8 +161,10 @@ def mask_patterns(text: str) -> str:
 
 def _is_public(meta: dict[str, Any] | None, tags: Iterable[str] = ()) -> bool:
     value = (meta or {}).get("public")
-    return value is True or (isinstance(value, str) and value.lower() in ("true", "yes", "1")) or (
-        PUBLIC_TAG in tags
+    return (
+        value is True
+        or (isinstance(value, str) and value.lower() in ("true", "yes", "1"))
+        or (PUBLIC_TAG in tags)
     )
 
 
@@ -215,7 +281,11 @@ def _meta(meta: dict[str, Any] | None, redactor: Redactor, *, public: bool) -> d
         if isinstance(value, str):
             if not public and _looks_like_path(value):
                 value = os.path.basename(value.replace("\\", "/"))
-            value = redactor.party(value) if key in ("payer", "payee", "owner", "signer") else redactor.text(value)
+            value = (
+                redactor.party(value)
+                if key in ("payer", "payee", "owner", "signer")
+                else redactor.text(value)
+            )
         out[key] = value
     return out
 
@@ -230,7 +300,9 @@ def _posting_meta(meta: dict[str, Any], redactor: Redactor, *, public: bool) -> 
             continue
         if key.startswith("__") or _private_key(key) or key in _PARTY_KEYS:
             return _meta(meta, redactor, public=public)
-        if isinstance(value, str) and ((not public and _looks_like_path(value)) or redactor.text(value) != value):
+        if isinstance(value, str) and (
+            (not public and _looks_like_path(value)) or redactor.text(value) != value
+        ):
             return _meta(meta, redactor, public=public)
     return meta
 
@@ -259,7 +331,9 @@ def _custom(entry: data.Custom, redactor: Redactor) -> data.Custom | None:
     return entry._replace(values=new_values, meta=_meta(entry.meta, redactor, public=False))
 
 
-def redact_entries(entries: Iterable[data.Directive], community: Any = None) -> list[data.Directive]:
+def redact_entries(
+    entries: Iterable[data.Directive], community: Any = None
+) -> list[data.Directive]:
     """The entries of the publication (see the module docstring)."""
     entries = list(entries)
     redactor = _collect_names(entries, community)
@@ -289,11 +363,23 @@ def redact_entries(entries: Iterable[data.Directive], community: Any = None) -> 
             if _is_public(entry.meta, entry.tags or ()):
                 out.append(entry._replace(meta=_meta(entry.meta, redactor, public=True)))
         elif isinstance(entry, data.Note):
-            out.append(entry._replace(comment=redactor.text(entry.comment), meta=_meta(entry.meta, redactor, public=False)))
+            out.append(
+                entry._replace(
+                    comment=redactor.text(entry.comment),
+                    meta=_meta(entry.meta, redactor, public=False),
+                )
+            )
         elif isinstance(entry, data.Event):
-            out.append(entry._replace(description=redactor.text(entry.description), meta=_meta(entry.meta, redactor, public=False)))
+            out.append(
+                entry._replace(
+                    description=redactor.text(entry.description),
+                    meta=_meta(entry.meta, redactor, public=False),
+                )
+            )
         elif isinstance(entry, data.Balance):
-            out.append(entry._replace(diff_amount=None, meta=_meta(entry.meta, redactor, public=False)))
+            out.append(
+                entry._replace(diff_amount=None, meta=_meta(entry.meta, redactor, public=False))
+            )
         else:
             out.append(entry._replace(meta=_meta(entry.meta, redactor, public=False)))
     return out
@@ -303,27 +389,35 @@ def _quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _header(options: dict[str, Any], plugins: list[tuple[str, str | None]], entries: list[data.Directive]) -> str:
+def _header(
+    options: dict[str, Any], plugins: list[tuple[str, str | None]], entries: list[data.Directive]
+) -> str:
     lines = ["; trustfund public publication: generated, redacted; do not edit.", ""]
     title = options.get("title") or "trustfund"
-    lines.append(f"option \"title\" {_quote(str(title))}")
+    lines.append(f'option "title" {_quote(str(title))}')
     for currency in options.get("operating_currency") or ():
-        lines.append(f"option \"operating_currency\" {_quote(currency)}")
+        lines.append(f'option "operating_currency" {_quote(currency)}')
     booking = options.get("booking_method")
     if booking is not None:
-        lines.append(f"option \"booking_method\" {_quote(getattr(booking, 'name', str(booking)))}")
+        lines.append(f'option "booking_method" {_quote(getattr(booking, "name", str(booking)))}')
     # the publication is already padded and its balances were checked on the source ledger
     lines.append('option "plugin_processing_mode" "raw"')
     for name, config in plugins:
         if name.startswith("trustfund."):
             lines.append(f"plugin {_quote(name)}" + (f" {_quote(config)}" if config else ""))
     has_language = any(
-        isinstance(e, data.Custom) and e.type == "fava-option" and e.values
-        and e.values[0].value == "language" for e in entries
+        isinstance(e, data.Custom)
+        and e.type == "fava-option"
+        and e.values
+        and e.values[0].value == "language"
+        for e in entries
     )
     has_extension = any(
-        isinstance(e, data.Custom) and e.type == "fava-extension" and e.values
-        and e.values[0].value == EXTENSION_MODULE for e in entries
+        isinstance(e, data.Custom)
+        and e.type == "fava-extension"
+        and e.values
+        and e.values[0].value == EXTENSION_MODULE
+        for e in entries
     )
     first = next((e.date for e in entries), None)
     if first is not None:
@@ -386,7 +480,12 @@ def _format_transaction(txn: data.Transaction) -> str | None:
         return None
     for posting in txn.postings:
         units = posting.units
-        if posting.cost is not None or posting.price is not None or units is None or units.number is None:
+        if (
+            posting.cost is not None
+            or posting.price is not None
+            or units is None
+            or units.number is None
+        ):
             return None
         flag = f"{posting.flag} " if posting.flag else ""
         lines.append(f"  {flag}{posting.account}  {format(units.number, 'f')} {units.currency}")

@@ -4,7 +4,7 @@ Every figure comes from the reports' and rules' own functions: ``reports.public`
 ``reports.budget``, ``reports.audit`` and ``reports.unit`` ``compute``; the maintenance page from
 ``reports.subledgers.maintenance_ledger`` (projects, per-unit sub-accounts) and
 ``reports.common.allocate`` (the same split the sub-ledger makes), the vote page from
-``trustfund.tally.tally``. Nothing is computed twice here; this module only picks rows.
+``trustfund.rules.tally.tally``. Nothing is computed twice here; this module only picks rows.
 """
 
 from __future__ import annotations
@@ -107,7 +107,7 @@ UNIT_FUND_COLUMNS = (
 def _vote_text(community: Any, resolution_id: str, day: date) -> str:
     if not resolution_id or resolution_id not in community.resolutions:
         return ""
-    from trustfund.tally import tally
+    from trustfund.rules.tally import tally
 
     result = tally(community, resolution_id)
     verdict = "通过 passed" if result.passed else "未通过 failed"
@@ -118,56 +118,107 @@ def _vote_text(community: Any, resolution_id: str, day: date) -> str:
     )
 
 
-def maintenance(source: Source, period: Period, project: int | None = None, *, unit_rows: int = 500) -> PageReport:
+def maintenance(
+    source: Source, period: Period, project: int | None = None, *, unit_rows: int = 500
+) -> PageReport:
     """Projects of the period, the allocation of one project, and the unit sub-accounts."""
+    from ledger.entries import meta_str
     from reports.subledgers import maintenance_ledger
-    from trustfund.common import meta_str
 
     community = source.community
     ledger = maintenance_ledger(source.entries, community, period.end)
     projects = [p for p in ledger.projects if p.date in period]
     rows = []
     for no, p in enumerate(projects, 1):
-        rows.append({
-            "no": no, "date": p.date, "narration": p.narration, "payee": p.payee, "amount": p.amount,
-            "resolution": p.resolution, "emergency": p.emergency,
-            "scope": ",".join(p.scope) or "全部 all", "units": p.units, "area": p.area,
-            "vote": _vote_text(community, p.resolution, p.date),
-            "contract": meta_str(p.entry, "contract") or "",
-            "price_audit": meta_str(p.entry, "price-audit") or "",
-            "invoice": meta_str(p.entry, "invoice") or "",
-        })
+        rows.append(
+            {
+                "no": no,
+                "date": p.date,
+                "narration": p.narration,
+                "payee": p.payee,
+                "amount": p.amount,
+                "resolution": p.resolution,
+                "emergency": p.emergency,
+                "scope": ",".join(p.scope) or "全部 all",
+                "units": p.units,
+                "area": p.area,
+                "vote": _vote_text(community, p.resolution, p.date),
+                "contract": meta_str(p.entry, "contract") or "",
+                "price_audit": meta_str(p.entry, "price-audit") or "",
+                "invoice": meta_str(p.entry, "invoice") or "",
+            }
+        )
     tables = [Table("projects", "维修项目", "Maintenance projects", PROJECT_COLUMNS, rows)]
     chosen = project if project is not None and 1 <= project <= len(projects) else len(projects)
     if projects:
         p = projects[chosen - 1]
         register = community.register_at(p.date)
-        weights = {room: u.area for room, u in register.items() if not p.scope or room.split("-", 1)[0] in p.scope}
+        weights = {
+            room: u.area
+            for room, u in register.items()
+            if not p.scope or room.split("-", 1)[0] in p.scope
+        }
         shares = allocate(p.amount, weights)
-        allocation = [{"room": room, "area": weights[room], "share": share} for room, share in sorted(shares.items())]
-        tables.append(Table(
-            "allocation", f"按面积分摊：{chosen}. {p.narration}", f"Allocation by area: project {chosen}",
-            ALLOCATION_COLUMNS, allocation,
-            total={"room": "合计 Total", "area": sum(weights[r] for r in shares), "share": sum(shares.values(), Decimal(0))},
-        ))
+        allocation = [
+            {"room": room, "area": weights[room], "share": share}
+            for room, share in sorted(shares.items())
+        ]
+        tables.append(
+            Table(
+                "allocation",
+                f"按面积分摊：{chosen}. {p.narration}",
+                f"Allocation by area: project {chosen}",
+                ALLOCATION_COLUMNS,
+                allocation,
+                total={
+                    "room": "合计 Total",
+                    "area": sum(weights[r] for r in shares),
+                    "share": sum(shares.values(), Decimal(0)),
+                },
+            )
+        )
     funds = sorted(ledger.units.values(), key=lambda f: f.room)
     fund_rows = [
-        {"room": f.room, "area": f.area, "deposits": f.deposits, "costs": f.costs, "interest": f.interest,
-         "balance": f.balance, "low": f.low}
+        {
+            "room": f.room,
+            "area": f.area,
+            "deposits": f.deposits,
+            "costs": f.costs,
+            "interest": f.interest,
+            "balance": f.balance,
+            "low": f.low,
+        }
         for f in funds
     ]
     note = ""
     if len(fund_rows) > unit_rows:
         note = f"前 {unit_rows} 户，完整清单见 XLSX / first {unit_rows} units; the XLSX has all {len(fund_rows)}"
-    tables.append(Table(
-        "unit-funds", "分户账", "Per-unit sub-accounts", UNIT_FUND_COLUMNS, fund_rows[:unit_rows] if unit_rows else fund_rows,
-        total={"room": "合计 Total", "deposits": sum((f.deposits for f in funds), Decimal(0)),
-               "costs": sum((f.costs for f in funds), Decimal(0)), "interest": sum((f.interest for f in funds), Decimal(0)),
-               "balance": sum((f.balance for f in funds), Decimal(0))},
-        note=note,
-    ))
-    return PageReport("maintenance", "维修资金", "Maintenance fund", period.label, period.title,
-                      source.title, table_list=tables)
+    tables.append(
+        Table(
+            "unit-funds",
+            "分户账",
+            "Per-unit sub-accounts",
+            UNIT_FUND_COLUMNS,
+            fund_rows[:unit_rows] if unit_rows else fund_rows,
+            total={
+                "room": "合计 Total",
+                "deposits": sum((f.deposits for f in funds), Decimal(0)),
+                "costs": sum((f.costs for f in funds), Decimal(0)),
+                "interest": sum((f.interest for f in funds), Decimal(0)),
+                "balance": sum((f.balance for f in funds), Decimal(0)),
+            },
+            note=note,
+        )
+    )
+    return PageReport(
+        "maintenance",
+        "维修资金",
+        "Maintenance fund",
+        period.label,
+        period.title,
+        source.title,
+        table_list=tables,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -210,7 +261,7 @@ BALLOT_COLUMNS = (
 
 def votes(source: Source, period: Period, resolution: str | None = None) -> PageReport:
     """Resolutions dated up to the period's end, with their tallies; the ballots of one."""
-    from trustfund.tally import tally
+    from trustfund.rules.tally import tally
 
     community = source.community
     rows = []
@@ -218,30 +269,67 @@ def votes(source: Source, period: Period, resolution: str | None = None) -> Page
         if res.date >= period.end:
             continue
         t = tally(community, rid)
-        rows.append({
-            "id": rid, "date": res.date, "title": res.title, "matter": res.matter,
-            "scope": ",".join(res.scope) or "全部 all", "close_date": t.close_date,
-            "scope_units": t.scope_units, "scope_area": t.scope_area, "scope_owners": t.scope_owners,
-            "participating_area": t.participating_area, "participating_owners": t.participating_owners,
-            "participation_area_ratio": t.participation_area_ratio,
-            "participation_headcount_ratio": t.participation_headcount_ratio,
-            "participation_rule": str(t.participation_rule),
-            "yes_area": t.yes_area, "yes_owners": t.yes_owners, "no_area": t.no_area, "no_owners": t.no_owners,
-            "abstain_area": t.abstain_area, "abstain_owners": t.abstain_owners,
-            "approval_area_ratio": t.approval_area_ratio, "approval_headcount_ratio": t.approval_headcount_ratio,
-            "approval_rule": str(t.approval_rule), "passed": t.passed, "failed_tests": ", ".join(t.failed_tests),
-        })
+        rows.append(
+            {
+                "id": rid,
+                "date": res.date,
+                "title": res.title,
+                "matter": res.matter,
+                "scope": ",".join(res.scope) or "全部 all",
+                "close_date": t.close_date,
+                "scope_units": t.scope_units,
+                "scope_area": t.scope_area,
+                "scope_owners": t.scope_owners,
+                "participating_area": t.participating_area,
+                "participating_owners": t.participating_owners,
+                "participation_area_ratio": t.participation_area_ratio,
+                "participation_headcount_ratio": t.participation_headcount_ratio,
+                "participation_rule": str(t.participation_rule),
+                "yes_area": t.yes_area,
+                "yes_owners": t.yes_owners,
+                "no_area": t.no_area,
+                "no_owners": t.no_owners,
+                "abstain_area": t.abstain_area,
+                "abstain_owners": t.abstain_owners,
+                "approval_area_ratio": t.approval_area_ratio,
+                "approval_headcount_ratio": t.approval_headcount_ratio,
+                "approval_rule": str(t.approval_rule),
+                "passed": t.passed,
+                "failed_tests": ", ".join(t.failed_tests),
+            }
+        )
     tables = [Table("resolutions", "业主大会决议", "Resolutions", VOTE_COLUMNS, rows)]
-    chosen: str | None = resolution if resolution in community.resolutions else (str(rows[-1]["id"]) if rows else None)
+    chosen: str | None = (
+        resolution
+        if resolution in community.resolutions
+        else (str(rows[-1]["id"]) if rows else None)
+    )
     if chosen:
         res = community.resolutions[chosen]
-        register_day = community.closes[chosen].date if chosen in community.closes else (community.last_date or res.date)
+        register_day = (
+            community.closes[chosen].date
+            if chosen in community.closes
+            else (community.last_date or res.date)
+        )
         register = community.register_at(register_day)
         ballots = [
-            {"room": v.room, "area": register[v.room].area if v.room in register else None,
-             "choice": v.choice, "date": v.date}
+            {
+                "room": v.room,
+                "area": register[v.room].area if v.room in register else None,
+                "choice": v.choice,
+                "date": v.date,
+            }
             for v in sorted(community.votes.get(chosen, []), key=lambda v: v.room)
         ]
-        tables.append(Table("ballots", f"表决票：{chosen} {res.title}", f"Ballots of {chosen} (room and area only)",
-                            BALLOT_COLUMNS, ballots))
-    return PageReport("votes", "投票", "Votes", period.label, period.title, source.title, table_list=tables)
+        tables.append(
+            Table(
+                "ballots",
+                f"表决票：{chosen} {res.title}",
+                f"Ballots of {chosen} (room and area only)",
+                BALLOT_COLUMNS,
+                ballots,
+            )
+        )
+    return PageReport(
+        "votes", "投票", "Votes", period.label, period.title, source.title, table_list=tables
+    )

@@ -69,7 +69,9 @@ def write_all(ledger: Any, out_dir: Path, period: Period) -> list[Path]:
     for kind in ("public", "budget", "audit"):
         report = build(kind, ledger, period)
         for fmt, (extension, _) in FORMATS.items():
-            written.append(write_report(report, fmt, out_dir / f"{kind}-{period.label}.{extension}"))
+            written.append(
+                write_report(report, fmt, out_dir / f"{kind}-{period.label}.{extension}")
+            )
     return written
 
 
@@ -82,16 +84,34 @@ def _load(path: str) -> Any:
 @click.command("report")
 @click.argument("kind", type=click.Choice(KINDS))
 @click.argument("ledger_path", metavar="[LEDGER]", required=False, default="main.beancount")
-@click.option("-p", "--period", "period_text", metavar="PERIOD",
-              help="2025-03 (month), 2025Q1 (quarter) or 2025 (year); default: the last entry's month.")
+@click.option(
+    "-p",
+    "--period",
+    "period_text",
+    metavar="PERIOD",
+    help="2025-03 (month), 2025Q1 (quarter) or 2025 (year); default: the last entry's month.",
+)
 @click.option("-u", "--unit", "room", metavar="ROOM", help="Unit for `report unit`, e.g. 3-1-101.")
-@click.option("-f", "--format", "fmt", type=click.Choice(tuple(FORMATS)), default="text", show_default=True)
-@click.option("-o", "--output", type=click.Path(path_type=Path),
-              help="File to write (default: standard output; xlsx needs a file and defaults to KIND-PERIOD.xlsx); "
-                   "the folder for `report all`.")
+@click.option(
+    "-f", "--format", "fmt", type=click.Choice(tuple(FORMATS)), default="text", show_default=True
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="File to write (default: standard output; xlsx needs a file and defaults to KIND-PERIOD.xlsx); "
+    "the folder for `report all`.",
+)
 @click.option("--formulas", is_flag=True, help="XLSX: write totals as =SUM(...) of their column.")
-def report(kind: str, ledger_path: str, period_text: str | None, room: str | None, fmt: str,
-           output: Path | None, formulas: bool) -> None:
+def report(
+    kind: str,
+    ledger_path: str,
+    period_text: str | None,
+    room: str | None,
+    fmt: str,
+    output: Path | None,
+    formulas: bool,
+) -> None:
     """Compute a report: public (公示), budget (预算执行), audit (专项审计) or unit (分户对账单).
 
     ``all`` writes the public, budget and audit reports in every format into the folder given
@@ -111,8 +131,11 @@ def report(kind: str, ledger_path: str, period_text: str | None, room: str | Non
     if kind == "unit" and room not in ledger.community.units:
         raise click.ClickException(f"unknown unit {room!r}: not in the unit register (tf-unit)")
     if ledger.errors:
-        click.echo(f"warning: the ledger has {len(ledger.errors)} error(s); run `trustfund check` "
-                   "(the audit report lists the rule errors)", err=True)
+        click.echo(
+            f"warning: the ledger has {len(ledger.errors)} error(s); run `trustfund check` "
+            "(the audit report lists the rule errors)",
+            err=True,
+        )
     if kind == "all":
         folder = output if output is not None else Path(ledger.path).parent / "reports"
         for path in write_all(ledger, folder, period):

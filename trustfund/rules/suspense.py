@@ -1,6 +1,6 @@
 """Imported rows no categorisation rule classified: TF106.
 
-Enable on its own with ``plugin "trustfund.suspense"`` (``trustfund.xinyi`` includes it).
+Enable on its own with ``plugin "trustfund.rules.suspense"`` (``trustfund.xinyi`` includes it).
 
 ``trustfund import`` sends a bank row that no rule of ``import-rules.toml`` matches to
 ``Income:Suspense`` (money in) or ``Expenses:Suspense`` (money out), so nothing is lost and
@@ -23,15 +23,17 @@ from __future__ import annotations
 
 from beancount.core import data
 
+from ledger.accounts import classify
 from ledger.community import Community
-from trustfund.accounts import classify
-from trustfund.common import Config, Entries, plugin_entry
-from trustfund.errors import TrustError, make_error
+from ledger.errors import TrustError, make_error
+from trustfund.rules.plugin import Config, Entries, plugin_entry
 
 __plugins__ = ("plugin",)
 
 
-def check(entries: Entries, community: Community, config: Config) -> tuple[Entries, list[TrustError]]:
+def check(
+    entries: Entries, community: Community, config: Config
+) -> tuple[Entries, list[TrustError]]:
     """TF106 for every transaction with a posting to a suspense account."""
     errors: list[TrustError] = []
     for entry in entries:

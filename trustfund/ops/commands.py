@@ -7,10 +7,12 @@ from pathlib import Path
 
 import click
 
+from ledger.errors import error_code
 from ledger.loader import Ledger, format_error, load, resolve_ledger
-from trustfund.errors import error_code
 
-LEDGER_ARG = click.argument("ledger_path", metavar="[LEDGER]", required=False, default="main.beancount")
+LEDGER_ARG = click.argument(
+    "ledger_path", metavar="[LEDGER]", required=False, default="main.beancount"
+)
 
 
 def load_ledger(path: str | Path) -> Ledger:
@@ -161,7 +163,12 @@ include "governance.beancount"
 
 @click.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--title", default="信义小区业主共有资金账本", show_default=True, help="Ledger title (Fava shows it).")
+@click.option(
+    "--title",
+    default="信义小区业主共有资金账本",
+    show_default=True,
+    help="Ledger title (Fava shows it).",
+)
 @click.option("--start", default="2025-01-01", show_default=True, help="Date the accounts open.")
 def init(directory: Path, title: str, start: str) -> None:
     """Start a new community ledger in DIRECTORY.
@@ -175,7 +182,9 @@ def init(directory: Path, title: str, start: str) -> None:
     try:
         start_date = date.fromisoformat(start)
     except ValueError as exc:
-        raise click.BadParameter(f"{start!r} is not a date (YYYY-MM-DD)", param_hint="--start") from exc
+        raise click.BadParameter(
+            f"{start!r} is not a date (YYYY-MM-DD)", param_hint="--start"
+        ) from exc
     main_file = directory / "main.beancount"
     if main_file.exists():
         raise click.ClickException(f"{main_file} already exists: not overwriting a ledger")
@@ -192,7 +201,9 @@ def init(directory: Path, title: str, start: str) -> None:
         "main.beancount": MAIN.format(d=d, title=title.replace('"', "'")),
     }
     write_files(directory, files, f"trustfund init: new ledger {title}")
-    click.echo(f"Created {main_file} ({len(files)} files). Next: trustfund import FILE --ledger {main_file}")
+    click.echo(
+        f"Created {main_file} ({len(files)} files). Next: trustfund import FILE --ledger {main_file}"
+    )
 
 
 def write_files(directory: Path, files: dict[str, str], message: str) -> None:
@@ -245,7 +256,7 @@ def check(ledger_path: str, quiet: bool) -> None:
 @LEDGER_ARG
 def vote(resolution: str, ledger_path: str) -> None:
     """Show the vote tally of RESOLUTION (Civil Code art 278): area and headcount."""
-    from trustfund.tally import tally
+    from trustfund.rules.tally import tally
 
     ledger = load_ledger(ledger_path)
     if resolution not in ledger.community.resolutions:

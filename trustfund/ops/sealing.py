@@ -6,12 +6,14 @@ from datetime import date, datetime
 
 import click
 
+from ledger.errors import error_code
 from ledger.loader import format_error, load, resolve_ledger
 from ledger.seal import SealRefused, evaluate, plan_seals, sealed_on, stage_seals
 from ledger.writer import JOURNAL_NAME, LedgerWriter
-from trustfund.errors import error_code
 
-LEDGER_ARG = click.argument("ledger_path", metavar="[LEDGER]", required=False, default="main.beancount")
+LEDGER_ARG = click.argument(
+    "ledger_path", metavar="[LEDGER]", required=False, default="main.beancount"
+)
 
 
 _resolve = resolve_ledger
@@ -29,8 +31,14 @@ def _parse_day(_ctx: click.Context, _param: click.Parameter, value: str | None) 
 @click.command("seal")
 @click.argument("period", metavar="YYYY-MM")
 @LEDGER_ARG
-@click.option("--include-earlier", is_flag=True, help="Also seal every unsealed earlier month with entries, in order.")
-@click.option("--today", "today", callback=_parse_day, hidden=True, help="Pretend today is this day (tests).")
+@click.option(
+    "--include-earlier",
+    is_flag=True,
+    help="Also seal every unsealed earlier month with entries, in order.",
+)
+@click.option(
+    "--today", "today", callback=_parse_day, hidden=True, help="Pretend today is this day (tests)."
+)
 def seal(period: str, ledger_path: str, include_earlier: bool, today: date) -> None:
     """Seal a closed month: record a chained SHA-256 of its entries.
 
@@ -58,7 +66,10 @@ def seal(period: str, ledger_path: str, include_earlier: bool, today: date) -> N
         click.echo(f"sealed {plan.period}: {len(plan.entries)} entries, {plan.digest}")
     warnings = [e for e in ledger.errors if error_code(e) is not None]
     if warnings:
-        click.echo(f"note: the ledger has {len(warnings)} trust-rule error(s); `trustfund check` lists them", err=True)
+        click.echo(
+            f"note: the ledger has {len(warnings)} trust-rule error(s); `trustfund check` lists them",
+            err=True,
+        )
     if ws.git_error:
         click.echo(f"note: written, but not committed: {ws.git_error}", err=True)
 
@@ -69,7 +80,10 @@ def verify(ledger_path: str) -> None:
     """Print the chain of sealed months and whether each still holds."""
     main = _resolve(ledger_path)
     if (main.parent / JOURNAL_NAME).exists():
-        click.echo("note: an interrupted write is pending; the next `trustfund` write completes it", err=True)
+        click.echo(
+            "note: an interrupted write is pending; the next `trustfund` write completes it",
+            err=True,
+        )
     ledger = load(main)
     results = [r for r in evaluate(ledger.entries, ledger.community)]
     if not results:
@@ -79,7 +93,9 @@ def verify(ledger_path: str) -> None:
     broken = 0
     for result in results:
         status = "ok" if result.ok else "BROKEN"
-        click.echo(f"{result.seal.period:<8} {sealed_on(result.seal).isoformat():<10} {result.seal.digest:<71} {status}")
+        click.echo(
+            f"{result.seal.period:<8} {sealed_on(result.seal).isoformat():<10} {result.seal.digest:<71} {status}"
+        )
         if not result.ok:
             broken += 1
             meta = getattr(result.culprit, "meta", None) or result.seal.meta or {}

@@ -1,6 +1,6 @@
 """The manager earns a fixed percentage of what is collected (物业当管家): TF201, TF202.
 
-Enable on its own with ``plugin "trustfund.remuneration"`` (``trustfund.xinyi`` includes it).
+Enable on its own with ``plugin "trustfund.rules.remuneration"`` (``trustfund.xinyi`` includes it).
 To have the remuneration generated instead of typed::
 
     plugin "trustfund.xinyi" "{'generate_remuneration': True}"
@@ -58,18 +58,17 @@ from decimal import ROUND_HALF_UP, Decimal
 from beancount.core import data
 from beancount.core.amount import Amount
 
+from ledger.accounts import PAYABLE_MANAGER, REMUNERATION, AccountClass, classify
 from ledger.community import Community, RemunerationTerm
-from trustfund.accounts import PAYABLE_MANAGER, REMUNERATION, AccountClass, classify
-from trustfund.common import GENERATED_KEY, Config, Entries, meta_str, month_of, plugin_entry
-from trustfund.errors import TrustError, make_error
-from trustfund.funds import YEAR_CLOSE_TAG
+from ledger.entries import CARRY_TYPE, GENERATED_KEY, YEAR_CLOSE_TAG, meta_str, month_of
+from ledger.errors import TrustError, make_error
+from trustfund.rules.plugin import Config, Entries, plugin_entry
 
 __plugins__ = ("plugin",)
 
 ZERO = Decimal(0)
 FEN = Decimal("0.01")
-CARRY_TYPE = "trustfund-carry-remuneration"
-GENERATOR = "trustfund.remuneration"
+GENERATOR = "trustfund.rules.remuneration"
 PERIOD_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
@@ -227,19 +226,25 @@ def _schedule(months: dict[str, _Month], community: Community) -> list[MonthRemu
     return rows
 
 
-def carried_months(entries: Sequence[data.Directive], community: Community) -> dict[str, tuple[Decimal, Decimal, Decimal]]:
+def carried_months(
+    entries: Sequence[data.Directive], community: Community
+) -> dict[str, tuple[Decimal, Decimal, Decimal]]:
     """Month -> (collected base, unrounded due, posted): what ``close-year`` carries over."""
     return {m: (s.base, s.raw_due, s.posted) for m, s in sorted(_tally(entries, community).items())}
 
 
-def remuneration_schedule(entries: Sequence[data.Directive], community: Community) -> list[MonthRemuneration]:
+def remuneration_schedule(
+    entries: Sequence[data.Directive], community: Community
+) -> list[MonthRemuneration]:
     """Every month with collections or a posted remuneration, in month order."""
     return _schedule(_tally(entries, community), community)
 
 
 def collected_base(entries: Sequence[data.Directive], community: Community) -> dict[str, Decimal]:
     """Month ("2025-03") -> collected base (unrounded), for months with collections."""
-    return {month: slot.base for month, slot in sorted(_tally(entries, community).items()) if slot.base}
+    return {
+        month: slot.base for month, slot in sorted(_tally(entries, community).items()) if slot.base
+    }
 
 
 def _describe(row: MonthRemuneration, term: RemunerationTerm | None) -> str:
@@ -268,7 +273,9 @@ def _generated(month: str, due: Decimal, currency: str, term: RemunerationTerm) 
     )
 
 
-def check(entries: Entries, community: Community, config: Config) -> tuple[Entries, list[TrustError]]:
+def check(
+    entries: Entries, community: Community, config: Config
+) -> tuple[Entries, list[TrustError]]:
     """TF201/TF202 over the ledger; with ``generate_remuneration``, add the missing months."""
     months = _tally(entries, community)
     errors: list[TrustError] = []

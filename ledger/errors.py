@@ -34,7 +34,9 @@ def error_code(error: Any) -> str | None:
     return match.group(1) if match else None
 
 
-def make_error(code: str, message: str, entry: Any, source: dict[str, Any] | None = None) -> TrustError:
+def make_error(
+    code: str, message: str, entry: Any, source: dict[str, Any] | None = None
+) -> TrustError:
     """Build a TrustError pointing at ``entry`` (or ``source`` when given)."""
     if source is None:
         source = getattr(entry, "meta", None)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import click
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "xinyi"
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "xinyi"
 
 
 def _step(text: str) -> float:
@@ -31,31 +31,44 @@ def _done(start: float, text: str = "") -> None:
 
 
 @click.command()
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default="trustfund-demo", required=False)
+@click.argument(
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    default="trustfund-demo",
+    required=False,
+)
 @click.option("--no-serve", is_flag=True, help="Stop after the last file is written.")
 @click.option("--force", is_flag=True, help="Replace DIR if it already holds a demo.")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 def demo(directory: Path, no_serve: bool, force: bool, host: str, port: int) -> None:
     """Set up the demo community in DIR (default ./trustfund-demo) and run the main job on it."""
-    from importers.command import import_files
     from ledger.loader import format_error, load
-    from reports.command import write_all
     from reports.period import Period
+    from trustfund.ops.importing import import_files
+    from trustfund.ops.reporting import write_all
 
     if not (EXAMPLE / "main.beancount").exists():
-        raise click.ClickException(f"demo data not found at {EXAMPLE} (install from a clone with `pip install -e .`)")
+        raise click.ClickException(
+            f"demo data not found at {EXAMPLE} (install from a clone with `pip install -e .`)"
+        )
     if directory.exists() and any(directory.iterdir()):
         if not force:
-            raise click.ClickException(f"{directory} is not empty: pass --force to replace it, or choose another DIR")
+            raise click.ClickException(
+                f"{directory} is not empty: pass --force to replace it, or choose another DIR"
+            )
         shutil.rmtree(directory)
 
     start = _step(f"Copying the demo community to {directory}")
-    shutil.copytree(EXAMPLE, directory, ignore=shutil.ignore_patterns(".*.picklecache", "__pycache__"))
+    shutil.copytree(
+        EXAMPLE, directory, ignore=shutil.ignore_patterns(".*.picklecache", "__pycache__")
+    )
     main_file = directory / "main.beancount"
     _done(start)
 
-    downloads = sorted(p for p in (directory / "downloads").glob("*") if p.is_file() and not p.name.startswith("."))
+    downloads = sorted(
+        p for p in (directory / "downloads").glob("*") if p.is_file() and not p.name.startswith(".")
+    )
     start = _step(f"Importing {len(downloads)} raw export(s) from {directory / 'downloads'}")
     if downloads:
         import_files(downloads, main_file)
@@ -67,7 +80,9 @@ def demo(directory: Path, no_serve: bool, force: bool, host: str, port: int) -> 
         for error in ledger.errors:
             click.echo(format_error(error), err=True)
         raise click.ClickException(f"the demo ledger has {len(ledger.errors)} error(s)")
-    _done(start, f"OK: {len(ledger.entries)} entries, {len(ledger.community.units)} units, no errors")
+    _done(
+        start, f"OK: {len(ledger.entries)} entries, {len(ledger.community.units)} units, no errors"
+    )
 
     start = _step(f"Writing the 2025 reports to {directory / 'reports'}")
     written = write_all(ledger, directory / "reports", Period.parse("2025"))
@@ -80,5 +95,7 @@ def demo(directory: Path, no_serve: bool, force: bool, host: str, port: int) -> 
         return
     from trustfund.web.app import serve
 
-    click.secho(f"==> Serving the owners' public site at http://{host}:{port}/  (Ctrl-C to stop)", bold=True)
+    click.secho(
+        f"==> Serving the owners' public site at http://{host}:{port}/  (Ctrl-C to stop)", bold=True
+    )
     serve(main_file, public=True, host=host, port=port)

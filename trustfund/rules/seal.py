@@ -12,14 +12,16 @@ else at the ``tf-seal`` directive.
 from __future__ import annotations
 
 from ledger.community import Community
+from ledger.errors import TrustError, make_error
 from ledger.seal import evaluate
-from trustfund.common import Config, Entries, plugin_entry
-from trustfund.errors import TrustError, make_error
+from trustfund.rules.plugin import Config, Entries, plugin_entry
 
 __plugins__ = ("plugin",)
 
 
-def check(entries: Entries, community: Community, config: Config) -> tuple[Entries, list[TrustError]]:
+def check(
+    entries: Entries, community: Community, config: Config
+) -> tuple[Entries, list[TrustError]]:
     """TF501 for every seal that no longer matches the ledger."""
     errors: list[TrustError] = []
     for result in evaluate(entries, community):

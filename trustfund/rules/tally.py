@@ -20,7 +20,7 @@ properties are for display only.
 
 Usage::
 
-    from trustfund.tally import tally
+    from trustfund.rules.tally import tally
     result = tally(ledger.community, "R-2025-01")
     result.passed, result.failed_tests, result.approval_area_ratio
 """

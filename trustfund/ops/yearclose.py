@@ -47,19 +47,35 @@ import click
 from beancount.core import data
 from beancount.parser import printer
 
+from ledger.accounts import MAINTENANCE, classify
 from ledger.community import Community
+from ledger.entries import (
+    CARRY_TYPE,
+    GENERATED_KEY,
+    YEAR_CLOSE_TAG,
+    YEAR_OPEN_TAG,
+    bank_outflow,
+    is_payment,
+    meta_list,
+)
+from ledger.errors import error_code
 from ledger.loader import Ledger, format_error, load, resolve_ledger
-from trustfund.accounts import MAINTENANCE, classify
-from trustfund.common import GENERATED_KEY, bank_outflow, is_payment, meta_list
-from trustfund.errors import error_code
-from trustfund.funds import YEAR_CLOSE_TAG, YEAR_OPEN_TAG, open_collections
-from trustfund.remuneration import CARRY_TYPE, carried_months
+from trustfund.rules.funds import open_collections
+from trustfund.rules.remuneration import carried_months
 
 ZERO = Decimal(0)
 OPEN_TAG = YEAR_OPEN_TAG
 EQUITY = {"common": "Equity:Owners:Common", MAINTENANCE: "Equity:Owners:Maintenance"}
 TERM_TYPES = frozenset(
-    {"tf-remuneration", "tf-threshold", "tf-remit-days", "tf-vote-rule", "tf-hazard", "tf-auto-debit", "budget"}
+    {
+        "tf-remuneration",
+        "tf-threshold",
+        "tf-remit-days",
+        "tf-vote-rule",
+        "tf-hazard",
+        "tf-auto-debit",
+        "budget",
+    }
 )
 REGISTER_TYPES = frozenset({"tf-unit", "tf-owner"})
 INCLUDE_RE = re.compile(r'^\s*include\s+"([^"]+)"')
@@ -122,7 +138,9 @@ class _Balances:
 
     def __init__(self) -> None:
         self.total: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
-        self.by_unit: dict[tuple[str, str], dict[str | None, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+        self.by_unit: dict[tuple[str, str], dict[str | None, Decimal]] = defaultdict(
+            lambda: defaultdict(Decimal)
+        )
 
     def add(self, txn: data.Transaction) -> None:
         for posting in txn.postings:
@@ -174,7 +192,9 @@ def plan_close(ledger: Ledger, year: int) -> ClosePlan:
         net = sum((n for _, n in rows), ZERO)
         plan.surplus[fund] = plan.surplus.get(fund, ZERO) - net
         label = "维修资金" if fund == MAINTENANCE else "共同基金"
-        close_lines.append(f'{start} * "{year} 年度结转: {label}收支结余转入业主权益" #{YEAR_CLOSE_TAG}')
+        close_lines.append(
+            f'{start} * "{year} 年度结转: {label}收支结余转入业主权益" #{YEAR_CLOSE_TAG}'
+        )
         close_lines.append(f'  year-close: "{year}"')
         for account, number in rows:
             close_lines.append(f"  {account}  {_money(-number)} {currency}")
@@ -185,7 +205,12 @@ def plan_close(ledger: Ledger, year: int) -> ClosePlan:
     plan.include_in_archive = close_rel
 
     # -- what the new year cites ---------------------------------------------------------
-    cited: dict[str, set[str]] = {"approval": set(), "resolution": set(), "emergency": set(), "contract": set()}
+    cited: dict[str, set[str]] = {
+        "approval": set(),
+        "resolution": set(),
+        "emergency": set(),
+        "contract": set(),
+    }
     for entry in new:
         if isinstance(entry, data.Custom):
             values = _custom_values(entry)
@@ -209,10 +234,15 @@ def plan_close(ledger: Ledger, year: int) -> ClosePlan:
     counts: dict[str, int] = defaultdict(int)
     main_file = str(ledger.path)
     relevant_resolutions = {
-        rid for rid in community.resolutions
-        if rid in cited["resolution"] or rid not in community.closes or community.closes[rid].date >= start
+        rid
+        for rid in community.resolutions
+        if rid in cited["resolution"]
+        or rid not in community.closes
+        or community.closes[rid].date >= start
     }
-    relevant_approvals = {aid for aid in community.approvals if aid in cited["approval"] or aid not in used}
+    relevant_approvals = {
+        aid for aid in community.approvals if aid in cited["approval"] or aid not in used
+    }
     for entry in old:
         if _is_generated(entry):
             continue
@@ -265,7 +295,8 @@ def plan_close(ledger: Ledger, year: int) -> ClosePlan:
         if not _is_generated(entry):
             file_dates[str(entry.meta.get("filename", ""))].append(entry.date)
     new_files = sorted(
-        name for name, days in file_dates.items()
+        name
+        for name, days in file_dates.items()
         if name != main_file and days and min(days) >= start and Path(name).exists()
     )
     for entry in new:
@@ -294,17 +325,28 @@ def plan_close(ledger: Ledger, year: int) -> ClosePlan:
     y1 = year + 1
     opening_rel = f"{y1}/{y1}-opening.beancount"
     sections = [
-        (f"; {y1}: what the new year carries from the ledger closed on {end} "
-         f"(`trustfund close-year {year}`). Original dates are kept. Do not edit.\n"),
-        "; -- accounts -----------------------------------------------------------------\n", *head,
-        "; -- unit and owner register -----------------------------------------------------\n", *register,
-        "; -- contract terms, budgets, running contracts ------------------------------------\n", *terms,
-        "; -- approvals, resolutions, votes, notices, emergencies still relevant --------------\n", *governance,
-        f"; -- remuneration of {year} by month: collected base, amount due (unrounded), posted ---\n", *carry,
-        f"; -- opening balances on {end} ----------------------------------------------------\n", *opening,
+        (
+            f"; {y1}: what the new year carries from the ledger closed on {end} "
+            f"(`trustfund close-year {year}`). Original dates are kept. Do not edit.\n"
+        ),
+        "; -- accounts -----------------------------------------------------------------\n",
+        *head,
+        "; -- unit and owner register -----------------------------------------------------\n",
+        *register,
+        "; -- contract terms, budgets, running contracts ------------------------------------\n",
+        *terms,
+        "; -- approvals, resolutions, votes, notices, emergencies still relevant --------------\n",
+        *governance,
+        f"; -- remuneration of {year} by month: collected base, amount due (unrounded), posted ---\n",
+        *carry,
+        f"; -- opening balances on {end} ----------------------------------------------------\n",
+        *opening,
     ]
     if copied:
-        sections += [f"; -- entries of {y1} from files that also hold earlier years ---------------\n", *copied]
+        sections += [
+            f"; -- entries of {y1} from files that also hold earlier years ---------------\n",
+            *copied,
+        ]
     plan.files[opening_rel] = "\n".join(sections)
 
     # -- the new main file ---------------------------------------------------------------
@@ -327,7 +369,7 @@ def plan_close(ledger: Ledger, year: int) -> ClosePlan:
 
 
 def _approvals_used(old: Iterable[data.Directive], community: Community) -> dict[str, Decimal]:
-    """Approval id -> amount paid against it before the close (as trustfund.approval counts)."""
+    """Approval id -> amount paid against it before the close (as trustfund.rules.approval counts)."""
     used: dict[str, Decimal] = defaultdict(Decimal)
     for entry in old:
         if not isinstance(entry, data.Transaction) or _is_generated(entry) or not is_payment(entry):
@@ -382,12 +424,20 @@ def _maintenance_per_unit(
 
 
 def _opening_balances(
-    balances: _Balances, community: Community, old: list[data.Directive], end: date, root: Path, plan: ClosePlan
+    balances: _Balances,
+    community: Community,
+    old: list[data.Directive],
+    end: date,
+    root: Path,
+    plan: ClosePlan,
 ) -> list[str]:
     out: list[str] = []
     lots, advance = open_collections(old, community, end)
     clearing = [key for key, n in balances.total.items() if n != 0 and classify(key[0]).is_clearing]
-    lots_ok = len(clearing) == 1 and sum((lot.remaining for lot in lots), ZERO) - advance == balances.total[clearing[0]]
+    lots_ok = (
+        len(clearing) == 1
+        and sum((lot.remaining for lot in lots), ZERO) - advance == balances.total[clearing[0]]
+    )
     equity_totals: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
     for (account, currency), number in sorted(balances.total.items()):
         cls = classify(account)
@@ -412,7 +462,10 @@ def _opening_balances(
                     f"  {equity}  {_money(advance)} {currency}\n"
                 )
             continue
-        lines = [f'{end} * "期初余额 {account}" #{OPEN_TAG}', f"  {account}  {_money(number)} {currency}"]
+        lines = [
+            f'{end} * "期初余额 {account}" #{OPEN_TAG}',
+            f"  {account}  {_money(number)} {currency}",
+        ]
         parts = balances.by_unit[(account, currency)]
         per_unit = cls.is_receivable or cls.is_prepaid or cls.is_deposits
         if per_unit and any(unit is not None and n != 0 for unit, n in parts.items()):
@@ -441,13 +494,17 @@ def _refuse_if_broken(ledger: Ledger, year: int) -> None:
     broken = [e for e in ledger.errors if error_code(e) is None]
     if broken:
         shown = "\n  ".join(format_error(e) for e in broken[:5])
-        raise CloseRefused(f"cannot close {year}: the ledger has {len(broken)} error(s); fix them first:\n  {shown}")
+        raise CloseRefused(
+            f"cannot close {year}: the ledger has {len(broken)} error(s); fix them first:\n  {shown}"
+        )
 
 
 _resolve = resolve_ledger
 
 
-def close(main: Path, year: int, today: date | None = None, seal: bool = True, echo: Any = click.echo) -> ClosePlan:
+def close(
+    main: Path, year: int, today: date | None = None, seal: bool = True, echo: Any = click.echo
+) -> ClosePlan:
     """Close ``year`` of the ledger ``main`` (see the module docstring); returns what was written."""
     from ledger.writer import LedgerWriter
 
@@ -458,7 +515,9 @@ def close(main: Path, year: int, today: date | None = None, seal: bool = True, e
     if (root / f"{year}/{year}-close.beancount").exists():
         raise CloseRefused(f"{year} is already closed ({year}/{year}-close.beancount exists)")
     if (root / f"{year + 1}.beancount").exists():
-        raise CloseRefused(f"{year + 1}.beancount exists already; move it away to close {year} again")
+        raise CloseRefused(
+            f"{year + 1}.beancount exists already; move it away to close {year} again"
+        )
     writer = LedgerWriter(root)
     with writer.transaction(f"close {year}, open {year + 1}") as ws:
         ledger = load(main)
@@ -471,12 +530,17 @@ def close(main: Path, year: int, today: date | None = None, seal: bool = True, e
     for fund, amount in sorted(plan.surplus.items()):
         echo(f"{year} {fund} fund: {'surplus' if amount >= 0 else 'deficit'} {_money(abs(amount))}")
     echo(f"wrote {plan.include_in_archive} (closing entries, included from {main.name})")
-    echo(f"wrote {plan.new_main} and {year + 1}/{year + 1}-opening.beancount: {plan.opening_accounts} opening balances, "
-         + ", ".join(f"{n} {k}" for k, n in sorted(plan.carried.items())))
+    echo(
+        f"wrote {plan.new_main} and {year + 1}/{year + 1}-opening.beancount: {plan.opening_accounts} opening balances, "
+        + ", ".join(f"{n} {k}" for k, n in sorted(plan.carried.items()))
+    )
     echo(f"seals: {sealed}")
     warnings = [e for e in ledger.errors if error_code(e) is not None]
     if warnings:
-        echo(f"note: the ledger has {len(warnings)} trust-rule error(s); `trustfund check` lists them", err=True)
+        echo(
+            f"note: the ledger has {len(warnings)} trust-rule error(s); `trustfund check` lists them",
+            err=True,
+        )
     if ws.git_error:
         echo(f"note: written, but not committed: {ws.git_error}", err=True)
     return plan
@@ -488,7 +552,9 @@ def _seal_year(ledger: Ledger, year: int, today: date, ws: Any, main: Path) -> s
     except ImportError:
         return "not sealed (ledger.seal is not available)"
     try:
-        plans = plan_seals(ledger.entries, ledger.community, f"{year}-12", today, include_earlier=True)
+        plans = plan_seals(
+            ledger.entries, ledger.community, f"{year}-12", today, include_earlier=True
+        )
     except SealRefused as exc:
         return f"not sealed: {exc}"
     root = main.parent

@@ -34,8 +34,8 @@ from typing import Any
 
 import click
 
-from trustfund.accounts import COMMON, MAINTENANCE, classify
-from trustfund.errors import error_code
+from ledger.accounts import COMMON, MAINTENANCE, classify
+from ledger.errors import error_code
 
 ZERO = Decimal(0)
 MAIN_FILE = "main.beancount"
@@ -87,7 +87,12 @@ def find_ledgers(paths: Iterable[Path]) -> list[tuple[str, Path]]:
 def _fund_balances(entries: Sequence[Any], end: date) -> dict[str, Decimal]:
     from beancount.core import data
 
-    totals = {f"{COMMON}_balance": ZERO, f"{COMMON}_cash": ZERO, f"{MAINTENANCE}_balance": ZERO, f"{MAINTENANCE}_cash": ZERO}
+    totals = {
+        f"{COMMON}_balance": ZERO,
+        f"{COMMON}_cash": ZERO,
+        f"{MAINTENANCE}_balance": ZERO,
+        f"{MAINTENANCE}_cash": ZERO,
+    }
     cache: dict[str, Any] = {}
     for entry in entries:
         if type(entry) is not data.Transaction or entry.date >= end:
@@ -122,8 +127,16 @@ def audit_community(name: str, path: str, period: str | None = None) -> Communit
     except Exception as exc:  # one community's failure must not stop the batch
         result.status = "failed"
         result.error = f"{type(exc).__name__}: {exc}"
-        result.exceptions.append({"community": name, "kind": "failure", "code": "", "location": path,
-                                  "date": None, "message": traceback.format_exc(limit=3).strip().splitlines()[-1]})
+        result.exceptions.append(
+            {
+                "community": name,
+                "kind": "failure",
+                "code": "",
+                "location": path,
+                "date": None,
+                "message": traceback.format_exc(limit=3).strip().splitlines()[-1],
+            }
+        )
     result.seconds = round(time.perf_counter() - started, 3)
     return result
 
@@ -156,19 +169,31 @@ def _audit(result: CommunityResult, path: Path, period_text: str | None) -> None
             result.rule_exceptions[code] = result.rule_exceptions.get(code, 0) + 1
             kind = "rule"
         entry = getattr(error, "entry", None)
-        result.exceptions.append({
-            "community": result.name, "kind": kind, "code": code or "beancount",
-            "location": _location(getattr(error, "source", None)),
-            "date": getattr(entry, "date", None),
-            "message": str(getattr(error, "message", error)).strip().splitlines()[0] if str(getattr(error, "message", error)).strip() else "",
-        })
-    last = max((e.date for e in entries if type(e) is data.Transaction), default=ledger.community.last_date)
+        result.exceptions.append(
+            {
+                "community": result.name,
+                "kind": kind,
+                "code": code or "beancount",
+                "location": _location(getattr(error, "source", None)),
+                "date": getattr(entry, "date", None),
+                "message": str(getattr(error, "message", error)).strip().splitlines()[0]
+                if str(getattr(error, "message", error)).strip()
+                else "",
+            }
+        )
+    last = max(
+        (e.date for e in entries if type(e) is data.Transaction), default=ledger.community.last_date
+    )
     try:
         from reports.period import Period
     except ImportError:
         result.period = period_text or (str(last.year) if last else "")
         return
-    period = Period.parse(period_text) if period_text else Period.parse(str(last.year if last else date.today().year))
+    period = (
+        Period.parse(period_text)
+        if period_text
+        else Period.parse(str(last.year if last else date.today().year))
+    )
     result.period = period.label
     balances = _fund_balances(entries, period.end)
     result.common_balance = balances[f"{COMMON}_balance"]
@@ -192,11 +217,17 @@ def _audit(result: CommunityResult, path: Path, period_text: str | None) -> None
         for finding in check.findings:
             if finding.ok:
                 continue
-            result.exceptions.append({
-                "community": result.name, "kind": "audit", "code": check.id,
-                "location": finding.location, "date": finding.date,
-                "message": f"{check.zh}: {finding.reason}" + (f" ({finding.amount})" if finding.amount is not None else ""),
-            })
+            result.exceptions.append(
+                {
+                    "community": result.name,
+                    "kind": "audit",
+                    "code": check.id,
+                    "location": finding.location,
+                    "date": finding.date,
+                    "message": f"{check.zh}: {finding.reason}"
+                    + (f" ({finding.amount})" if finding.amount is not None else ""),
+                }
+            )
 
 
 # ---------------------------------------------------------------------------------------
@@ -220,13 +251,23 @@ def run_batch(
         client = Client(scheduler)
     else:
         cluster = LocalCluster(
-            n_workers=max(1, workers), threads_per_worker=1, processes=processes,
-            dashboard_address=None, silence_logs=40,
+            n_workers=max(1, workers),
+            threads_per_worker=1,
+            processes=processes,
+            dashboard_address=None,
+            silence_logs=40,
         )
         client = Client(cluster)
     try:
         futures = [
-            client.submit(audit_community, name, str(path), period, key=f"trustfund-audit-{i}-{name}", pure=False)
+            client.submit(
+                audit_community,
+                name,
+                str(path),
+                period,
+                key=f"trustfund-audit-{i}-{name}",
+                pure=False,
+            )
             for i, (name, path) in enumerate(ledgers)
         ]
         index = {future.key: i for i, future in enumerate(futures)}
@@ -237,7 +278,9 @@ def run_batch(
             try:
                 result = future.result()
             except Exception as exc:  # the worker died (memory, killed): still one row
-                result = CommunityResult(name, str(path), status="failed", error=f"{type(exc).__name__}: {exc}")
+                result = CommunityResult(
+                    name, str(path), status="failed", error=f"{type(exc).__name__}: {exc}"
+                )
             results[i] = result
             if on_done is not None:
                 on_done(result)
@@ -253,9 +296,23 @@ def run_batch(
 
 
 FIXED_COLUMNS = (
-    "community", "status", "error", "title", "period", "units", "transactions",
-    "common_balance", "common_cash", "maintenance_balance", "maintenance_cash", "collection_rate",
-    "load_errors", "rule_exceptions", "audit_exceptions", "seconds", "path",
+    "community",
+    "status",
+    "error",
+    "title",
+    "period",
+    "units",
+    "transactions",
+    "common_balance",
+    "common_cash",
+    "maintenance_balance",
+    "maintenance_cash",
+    "collection_rate",
+    "load_errors",
+    "rule_exceptions",
+    "audit_exceptions",
+    "seconds",
+    "path",
 )
 EXCEPTION_COLUMNS = ("community", "kind", "code", "location", "date", "message")
 
@@ -268,14 +325,23 @@ def summary_rows(results: Sequence[CommunityResult]) -> tuple[list[str], list[di
     rows = []
     for r in results:
         row: dict[str, Any] = {
-            "community": r.name, "status": r.status, "error": r.error, "title": r.title, "period": r.period,
-            "units": r.units, "transactions": r.transactions,
-            "common_balance": r.common_balance, "common_cash": r.common_cash,
-            "maintenance_balance": r.maintenance_balance, "maintenance_cash": r.maintenance_cash,
-            "collection_rate": r.collection_rate, "load_errors": r.load_errors,
+            "community": r.name,
+            "status": r.status,
+            "error": r.error,
+            "title": r.title,
+            "period": r.period,
+            "units": r.units,
+            "transactions": r.transactions,
+            "common_balance": r.common_balance,
+            "common_cash": r.common_cash,
+            "maintenance_balance": r.maintenance_balance,
+            "maintenance_cash": r.maintenance_cash,
+            "collection_rate": r.collection_rate,
+            "load_errors": r.load_errors,
             "rule_exceptions": sum(r.rule_exceptions.values()),
             "audit_exceptions": sum(r.audit_exceptions.values()),
-            "seconds": r.seconds, "path": r.path,
+            "seconds": r.seconds,
+            "path": r.path,
         }
         for code in codes:
             row[code] = r.rule_exceptions.get(code, 0)
@@ -347,13 +413,21 @@ def write_parquet(path: Path, results: Sequence[CommunityResult]) -> tuple[Path,
             return Decimal(value).quantize(Decimal("0.000001"))
         return value
 
-    table = pa.Table.from_pylist([{c: fit(c, row.get(c)) for c in columns} for row in rows], schema=schema)
+    table = pa.Table.from_pylist(
+        [{c: fit(c, row.get(c)) for c in columns} for row in rows], schema=schema
+    )
     summary_path = path.with_suffix(".parquet")
     pq.write_table(table, summary_path)
-    exc_schema = pa.schema([
-        pa.field("community", pa.string()), pa.field("kind", pa.string()), pa.field("code", pa.string()),
-        pa.field("location", pa.string()), pa.field("date", pa.date32()), pa.field("message", pa.string()),
-    ])
+    exc_schema = pa.schema(
+        [
+            pa.field("community", pa.string()),
+            pa.field("kind", pa.string()),
+            pa.field("code", pa.string()),
+            pa.field("location", pa.string()),
+            pa.field("date", pa.date32()),
+            pa.field("message", pa.string()),
+        ]
+    )
     items = [{c: item.get(c) for c in EXCEPTION_COLUMNS} for r in results for item in r.exceptions]
     exceptions_path = path.with_name(path.stem + "-exceptions.parquet")
     pq.write_table(pa.Table.from_pylist(items, schema=exc_schema), exceptions_path)
@@ -362,13 +436,44 @@ def write_parquet(path: Path, results: Sequence[CommunityResult]) -> tuple[Path,
 
 @click.command("batch")
 @click.argument("dirs", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--scheduler", metavar="ADDRESS", help="A running Dask scheduler (tcp://host:8786); default: a local cluster.")
-@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True, help="Worker processes of the local cluster.")
-@click.option("--period", help="Audit period (2025, 2025Q1, 2025-03); default: the year of each ledger's last transaction.")
-@click.option("-o", "--output", type=click.Path(path_type=Path), default=Path("summary.xlsx"), show_default=True,
-              help="The XLSX summary; the Parquet files are written next to it.")
-@click.option("--threads", is_flag=True, hidden=True, help="Local cluster with threads instead of processes (tests).")
-def batch(dirs: tuple[Path, ...], scheduler: str | None, workers: int, period: str | None, output: Path, threads: bool) -> None:
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="A running Dask scheduler (tcp://host:8786); default: a local cluster.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=2,
+    show_default=True,
+    help="Worker processes of the local cluster.",
+)
+@click.option(
+    "--period",
+    help="Audit period (2025, 2025Q1, 2025-03); default: the year of each ledger's last transaction.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    default=Path("summary.xlsx"),
+    show_default=True,
+    help="The XLSX summary; the Parquet files are written next to it.",
+)
+@click.option(
+    "--threads",
+    is_flag=True,
+    hidden=True,
+    help="Local cluster with threads instead of processes (tests).",
+)
+def batch(
+    dirs: tuple[Path, ...],
+    scheduler: str | None,
+    workers: int,
+    period: str | None,
+    output: Path,
+    threads: bool,
+) -> None:
     """Check and audit many community ledgers in parallel (Dask); one row per community.
 
     DIR is a community folder (with main.beancount), a ledger file, or a folder of communities.
@@ -384,9 +489,17 @@ def batch(dirs: tuple[Path, ...], scheduler: str | None, workers: int, period: s
     ledgers = find_ledgers(dirs)
     if not ledgers:
         raise click.ClickException("no community ledgers found")
-    with click.progressbar(length=len(ledgers), label=f"auditing {len(ledgers)} communities", file=sys.stderr) as bar:
-        results = run_batch(ledgers, scheduler=scheduler, workers=workers, processes=not threads, period=period,
-                            on_done=lambda _result: bar.update(1))
+    with click.progressbar(
+        length=len(ledgers), label=f"auditing {len(ledgers)} communities", file=sys.stderr
+    ) as bar:
+        results = run_batch(
+            ledgers,
+            scheduler=scheduler,
+            workers=workers,
+            processes=not threads,
+            period=period,
+            on_done=lambda _result: bar.update(1),
+        )
     write_xlsx(output, results)
     summary_path, exceptions_path = write_parquet(output, results)
     failed = [r for r in results if r.status != "ok"]

@@ -1,6 +1,6 @@
 """Owners own the funds (资金归业主): TF101–TF104.
 
-Enable on its own with ``plugin "trustfund.funds"`` (``trustfund.xinyi`` includes it).
+Enable on its own with ``plugin "trustfund.rules.funds"`` (``trustfund.xinyi`` includes it).
 
 Fees, public income and interest belong to the owners and must land in accounts they hold;
 what the manager collects for them is a receivable from the manager until it is remitted;
@@ -65,18 +65,15 @@ from decimal import Decimal
 
 from beancount.core import data
 
+from ledger.accounts import MAINTENANCE, AccountClass, classify
 from ledger.community import Community
-from trustfund.accounts import MAINTENANCE, AccountClass, classify
-from trustfund.common import Config, Entries, meta_str, plugin_entry
-from trustfund.errors import TrustError, make_error
+from ledger.entries import YEAR_CLOSE_TAG, YEAR_OPEN_TAG, meta_str
+from ledger.errors import TrustError, make_error
+from trustfund.rules.plugin import Config, Entries, plugin_entry
 
 __plugins__ = ("plugin",)
 
 ZERO = Decimal(0)
-#: Tag of the transactions ``trustfund close-year`` writes (closing entries): not judged here.
-YEAR_CLOSE_TAG = "year-close"
-#: Tag of the opening balances ``close-year`` writes: only their manager collections count (TF103).
-YEAR_OPEN_TAG = "year-open"
 
 ALLOWED_FOR_INCOME = (
     "Assets:Bank:*, Assets:Clearing:Manager, Assets:Receivable:*, Liabilities:Prepaid:*, "
@@ -218,7 +215,11 @@ def open_collections(
         net = ZERO
         touches = False
         for posting in entry.postings:
-            if classify(posting.account).is_clearing and posting.units is not None and posting.units.number is not None:
+            if (
+                classify(posting.account).is_clearing
+                and posting.units is not None
+                and posting.units.number is not None
+            ):
                 touches = True
                 net += posting.units.number
         if touches and net != 0:
@@ -255,12 +256,19 @@ def _bits(cls: AccountClass) -> int:
 def _first(txn: data.Transaction, bits: dict[str, int], want: int, sign: int) -> str:
     for posting in txn.postings:
         number = posting.units.number if posting.units is not None else None
-        if bits[posting.account] & want and number is not None and (number > 0) == (sign > 0) and number != 0:
+        if (
+            bits[posting.account] & want
+            and number is not None
+            and (number > 0) == (sign > 0)
+            and number != 0
+        ):
             return posting.account
     return "?"
 
 
-def check(entries: Entries, community: Community, config: Config) -> tuple[Entries, list[TrustError]]:
+def check(
+    entries: Entries, community: Community, config: Config
+) -> tuple[Entries, list[TrustError]]:
     """TF101–TF104 over the ledger (entries are returned unchanged)."""
     errors: list[TrustError] = []
     remittances = _Remittances(community)
@@ -300,11 +308,16 @@ def check(entries: Entries, community: Community, config: Config) -> tuple[Entri
 
         # TF101: income balanced only by owners' accounts or receivables.
         if bad_debit and credits & _INCOME:
-            bad = sorted({
-                p.account for p in txn.postings
-                if not bits[p.account] & _MAY_BALANCE_INCOME and p.units is not None
-                and p.units.number is not None and p.units.number > 0
-            })
+            bad = sorted(
+                {
+                    p.account
+                    for p in txn.postings
+                    if not bits[p.account] & _MAY_BALANCE_INCOME
+                    and p.units is not None
+                    and p.units.number is not None
+                    and p.units.number > 0
+                }
+            )
             errors.append(
                 make_error(
                     "TF101",
@@ -335,7 +348,11 @@ def check(entries: Entries, community: Community, config: Config) -> tuple[Entri
             remittances.add(txn, clearing_net)
 
         # TF104: a transfer between funds needs an owners' resolution.
-        if every & _TWO_FUNDS == _TWO_FUNDS and txn.flag != "P" and meta_str(txn, "resolution") is None:
+        if (
+            every & _TWO_FUNDS == _TWO_FUNDS
+            and txn.flag != "P"
+            and meta_str(txn, "resolution") is None
+        ):
             names = sorted({p.account for p in txn.postings if bits[p.account] & _MAINTENANCE_FUND})
             errors.append(
                 make_error(

@@ -166,7 +166,13 @@ def _fast_transaction(entry: data.Transaction) -> str | None:
     lines += meta
     for posting in entry.postings:
         units = posting.units
-        if posting.cost is not None or posting.price is not None or posting.flag or units is None or units.number is None:
+        if (
+            posting.cost is not None
+            or posting.price is not None
+            or posting.flag
+            or units is None
+            or units.number is None
+        ):
             return None
         lines.append(f"  {posting.account}  {units.number:f} {units.currency}")
         if posting.meta:
@@ -192,7 +198,11 @@ def format_entries(entries: Sequence[data.Directive]) -> str:
 
 def write_rejected(path: Path, rejected: Sequence[RowError]) -> Path:
     """``<input stem>.rejected.csv`` beside the input: row, column, reason, then the row's cells."""
-    out = path.with_name(path.name + ".rejected.csv") if path.suffix == "" else path.with_suffix(".rejected.csv")
+    out = (
+        path.with_name(path.name + ".rejected.csv")
+        if path.suffix == ""
+        else path.with_suffix(".rejected.csv")
+    )
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["row", "column", "reason", "cells..."])
@@ -221,7 +231,9 @@ def _prepare(
     summary = FileSummary(str(path), importer.importer_name)
     big = path.stat().st_size > PROGRESS_MIN_BYTES
     stream = sys.stderr if big else io.StringIO()
-    with click.progressbar(length=100, label=f"{path.name}: reading", file=stream, show_eta=False) as bar:
+    with click.progressbar(
+        length=100, label=f"{path.name}: reading", file=stream, show_eta=False
+    ) as bar:
         try:
             statement: Statement = importer.read(str(path))
         except SourceError as exc:
@@ -237,7 +249,10 @@ def _prepare(
             lines = [str(err) for err in statement.errors[:20]]
             if len(statement.errors) > 20:
                 lines.append(f"... and {len(statement.errors) - 20} more bad rows")
-            summary.error = "\n".join(lines) + "\n(nothing from this file is written; --skip-bad-rows writes the good rows)"
+            summary.error = (
+                "\n".join(lines)
+                + "\n(nothing from this file is written; --skip-bad-rows writes the good rows)"
+            )
             return _Prepared(summary, [], list(statement.errors), path)
         bar.label = f"{path.name}: building entries"
         try:
@@ -276,7 +291,13 @@ def _opened(entries: Sequence[data.Directive]) -> set[str]:
     return {entry.account for entry in entries if isinstance(entry, data.Open)}
 
 
-def _stage(ws: Any, ledger_path: Path, prepared: Sequence[_Prepared], existing: Sequence[data.Directive], importers_by_name: dict[str, SourceImporter]) -> None:
+def _stage(
+    ws: Any,
+    ledger_path: Path,
+    prepared: Sequence[_Prepared],
+    existing: Sequence[data.Directive],
+    importers_by_name: dict[str, SourceImporter],
+) -> None:
     by_target: dict[str, list[data.Directive]] = {}
     used: set[str] = set()
     for item in prepared:
@@ -286,15 +307,24 @@ def _stage(ws: Any, ledger_path: Path, prepared: Sequence[_Prepared], existing: 
             if isinstance(entry, data.Transaction):
                 used.update(p.account for p in entry.postings)
     main = ledger_path.name
-    missing = sorted(account for account in (INCOME_SUSPENSE, EXPENSE_SUSPENSE) if account in used and account not in _opened(existing))
+    missing = sorted(
+        account
+        for account in (INCOME_SUSPENSE, EXPENSE_SUSPENSE)
+        if account in used and account not in _opened(existing)
+    )
     if missing:
-        text = "".join(f"{SUSPENSE_OPEN_DATE} open {account}  ; imported rows no rule classified (TF106)\n" for account in missing)
+        text = "".join(
+            f"{SUSPENSE_OPEN_DATE} open {account}  ; imported rows no rule classified (TF106)\n"
+            for account in missing
+        )
         if not ws.read(ACCOUNTS_FILE):
             text = FILE_HEADER + text
         ws.append(ACCOUNTS_FILE, text)
         ws.ensure_include(main, ACCOUNTS_FILE)
     for target in sorted(by_target):
-        entries = sorted(by_target[target], key=lambda e: (e.date, 0 if isinstance(e, data.Balance) else 1))
+        entries = sorted(
+            by_target[target], key=lambda e: (e.date, 0 if isinstance(e, data.Balance) else 1)
+        )
         body = format_entries(entries)
         if not ws.read(target):
             body = FILE_HEADER + "\n" + body
@@ -317,7 +347,9 @@ def import_files(
     """
     ledger_path = resolve_ledger(ledger_path)
     if account is not None and not ACCOUNT_RE.match(account):
-        raise click.ClickException(f"--account {account!r} is not a Beancount account name (e.g. Assets:Bank:Trust)")
+        raise click.ClickException(
+            f"--account {account!r} is not a Beancount account name (e.g. Assets:Bank:Trust)"
+        )
     try:
         rules = load_rules(find_rules(ledger_path))
     except SourceError as exc:
@@ -331,7 +363,9 @@ def import_files(
         from ledger.loader import load
 
         ledger = load(ledger_path)
-        context = ImportContext(rules=rules, account=account, entries=ledger.entries, community=ledger.community)
+        context = ImportContext(
+            rules=rules, account=account, entries=ledger.entries, community=ledger.community
+        )
         importers = all_importers(context)
         keys = existing_keys(ledger.entries)
         prepared = []
@@ -374,7 +408,9 @@ def import_files(
     for item in prepared:
         if item.rejected and skip_bad_rows:
             item.summary.rejected_file = str(write_rejected(item.path, item.rejected))
-            echo(f"{item.path}: {item.summary.rejected} rejected rows written to {item.summary.rejected_file}")
+            echo(
+                f"{item.path}: {item.summary.rejected} rejected rows written to {item.summary.rejected_file}"
+            )
     summaries = [item.summary for item in prepared]
     _echo_summary(summaries, echo)
     return summaries
@@ -393,23 +429,52 @@ def _pad(text: str, width: int) -> str:
 
 def _echo_summary(summaries: Sequence[FileSummary], echo: Echo) -> None:
     width = max([_width(Path(s.file).name) for s in summaries] + [4])
-    echo(f"{_pad('file', width)}  {'importer':<18} {'read':>7} {'new':>7} {'dup':>7} {'rejected':>8}")
+    echo(
+        f"{_pad('file', width)}  {'importer':<18} {'read':>7} {'new':>7} {'dup':>7} {'rejected':>8}"
+    )
     for s in summaries:
         status = "" if not s.error else "  FAILED"
         name = _pad(Path(s.file).name, width)
-        echo(f"{name}  {s.importer or '-':<18} {s.rows_read:>7} {s.new:>7} {s.duplicate:>7} {s.rejected:>8}{status}")
+        echo(
+            f"{name}  {s.importer or '-':<18} {s.rows_read:>7} {s.new:>7} {s.duplicate:>7} {s.rejected:>8}{status}"
+        )
 
 
 @click.command("import")
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--ledger", "ledger_path", default="main.beancount", show_default=True, type=click.Path(path_type=Path), help="The community's main ledger file (or its folder).")
-@click.option("--account", default=None, help="Ledger account of the imported statement (default: from import-rules.toml).")
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--ledger",
+    "ledger_path",
+    default="main.beancount",
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="The community's main ledger file (or its folder).",
+)
+@click.option(
+    "--account",
+    default=None,
+    help="Ledger account of the imported statement (default: from import-rules.toml).",
+)
 @click.option("--dry-run", is_flag=True, help="Print the new entries; write nothing.")
-@click.option("--skip-bad-rows", is_flag=True, help="Write the good rows; put rejected rows in <input>.rejected.csv.")
-def import_cmd(files: tuple[Path, ...], ledger_path: Path, account: str | None, dry_run: bool, skip_bad_rows: bool) -> None:
+@click.option(
+    "--skip-bad-rows",
+    is_flag=True,
+    help="Write the good rows; put rejected rows in <input>.rejected.csv.",
+)
+def import_cmd(
+    files: tuple[Path, ...],
+    ledger_path: Path,
+    account: str | None,
+    dry_run: bool,
+    skip_bad_rows: bool,
+) -> None:
     """Import bank statements, payment-app bills, fee-system exports and registers.
 
     Files are identified by content. New entries go to imports/<account>/<YYYY-MM>.beancount,
     included from the main file; duplicates (same serial) are skipped.
     """
-    import_files(list(files), ledger_path, account=account, dry_run=dry_run, skip_bad_rows=skip_bad_rows)
+    import_files(
+        list(files), ledger_path, account=account, dry_run=dry_run, skip_bad_rows=skip_bad_rows
+    )

@@ -1,6 +1,6 @@
 """Use of the special maintenance fund (专项维修资金): TF401–TF405.
 
-Enable on its own with ``plugin "trustfund.maintenance"`` (``trustfund.xinyi`` includes it).
+Enable on its own with ``plugin "trustfund.rules.maintenance"`` (``trustfund.xinyi`` includes it).
 
 A maintenance-fund use is a payment out of ``Assets:Bank:Maintenance``. It rests on an owners'
 resolution that passed its art. 278 vote, or on an emergency record (Civil Code art. 281 ¶2,
@@ -23,7 +23,7 @@ Codes:
 - TF401 the use cites neither ``resolution:`` nor ``emergency:``.
 - TF002 it cites a resolution or emergency id that does not exist.
 - TF402 a cited resolution did not pass its vote rule; the message gives the area and
-  headcount ratios (:mod:`trustfund.tally`).
+  headcount ratios (:mod:`trustfund.rules.tally`).
 - TF403 the vote of a cited resolution closed after the payment, or is not closed (closing on
   the payment day counts as before).
 - TF404 the use lacks ``contract:`` or ``price-audit:`` metadata (emergencies too).
@@ -32,7 +32,7 @@ Codes:
   it is not also TF401.
 
 Bank charges whose other postings all go to ``tf-auto-debit`` accounts are not uses. Approval
-of the payment itself (TF301–TF306) is :mod:`trustfund.approval`'s job. One pass.
+of the payment itself (TF301–TF306) is :mod:`trustfund.rules.approval`'s job. One pass.
 """
 
 from __future__ import annotations
@@ -40,23 +40,19 @@ from __future__ import annotations
 from beancount.core import data
 
 from ledger.community import Community
-from trustfund.approval import (
+from ledger.entries import (
+    bank_outflow,
     emergency_is_valid,
     ids,
     is_auto_debit_payment,
     is_exempt,
     is_maintenance_use,
-)
-from trustfund.common import (
-    Config,
-    Entries,
-    bank_outflow,
     is_payment,
     meta_str,
-    plugin_entry,
 )
-from trustfund.errors import TrustError, make_error
-from trustfund.tally import Tally, tally
+from ledger.errors import TrustError, make_error
+from trustfund.rules.plugin import Config, Entries, plugin_entry
+from trustfund.rules.tally import Tally, tally
 
 __plugins__ = ("plugin",)
 
@@ -112,7 +108,9 @@ def check(
             )
         for emergency_id in emergency_ids:
             if emergency_id not in community.emergencies:
-                error("TF002", f'maintenance-fund use cites unknown emergency "{emergency_id}"', txn)
+                error(
+                    "TF002", f'maintenance-fund use cites unknown emergency "{emergency_id}"', txn
+                )
         for resolution_id in resolution_ids:
             if resolution_id not in community.resolutions:
                 error(

@@ -1,6 +1,6 @@
 """Malformed and dangling ``tf-*`` directives (TF001, TF002).
 
-Enable on its own with ``plugin "trustfund.directives"`` (``trustfund.xinyi`` includes it).
+Enable on its own with ``plugin "trustfund.rules.directives"`` (``trustfund.xinyi`` includes it).
 
 It checks every ``custom "tf-…"`` line against the form in DESIGN.md §3::
 
@@ -20,17 +20,16 @@ from __future__ import annotations
 from typing import Any
 
 from ledger.community import build_community
-from trustfund.common import Entries, parse_config
-from trustfund.errors import TrustError
+from ledger.errors import TrustError
+from trustfund.rules.plugin import Entries, parse_config
 
 __plugins__ = ("directives",)
 
 
-def directives(entries: Entries, options_map: dict[str, Any], config_str: str | None = None) -> tuple[Entries, list[TrustError]]:
+def directives(
+    entries: Entries, options_map: dict[str, Any], config_str: str | None = None
+) -> tuple[Entries, list[TrustError]]:
     """Report TF001/TF002 for the ``tf-*`` directives of the ledger."""
     _, errors = parse_config(config_str)
     _, directive_errors = build_community(entries)
     return entries, errors + directive_errors
-
-
-
