@@ -33,6 +33,16 @@ REMUNERATION_BASES = ("fees", "fees+public")
 VOTE_CHOICES = ("yes", "no", "abstain")
 ROLES = ("committee", "manager", "supervisor")
 FREQUENCIES = ("once", "monthly", "quarterly", "yearly")
+#: Roster roles (``tf-member``); "none" ends a person's membership.
+MEMBER_ROLES = (*ROLES, "none")
+#: Counterparty kinds (``tf-party``).
+PARTY_KINDS = ("organisation", "person", "related")
+#: Fee-standard bases (``tf-fee``): area × rate each month, or a flat rate per unit each month.
+FEE_BASES = ("m2-month", "unit-month")
+#: Publication switches (``tf-publish``, DESIGN.md §7); each is FALSE unless the community says so.
+PUBLISH_SWITCHES = ("receipts-by-unit", "arrears-by-unit", "votes-by-unit")
+#: Hash schemes a ``tf-access`` value may use: ``sha256:<hex>`` or ``pbkdf2-sha256:<iter>:<salt>:<hex>``.
+ACCESS_RE = re.compile(r"^(sha256:[0-9a-f]{64}|pbkdf2-sha256:\d+:[0-9a-f]{16,}:[0-9a-f]{64})$")
 RULE_RE = re.compile(r"^(>=|>)\s*(\d+)\s*/\s*(\d+)$")
 
 DEFAULT_PARTICIPATION = ">=2/3"
@@ -174,6 +184,7 @@ class Resolution:
     scope: tuple[str, ...]  # building ids; () means the whole community
     date: date
     meta: Meta = field(compare=False, repr=False, hash=False)
+    budget: Decimal | None = None  # ``budget:`` metadata: the most its payments may add up to
 
     def in_scope(self, room: str) -> bool:
         return not self.scope or building_of(room) in self.scope
@@ -247,9 +258,80 @@ class AutoDebit:
     date: date
 
 
+@dataclass(frozen=True, slots=True)
+class Member:
+    """A roster line: from ``date`` on, ``name`` may sign for ``role`` ("none" ends it)."""
+
+    name: str
+    role: str
+    date: date
+    meta: Meta = field(compare=False, repr=False, hash=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Party:
+    """A counterparty's kind from ``date`` on: organisation, person or related (to a member)."""
+
+    name: str
+    kind: str
+    date: date
+    meta: Meta = field(compare=False, repr=False, hash=False)
+
+
+@dataclass(frozen=True, slots=True)
+class FeeStandard:
+    """A fee standard (收费标准): each unit is billed ``rate`` per m2 (or per unit) each month."""
+
+    kind: str  # "property", "parking" …
+    rate: Decimal
+    currency: str
+    basis: str  # "m2-month" | "unit-month"
+    date: date
+    meta: Meta = field(compare=False, repr=False, hash=False)
+    entry: Any = field(compare=False, repr=False, hash=False, default=None)
+
+
+@dataclass(frozen=True, slots=True)
+class PublishSwitch:
+    """A publication switch (DESIGN.md §7) in force from ``date``."""
+
+    name: str
+    value: bool
+    date: date
+    meta: Meta = field(compare=False, repr=False, hash=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Access:
+    """The hash of a unit's access code (``trustfund codes``); the code itself is never stored."""
+
+    room: str
+    digest: str
+    date: date
+    meta: Meta = field(compare=False, repr=False, hash=False)
+
+
 def building_of(room: str) -> str:
     """The building of a unit id ``building-entrance-room`` (its first component)."""
     return room.split("-", 1)[0]
+
+
+_MONEY_RE = re.compile(r"^\s*(-?\d[\d,]*(?:\.\d+)?)\s*(?:[A-Z][A-Z0-9'._-]*)?\s*$")
+
+
+def parse_money(value: Any) -> Decimal | None:
+    """A money amount written as ``8000.00``, ``8000.00 CNY`` (an Amount) or ``"8,000.00 CNY"``."""
+    if isinstance(value, Amount):
+        return value.number if isinstance(value.number, Decimal) else None
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, Decimal | int):
+        return Decimal(value)
+    if isinstance(value, str):
+        match = _MONEY_RE.match(value)
+        if match:
+            return Decimal(match.group(1).replace(",", ""))
+    return None
 
 
 class Dated(Generic[T]):
@@ -295,6 +377,11 @@ class Community:
     seals: tuple[Seal, ...]
     first_date: date | None
     last_date: date | None  # the ledger's last entry date
+    members: dict[str, list[Member]] = field(default_factory=dict)  # name -> roster lines by date
+    parties: dict[str, list[Party]] = field(default_factory=dict)  # name -> kind lines by date
+    fees: dict[str, Dated[FeeStandard]] = field(default_factory=dict)  # kind -> dated standards
+    publish: dict[str, Dated[PublishSwitch]] = field(default_factory=dict)
+    access: dict[str, Dated[Access]] = field(default_factory=dict)  # room -> dated code hashes
 
     # -- units and owners -------------------------------------------------------------
     def unit_at(self, room: str, day: date) -> Unit | None:
@@ -360,6 +447,58 @@ class Community:
             for a in self.auto_debit
         )
 
+    # -- people, parties, fees, publication ------------------------------------------------
+    @property
+    def has_roster(self) -> bool:
+        """True when the ledger has any ``tf-member`` (then sign-offs are judged by it)."""
+        return bool(self.members)
+
+    def member_role(self, name: str, day: date) -> str | None:
+        """The role ``name`` holds on ``day`` by the roster, or None (not a member then)."""
+        role = None
+        for line in self.members.get(name, ()):
+            if line.date <= day:
+                role = line.role
+            else:
+                break
+        return None if role in (None, "none") else role
+
+    def members_on(self, day: date) -> dict[str, str]:
+        """Everyone on the roster on ``day``: name -> role."""
+        found = {name: self.member_role(name, day) for name in self.members}
+        return {name: role for name, role in found.items() if role is not None}
+
+    def party_kind(self, name: str, day: date | None = None) -> str | None:
+        """The kind of a counterparty (``tf-party``) in force on ``day`` (latest when None)."""
+        kind = None
+        for line in self.parties.get(name.strip(), ()):
+            if day is None or line.date <= day:
+                kind = line.kind
+            else:
+                break
+        return kind
+
+    def fee_at(self, kind: str, day: date) -> FeeStandard | None:
+        """The ``tf-fee`` standard of ``kind`` in force on ``day``."""
+        dated = self.fees.get(kind)
+        return dated.at(day) if dated else None
+
+    def publishes(self, switch: str, day: date | None = None) -> bool:
+        """A ``tf-publish`` switch (default FALSE) in force on ``day`` (latest when None)."""
+        dated = self.publish.get(switch)
+        if not dated:
+            return False
+        line = dated.at(day) if day is not None else dated.all()[-1]
+        return bool(line and line.value)
+
+    def access_digest(self, room: str, day: date | None = None) -> str | None:
+        """The hash of ``room``'s access code in force (latest when ``day`` is None)."""
+        dated = self.access.get(room)
+        if not dated:
+            return None
+        line = dated.at(day) if day is not None else dated.all()[-1]
+        return line.digest if line else None
+
 
 # ---------------------------------------------------------------------------------------
 # Parsing
@@ -394,6 +533,11 @@ _SIGNATURES: dict[str, tuple[tuple[str, ...], str]] = {
     ),
     "tf-seal": (("str", "str"), '"PERIOD" "sha256:HEX"'),
     "tf-auto-debit": (("account",), "ACCOUNT"),
+    "tf-member": (("str", "str"), '"NAME" "committee|manager|supervisor|none"'),
+    "tf-party": (("str", "str"), '"NAME" "organisation|person|related"'),
+    "tf-fee": (("str", "amount", "str"), '"KIND" RATE CUR "m2-month|unit-month"'),
+    "tf-publish": (("str", "bool"), '"receipts-by-unit|arrears-by-unit|votes-by-unit" TRUE|FALSE'),
+    "tf-access": (("str", "str"), '"ROOM" "sha256:HEX"'),
 }
 KNOWN_DIRECTIVES = frozenset(_SIGNATURES)
 
@@ -411,6 +555,8 @@ def _kind_ok(kind: str, value: Any, dtype: Any) -> bool:
         return isinstance(value, Amount) and isinstance(value.number, Decimal)
     if kind == "date":
         return isinstance(value, date)
+    if kind == "bool":
+        return isinstance(value, bool)
     return False
 
 
@@ -437,6 +583,11 @@ class _Builder:
         self.emergencies: dict[str, Emergency] = {}
         self.contracts: dict[str, Contract] = {}
         self.seals: list[Seal] = []
+        self.members: dict[str, list[Member]] = {}
+        self.parties: dict[str, list[Party]] = {}
+        self.fees: dict[str, list[tuple[date, FeeStandard]]] = {}
+        self.publish: dict[str, list[tuple[date, PublishSwitch]]] = {}
+        self.access: list[tuple[Access, data.Custom]] = []
 
     def error(self, code: str, message: str, entry: Any) -> None:
         self.errors.append(make_error(code, message, entry))
@@ -562,7 +713,19 @@ class _Builder:
             )
             return
         buildings = tuple(b.strip() for b in scope.split(",") if b.strip())
-        self.resolutions[rid] = Resolution(rid, matter, title, buildings, entry.date, entry.meta)
+        budget = None
+        if "budget" in (entry.meta or {}):
+            budget = parse_money(entry.meta["budget"])
+            if budget is None or budget <= 0:
+                self.error(
+                    "TF001",
+                    f'malformed "tf-resolution": budget: {entry.meta["budget"]!r} is not a positive amount (e.g. 8000.00 or "8000.00 CNY")',
+                    entry,
+                )
+                budget = None  # the resolution stands; only its budget is unreadable
+        self.resolutions[rid] = Resolution(
+            rid, matter, title, buildings, entry.date, entry.meta, budget
+        )
 
     def _vote(self, entry: data.Custom, v: list[Any]) -> None:
         if v[2] not in VOTE_CHOICES:
@@ -626,6 +789,80 @@ class _Builder:
             return
         self.seals.append(Seal(period, digest, entry.date, entry.meta, entry))
 
+    def _member(self, entry: data.Custom, v: list[Any]) -> None:
+        name, role = v[0].strip(), v[1].strip()
+        if not name:
+            self.error("TF001", 'malformed "tf-member": the name is empty', entry)
+            return
+        if role not in MEMBER_ROLES:
+            self.error(
+                "TF001",
+                f'malformed "tf-member": role "{role}" is not one of {", ".join(MEMBER_ROLES)}',
+                entry,
+            )
+            return
+        self.members.setdefault(name, []).append(Member(name, role, entry.date, entry.meta))
+
+    def _party(self, entry: data.Custom, v: list[Any]) -> None:
+        name, kind = v[0].strip(), v[1].strip()
+        if not name:
+            self.error("TF001", 'malformed "tf-party": the name is empty', entry)
+            return
+        if kind not in PARTY_KINDS:
+            self.error(
+                "TF001",
+                f'malformed "tf-party": kind "{kind}" is not one of {", ".join(PARTY_KINDS)}',
+                entry,
+            )
+            return
+        self.parties.setdefault(name, []).append(Party(name, kind, entry.date, entry.meta))
+
+    def _fee(self, entry: data.Custom, v: list[Any]) -> None:
+        kind, amount, basis = v[0].strip(), v[1], v[2].strip()
+        if not kind:
+            self.error("TF001", 'malformed "tf-fee": the fee kind is empty', entry)
+            return
+        if amount.number <= 0:
+            self.error(
+                "TF001", f'malformed "tf-fee": rate must be positive, not {amount.number}', entry
+            )
+            return
+        if basis not in FEE_BASES:
+            self.error(
+                "TF001",
+                f'malformed "tf-fee": basis "{basis}" is not one of {", ".join(FEE_BASES)}',
+                entry,
+            )
+            return
+        standard = FeeStandard(
+            kind, amount.number, amount.currency, basis, entry.date, entry.meta, entry
+        )
+        self.fees.setdefault(kind, []).append((entry.date, standard))
+
+    def _publish(self, entry: data.Custom, v: list[Any]) -> None:
+        name, value = v[0].strip(), v[1]
+        if name not in PUBLISH_SWITCHES:
+            self.error(
+                "TF001",
+                f'malformed "tf-publish": switch "{name}" is not one of {", ".join(PUBLISH_SWITCHES)}',
+                entry,
+            )
+            return
+        self.publish.setdefault(name, []).append(
+            (entry.date, PublishSwitch(name, value, entry.date, entry.meta))
+        )
+
+    def _access(self, entry: data.Custom, v: list[Any]) -> None:
+        room, digest = v[0].strip(), v[1].strip()
+        if not ACCESS_RE.match(digest):
+            self.error(
+                "TF001",
+                'malformed "tf-access": expected "ROOM" "sha256:<64 hex digits>" (or pbkdf2-sha256:ITER:SALT:HEX)',
+                entry,
+            )
+            return
+        self.access.append((Access(room, digest, entry.date, entry.meta), entry))
+
     # cross-references (TF002) ------------------------------------------------------------
     def finish(self, first: date | None, last: date | None) -> Community:
         for room, lines in self.units.items():
@@ -685,6 +922,17 @@ class _Builder:
                 continue
             notices.setdefault(notice.approval_id, []).append(notice)
 
+        access: dict[str, list[tuple[date, Access]]] = {}
+        for item, entry in self.access:
+            if item.room not in self.units:
+                self.error("TF002", f'tf-access names unknown unit "{item.room}"', entry)
+                continue
+            access.setdefault(item.room, []).append((item.date, item))
+        for lines3 in self.members.values():
+            lines3.sort(key=lambda m: m.date)
+        for lines4 in self.parties.values():
+            lines4.sort(key=lambda p: p.date)
+
         approvals = {
             aid: Approval(aid, tuple(sorted(s, key=lambda x: x.date)))
             for aid, s in self.signoffs.items()
@@ -709,6 +957,11 @@ class _Builder:
             seals=tuple(self.seals),
             first_date=first,
             last_date=last,
+            members=self.members,
+            parties=self.parties,
+            fees={kind: Dated(items) for kind, items in self.fees.items()},
+            publish={name: Dated(items) for name, items in self.publish.items()},
+            access={room: Dated(items) for room, items in access.items()},
         )
 
 
