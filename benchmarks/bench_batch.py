@@ -47,7 +47,7 @@ def measure(ledgers: list[tuple[str, Path]], workers: int) -> dict[str, float]:
     bad = [r for r in results if r.status != "ok" or r.load_errors]
     if bad:
         raise SystemExit(
-            f"{len(bad)} communities did not audit cleanly: {[(r.community, r.status, r.error) for r in bad]}"
+            f"{len(bad)} communities did not audit cleanly: {[(r.name, r.status, r.error) for r in bad]}"
         )
     return {
         "workers": workers,

@@ -2,23 +2,45 @@
 
 Steps, each printed as it runs:
 
-1. copy ``examples/xinyi/`` (a generated year, 2025, of a 4-building community) to DIR;
+1. copy the demo community (a generated year, 2025, of a 4-building community) to DIR;
 2. import the raw exports in ``DIR/downloads/`` (bank statement, WeChat bill, fee system,
    approval register) with ``trustfund import``;
 3. ``trustfund check`` the result (the demo must give no error);
 4. write every report for 2025 (公示, budget, audit, per-unit) in every format to ``DIR/reports/``;
 5. serve the owners' public site (unless ``--no-serve``) and print its address.
+
+The demo's source of truth is ``examples/xinyi/`` in the repository. It ships as package data:
+``trustfund/ops/demo_data`` is a link to it in the source tree, and the wheel holds a copy
+(``[tool.setuptools.package-data]`` in pyproject.toml), so it is read the same way, through
+``importlib.resources``, from a clone and from an installed wheel.
 """
 
 from __future__ import annotations
 
 import shutil
 import time
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 import click
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "xinyi"
+
+def demo_data() -> Traversable:
+    """The demo community's files, as installed with the package."""
+    return resources.files("trustfund.ops") / "demo_data"
+
+
+def copy_demo(source: Traversable, target: Path) -> None:
+    """Copy the demo's files (not caches, not hidden files) into ``target``."""
+    target.mkdir(parents=True, exist_ok=True)
+    for item in source.iterdir():
+        if item.name.startswith(".") or item.name == "__pycache__":
+            continue
+        if item.is_dir():
+            copy_demo(item, target / item.name)
+        else:
+            (target / item.name).write_bytes(item.read_bytes())
 
 
 def _step(text: str) -> float:
@@ -48,10 +70,9 @@ def demo(directory: Path, no_serve: bool, force: bool, host: str, port: int) -> 
     from trustfund.ops.importing import import_files
     from trustfund.ops.reporting import write_all
 
-    if not (EXAMPLE / "main.beancount").exists():
-        raise click.ClickException(
-            f"demo data not found at {EXAMPLE} (install from a clone with `pip install -e .`)"
-        )
+    source = demo_data()
+    if not (source / "main.beancount").is_file():
+        raise click.ClickException(f"the demo data is missing from this installation ({source})")
     if directory.exists() and any(directory.iterdir()):
         if not force:
             raise click.ClickException(
@@ -60,9 +81,7 @@ def demo(directory: Path, no_serve: bool, force: bool, host: str, port: int) -> 
         shutil.rmtree(directory)
 
     start = _step(f"Copying the demo community to {directory}")
-    shutil.copytree(
-        EXAMPLE, directory, ignore=shutil.ignore_patterns(".*.picklecache", "__pycache__")
-    )
+    copy_demo(source, directory)
     main_file = directory / "main.beancount"
     _done(start)
 
