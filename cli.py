@@ -45,6 +45,15 @@ class LazyGroup(click.Group):
         )
         return command
 
+    def invoke(self, ctx: click.Context) -> object:
+        """Every trustfund failure (:class:`ledger.failures.TrustfundError`) is a message."""
+        from ledger.failures import TrustfundError
+
+        try:
+            return super().invoke(ctx)
+        except TrustfundError as exc:
+            raise click.ClickException(str(exc)) from exc
+
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="trustfund")

@@ -29,11 +29,25 @@ Guarantees
   does anything else, giving the *after* state. :func:`recover` runs the same recovery and is
   called by every ``transaction()``; :func:`recover_pending` (called by
   ``ledger.loader.load``) runs it too when a journal is left over.
-* **Committed.** When the folder is in a git work tree, the written files (exactly those, with
-  ``git commit --only``; other staged or unstaged changes are left alone) are committed with the
-  transaction's message. The author comes from git config, else
-  ``trustfund <trustfund@localhost>``. A failing commit does not undo the write; it is reported
-  in :attr:`WriteSet.git_error`.
+* **Committed, into the ledger's own repository only.** When the ledger folder is the top of
+  its own git work tree (``git rev-parse --show-toplevel`` is the folder itself), the written
+  files (exactly those, with ``git commit --only``; other staged or unstaged changes are left
+  alone) are committed with the transaction's message. A folder inside an enclosing repository
+  (a ledger kept in a subfolder of some other project, the demo inside a clone of trustfund)
+  is never committed into it: :attr:`WriteSet.git_note` says so. The author comes from git
+  config, else ``trustfund <trustfund@localhost>``. A failing commit does not undo the write;
+  it is reported in :attr:`WriteSet.git_error`.
+* **The commit survives a crash (commit journal).** Before the first file is replaced, the
+  writer makes ``<root>/.trustfund-commit.json`` durable: the message, each path and the
+  SHA-256 its content will have. It is removed once ``git commit`` has succeeded. A writer
+  killed between the write and the end of the commit (files written, or staged but not
+  committed) leaves it behind; the next writer (and every load that finds the redo journal)
+  first finishes that commit: it commits the journal's paths whose content is still what the
+  interrupted write made, under the interrupted message, and drops the journal when none is
+  (the write never happened, or was redone by hand). So no later commit can carry an
+  ``include`` of a file that is not in the repository. A commit that still fails (``git``
+  missing, ``index.lock`` held) keeps the journal, and the next transaction's commit takes its
+  paths along.
 """
 
 from __future__ import annotations
@@ -47,16 +61,32 @@ import stat
 import subprocess
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import click
 from filelock import FileLock, Timeout
+
+from ledger.failures import LedgerLocked
+
+__all__ = [
+    "COMMIT_JOURNAL_NAME",
+    "JOURNAL_NAME",
+    "LOCK_NAME",
+    "LedgerLocked",
+    "LedgerWriter",
+    "WriteSet",
+    "git_toplevel",
+    "init_repository",
+    "recover",
+    "recover_pending",
+    "uncommitted_changes",
+]
 
 LOCK_NAME = ".trustfund.lock"
 PID_NAME = ".trustfund.lock.pid"
 JOURNAL_NAME = ".trustfund-journal.json"
+COMMIT_JOURNAL_NAME = ".trustfund-commit.json"
 TMP_MARK = ".tf-tmp-"
 DEFAULT_AUTHOR = ("trustfund", "trustfund@localhost")
 
@@ -66,19 +96,20 @@ _fault_hook: Callable[[str], None] | None = None
 _TMP_RE = re.compile(r"^\..+" + re.escape(TMP_MARK) + r"[0-9a-f]{12}$")  # only ours (see _tmp_name)
 _SKIP_DIRS = frozenset({".git", "node_modules", "__pycache__", ".venv"})
 _INCLUDE_RE = re.compile(r'^\s*include\s+"((?:[^"\\]|\\.)*)"', re.MULTILINE)
-
-
-class LedgerLocked(click.ClickException):
-    """Another writer held the ledger folder's lock for longer than the timeout."""
-
-    def __init__(self, root: Path, timeout: float, pid: str | None) -> None:
-        holder = f"process {pid}" if pid else "another process"
-        super().__init__(
-            f"ledger folder {root} is being written by {holder} (lock {root / LOCK_NAME}); "
-            f"waited {timeout:g} s. Try again when it has finished."
-        )
-        self.root = root
-        self.pid = pid
+#: Environment variables that would point git at another repository than the ledger's own
+#: (set, for instance, when trustfund runs from a git hook of an enclosing project).
+_GIT_LOCATION_VARS = frozenset(
+    {
+        "GIT_DIR",
+        "GIT_WORK_TREE",
+        "GIT_INDEX_FILE",
+        "GIT_OBJECT_DIRECTORY",
+        "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+        "GIT_COMMON_DIR",
+        "GIT_NAMESPACE",
+        "GIT_PREFIX",
+    }
+)
 
 
 def _step(name: str) -> None:
@@ -98,6 +129,13 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _file_sha256(path: Path) -> str | None:
+    try:
+        return _sha256(path.read_bytes())
+    except OSError:
+        return None
+
+
 def _write_durable(path: Path, data: bytes, mode: int) -> None:
     """Write ``data`` to ``path`` (a fresh temporary name) and fsync it."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -110,6 +148,14 @@ def _write_durable(path: Path, data: bytes, mode: int) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _write_journal(path: Path, record: dict[str, object], txid: str) -> None:
+    """Make ``record`` the durable content of ``path`` (temp file, fsync, rename, fsync dir)."""
+    tmp = _tmp_name(path, txid)
+    _write_durable(tmp, json.dumps(record, ensure_ascii=False, indent=1).encode("utf-8"), 0o644)
+    os.replace(tmp, path)
+    _fsync_dir(path.parent)
 
 
 def _read_umask() -> int:
@@ -129,12 +175,220 @@ def _tmp_name(target: Path, txid: str) -> Path:
     return target.with_name(f".{target.name}{TMP_MARK}{txid}")
 
 
+# ---------------------------------------------------------------------------------------
+# git
+
+
+def _git_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in _GIT_LOCATION_VARS}
+    env["GIT_LITERAL_PATHSPECS"] = "1"  # a file named "a[1].beancount" is that file, not a glob
+    return env
+
+
+def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run git in ``cwd``, retrying while another git process holds ``index.lock``."""
+    result = subprocess.CompletedProcess(["git", *args], 127, "", "git was not run")
+    for attempt in range(20):
+        try:
+            result = subprocess.run(
+                ["git", *args],
+                cwd=cwd,
+                capture_output=True,
+                text=True,
+                check=False,
+                env=_git_env(),
+            )
+        except OSError as exc:  # git not installed
+            return subprocess.CompletedProcess(["git", *args], 127, "", str(exc))
+        if result.returncode == 0 or "index.lock" not in result.stderr or attempt == 19:
+            return result
+        time.sleep(0.1 * (attempt + 1))
+    return result
+
+
+def git_toplevel(folder: Path) -> Path | None:
+    """The top folder of the git work tree holding ``folder``; None when there is none."""
+    top = _git(folder, "rev-parse", "--show-toplevel")
+    if top.returncode != 0 or not top.stdout.strip():
+        return None
+    return Path(top.stdout.strip()).resolve()
+
+
+def _own_repository(root: Path) -> tuple[bool, str | None]:
+    """(True, None) when ``root`` is the top of its own git work tree; else (False, why not).
+
+    The reason is None when ``root`` is in no repository at all (nothing to say), and a note
+    when it sits inside an enclosing repository, which trustfund never commits into.
+    """
+    top = git_toplevel(root)
+    if top is None:
+        return False, None
+    if top == root.resolve():
+        return True, None
+    return False, (
+        f"not committed: {root} is inside the git repository {top} but is not the top of its "
+        f"own repository; trustfund commits a ledger only into its own (run `git init {root}`)"
+    )
+
+
+def _identity(toplevel: Path) -> list[str]:
+    identity: list[str] = []
+    for key, default in zip(("user.name", "user.email"), DEFAULT_AUTHOR, strict=True):
+        if _git(toplevel, "config", key).returncode != 0:
+            identity += ["-c", f"{key}={default}"]
+    return identity
+
+
+def _commit_paths(
+    root: Path, paths: list[str], message: str, force_add: bool = False
+) -> str | None:
+    """``git add`` then ``git commit --only`` exactly ``paths`` (relative to ``root``).
+
+    Returns None on success (or when there is nothing to commit), else git's complaint.
+    """
+    if not paths:
+        return None
+    identity = _identity(root)
+    add = ["add", *(["-f"] if force_add else []), "--", *paths]
+    result = _git(root, *identity, *add)
+    if result.returncode != 0:
+        return f"git add failed: {(result.stderr or result.stdout).strip()}"
+    _step("git-add")
+    pending = _git(root, "diff", "--cached", "--name-only", "-z", "HEAD", "--", *paths)
+    if pending.returncode == 0 and not pending.stdout.strip("\0"):
+        return None  # already committed (a commit that finished before a crash), or no change
+    result = _git(root, *identity, "commit", "--quiet", "--only", "-m", message, "--", *paths)
+    if result.returncode != 0:
+        return f"git commit failed: {(result.stderr or result.stdout).strip()}"
+    _step("git-commit")
+    return None
+
+
+def _finish_commit(root: Path) -> tuple[list[str], dict[str, object] | None]:
+    """Finish (or drop) the commit an interrupted writer left in the commit journal.
+
+    Returns the actions taken, and the journal record when the commit could not be finished
+    (so that the next commit takes its paths along).
+    """
+    journal = root / COMMIT_JOURNAL_NAME
+    if not journal.exists():
+        return [], None
+    try:
+        record = json.loads(journal.read_text(encoding="utf-8"))
+        message = str(record["message"])
+        files = [(str(item["path"]), item.get("after")) for item in record["files"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        journal.unlink()  # written atomically: a damaged one was never complete
+        return [f"discarded unreadable commit journal {journal}"], None
+    # The paths the interrupted write made carry the hash of their new content: commit the
+    # ones that still have it. None if the write did not happen (nothing to commit then).
+    written = [path for path, after in files if after is not None]
+    done = [path for path in written if _file_sha256(root / path) == dict(files)[path]]
+    if written and not done:
+        journal.unlink()
+        return [f"dropped the unfinished commit {message!r}: its write did not happen"], None
+    done += [path for path, after in files if after is None]  # hand edits committed with it
+    own, _ = _own_repository(root)
+    if not own:
+        journal.unlink()
+        return [], None
+    error = _commit_paths(root, done, message)
+    if error is not None:
+        return [f"warning: could not finish the interrupted commit {message!r}: {error}"], record
+    journal.unlink()
+    _fsync_dir(root)
+    return [f"finished the interrupted commit {message!r} ({len(done)} files)"], None
+
+
+def uncommitted_changes(
+    root: Path, inputs: Iterable[Path] = (), all_tracked: bool = False
+) -> list[tuple[str, str]]:
+    """The ledger files of ``root``'s own git repository that differ from its last commit.
+
+    Returns ``(path relative to root, state)`` pairs, state being "modified", "added",
+    "deleted", "renamed", "untracked" or "ignored". Tracked changes count for the files in
+    ``inputs`` (the files the ledger loads: ``Ledger.files``) and everything under ``seals/``,
+    or for every tracked file with ``all_tracked``; an untracked or git-ignored file counts when
+    it is one of ``inputs`` (a clone would lack it). Empty when ``root`` is not the top of its
+    own repository (nothing is committed there).
+    """
+    root = Path(root).resolve()
+    own, _ = _own_repository(root)
+    if not own:
+        return []
+    wanted: dict[str, None] = {}
+    for given in inputs:
+        with contextlib.suppress(ValueError):
+            wanted[Path(given).resolve().relative_to(root).as_posix()] = None
+    status = _git(root, "status", "--porcelain=v1", "-z", "--untracked-files=no")
+    if status.returncode != 0:
+        return []
+    names = {"M": "modified", "A": "added", "D": "deleted", "R": "renamed", "C": "copied"}
+    changes: dict[str, str] = {}
+    fields = status.stdout.split("\0")
+    index = 0
+    while index < len(fields):
+        item = fields[index]
+        index += 1
+        if len(item) < 4:
+            continue
+        code, name = item[:2], item[3:]
+        if code[0] in "RC":
+            index += 1  # the original path of a rename follows
+        if all_tracked or name in wanted or name.startswith("seals/"):
+            letter = code[0] if code[0] != " " else code[1]
+            changes[name] = names.get(letter, "changed")
+    if wanted:
+        listed = _git(root, "ls-files", "-z", "--", *wanted)
+        tracked = set(listed.stdout.split("\0")) if listed.returncode == 0 else set(wanted)
+        missing = [name for name in wanted if name not in tracked]
+        if missing:
+            ignored = _git(root, "check-ignore", "--no-index", "-z", "--", *missing)
+            ignored_names = set(ignored.stdout.split("\0"))
+            for name in missing:
+                changes[name] = "ignored" if name in ignored_names else "untracked"
+    return sorted(changes.items())
+
+
+def init_repository(root: Path, message: str) -> str | None:
+    """Make ``root`` its own git repository and commit everything in it (the demo does this).
+
+    Returns None on success, else why not (git missing, …). An existing repository whose top is
+    ``root`` is reused; one that merely encloses ``root`` is not touched.
+    """
+    root = Path(root).resolve()
+    own, _ = _own_repository(root)
+    if not own:
+        result = _git(root, "init", "--quiet")
+        if result.returncode != 0:
+            return f"git init failed: {(result.stderr or result.stdout).strip()}"
+    identity = _identity(root)
+    result = _git(root, *identity, "add", "--all")
+    if result.returncode != 0:
+        return f"git add failed: {(result.stderr or result.stdout).strip()}"
+    result = _git(root, *identity, "commit", "--quiet", "--allow-empty", "-m", message)
+    if result.returncode != 0:
+        return f"git commit failed: {(result.stderr or result.stdout).strip()}"
+    return None
+
+
+# ---------------------------------------------------------------------------------------
+# recovery
+
+
 def recover(root: Path) -> list[str]:
     """Finish or discard an interrupted transaction in ``root``; return what was done.
 
     Call it only while holding the lock (``transaction()`` does), or when no writer can run.
+    Files first (redo journal), then the git commit (commit journal).
     """
     root = Path(root).resolve()
+    actions = _recover_files(root)
+    more, _ = _finish_commit(root)
+    return actions + more
+
+
+def _recover_files(root: Path) -> list[str]:
     actions: list[str] = []
     journal = root / JOURNAL_NAME
     if journal.exists():
@@ -178,12 +432,16 @@ def recover_pending(root: Path, timeout: float = 5.0) -> list[str]:
     """
     root = Path(root)
     if not (root / JOURNAL_NAME).exists():
-        return []
+        return []  # (an unfinished *commit* alone is left to the next writer: loads do not commit)
     try:
         with LedgerWriter(root, timeout=timeout).locked() as actions:
             return actions
     except (LedgerLocked, OSError):
         return []
+
+
+# ---------------------------------------------------------------------------------------
+# transactions
 
 
 @dataclass
@@ -193,10 +451,18 @@ class WriteSet:
     root: Path
     message: str
     _staged: dict[Path, str] = field(default_factory=dict)
+    _also: dict[Path, None] = field(default_factory=dict)
     written: list[Path] = field(default_factory=list)
     committed: bool = False
     git_error: str | None = None
+    #: why the write was not committed although git is there (the folder is inside an
+    #: enclosing repository): a note for the user, not a failure
+    git_note: str | None = None
     recovered: list[str] = field(default_factory=list)
+    _own_repo: bool = False
+    _txid: str = ""
+    _carried: list[str] = field(default_factory=list)
+    _carried_message: str | None = None
 
     def _resolve(self, path: str | os.PathLike[str]) -> Path:
         """Absolute paths as they are; relative ones are relative to the ledger folder.
@@ -243,6 +509,14 @@ class WriteSet:
             current += "\n"
         self._staged[self._resolve(path)] = current + text
 
+    def commit_also(self, paths: Iterable[str | os.PathLike[str]]) -> None:
+        """Commit these files (as they are on disk) together with this transaction's writes.
+
+        For edits made by hand that must go into the same commit (``seal --commit-edits``).
+        """
+        for path in paths:
+            self._also[self._resolve(path)] = None
+
     def ensure_include(
         self, main_path: str | os.PathLike[str], included_path: str | os.PathLike[str]
     ) -> bool:
@@ -278,11 +552,15 @@ class WriteSet:
             changes.append((target, data))
         return changes
 
+    def _rel(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
+
     def _apply(self) -> None:
         changes = self._changes()
-        if not changes:
+        if not changes and not self._also:
             return
-        txid = uuid.uuid4().hex[:12]
+        self._txid = txid = uuid.uuid4().hex[:12]
+        self._own_repo, self.git_note = _own_repository(self.root)
         default_mode = _default_mode()
         plan = []
         for target, data in changes:
@@ -297,6 +575,10 @@ class WriteSet:
             plan.append((target, tmp, _sha256(data)))
         for directory in {target.parent for target, _, _ in plan}:
             _fsync_dir(directory)
+        if self._own_repo:
+            self._write_commit_journal(plan)
+        if not plan:
+            return
         journal = self.root / JOURNAL_NAME
         record = {
             "txid": txid,
@@ -320,43 +602,55 @@ class WriteSet:
         _step("done")
         self.written = [target for target, _, _ in plan]
 
+    def _write_commit_journal(self, plan: list[tuple[Path, Path, str]]) -> None:
+        """Record the commit to come; take along the paths of one that could not be finished."""
+        journal = self.root / COMMIT_JOURNAL_NAME
+        files: list[dict[str, str | None]] = [
+            {"path": self._rel(target), "after": after} for target, _, after in plan
+        ]
+        files += [{"path": self._rel(path), "after": None} for path in self._also]
+        if journal.exists():  # recovery could not finish it: this commit carries it
+            with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+                old = json.loads(journal.read_text(encoding="utf-8"))
+                self._carried_message = str(old["message"])
+                known = {item["path"] for item in files}
+                for item in old["files"]:
+                    if item["path"] not in known:
+                        files.append({"path": str(item["path"]), "after": item.get("after")})
+                        self._carried.append(str(item["path"]))
+        record = {
+            "txid": self._txid,
+            "pid": os.getpid(),
+            "message": self._message(),
+            "files": files,
+        }
+        _write_journal(journal, record, self._txid)
+        _step("commit-journal")
+
+    def _message(self) -> str:
+        if self._carried_message is None:
+            return self.message
+        return f"{self.message}\n\nAlso commits the interrupted write: {self._carried_message}"
+
     def _git_commit(self) -> None:
-        if not self.written:
+        if not self._own_repo or not (self.written or self._also or self._carried):
             return
-        top = _git(self.root, "rev-parse", "--show-toplevel")
-        if top.returncode != 0:
-            return  # not a git work tree
-        toplevel = Path(top.stdout.strip()).resolve()
-        paths = [str(path.resolve().relative_to(toplevel)) for path in self.written]
-        identity: list[str] = []
-        for key, default in zip(("user.name", "user.email"), DEFAULT_AUTHOR, strict=True):
-            if _git(toplevel, "config", key).returncode != 0:
-                identity += ["-c", f"{key}={default}"]
-        steps = (
-            ["add", "--", *paths],
-            ["commit", "--quiet", "--only", "-m", self.message, "--", *paths],
-        )
-        for args in steps:
-            result = _git(toplevel, *identity, *args)
-            if result.returncode != 0:
-                self.git_error = f"git {args[0]} failed: {(result.stderr or result.stdout).strip()}"
-                return
-        self.committed = True
-
-
-def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """Run git, retrying while another git process holds ``index.lock``."""
-    for attempt in range(20):
-        try:
-            result = subprocess.run(
-                ["git", *args], cwd=cwd, capture_output=True, text=True, check=False
+        paths = list(
+            dict.fromkeys(
+                [self._rel(p) for p in self.written]
+                + [self._rel(p) for p in self._also]
+                + self._carried
             )
-        except OSError as exc:  # git not installed
-            return subprocess.CompletedProcess(["git", *args], 127, "", str(exc))
-        if result.returncode == 0 or "index.lock" not in result.stderr or attempt == 19:
-            return result
-        time.sleep(0.1 * (attempt + 1))
-    return result
+        )
+        self.git_error = _commit_paths(
+            self.root, paths, self._message(), force_add=bool(self._also)
+        )
+        if self.git_error is not None:
+            return  # the commit journal stays: the next writer finishes the commit
+        (self.root / COMMIT_JOURNAL_NAME).unlink(missing_ok=True)
+        _fsync_dir(self.root)
+        _step("commit-done")
+        self.committed = True
 
 
 class LedgerWriter:
@@ -384,7 +678,7 @@ class LedgerWriter:
         try:
             lock.acquire()
         except Timeout:
-            raise LedgerLocked(self.root, self.timeout, self.holder_pid()) from None
+            raise LedgerLocked(self.root, self.timeout, self.holder_pid(), self.lock_path) from None
         try:
             with contextlib.suppress(OSError):
                 (self.root / PID_NAME).write_text(f"{os.getpid()}\n", encoding="utf-8")

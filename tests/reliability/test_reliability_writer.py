@@ -94,7 +94,7 @@ def test_lock_timeout_names_folder_and_pid(tmp_path: Path) -> None:
             LedgerWriter(tmp_path, timeout=0.2).transaction("x"),
         ):
             pass
-        message = info.value.format_message()
+        message = str(info.value)
         assert str(tmp_path.resolve()) in message
         assert str(holder.pid) in message
     finally:

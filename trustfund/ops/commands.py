@@ -132,8 +132,11 @@ account = "Income:Interest"
 GITIGNORE = """\
 # Transient files of trustfund and Beancount (the ledger itself is tracked).
 .trustfund.lock
+.trustfund.lock.pid
 .trustfund-journal.json
+.trustfund-commit.json
 .*.picklecache
+.*.picklecache.*.tmp
 *.rejected.csv
 """
 

@@ -2,7 +2,9 @@
 
 Steps, each printed as it runs:
 
-1. copy the demo community (a generated year, 2025, of a 4-building community) to DIR;
+1. copy the demo community (a generated year, 2025, of a 4-building community) to DIR and make
+   DIR its own git repository (``git init``, first commit), so the import below is committed
+   there: never into a repository DIR happens to sit in (a clone of trustfund, say);
 2. import the raw exports in ``DIR/downloads/`` (bank statement, WeChat bill, fee system,
    approval register) with ``trustfund import``;
 3. ``trustfund check`` the result (the demo must give no error);
@@ -66,7 +68,9 @@ def _done(start: float, text: str = "") -> None:
 def demo(directory: Path, no_serve: bool, force: bool, host: str, port: int) -> None:
     """Set up the demo community in DIR (default ./trustfund-demo) and run the main job on it."""
     from ledger.loader import format_error, load
+    from ledger.writer import init_repository
     from reports.period import Period
+    from trustfund.ops.commands import GITIGNORE
     from trustfund.ops.importing import import_files
     from trustfund.ops.reporting import write_all
 
@@ -83,7 +87,9 @@ def demo(directory: Path, no_serve: bool, force: bool, host: str, port: int) -> 
     start = _step(f"Copying the demo community to {directory}")
     copy_demo(source, directory)
     main_file = directory / "main.beancount"
-    _done(start)
+    (directory / ".gitignore").write_text(GITIGNORE + "reports/\n", encoding="utf-8")
+    why_not = init_repository(directory, "trustfund demo: the 信义小区 community, before import")
+    _done(start, "its own git repository" if why_not is None else f"(no git repository: {why_not})")
 
     downloads = sorted(
         p for p in (directory / "downloads").glob("*") if p.is_file() and not p.name.startswith(".")
