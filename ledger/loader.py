@@ -64,7 +64,7 @@ CACHE_MAGIC = b"trustfund-load-cache v1\n"
 DEFAULT_CACHE_THRESHOLD = 1.0
 _INCLUDE_RE = re.compile(rb'^[ \t]*include[ \t]+"((?:[^"\\\n]|\\.)*)"', re.MULTILINE)
 _GLOB_CHARS = frozenset("*?[")
-_MTIME_MARGIN_NS = 50_000_000
+_MTIME_MARGIN_NS = 10_000_000
 
 Triple = tuple[list[data.Directive], list[Any], dict[str, Any]]
 

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import os
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+import click
 import pytest
-from beancount import loader as bc_loader
 
 import ledger.loader as tf_loader
 from ledger.community import Ratio, building_of
+from ledger.failures import LedgerNotFound, TrustfundError
 from ledger.loader import load_string
 
 LEDGER = """\
@@ -79,25 +79,13 @@ def test_bad_ratio_texts_are_refused() -> None:
         assert Ratio.parse(text) is None, text
 
 
-def test_cache_file_name_is_keyed_on_the_code(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A change of plugin code gives a new cache file name, so a stale cache is never used."""
-    monkeypatch.delenv("BEANCOUNT_DISABLE_LOAD_CACHE", raising=False)
-    tf_loader.code_fingerprint.cache_clear()
-    first = tf_loader.code_fingerprint()
-    tf_loader.configure_cache(True)
-    pattern = bc_loader._load_file.__closure__  # the cached wrapper holds the pattern
-    assert pattern is not None
-    assert any(f"tf-{first}" in str(getattr(cell, "cell_contents", "")) for cell in pattern)
-
-    module = Path(tf_loader.__file__).resolve().parent.parent / "ledger" / "accounts.py"
-    stat = module.stat()
-    try:
-        os.utime(module, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
-        tf_loader.code_fingerprint.cache_clear()
-        assert tf_loader.code_fingerprint() != first
-    finally:
-        os.utime(module, ns=(stat.st_atime_ns, stat.st_mtime_ns))
-        tf_loader.code_fingerprint.cache_clear()
-        tf_loader.configure_cache(False)
+def test_resolve_ledger_raises_trustfunds_own_error(tmp_path: Path) -> None:
+    """Library code speaks no click: a missing ledger is a LedgerNotFound (cli.py words it)."""
+    with pytest.raises(LedgerNotFound, match="no such ledger file"):
+        tf_loader.resolve_ledger(tmp_path)  # a folder without main.beancount
+    with pytest.raises(LedgerNotFound):
+        tf_loader.resolve_ledger(tmp_path / "nope.beancount")
+    (tmp_path / "main.beancount").write_text("", encoding="utf-8")
+    assert tf_loader.resolve_ledger(tmp_path) == (tmp_path / "main.beancount").resolve()
+    assert issubclass(LedgerNotFound, TrustfundError)
+    assert not issubclass(LedgerNotFound, click.ClickException)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+import shutil
 from pathlib import Path
 
 import pytest
@@ -266,3 +267,110 @@ def test_public_publication_carries_the_source_verdict(tmp_path: Path) -> None:
     assert len(errors) == 1 and "2025-02" in errors[0] and "source ledger" in errors[0]
     assert "赵六" not in text  # the verdict does not carry the source's names
     assert [s.ok for s in seal_mod.seal_status(public.entries, public.community)] == [True, False]
+
+
+SYNTHESISED = """option "operating_currency" "CNY"
+option "documents" "docs"
+plugin "trustfund.rules.seal"
+plugin "beancount.plugins.auto_accounts"
+plugin "beancount.plugins.implicit_prices"
+
+2025-01-01 open Assets:Bank:Trust CNY
+2025-01-01 open Equity:Owners:Common CNY
+2025-01-01 open Income:Fees:Property CNY
+include "txns.beancount"
+"""
+SYNTHESISED_TXNS = """
+2025-01-02 pad Assets:Bank:Trust Equity:Owners:Common
+2025-01-03 balance Assets:Bank:Trust 1000.00 CNY
+
+2025-01-10 * "张三" "物业费"
+  Assets:Bank:Trust  100.00 CNY
+  Income:Fees:Property  -100.00 CNY
+
+2025-01-12 * "货币基金" "申购"
+  Assets:Invest:Fund  10 FUND {1.00 CNY}
+  Assets:Bank:Trust  -10.00 CNY
+
+2025-01-15 document Assets:Bank:Trust "docs/receipt-2025-01.pdf"
+
+2025-02-02 pad Assets:Bank:Trust Equity:Owners:Common
+2025-02-03 balance Assets:Bank:Trust 1200.00 CNY
+"""
+
+
+def synthesised_ledger(folder: Path) -> Path:
+    """Entries the load makes, not reads: a padding transaction (made after the plugins ran),
+    accounts opened by auto_accounts and prices implied by a posting (plugins after the seal
+    rule), a document Beancount finds in the documents folder, a document directive."""
+    (folder / "docs" / "Assets" / "Bank" / "Trust").mkdir(parents=True)
+    (folder / "docs" / "Assets" / "Bank" / "Trust" / "2025-01-20.statement.pdf").write_bytes(
+        b"%PDF"
+    )
+    (folder / "docs" / "receipt-2025-01.pdf").write_bytes(b"%PDF")
+    (folder / "main.beancount").write_text(SYNTHESISED, encoding="utf-8")
+    (folder / "txns.beancount").write_text(SYNTHESISED_TXNS, encoding="utf-8")
+    return folder / "main.beancount"
+
+
+def test_a_ledger_with_pad_checks_clean_after_seal(tmp_path: Path) -> None:
+    """Issue 13: sealing a month with a `pad` made `check` report TF501 while `verify` said ok."""
+    main = synthesised_ledger(tmp_path / "L")
+    ledger = load(main, cache=False)
+    assert ledger.errors == []
+    kinds = {(type(e).__name__, getattr(e, "flag", None)) for e in ledger.entries}
+    assert ("Transaction", "P") in kinds and ("Price", None) in kinds  # the load made them
+    for month in ("2025-01", "2025-02"):
+        result = run(seal, month, str(main), "--today", "2025-03-05")
+        assert result.exit_code == 0, result.output
+    assert tf501(main) == []  # check (the TF501 plugin) agrees with seal …
+    out = run(verify, str(main))  # … and so do verify …
+    assert out.exit_code == 0 and "2 seals, chain intact" in out.output, out.output
+    ledger = load(main, cache=False)
+    assert seal_mod.published_statuses(ledger.entries, ledger.community) == {
+        "2025-01": "ok",
+        "2025-02": "ok",
+    }  # … and the owners' site
+    from reports.period import Period
+    from reports.public import compute
+
+    report = compute(ledger, Period.parse("2025"))
+    statuses = {row.month: row.status for row in report.seals}
+    assert statuses["2025-01"] == statuses["2025-02"] == "已封存 sealed", statuses
+    # only what is written in the files is sealed: 3 opens, pad, balance, 2 transactions, document
+    manifest = (tmp_path / "L" / "seals" / "2025-01.sha256").read_text(encoding="utf-8")
+    assert len(manifest.splitlines()) == 2 + 8, manifest
+    assert "Padding" not in manifest
+    # the same ledger in another folder (a copy, a clone) still verifies: document paths
+    # are sealed relative to their file
+    copy = tmp_path / "elsewhere" / "copy"
+    shutil.copytree(tmp_path / "L", copy)
+    assert tf501(copy / "main.beancount") == []
+    assert run(verify, str(copy)).exit_code == 0
+    # and a change of what the pad pads to (the balance) is a change of the sealed month
+    text = (copy / "txns.beancount").read_text(encoding="utf-8")
+    (copy / "txns.beancount").write_text(
+        text.replace("1000.00 CNY", "1001.00 CNY"), encoding="utf-8"
+    )
+    errors = tf501(copy / "main.beancount")
+    assert len(errors) == 1 and "TF501" in errors[0] and "2025-01" in errors[0], errors
+    assert "balance" in errors[0]
+    broken = run(verify, str(copy))
+    assert broken.exit_code == 1 and "BROKEN" in broken.output
+
+
+def test_is_sealable_is_the_one_rule() -> None:
+    ledger = load_string(
+        SYNTHESISED.replace('option "documents" "docs"\n', "").replace(
+            'include "txns.beancount"\n',
+            SYNTHESISED_TXNS.replace(
+                '2025-01-15 document Assets:Bank:Trust "docs/receipt-2025-01.pdf"\n', ""
+            ),
+        )
+    )
+    assert ledger.errors == []
+    made = [e for e in ledger.entries if not seal_mod.is_sealable(e)]
+    assert sorted(type(e).__name__ for e in made) == ["Open", "Price", "Transaction", "Transaction"]
+    written = [e for e in ledger.entries if seal_mod.is_sealable(e)]
+    assert all(e.meta["filename"] == "<string>" and e.meta["lineno"] > 0 for e in written)
+    assert len(written) == 3 + 2 + 2 + 2  # opens, pads, balances, transactions
