@@ -131,12 +131,14 @@ def cache_path(top: Path) -> Path:
 
 
 def load(path: str | os.PathLike[str], *, cache: bool | None = None) -> Ledger:
-    """Load ``path`` with its plugins and build the community view.
+    """Load ``path`` (a file, or a folder holding ``main.beancount``) and build the community view.
 
     Never raises for bad ledger data: syntax, Beancount and trust-rule errors are in
     ``Ledger.errors``. A missing file is Beancount's own error too.
     """
     top = Path(os.path.abspath(path)).resolve()
+    if top.is_dir():  # a ledger folder, as every command takes it
+        top = top / "main.beancount"
     from ledger.writer import recover_pending
 
     recover_pending(top.parent)  # finish a write a crash interrupted (ledger/writer.py)

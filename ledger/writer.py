@@ -89,6 +89,8 @@ JOURNAL_NAME = ".trustfund-journal.json"
 COMMIT_JOURNAL_NAME = ".trustfund-commit.json"
 TMP_MARK = ".tf-tmp-"
 DEFAULT_AUTHOR = ("trustfund", "trustfund@localhost")
+#: Seconds a writer waits for another one to finish before it gives up (:class:`LedgerLocked`).
+DEFAULT_TIMEOUT = 10.0
 
 #: Test hook: called with a step name at each point of the commit protocol (crash tests).
 _fault_hook: Callable[[str], None] | None = None
@@ -656,9 +658,9 @@ class WriteSet:
 class LedgerWriter:
     """Locked, atomic, crash-safe writes into one ledger folder (see the module docstring)."""
 
-    def __init__(self, root: Path, timeout: float = 10.0) -> None:
+    def __init__(self, root: Path, timeout: float | None = None) -> None:
         self.root = Path(root).resolve()
-        self.timeout = timeout
+        self.timeout = DEFAULT_TIMEOUT if timeout is None else timeout
 
     @property
     def lock_path(self) -> Path:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 from pathlib import Path
 
 import openpyxl
@@ -13,11 +15,36 @@ ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "examples" / "xinyi"
 
 
+def _git(cwd: Path, *args: str) -> str:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    return subprocess.run(
+        ["git", "-c", "user.name=u", "-c", "user.email=u@example.org", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    ).stdout
+
+
 def test_demo_runs_the_main_job(tmp_path: Path) -> None:
-    target = tmp_path / "demo"
+    # run where people run it: inside a clone of trustfund (here: some repository)
+    clone = tmp_path / "clone"
+    clone.mkdir()
+    _git(clone, "init", "-q")
+    (clone / "README.md").write_text("a clone\n", encoding="utf-8")
+    _git(clone, "add", "README.md")
+    _git(clone, "commit", "-qm", "clone")
+    target = clone / "demo"
     result = CliRunner().invoke(main, ["demo", "--no-serve", str(target)])
     assert result.exit_code == 0, result.output
     assert "no errors" in result.output
+    # the demo is its own repository holding its import; the clone's history is untouched
+    assert _git(clone, "log", "--format=%s").splitlines() == ["clone"]
+    assert _git(clone, "status", "--porcelain") == "?? demo/\n"
+    history = _git(target, "log", "--format=%s").splitlines()
+    assert len(history) == 2 and history[0].startswith("import "), history
+    assert _git(target, "status", "--porcelain") == ""  # reports/ and caches are ignored
     # the January 2026 downloads were imported into the ledger's import files
     imported = list((target / "imports").rglob("2026-01.beancount"))
     assert imported, result.output
