@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import date
 from decimal import Decimal
-import shutil
 from pathlib import Path
 
 import pytest
