@@ -350,3 +350,13 @@ def test_concurrent_imports_are_each_committed(tmp_path: Path) -> None:
     assert dirty(folder) == ""
     clone = check_clone(folder, tmp_path)
     assert len([e for e in load(clone, cache=False).entries if hasattr(e, "postings")]) == 6
+
+
+def test_close_year_does_not_seal_over_uncommitted_edits(tmp_path: Path) -> None:
+    folder = new_repo_ledger(tmp_path)
+    with (folder / "governance.beancount").open("a", encoding="utf-8") as out:
+        out.write('2025-06-01 custom "tf-hazard" "roof-leak"\n')  # a hand edit, not committed
+    result = run("close-year", "2025", str(folder))
+    assert result.exit_code == 0, result.output
+    assert "not sealed: edits not committed (governance.beancount)" in result.output
+    assert not (folder / "seals.beancount").exists()

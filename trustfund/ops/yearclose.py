@@ -551,6 +551,15 @@ def _seal_year(ledger: Ledger, year: int, today: date, ws: Any, main: Path) -> s
         from ledger.seal import MANIFEST_DIR, SEALS_FILE, SealRefused, plan_seals
     except ImportError:
         return "not sealed (ledger.seal is not available)"
+    from ledger.writer import uncommitted_changes
+
+    edits = uncommitted_changes(main.parent, [Path(name) for name in ledger.files])
+    if edits:  # a seal over edits a clone does not have would show as broken there
+        shown = ", ".join(path for path, _ in edits[:5]) + (" …" if len(edits) > 5 else "")
+        return (
+            f"not sealed: edits not committed ({shown}); commit them, then "
+            f"`trustfund seal {year}-12 --include-earlier`"
+        )
     try:
         plans = plan_seals(
             ledger.entries, ledger.community, f"{year}-12", today, include_earlier=True
