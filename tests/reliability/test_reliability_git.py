@@ -188,6 +188,7 @@ def test_a_kill_during_an_imports_commit_is_finished_by_the_next_write(
     )
     assert proc.returncode == -9, proc.stdout + proc.stderr  # killed at the step
     assert (folder / COMMIT_JOURNAL_NAME).exists()
+    assert "git commit of the last write was interrupted" in run("verify", str(folder)).output
     # the next write (another import) finishes the interrupted one first
     april = statement(tmp_path / "bank-2025-04.csv", "2025-04", range(1, 4))
     result = run("import", str(april), "--ledger", str(folder), "--account", "Assets:Bank:Trust")
@@ -260,6 +261,9 @@ def test_never_commits_into_an_enclosing_repository(tmp_path: Path) -> None:
         ws.write("extra.beancount", "; x\n")
     assert not ws.committed and ws.git_error is None
     assert ws.git_note is not None and "not the top of its own repository" in ws.git_note
+    bank = statement(tmp_path / "bank.csv", "2025-03", range(1, 3))
+    imported = run("import", str(bank), "--ledger", str(ledger), "--account", "Assets:Bank:Trust")
+    assert imported.exit_code == 0 and "note: not committed" in imported.output, imported.output
     sealed = run("seal", "2025-01", str(ledger), "--today", "2025-02-01")
     assert sealed.exit_code == 0, sealed.output
     assert "not committed" in sealed.output and "git init" in sealed.output

@@ -413,6 +413,8 @@ def import_files(
             )
     summaries = [item.summary for item in prepared]
     _echo_summary(summaries, echo)
+    if ws.git_error or ws.git_note:  # written either way; say why git does not have it
+        echo(f"note: {ws.git_error or ws.git_note}")
     return summaries
 
 

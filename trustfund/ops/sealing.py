@@ -12,7 +12,7 @@ from ledger.errors import error_code
 from ledger.failures import SealRefused, UncommittedEdits
 from ledger.loader import format_error, load, resolve_ledger
 from ledger.seal import evaluate, plan_seals, sealed_on, stage_seals
-from ledger.writer import JOURNAL_NAME, LedgerWriter, uncommitted_changes
+from ledger.writer import COMMIT_JOURNAL_NAME, JOURNAL_NAME, LedgerWriter, uncommitted_changes
 
 LEDGER_ARG = click.argument(
     "ledger_path", metavar="[LEDGER]", required=False, default="main.beancount"
@@ -107,6 +107,12 @@ def verify(ledger_path: str) -> None:
     if (main.parent / JOURNAL_NAME).exists():
         click.echo(
             "note: an interrupted write is pending; the next `trustfund` write completes it",
+            err=True,
+        )
+    if (main.parent / COMMIT_JOURNAL_NAME).exists():
+        click.echo(
+            "note: the git commit of the last write was interrupted; the next `trustfund` "
+            "write commits it",
             err=True,
         )
     ledger = load(main)

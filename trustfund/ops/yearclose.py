@@ -543,6 +543,8 @@ def close(
         )
     if ws.git_error:
         echo(f"note: written, but not committed: {ws.git_error}", err=True)
+    elif ws.git_note:
+        echo(f"note: {ws.git_note}", err=True)
     return plan
 
 
