@@ -364,3 +364,37 @@ def test_close_year_does_not_seal_over_uncommitted_edits(tmp_path: Path) -> None
     assert result.exit_code == 0, result.output
     assert "not sealed: edits not committed (governance.beancount)" in result.output
     assert not (folder / "seals.beancount").exists()
+
+
+SEAL_CRASH = """
+import os, signal, sys
+sys.path.insert(0, {root!r})
+from ledger import writer
+def hook(name):
+    if name == "git-add":
+        os.kill(os.getpid(), signal.SIGKILL)
+writer._fault_hook = hook
+from cli import main
+main(["seal", "2025-03", sys.argv[1], "--today", "2025-04-05", "--include-earlier"])
+"""
+
+
+def test_a_kill_during_the_seals_commit_is_finished_by_the_next_write(tmp_path: Path) -> None:
+    folder = new_repo_ledger(tmp_path)
+    march = statement(tmp_path / "bank-2025-03.csv", "2025-03", range(1, 4))
+    imported = run("import", str(march), "--ledger", str(folder), "--account", "Assets:Bank:Trust")
+    assert imported.exit_code == 0, imported.output
+    script = tmp_path / "crash.py"
+    script.write_text(SEAL_CRASH.format(root=str(ROOT)), encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, str(script), str(folder)], capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == -9, proc.stdout + proc.stderr
+    assert "seals.beancount" in git(folder, "diff", "--cached", "--name-only")  # staged only
+    april = statement(tmp_path / "bank-2025-04.csv", "2025-04", range(1, 4))
+    result = run("import", str(april), "--ledger", str(folder), "--account", "Assets:Bank:Trust")
+    assert result.exit_code == 0, result.output
+    assert commits(folder)[:2] == ["import bank-2025-04.csv", "seal 2025-03"]
+    assert dirty(folder) == ""
+    clone = check_clone(folder, tmp_path)
+    assert "2 seals, chain intact" in run("verify", str(clone)).output
