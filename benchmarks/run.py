@@ -79,7 +79,7 @@ PLUGIN_LINE = 'plugin "trustfund.xinyi"'
 
 
 def _generator_fingerprint() -> str:
-    source = (ROOT / "trustfund" / "generator.py").read_bytes()
+    source = (ROOT / "trustfund" / "ops" / "generator.py").read_bytes()
     return hashlib.sha256(source).hexdigest()[:16]
 
 

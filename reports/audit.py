@@ -18,7 +18,6 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from beancount.core import data
-from fava.core.budgets import parse_budgets
 
 from ledger.accounts import MAINTENANCE_BANK, classify
 from ledger.community import Community
@@ -387,8 +386,7 @@ def compute(source: Any, period: Period, *, community: Community | None = None) 
         report.notes.append(note)
     last = community.last_date
     payments = payments_in(entries, community, period.start, period.end)
-    customs = [e for e in entries if type(e) is data.Custom and e.type == "budget"]
-    budgets, _ = parse_budgets(customs)  # type: ignore[arg-type]
+    budgets, _ = budget_report.parse_budgets(entries)
 
     def new(part: str, cid: str, ref: str, zh: str, en: str) -> CheckResult:
         check = CheckResult(part, cid, ref, zh, en)

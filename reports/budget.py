@@ -1,10 +1,14 @@
 """Budget against actual (预算执行), after hledger's budget report.
 
-Goals are Fava's own ``custom "budget"`` directives, read and pro-rated by Fava's own code
-(``fava.core.budgets.parse_budgets`` / ``calculate_budget``: a per-day rate summed over the
-range), rounded to the fen::
+Goals are Fava's own ``custom "budget"`` directives, read and pro-rated as Fava does
+(:func:`parse_budgets` and :func:`calculate_budget` follow ``fava.core.budgets``: the goal of
+the interval around each day, divided by that interval's days, summed over the range; a test
+holds them equal to Fava's), rounded to the fen::
 
     2025-01-01 custom "budget" Expenses:Service:Cleaning "monthly" 20000.00 CNY
+
+They are not imported from Fava because importing ``fava.core`` (Flask, Werkzeug, Babel …)
+would cost a ``trustfund report`` more than computing the report (DESIGN.md §6).
 
 Goals and actuals go through the same aggregation: every ``Income``/``Expenses`` posting is
 counted on its nearest budgeted ancestor-or-self (subaccount roll-up), or, when no ancestor has
@@ -16,14 +20,14 @@ The actual totals tie to the income statement of the period.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import calendar
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 from beancount.core import data
-from fava.core.budgets import calculate_budget, parse_budgets
 
 from ledger.accounts import classify
 from ledger.community import Community
@@ -50,6 +54,88 @@ UNDER = "未达 below"
 BY_RESOLUTION = "维修资金按决议 by resolution"
 BY_CONTRACT = "酬金按合同 by contract"
 AUTO_DEBIT = "自动扣款 auto-debit"
+
+
+def _quarter_days(day: date) -> int:
+    first = (day.month - 1) // 3 * 3 + 1
+    return sum(calendar.monthrange(day.year, month)[1] for month in range(first, first + 3))
+
+
+#: Fava's budget intervals (``fava.util.date.INTERVALS``): the days of the one around a day.
+INTERVAL_DAYS: dict[str, Callable[[date], int]] = {
+    "year": lambda day: 366 if calendar.isleap(day.year) else 365,
+    "quarter": _quarter_days,
+    "month": lambda day: calendar.monthrange(day.year, day.month)[1],
+    "week": lambda day: 7,
+    "day": lambda day: 1,
+}
+INTERVAL_DAYS |= {f"{name}ly": days for name, days in INTERVAL_DAYS.items() if name != "day"}
+INTERVAL_DAYS["daily"] = INTERVAL_DAYS["day"]
+
+
+class Budget(NamedTuple):
+    """One ``custom "budget"`` line: from ``date_start``, ``number`` per ``interval``."""
+
+    account: str
+    date_start: date
+    interval: str
+    number: Decimal
+    currency: str
+
+
+class BudgetError(NamedTuple):
+    """A ``custom "budget"`` line that cannot be read (Beancount's error shape)."""
+
+    source: dict[str, Any]
+    message: str
+    entry: data.Custom
+
+
+def parse_budgets(
+    entries: Iterable[data.Directive],
+) -> tuple[dict[str, list[Budget]], list[BudgetError]]:
+    """The budgets by account, in date order, and the lines that are not budgets Fava reads."""
+    budgets: dict[str, list[Budget]] = {}
+    errors: list[BudgetError] = []
+    for entry in entries:
+        if type(entry) is not data.Custom or entry.type != "budget":
+            continue
+        try:
+            interval = str(entry.values[1].value).lower()
+            if interval not in INTERVAL_DAYS:
+                errors.append(BudgetError(entry.meta, "Invalid interval for budget entry", entry))
+                continue
+            amount = entry.values[2].value
+            budget = Budget(
+                entry.values[0].value, entry.date, interval, amount.number, amount.currency
+            )
+        except (IndexError, TypeError, AttributeError):
+            errors.append(BudgetError(entry.meta, "Failed to parse budget entry", entry))
+            continue
+        budgets.setdefault(budget.account, []).append(budget)
+    return budgets, errors
+
+
+def calculate_budget(
+    budgets: Mapping[str, Sequence[Budget]], account: str, start: date, end: date
+) -> dict[str, Decimal]:
+    """The goal of ``account`` from ``start`` to ``end`` (exclusive), per currency: each day
+    adds the goal in force that day (the latest line per currency) over its interval's days."""
+    lines = budgets.get(account)
+    if lines is None:
+        return {}
+    totals: dict[str, Decimal] = {}
+    for offset in range((end - start).days):
+        day = start + timedelta(offset)
+        in_force: dict[str, Budget] = {}
+        for budget in lines:
+            if budget.date_start > day:
+                break
+            in_force[budget.currency] = budget
+        for budget in in_force.values():
+            share = budget.number / INTERVAL_DAYS[budget.interval](day)
+            totals[budget.currency] = totals.get(budget.currency, Decimal(0)) + share
+    return totals
 
 
 @dataclass
@@ -186,8 +272,7 @@ def compute(source: Any, period: Period, *, currency: str | None = None) -> Budg
         currencies = src.options.get("operating_currency") or ["CNY"]
         currency = currencies[0]
     labels = account_labels(entries)
-    customs = [e for e in entries if type(e) is data.Custom and e.type == "budget"]
-    budgets, budget_errors = parse_budgets(customs)  # type: ignore[arg-type]
+    budgets, budget_errors = parse_budgets(entries)
     report = BudgetReport(
         "budget", "预算执行", "Budget against actual", period.label, period.title, src.title
     )

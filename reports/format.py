@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import date
 from decimal import Decimal
 from typing import Any
+
+from wcwidth import wcswidth, wcwidth
 
 #: A cell starting with one of these is a formula in Excel/LibreOffice (CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -52,10 +53,14 @@ def display(value: Any, kind: str) -> str:
 
 
 def width(text: str) -> int:
-    """Columns a string takes in a terminal (CJK characters take two)."""
-    if text.isascii():
+    """Columns a string takes in a terminal: CJK characters take two, combining marks and
+    zero-width characters none (``wcwidth``); a control character counts as none."""
+    if text.isascii() and text.isprintable():
         return len(text)
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+    columns = wcswidth(text)
+    if columns >= 0:
+        return columns
+    return sum(max(wcwidth(ch), 0) for ch in text)
 
 
 def is_numeric(kind: str) -> bool:

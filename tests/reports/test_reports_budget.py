@@ -1,6 +1,7 @@
 """Budget against actual: hledger's edge cases (zero budget, no budget, roll-up, partial period)."""
 
 import functools
+from datetime import date
 from decimal import Decimal as D
 
 from ledger.loader import load_string
@@ -164,3 +165,51 @@ def test_spending_outside_the_budget_by_another_path_is_not_flagged() -> None:
         "<unbudgeted>:Expenses:Gifts"
     ]
     assert report.expense_total == D("3840.00") + D("1133.00")
+
+
+FAVA_CASES = """
+option "operating_currency" "CNY"
+2024-01-01 custom "budget" Expenses:A "monthly" 1000.00 CNY
+2024-03-16 custom "budget" Expenses:A "monthly" 1234.56 CNY
+2024-01-01 custom "budget" Expenses:A "yearly" 99.99 USD
+2024-02-10 custom "budget" Expenses:B "quarterly" 777.77 CNY
+2024-02-10 custom "budget" Expenses:C "weekly" 70.00 CNY
+2024-02-27 custom "budget" Expenses:D "daily" 3.33 CNY
+2024-05-01 custom "budget" Expenses:E "Quarter" 100.00 CNY
+2024-01-01 custom "budget" Expenses:F "fortnightly" 100.00 CNY
+2024-01-01 custom "budget" Expenses:G "monthly"
+"""
+
+
+def test_budgets_are_read_and_prorated_exactly_as_fava_does() -> None:
+    """Our reading of Fava's ``custom "budget"`` gives Fava's own figures, to the last digit,
+    over leap years, month ends, quarters, weeks and days, and refuses what Fava refuses."""
+    from beancount.core import data
+    from fava.core.budgets import calculate_budget as fava_calculate
+    from fava.core.budgets import parse_budgets as fava_parse
+
+    ledger = load_string(FAVA_CASES)
+    ours, our_errors = budget.parse_budgets(ledger.entries)
+    customs = [e for e in ledger.entries if isinstance(e, data.Custom)]
+    theirs, their_errors = fava_parse(customs)  # type: ignore[arg-type]
+    assert sorted(ours) == sorted(theirs) == [f"Expenses:{x}" for x in "ABCDE"]
+    assert [e.message for e in our_errors] == [e.message for e in their_errors]
+    assert [e.entry.values[0].value for e in our_errors] == ["Expenses:F", "Expenses:G"]
+    ranges = [
+        (date(2024, 1, 1), date(2025, 1, 1)),
+        (date(2024, 2, 1), date(2024, 3, 1)),
+        (date(2024, 3, 10), date(2024, 4, 20)),
+        (date(2023, 12, 1), date(2024, 2, 15)),
+        (date(2024, 12, 30), date(2025, 3, 2)),
+    ]
+    for account in sorted(theirs):
+        for start, end in ranges:
+            assert budget.calculate_budget(ours, account, start, end) == dict(
+                fava_calculate(theirs, account, start, end)
+            ), (account, start, end)
+    assert budget.calculate_budget(ours, "Expenses:X", date(2024, 1, 1), date(2024, 2, 1)) == {}
+    # an amount that is not one is an error here (Fava raises AttributeError on it)
+    odd = load_string('2024-01-01 custom "budget" Expenses:H "monthly" "lots"\n')
+    assert [e.message for e in budget.parse_budgets(odd.entries)[1]] == [
+        "Failed to parse budget entry"
+    ]

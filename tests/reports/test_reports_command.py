@@ -72,3 +72,77 @@ def test_report_all_writes_every_format(tmp_path, small_text) -> None:
         sorted(p.suffix for p in (tmp_path / "out").iterdir())
         == [".csv"] * 3 + [".html"] * 3 + [".txt"] * 3 + [".xlsx"] * 3
     )
+
+
+def test_output_extension_sets_the_format_and_missing_folders_are_made(
+    tmp_path, small_text
+) -> None:
+    ledger = _ledger_file(tmp_path, small_text)
+    for name, check in (
+        ("audit.xlsx", lambda p: openpyxl.load_workbook(p).sheetnames[0].startswith("summary")),
+        ("公示.html", lambda p: p.read_text(encoding="utf-8").lstrip().startswith("<!")),
+        ("budget.csv", lambda p: p.read_text(encoding="utf-8-sig").startswith("# ")),
+        ("public.TXT", lambda p: "公示 Public balance" in p.read_text(encoding="utf-8")),
+    ):
+        kind = "public" if name.startswith(("公示", "public")) else name.split(".")[0]
+        target = tmp_path / "new" / "folder" / name
+        result = CliRunner().invoke(report, [kind, "-p", "2025Q1", "-o", str(target), ledger])
+        assert result.exit_code == 0, result.output
+        assert check(target), name
+
+
+def test_every_wrong_output_is_a_message_not_a_traceback(tmp_path, small_text) -> None:
+    ledger = _ledger_file(tmp_path, small_text)
+    (tmp_path / "a-file").write_text("x", encoding="utf-8")
+    cases = [
+        (["public", "-o", str(tmp_path / "x.pdf")], "cannot tell the format"),
+        (["public", "-o", str(tmp_path)], "is a folder"),
+        (["public", "-o", str(tmp_path / "a-file" / "x.txt")], "cannot write"),
+        (["public", "--formulas"], "--formulas applies to XLSX only"),
+        (["all", "-o", str(tmp_path / "a-file")], "is a file"),
+        (["public", str(tmp_path / "missing.beancount")], "no such ledger"),
+    ]
+    for args, message in cases:
+        result = CliRunner().invoke(report, [*args, ledger] if "missing" not in args[-1] else args)
+        assert result.exit_code != 0, (args, result.output)
+        assert result.exception is None or isinstance(result.exception, SystemExit), (
+            args,
+            result.exception,
+        )
+        assert message in result.output, (args, result.output)
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_explicit_format_wins_over_the_extension(tmp_path, small_text) -> None:
+    ledger = _ledger_file(tmp_path, small_text)
+    target = tmp_path / "report.out"
+    result = CliRunner().invoke(report, ["budget", "-f", "csv", "-o", str(target), ledger])
+    assert result.exit_code == 0, result.output
+    assert target.read_text(encoding="utf-8-sig").startswith("# income")
+
+
+def test_text_and_csv_reports_import_neither_fava_nor_openpyxl(tmp_path, small_text) -> None:
+    """A command pays only for what it uses (DESIGN §6): checked in a fresh interpreter."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    ledger = _ledger_file(tmp_path, small_text)
+    probe = (
+        "import sys\n"
+        "from cli import main\n"
+        "for args in (['report', 'public', '-p', '2025'], ['report', 'budget', '-f', 'csv'],\n"
+        "             ['report', 'audit'], ['report', 'unit', '-u', '1-1-101']):\n"
+        "    try:\n"
+        f"        main(args + [{ledger!r}])\n"
+        "    except SystemExit as stop:\n"
+        "        assert not stop.code, (args, stop.code)\n"
+        "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'fava', 'openpyxl', 'numpy', 'flask', 'pandas'})\n"
+        "print('HEAVY', heavy)\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=root, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "HEAVY []" in done.stdout, done.stdout[-500:]

@@ -9,7 +9,7 @@ import pytest
 
 from ledger.loader import load, load_string
 from reports.period import Period
-from trustfund.ops.reporting import FORMATS, build
+from trustfund.ops.reporting import FORMATS, build, renderer
 
 VIOLATIONS = sorted(
     (Path(__file__).resolve().parents[2] / "examples" / "violations").glob("TF*.beancount")
@@ -22,9 +22,9 @@ def _render_all(ledger, period: Period, tmp_path: Path) -> int:
         report = build(kind, ledger, period)
         shared = report.to_dict()  # what the Fava pages use
         assert shared["kind"] == kind and json.dumps(shared, default=str, ensure_ascii=False)
-        for extension, module in FORMATS.values():
+        for fmt, extension in FORMATS.items():
             path = tmp_path / f"{kind}.{extension}"
-            module.write(report, path)
+            renderer(fmt).write(report, path)
             written += path.stat().st_size > 0
     rooms = sorted(ledger.community.units)
     if rooms:

@@ -53,6 +53,7 @@ from importers.records import RowError, SourceError, Statement
 from importers.registry import all_importers
 from importers.rules import ACCOUNT_RE, find_rules, load_rules
 from ledger.loader import resolve_ledger
+from reports.format import width as _width
 
 IMPORTS_DIR = "imports"
 ACCOUNTS_FILE = "imports/accounts.beancount"
@@ -416,13 +417,6 @@ def import_files(
     if ws.git_error or ws.git_note:  # written either way; say why git does not have it
         echo(f"note: {ws.git_error or ws.git_note}")
     return summaries
-
-
-def _width(text: str) -> int:
-    """Columns a string takes in a terminal (CJK characters take two)."""
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _pad(text: str, width: int) -> str:

@@ -1,49 +1,88 @@
-"""``trustfund report public|budget|audit|unit``: compute a report and render it.
+"""``trustfund report public|budget|audit|unit|all``: compute a report and render it.
 
-    trustfund report public --period 2025-03 --format html -o 公示-2025-03.html main.beancount
-    trustfund report audit --period 2025 --format xlsx -o audit-2025.xlsx
+    trustfund report public --period 2025-03 -o 公示-2025-03.html main.beancount
+    trustfund report audit --period 2025 -o audit-2025.xlsx
     trustfund report unit --unit 3-1-101 --period 2025
 
-``write_all(ledger, out_dir, period)`` writes the public, budget and audit reports in every
-format (for the demo and for publication).
+With ``-o FILE`` and no ``--format`` the format follows the file's extension; a missing folder
+is created. ``write_all(ledger, out_dir, period)`` writes the public, budget and audit reports
+in every format (for the demo and for ``report all``).
+
+A command pays only for what it uses (DESIGN.md §6): the report module of the kind asked for and
+the renderer of the format asked for are imported when they are needed, so ``--format text``
+never imports openpyxl, and the public report never imports Fava.
 """
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from types import ModuleType
+from typing import Any, ParamSpec
 
 import click
 
-from reports import audit, budget, public, render_csv, render_html, render_text, render_xlsx, unit
-from reports.common import transactions
 from reports.period import Period
 from reports.table import Report
 
+P = ParamSpec("P")
 KINDS = ("public", "budget", "audit", "unit", "all")
-#: format -> (file extension, renderer module)
-FORMATS: dict[str, tuple[str, Any]] = {
-    "text": ("txt", render_text),
-    "html": ("html", render_html),
-    "xlsx": ("xlsx", render_xlsx),
-    "csv": ("csv", render_csv),
+#: format -> the file extension it writes
+FORMATS = {"text": "txt", "html": "html", "xlsx": "xlsx", "csv": "csv"}
+#: file extension -> format, for ``-o FILE`` without ``--format``
+FORMAT_OF_SUFFIX = {".txt": "text", ".text": "text", ".htm": "html"} | {
+    f".{extension}": fmt for fmt, extension in FORMATS.items()
 }
-COMPUTE: dict[str, Callable[..., Report]] = {
-    "public": public.compute,
-    "budget": budget.compute,
-    "audit": audit.compute,
-}
+
+
+class ReportError(Exception):
+    """A report cannot be written as asked (the command says why)."""
+
+
+def renderer(fmt: str) -> ModuleType:
+    """The renderer module of a format, imported on first use."""
+    if fmt == "text":
+        from reports import render_text
+
+        return render_text
+    if fmt == "html":
+        from reports import render_html
+
+        return render_html
+    if fmt == "xlsx":
+        from reports import render_xlsx
+
+        return render_xlsx
+    if fmt == "csv":
+        from reports import render_csv
+
+        return render_csv
+    raise ReportError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
 
 
 def build(kind: str, ledger: Any, period: Period, room: str | None = None) -> Report:
     """Compute one report from a loaded ledger (no reloading)."""
+    if kind == "public":
+        from reports import public
+
+        return public.compute(ledger, period)
+    if kind == "budget":
+        from reports import budget
+
+        return budget.compute(ledger, period)
+    if kind == "audit":
+        from reports import audit
+
+        return audit.compute(ledger, period)
     if kind == "unit":
         if not room:
-            raise ValueError("the unit report needs a room (--unit 3-1-101)")
+            raise ReportError("the unit report needs a room (--unit 3-1-101)")
+        from reports import unit
+
         return unit.compute(ledger, period, room)
-    return COMPUTE[kind](ledger, period)
+    raise ReportError(f"unknown report {kind!r} (one of {', '.join(KINDS)})")
 
 
 def default_period(ledger: Any) -> Period:
@@ -51,27 +90,49 @@ def default_period(ledger: Any) -> Period:
     dated the next day); this month when there is none."""
     from datetime import date
 
+    from reports.common import transactions
+
     txns = transactions(ledger.entries)
     last = txns[-1].date if txns else (ledger.community.last_date or date.today())
     return Period.month_of(last)
 
 
-def write_report(report: Report, fmt: str, path: Path) -> Path:
-    FORMATS[fmt][1].write(report, path)
+def format_of(path: Path) -> str:
+    """The format a file's extension asks for."""
+    fmt = FORMAT_OF_SUFFIX.get(path.suffix.lower())
+    if fmt is None:
+        known = ", ".join(sorted(FORMAT_OF_SUFFIX))
+        raise ReportError(
+            f"cannot tell the format of {path} from its extension ({known}): pass --format"
+        )
+    return fmt
+
+
+def write_report(report: Report, fmt: str, path: Path, formulas: bool = False) -> Path:
+    """Write ``report`` to ``path`` (its folder is created); an OS failure is a ReportError."""
+    module = renderer(fmt)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if formulas:
+            module.write(report, path, formulas=True)
+        else:
+            module.write(report, path)
+    except OSError as exc:
+        raise ReportError(f"cannot write {path}: {exc.strerror or exc}") from exc
     return path
 
 
 def write_all(ledger: Any, out_dir: Path, period: Period) -> list[Path]:
     """Write the public, budget and audit reports of ``period`` in every format into ``out_dir``."""
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ReportError(f"{out_dir} is a file: `report all` writes into a folder")
     written = []
     for kind in ("public", "budget", "audit"):
         report = build(kind, ledger, period)
-        for fmt, (extension, _) in FORMATS.items():
-            written.append(
-                write_report(report, fmt, out_dir / f"{kind}-{period.label}.{extension}")
-            )
+        for fmt, extension in FORMATS.items():
+            path = out_dir / f"{kind}-{period.label}.{extension}"
+            written.append(write_report(report, fmt, path))
     return written
 
 
@@ -79,6 +140,30 @@ def _load(path: str) -> Any:
     from ledger.loader import load, resolve_ledger
 
     return load(resolve_ledger(path))
+
+
+def _format(fmt: str | None, output: Path | None, formulas: bool) -> str:
+    """The format of one report, checked (with its file) before the ledger is loaded."""
+    if output is not None and output.is_dir():
+        raise ReportError(f"{output} is a folder: give a file name, e.g. -o {output}/report.txt")
+    if fmt is None:
+        fmt = format_of(output) if output is not None else "text"
+    if formulas and fmt != "xlsx":
+        raise click.UsageError("--formulas applies to XLSX only (--format xlsx or -o FILE.xlsx)")
+    return fmt
+
+
+def _as_messages(command: Callable[P, None]) -> Callable[P, None]:
+    """The command with its :class:`ReportError` shown as a message (exit status 1)."""
+
+    @functools.wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> None:
+        try:
+            command(*args, **kwargs)
+        except ReportError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+    return wrapper
 
 
 @click.command("report")
@@ -93,22 +178,28 @@ def _load(path: str) -> Any:
 )
 @click.option("-u", "--unit", "room", metavar="ROOM", help="Unit for `report unit`, e.g. 3-1-101.")
 @click.option(
-    "-f", "--format", "fmt", type=click.Choice(tuple(FORMATS)), default="text", show_default=True
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(tuple(FORMATS)),
+    default=None,
+    help="text, html, xlsx or csv; default: from the -o file's extension, else text.",
 )
 @click.option(
     "-o",
     "--output",
     type=click.Path(path_type=Path),
-    help="File to write (default: standard output; xlsx needs a file and defaults to KIND-PERIOD.xlsx); "
-    "the folder for `report all`.",
+    help="File to write (default: standard output; xlsx needs a file and defaults to "
+    "KIND-PERIOD.xlsx); the folder for `report all`. Missing folders are created.",
 )
 @click.option("--formulas", is_flag=True, help="XLSX: write totals as =SUM(...) of their column.")
+@_as_messages
 def report(
     kind: str,
     ledger_path: str,
     period_text: str | None,
     room: str | None,
-    fmt: str,
+    fmt: str | None,
     output: Path | None,
     formulas: bool,
 ) -> None:
@@ -125,6 +216,8 @@ def report(
             period = Period.parse(period_text)
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="--period") from exc
+    if kind != "all":  # a wrong -o or --format fails before the (long) load
+        fmt = _format(fmt, output, formulas)
     ledger = _load(ledger_path)
     if period is None:
         period = default_period(ledger)
@@ -141,15 +234,12 @@ def report(
         for path in write_all(ledger, folder, period):
             click.echo(str(path))
         return
+    assert fmt is not None
     result = build(kind, ledger, period, room)
     if output is None and fmt == "xlsx":
         output = Path(f"{kind}-{period.label}{'-' + room if room else ''}.xlsx")
     if output is None:
-        text = FORMATS[fmt][1].render(result)
-        sys.stdout.write(text)
+        sys.stdout.write(renderer(fmt).render(result))
         return
-    if fmt == "xlsx" and formulas:
-        render_xlsx.write(result, output, formulas=True)
-    else:
-        write_report(result, fmt, output)
+    write_report(result, fmt, output, formulas=formulas)
     click.echo(f"wrote {output}", err=True)
