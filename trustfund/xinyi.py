@@ -8,10 +8,14 @@ or, to have the monthly remuneration generated instead of checked::
 
     plugin "trustfund.xinyi" "{'generate_remuneration': True}"
 
-It parses the ``tf-*`` directives once (TF001/TF002) and then runs, in order: owners own the
-funds (TF101–TF104), remuneration (TF201–TF202), dual approval (TF301–TF306), maintenance-fund
-use (TF401–TF405) and sealed periods (TF501). See each module's docstring for the ledger lines
-it checks.
+It parses the ``tf-*`` directives once (TF001/TF002), classifies every transaction once into
+the shared index (:mod:`ledger.index`), and then runs, in order: owners own the funds
+(TF101–TF104), remuneration (TF201–TF202), dual approval (TF301–TF306), maintenance-fund use
+(TF401–TF405), sealed periods (TF501) and unclassified imports (TF106). See each module's
+docstring for the ledger lines it checks.
+
+The index of the entries it returns is left for :func:`ledger.index.index_of`, so reports run
+on the ledger just loaded read the same payments without another pass.
 """
 
 from __future__ import annotations
@@ -20,11 +24,12 @@ import importlib
 from typing import Any
 
 from ledger.errors import TrustError
-from trustfund.rules.plugin import CheckFn, Entries, parse_config, run_all
+from ledger.index import remember
+from trustfund.rules.plugin import CheckFn, Entries, parse_config, run_checks
 
 __plugins__ = ("xinyi",)
 
-#: Rule modules in the order they run; each exposes ``check(entries, community, config)``.
+#: Rule modules in the order they run; each exposes ``check(entries, community, config, index)``.
 RULE_MODULES = (
     "trustfund.rules.funds",
     "trustfund.rules.remuneration",
@@ -44,5 +49,7 @@ def xinyi(
 ) -> tuple[Entries, list[TrustError]]:
     """Run every trust rule over the ledger."""
     config, errors = parse_config(config_str)
-    new_entries, rule_errors = run_all(entries, rule_checks(), config)
+    new_entries, rule_errors, index = run_checks(entries, rule_checks(), config)
+    if new_entries is entries:
+        remember(new_entries, index)
     return new_entries, errors + rule_errors

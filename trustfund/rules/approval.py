@@ -32,30 +32,24 @@ Codes:
 - TF306 a payment at or above the threshold without a ``tf-notice`` citing its approval dated
   at least N days before the payment (exactly N is fine). Emergencies need no prior notice.
 
-Each payment is reported at its own file:line. One pass over the entries; approvals,
-resolutions and notices come indexed by id from :class:`ledger.community.Community`.
+Each payment is reported at its own file:line. The payments come from the shared index
+(:mod:`ledger.index`); approvals, resolutions and notices indexed by id from
+:class:`ledger.community.Community`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 
 from beancount.core import data
 
 from ledger.community import Approval, Community
-from ledger.entries import (
-    bank_outflow,
-    emergency_is_valid,
-    ids,
-    is_auto_debit_payment,
-    is_exempt,
-    is_maintenance_use,
-    is_payment,
-)
+from ledger.entries import emergency_is_valid, ids
 from ledger.errors import TrustError, make_error
-from trustfund.rules.plugin import Config, Entries, plugin_entry
+from ledger.index import LedgerIndex, Payment
+from trustfund.rules.plugin import Config, Entries, ensure_index, plugin_entry
 from trustfund.rules.tally import Tally, tally
 
 __plugins__ = ("plugin",)
@@ -77,6 +71,10 @@ class _Tallies:
         return result
 
 
+def _payee_id(pay: Payment) -> list[str]:
+    return [f"payee:{pay.payee}"] if pay.payee else []
+
+
 class _Checker:
     def __init__(self, community: Community) -> None:
         self.community = community
@@ -84,49 +82,64 @@ class _Checker:
         self.used: dict[str, Decimal] = {}  # approval id -> paid so far
         self.errors: list[TrustError] = []
 
-    def error(self, code: str, message: str, txn: data.Transaction) -> None:
-        self.errors.append(make_error(code, message, txn))
+    def error(
+        self,
+        code: str,
+        message: str,
+        txn: data.Transaction,
+        ids: Sequence[str] = (),
+        amount: Decimal | None = None,
+    ) -> None:
+        self.errors.append(make_error(code, message, txn, ids=ids, amount=amount))
 
-    def references(self, txn: data.Transaction, keys: tuple[str, ...]) -> None:
-        """TF002 for the ids under ``keys`` (approval, resolution, emergency) that do not exist."""
+    def references(self, txn: data.Transaction, cited: Mapping[str, Sequence[str]]) -> None:
+        """TF002 for the ids cited (approval, resolution, emergency) that do not exist."""
         registers: dict[str, Mapping[str, object]] = {
             "approval": self.community.approvals,
             "resolution": self.community.resolutions,
             "emergency": self.community.emergencies,
         }
-        for key in keys:
-            for ref in ids(txn, key):
+        for key, refs in cited.items():
+            for ref in refs:
                 if ref not in registers[key]:
-                    self.error("TF002", f'transaction cites unknown {key} "{ref}"', txn)
+                    self.error(
+                        "TF002", f'transaction cites unknown {key} "{ref}"', txn, [f"{key}:{ref}"]
+                    )
 
-    def payment(self, txn: data.Transaction, maintenance: bool) -> None:
-        if is_auto_debit_payment(txn, self.community):
+    def payment(self, pay: Payment) -> None:
+        if pay.auto_debit:
             return
-        day = txn.date
-        outflow = bank_outflow(txn)
-        approval_ids = ids(txn, "approval")
-        if not approval_ids:
-            self.error("TF301", f"payment of {outflow} from an owners' fund cites no approval", txn)
-        approvals = self._approvals(txn, approval_ids, outflow)
-        threshold = self.community.thresholds.at(day)
+        txn = pay.txn
+        outflow = pay.outflow
+        if not pay.approvals:
+            self.error(
+                "TF301",
+                f"payment of {outflow} from an owners' fund cites no approval",
+                txn,
+                _payee_id(pay),
+                outflow,
+            )
+        approvals = self._approvals(pay)
+        threshold = self.community.thresholds.at(pay.date)
         if threshold is None or outflow < threshold.amount:
             return
-        emergency = self._large_payment_basis(txn, outflow, threshold.amount, maintenance)
+        emergency = self._large_payment_basis(pay, threshold.amount)
         if emergency or not approvals:
             return  # emergencies are published after the work; no approval: TF301/TF002 said it
-        self._notice(txn, approvals, threshold.notice_days, outflow, threshold.amount)
+        self._notice(pay, approvals, threshold.notice_days, threshold.amount)
 
     # -- TF002/TF302/TF303/TF304 -------------------------------------------------------
-    def _approvals(
-        self, txn: data.Transaction, approval_ids: list[str], outflow: Decimal
-    ) -> list[Approval]:
-        day = txn.date
+    def _approvals(self, pay: Payment) -> list[Approval]:
+        txn, day, outflow = pay.txn, pay.date, pay.outflow
         known: list[Approval] = []
         valid: list[Approval] = []
-        for approval_id in approval_ids:
+        for approval_id in pay.approvals:
             approval = self.community.approvals.get(approval_id)
+            ids = [f"approval:{approval_id}"]
             if approval is None:
-                self.error("TF002", f'payment cites unknown approval "{approval_id}"', txn)
+                self.error(
+                    "TF002", f'payment cites unknown approval "{approval_id}"', txn, ids, outflow
+                )
                 continue
             known.append(approval)
             roles = approval.roles()
@@ -137,6 +150,8 @@ class _Checker:
                     f"approval {approval_id} has sign-offs from one role only ({have}); "
                     f"two distinct roles are required",
                     txn,
+                    ids,
+                    outflow,
                 )
                 continue
             on_time = approval.latest_by_role(day)
@@ -148,11 +163,13 @@ class _Checker:
                     "TF303",
                     f"approval {approval_id} signed after the payment of {day}: {', '.join(late)}",
                     txn,
+                    ids,
+                    outflow,
                 )
                 continue
             valid.append(approval)
-        if len(valid) == len(approval_ids):
-            self._amounts(txn, valid, outflow)
+        if len(valid) == len(pay.approvals):
+            self._amounts(pay, valid)
         else:  # already reported; still count what the valid ones cover
             self._consume(valid, outflow, day, charge_excess=False)
         return known
@@ -176,36 +193,36 @@ class _Checker:
             self.used[approval.id] = used + take
         return left
 
-    def _amounts(self, txn: data.Transaction, approvals: list[Approval], outflow: Decimal) -> None:
+    def _amounts(self, pay: Payment, approvals: list[Approval]) -> None:
         if not approvals:
             return
         before = {a.id: self.used.get(a.id, Decimal(0)) for a in approvals}
-        excess = self._consume(approvals, outflow, txn.date)
+        excess = self._consume(approvals, pay.outflow, pay.date)
         if excess > 0:
             parts = "; ".join(
-                f"{a.id} approves {a.amount(txn.date)}, {before[a.id]} already paid"
+                f"{a.id} approves {a.amount(pay.date)}, {before[a.id]} already paid"
                 for a in approvals
             )
             self.error(
                 "TF304",
-                f"payment of {outflow} exceeds the approved amount by {excess} ({parts})",
-                txn,
+                f"payment of {pay.outflow} exceeds the approved amount by {excess} ({parts})",
+                pay.txn,
+                [f"approval:{a.id}" for a in approvals],
+                excess,
             )
 
     # -- TF305 ---------------------------------------------------------------------------
-    def _large_payment_basis(
-        self, txn: data.Transaction, outflow: Decimal, threshold: Decimal, maintenance: bool
-    ) -> bool:
+    def _large_payment_basis(self, pay: Payment, threshold: Decimal) -> bool:
         """Report TF305 (and TF002) for a large payment; True if it rests on an emergency."""
-        day = txn.date
-        resolution_ids = ids(txn, "resolution")
-        if maintenance:
+        txn, day, outflow = pay.txn, pay.date, pay.outflow
+        approval_ids = [f"approval:{a}" for a in pay.approvals]
+        if pay.maintenance:
             # trustfund.rules.maintenance reports unknown ids, TF401, TF402 and TF403 for these.
-            if any(r in self.community.resolutions for r in resolution_ids):
+            if any(r in self.community.resolutions for r in pay.resolutions):
                 return False
             emergencies = [
                 self.community.emergencies[e]
-                for e in ids(txn, "emergency")
+                for e in pay.emergencies
                 if e in self.community.emergencies
             ]
             if not emergencies:
@@ -217,10 +234,12 @@ class _Checker:
                     f"payment of {outflow} (threshold {threshold}) rests on emergency {cited}, "
                     f"which is not valid, and cites no resolution",
                     txn,
+                    [*approval_ids, *(f"emergency:{e.id}" for e in emergencies)],
+                    outflow,
                 )
             return True
         reasons: list[str] = []
-        for resolution_id in resolution_ids:
+        for resolution_id in pay.resolutions:
             if resolution_id not in self.community.resolutions:
                 reasons.append(f'unknown resolution "{resolution_id}"')
                 continue
@@ -242,19 +261,16 @@ class _Checker:
             f"payment of {outflow} is at or above the threshold {threshold} without a passed "
             f"owners' resolution: {why}",
             txn,
+            [*approval_ids, *(f"resolution:{r}" for r in pay.resolutions)],
+            outflow,
         )
         return False
 
     # -- TF306 ---------------------------------------------------------------------------
     def _notice(
-        self,
-        txn: data.Transaction,
-        approvals: list[Approval],
-        days: int,
-        outflow: Decimal,
-        threshold: Decimal,
+        self, pay: Payment, approvals: list[Approval], days: int, threshold: Decimal
     ) -> None:
-        latest = txn.date - timedelta(days=days)
+        latest = pay.date - timedelta(days=days)
         notices = [n for a in approvals for n in self.community.notices.get(a.id, ())]
         if any(n.date <= latest for n in notices):
             return
@@ -262,30 +278,47 @@ class _Checker:
         cited = ", ".join(a.id for a in approvals)
         self.error(
             "TF306",
-            f"payment of {outflow} (threshold {threshold}) needs a notice citing {cited} "
+            f"payment of {pay.outflow} (threshold {threshold}) needs a notice citing {cited} "
             f"posted by {latest} ({days} days before); notices: {seen}",
-            txn,
+            pay.txn,
+            [*(f"approval:{a.id}" for a in approvals), *(f"notice:{n.id}" for n in notices)],
+            pay.outflow,
         )
 
 
 def check(
-    entries: Entries, community: Community, config: Config
+    entries: Entries,
+    community: Community,
+    config: Config,
+    index: LedgerIndex | None = None,
 ) -> tuple[Entries, list[TrustError]]:
     """Report TF301–TF306 (and TF002 for unknown approvals) for every payment."""
+    index = ensure_index(entries, community, index)
     checker = _Checker(community)
-    for entry in entries:
-        if type(entry) is not data.Transaction or is_exempt(entry):
-            continue
-        meta = entry.meta or {}
-        payment = is_payment(entry)
-        if payment:
-            maintenance = is_maintenance_use(entry)
-            if not maintenance:  # a maintenance use's ids are trustfund.rules.maintenance's
-                checker.references(entry, ("resolution", "emergency"))
-            checker.payment(entry, maintenance)
-        elif "resolution" in meta or "emergency" in meta or "approval" in meta:
-            checker.references(entry, ("approval", "resolution", "emergency"))
+    citations = iter(index.citations)
+    pending = next(citations, None)
+    for pay in index.payments:
+        # Keep the errors in entry order: the non-payments citing ids come in between.
+        while pending is not None and _before(pending, pay.txn):
+            checker.references(pending, _cites(pending))
+            pending = next(citations, None)
+        if not pay.maintenance:  # a maintenance use's ids are trustfund.rules.maintenance's
+            checker.references(
+                pay.txn, {"resolution": pay.resolutions, "emergency": pay.emergencies}
+            )
+        checker.payment(pay)
+    while pending is not None:
+        checker.references(pending, _cites(pending))
+        pending = next(citations, None)
     return entries, checker.errors
+
+
+def _cites(txn: data.Transaction) -> dict[str, list[str]]:
+    return {key: ids(txn, key) for key in ("approval", "resolution", "emergency")}
+
+
+def _before(a: data.Transaction, b: data.Transaction) -> bool:
+    return data.entry_sortkey(a) < data.entry_sortkey(b)
 
 
 plugin = plugin_entry(check)

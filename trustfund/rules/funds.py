@@ -53,7 +53,7 @@ Codes:
 
 The closing entries ``trustfund close-year`` writes (tagged ``#year-close``) are not judged; its
 opening balances (``#year-open``) only bring the collections the manager still holds into TF103.
-One pass over the entries; each account is classified once.
+The facts come from the shared index (:mod:`ledger.index`): no pass of its own.
 """
 
 from __future__ import annotations
@@ -65,11 +65,12 @@ from decimal import Decimal
 
 from beancount.core import data
 
-from ledger.accounts import MAINTENANCE, AccountClass, classify
+from ledger.accounts import CLEARING_MANAGER
 from ledger.community import Community
-from ledger.entries import YEAR_CLOSE_TAG, YEAR_OPEN_TAG, meta_str
+from ledger.entries import month_of
 from ledger.errors import TrustError, make_error
-from trustfund.rules.plugin import Config, Entries, plugin_entry
+from ledger.index import LedgerIndex, index_of
+from trustfund.rules.plugin import Config, Entries, ensure_index, plugin_entry
 
 __plugins__ = ("plugin",)
 
@@ -79,17 +80,6 @@ ALLOWED_FOR_INCOME = (
     "Assets:Bank:*, Assets:Clearing:Manager, Assets:Receivable:*, Liabilities:Prepaid:*, "
     "Liabilities:Deposits or Income:*"
 )
-
-
-def _may_balance_income(cls: AccountClass) -> bool:
-    return (
-        cls.is_bank
-        or cls.is_clearing
-        or cls.is_receivable
-        or cls.is_prepaid
-        or cls.is_deposits
-        or cls.is_income
-    )
 
 
 @dataclass(slots=True)
@@ -102,10 +92,21 @@ class _Lot:
     remaining: Decimal
     days: int | None  # tf-remit-days in force on the collection day (None: not judged)
     late: bool = False
+    held_late: Decimal | None = None  # what was still held at the first remittance after due
 
     @property
     def due(self) -> date | None:
         return None if self.days is None else self.day + timedelta(days=self.days)
+
+
+def _tf103(lot: _Lot, message: str, held: Decimal) -> TrustError:
+    return make_error(
+        "TF103",
+        message,
+        lot.txn,
+        ids=(f"account:{CLEARING_MANAGER}", f"period:{month_of(lot.day)}"),
+        amount=held,
+    )
 
 
 class _Remittances:
@@ -145,6 +146,9 @@ class _Remittances:
             left = amount
             while left > 0 and self.queue:
                 lot = self.queue[0]
+                due = lot.due
+                if due is not None and day > due and lot.held_late is None:
+                    lot.held_late = lot.remaining
                 used = min(left, lot.remaining)
                 lot.remaining -= used
                 left -= used
@@ -161,12 +165,13 @@ class _Remittances:
         if due is None or remitted <= due or lot.late:
             return
         lot.late = True
+        held = lot.held_late if lot.held_late is not None else lot.amount
         self.errors.append(
-            make_error(
-                "TF103",
+            _tf103(
+                lot,
                 f"collection of {lot.amount} on {lot.day} held by the manager until {remitted}: "
-                f"due by {due} ({lot.days} days, tf-remit-days)",
-                lot.txn,
+                f"due by {due} ({lot.days} days, tf-remit-days); {held} remitted late",
+                held,
             )
         )
 
@@ -179,11 +184,11 @@ class _Remittances:
                     continue
                 lot.late = True
                 self.errors.append(
-                    make_error(
-                        "TF103",
+                    _tf103(
+                        lot,
                         f"collection of {lot.amount} on {lot.day}: {lot.remaining} still held by "
                         f"the manager on {last}, due by {due} ({lot.days} days, tf-remit-days)",
-                        lot.txn,
+                        lot.remaining,
                     )
                 )
         return self.errors
@@ -207,162 +212,73 @@ def open_collections(
     remitted beyond the collections (an advance that covers the next ones).
     """
     remittances = _Remittances(community)
-    for entry in entries:
-        if entry.date > until:
+    for txn, net in index_of(entries, community).clearing:
+        if txn.date > until:
             break
-        if type(entry) is not data.Transaction or YEAR_CLOSE_TAG in entry.tags:
-            continue
-        net = ZERO
-        touches = False
-        for posting in entry.postings:
-            if (
-                classify(posting.account).is_clearing
-                and posting.units is not None
-                and posting.units.number is not None
-            ):
-                touches = True
-                net += posting.units.number
-        if touches and net != 0:
-            remittances.add(entry, net)
+        remittances.add(txn, net)
     remittances.flush()
     lots = [OpenCollection(lot.day, lot.remaining, lot.txn) for lot in remittances.queue]
     return lots, remittances.advance
 
 
-# Per-account bits, computed once per account name (the inner loop only tests integers).
-_INCOME = 1
-_CLEARING = 2
-_MANAGER = 4
-_OWNERS = 8  # an owners'-fund account (anything but the manager's)
-_MAY_BALANCE_INCOME = 16
-_COMMON_FUND = 32
-_MAINTENANCE_FUND = 64
-_REMUNERATION = 128
-_TWO_FUNDS = _COMMON_FUND | _MAINTENANCE_FUND
-
-
-def _bits(cls: AccountClass) -> int:
-    return (
-        (_INCOME if cls.is_income else 0)
-        | (_CLEARING if cls.is_clearing else 0)
-        | (_MANAGER if cls.is_manager else 0)
-        | (_OWNERS if cls.is_owners_fund else 0)
-        | (_MAY_BALANCE_INCOME if _may_balance_income(cls) else 0)
-        | (_MAINTENANCE_FUND if cls.fund == MAINTENANCE else _COMMON_FUND)
-        | (_REMUNERATION if cls.is_remuneration else 0)
-    )
-
-
-def _first(txn: data.Transaction, bits: dict[str, int], want: int, sign: int) -> str:
-    for posting in txn.postings:
-        number = posting.units.number if posting.units is not None else None
-        if (
-            bits[posting.account] & want
-            and number is not None
-            and (number > 0) == (sign > 0)
-            and number != 0
-        ):
-            return posting.account
-    return "?"
-
-
 def check(
-    entries: Entries, community: Community, config: Config
+    entries: Entries,
+    community: Community,
+    config: Config,
+    index: LedgerIndex | None = None,
 ) -> tuple[Entries, list[TrustError]]:
     """TF101–TF104 over the ledger (entries are returned unchanged)."""
+    index = ensure_index(entries, community, index)
     errors: list[TrustError] = []
+
+    # TF101: income balanced only by owners' accounts or receivables.
+    for item in index.misdeposits:
+        errors.append(
+            make_error(
+                "TF101",
+                f"income {item.income} balanced by {', '.join(item.accounts)}: fund income "
+                f"must be deposited in an owners' account ({ALLOWED_FOR_INCOME})",
+                item.txn,
+                ids=[f"account:{item.income}", *(f"account:{a}" for a in item.accounts)],
+                amount=item.amount,
+            )
+        )
+
+    # TF102: money to the manager needs an approval (or is the computed remuneration).
+    for debit in index.manager_debits:
+        if debit.approvals:
+            continue
+        errors.append(
+            make_error(
+                "TF102",
+                f"{debit.account} debited from an owners' fund without approval: "
+                "(only an approved payment or the remuneration may go to the manager)",
+                debit.txn,
+                ids=[f"account:{debit.account}"],
+                amount=debit.amount,
+            )
+        )
+
+    # TF104: a transfer between funds needs an owners' resolution.
+    for move in index.cross_fund:
+        if move.resolutions:
+            continue
+        errors.append(
+            make_error(
+                "TF104",
+                f"transaction touches the common fund and the maintenance fund "
+                f"({', '.join(move.accounts)}) without resolution: (a transfer between funds "
+                "needs an owners' resolution)",
+                move.txn,
+                ids=[f"account:{a}" for a in move.accounts],
+                amount=move.moved,
+            )
+        )
+
+    # TF103: collections held by the manager (net per transaction, FIFO).
     remittances = _Remittances(community)
-    bits: dict[str, int] = {}
-    transaction = data.Transaction
-
-    for entry in entries:
-        if type(entry) is not transaction or YEAR_CLOSE_TAG in entry.tags:
-            continue
-        txn = entry
-        every = debits = credits = 0
-        bad_debit = False  # a debit that may not balance an income credit
-        clearing_net = ZERO
-        for posting in txn.postings:
-            account = posting.account
-            mask = bits.get(account)
-            if mask is None:
-                mask = bits[account] = _bits(classify(account))
-            every |= mask
-            units = posting.units
-            number = units.number if units is not None else None
-            if number is None:
-                continue
-            if mask & _CLEARING:
-                clearing_net += number
-            if number > 0:
-                debits |= mask
-                if not mask & _MAY_BALANCE_INCOME:
-                    bad_debit = True
-            elif number < 0:
-                credits |= mask
-
-        if YEAR_OPEN_TAG in txn.tags:  # opening balances move no money
-            if every & _CLEARING and clearing_net != 0:
-                remittances.add(txn, clearing_net)
-            continue
-
-        # TF101: income balanced only by owners' accounts or receivables.
-        if bad_debit and credits & _INCOME:
-            bad = sorted(
-                {
-                    p.account
-                    for p in txn.postings
-                    if not bits[p.account] & _MAY_BALANCE_INCOME
-                    and p.units is not None
-                    and p.units.number is not None
-                    and p.units.number > 0
-                }
-            )
-            errors.append(
-                make_error(
-                    "TF101",
-                    f"income {_first(txn, bits, _INCOME, -1)} balanced by {', '.join(bad)}: fund income "
-                    f"must be deposited in an owners' account ({ALLOWED_FOR_INCOME})",
-                    txn,
-                )
-            )
-
-        # TF102: money to the manager needs an approval (or is the computed remuneration).
-        if (
-            debits & _MANAGER
-            and credits & _OWNERS
-            and meta_str(txn, "approval") is None
-            and not (every & _REMUNERATION and meta_str(txn, "period") is not None)
-        ):
-            errors.append(
-                make_error(
-                    "TF102",
-                    f"{_first(txn, bits, _MANAGER, 1)} debited from an owners' fund without approval: "
-                    "(only an approved payment or the remuneration may go to the manager)",
-                    txn,
-                )
-            )
-
-        # TF103: collections held by the manager (net per transaction, FIFO).
-        if every & _CLEARING and clearing_net != 0:
-            remittances.add(txn, clearing_net)
-
-        # TF104: a transfer between funds needs an owners' resolution.
-        if (
-            every & _TWO_FUNDS == _TWO_FUNDS
-            and txn.flag != "P"
-            and meta_str(txn, "resolution") is None
-        ):
-            names = sorted({p.account for p in txn.postings if bits[p.account] & _MAINTENANCE_FUND})
-            errors.append(
-                make_error(
-                    "TF104",
-                    f"transaction touches the common fund and the maintenance fund ({', '.join(names)}) "
-                    "without resolution: (a transfer between funds needs an owners' resolution)",
-                    txn,
-                )
-            )
-
+    for txn, net in index.clearing:
+        remittances.add(txn, net)
     errors.extend(remittances.finish(community.last_date))
     return entries, errors
 

@@ -32,26 +32,21 @@ Codes:
   it is not also TF401.
 
 Bank charges whose other postings all go to ``tf-auto-debit`` accounts are not uses. Approval
-of the payment itself (TF301–TF306) is :mod:`trustfund.rules.approval`'s job. One pass.
+of the payment itself (TF301–TF306) is :mod:`trustfund.rules.approval`'s job. The uses come
+from the shared index (:mod:`ledger.index`).
 """
 
 from __future__ import annotations
 
-from beancount.core import data
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
 
 from ledger.community import Community
-from ledger.entries import (
-    bank_outflow,
-    emergency_is_valid,
-    ids,
-    is_auto_debit_payment,
-    is_exempt,
-    is_maintenance_use,
-    is_payment,
-    meta_str,
-)
+from ledger.entries import emergency_is_valid, meta_str
 from ledger.errors import TrustError, make_error
-from trustfund.rules.plugin import Config, Entries, plugin_entry
+from ledger.index import LedgerIndex
+from trustfund.rules.plugin import Config, Entries, ensure_index, plugin_entry
 from trustfund.rules.tally import Tally, tally
 
 __plugins__ = ("plugin",)
@@ -75,46 +70,60 @@ def check_emergencies(community: Community) -> list[TrustError]:
             )
         source = emergency.meta
         errors.append(
-            make_error("TF405", f"emergency {emergency.id} {why}", emergency.entry, source)
+            make_error(
+                "TF405",
+                f"emergency {emergency.id} {why}",
+                emergency.entry,
+                source,
+                ids=[f"emergency:{emergency.id}"],
+            )
         )
     return errors
 
 
 def check(
-    entries: Entries, community: Community, config: Config
+    entries: Entries,
+    community: Community,
+    config: Config,
+    index: LedgerIndex | None = None,
 ) -> tuple[Entries, list[TrustError]]:
     """Report TF401–TF405 (and TF002 for unknown ids) for the maintenance-fund uses."""
+    index = ensure_index(entries, community, index)
     errors = check_emergencies(community)
     tallies: dict[str, Tally] = {}
 
-    def error(code: str, message: str, txn: data.Transaction) -> None:
-        errors.append(make_error(code, message, txn))
+    for pay in index.payments:
+        if not pay.maintenance or pay.auto_debit:
+            continue
+        txn, day, outflow = pay.txn, pay.date, pay.outflow
 
-    for entry in entries:
-        if type(entry) is not data.Transaction or not is_maintenance_use(entry):
-            continue
-        if is_exempt(entry) or not is_payment(entry) or is_auto_debit_payment(entry, community):
-            continue
-        txn = entry
-        day = txn.date
-        outflow = bank_outflow(txn)
-        resolution_ids = ids(txn, "resolution")
-        emergency_ids = ids(txn, "emergency")
-        if not resolution_ids and not emergency_ids:
+        def error(
+            code: str,
+            message: str,
+            ids: Sequence[str] = (),
+            txn: Any = txn,
+            outflow: Decimal = outflow,
+        ) -> None:
+            errors.append(make_error(code, message, txn, ids=ids, amount=outflow))
+
+        if not pay.resolutions and not pay.emergencies:
             error(
                 "TF401",
                 f"maintenance-fund use of {outflow} cites neither resolution: nor emergency:",
-                txn,
+                [f"payee:{pay.payee}"] if pay.payee else [],
             )
-        for emergency_id in emergency_ids:
+        for emergency_id in pay.emergencies:
             if emergency_id not in community.emergencies:
                 error(
-                    "TF002", f'maintenance-fund use cites unknown emergency "{emergency_id}"', txn
+                    "TF002",
+                    f'maintenance-fund use cites unknown emergency "{emergency_id}"',
+                    [f"emergency:{emergency_id}"],
                 )
-        for resolution_id in resolution_ids:
+        for resolution_id in pay.resolutions:
+            rid = [f"resolution:{resolution_id}"]
             if resolution_id not in community.resolutions:
                 error(
-                    "TF002", f'maintenance-fund use cites unknown resolution "{resolution_id}"', txn
+                    "TF002", f'maintenance-fund use cites unknown resolution "{resolution_id}"', rid
                 )
                 continue
             result = tallies.get(resolution_id)
@@ -125,23 +134,23 @@ def check(
                     "TF402",
                     f"resolution {resolution_id} did not pass its vote rule "
                     f"({', '.join(result.failed_tests)}): {result.summary()}",
-                    txn,
+                    rid,
                 )
             close = community.closes.get(resolution_id)
             if close is None:
-                error("TF403", f"the vote on {resolution_id} is not closed (payment of {day})", txn)
+                error("TF403", f"the vote on {resolution_id} is not closed (payment of {day})", rid)
             elif close.date > day:
                 error(
                     "TF403",
                     f"the vote on {resolution_id} closed {close.date}, after the payment of {day}",
-                    txn,
+                    rid,
                 )
         missing = [key for key in DOCUMENT_KEYS if meta_str(txn, key) is None]
         if missing:
             error(
                 "TF404",
                 f"maintenance-fund use of {outflow} lacks {' and '.join(k + ':' for k in missing)}",
-                txn,
+                [f"contract:{c}" for c in pay.contracts],
             )
     return entries, errors
 

@@ -58,11 +58,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from beancount.core import data
 from beancount.core.amount import Amount
 
-from ledger.accounts import PAYABLE_MANAGER, REMUNERATION, AccountClass, classify
+from ledger.accounts import PAYABLE_MANAGER, REMUNERATION
 from ledger.community import Community, RemunerationTerm
-from ledger.entries import CARRY_TYPE, GENERATED_KEY, YEAR_CLOSE_TAG, meta_str, month_of
+from ledger.entries import GENERATED_KEY, month_of
 from ledger.errors import TrustError, make_error
-from trustfund.rules.plugin import Config, Entries, plugin_entry
+from ledger.index import LedgerIndex, index_of
+from trustfund.rules.plugin import Config, Entries, ensure_index, plugin_entry
 
 __plugins__ = ("plugin",)
 
@@ -109,84 +110,33 @@ class _Month:
     currency: str = "CNY"
 
 
-_CASH, _FEE_BASE, _PUBLIC, _REMUNERATION = 1, 2, 3, 4
-
-
-def _kind(cls: AccountClass) -> int:
-    """What an account is to the remuneration (0: nothing; the classes are disjoint)."""
-    if cls.is_owners_cash:
-        return _CASH
-    if cls.is_fee_base:
-        return _FEE_BASE
-    if cls.is_public_income:
-        return _PUBLIC
-    if cls.is_remuneration:
-        return _REMUNERATION
-    return 0
-
-
-def _tally(entries: Sequence[data.Directive], community: Community) -> dict[str, _Month]:
-    """One pass: receipts into the base, remuneration postings by period."""
+def _tally(
+    entries: Sequence[data.Directive], community: Community, index: LedgerIndex | None = None
+) -> dict[str, _Month]:
+    """Receipts into the base (per day, from the index), remuneration postings by period."""
+    if index is None:
+        index = index_of(entries, community)
     months: dict[str, _Month] = {}
-    kinds: dict[str, int] = {}
+    for entry in index.carried:
+        _carry(entry, months)
     terms = community.remuneration
-    transaction = data.Transaction
-    for entry in entries:
-        if type(entry) is not transaction:
-            if isinstance(entry, data.Custom) and entry.type == CARRY_TYPE:
-                _carry(entry, months)
-            continue
-        if YEAR_CLOSE_TAG in entry.tags:
-            continue
-        cash_in = fee_credit = public_credit = remunerated = ZERO
-        has_remuneration = False
-        currency = None
-        for posting in entry.postings:
-            account = posting.account
-            kind = kinds.get(account)
-            if kind is None:
-                kind = kinds[account] = _kind(classify(account))
-            if not kind:
-                continue
-            units = posting.units
-            if units is None or units.number is None:
-                continue
-            number = units.number
-            if kind == _CASH:
-                if number > 0:
-                    cash_in += number
-                    currency = units.currency
-            elif kind == _FEE_BASE:
-                if number < 0:
-                    fee_credit -= number
-            elif kind == _PUBLIC:
-                if number < 0:
-                    public_credit -= number
-            else:
-                has_remuneration = True
-                remunerated += number
-        if has_remuneration:
-            period = meta_str(entry, "period")
-            month = period if period and PERIOD_RE.match(period) else month_of(entry.date)
-            slot = months.setdefault(month, _Month())
-            slot.posted += remunerated
-            if (entry.meta or {}).get(GENERATED_KEY):
-                slot.generated = True
-            else:
-                slot.txns.append(entry)
-        if cash_in > 0 and (fee_credit > 0 or public_credit > 0):
-            term = terms.at(entry.date)
-            credit = fee_credit
-            if term is not None and term.base == "fees+public":
-                credit += public_credit
-            amount = min(cash_in, credit)
-            if amount > 0:
-                slot = months.setdefault(month_of(entry.date), _Month())
-                slot.base += amount
-                if currency:
-                    slot.currency = currency
-                if term is not None:
-                    slot.raw_due += term.rate * amount
+    for day, sums in index.collections.items():
+        term = terms.at(day)
+        amount = sums.fees_public if term is not None and term.base == "fees+public" else sums.fees
+        if amount > 0:
+            slot = months.get(month_of(day))
+            if slot is None:
+                slot = months[month_of(day)] = _Month(currency=index.currency)
+            slot.base += amount
+            if term is not None:
+                slot.raw_due += term.rate * amount
+    for item in index.remuneration:
+        slot = months.setdefault(item.month, _Month(currency=index.currency))
+        slot.posted += item.amount
+        if item.generated:
+            slot.generated = True
+        else:
+            slot.txns.append(item.txn)
     return months
 
 
@@ -274,10 +224,13 @@ def _generated(month: str, due: Decimal, currency: str, term: RemunerationTerm) 
 
 
 def check(
-    entries: Entries, community: Community, config: Config
+    entries: Entries,
+    community: Community,
+    config: Config,
+    index: LedgerIndex | None = None,
 ) -> tuple[Entries, list[TrustError]]:
     """TF201/TF202 over the ledger; with ``generate_remuneration``, add the missing months."""
-    months = _tally(entries, community)
+    months = _tally(entries, community, ensure_index(entries, community, index))
     errors: list[TrustError] = []
     generated: list[data.Directive] = []
     last = community.last_date
@@ -292,6 +245,8 @@ def check(
                         f"remuneration for {row.month} posted {row.posted}, computed {row.due} "
                         f"= {_describe(row, term)}; difference {row.difference}",
                         slot.txns[-1],
+                        ids=[f"period:{row.month}"],
+                        amount=row.difference,
                     )
                 )
             continue
@@ -307,6 +262,8 @@ def check(
                     f'(post it with period: "{row.month}", or turn on generate_remuneration)',
                     term.entry,
                     term.meta,
+                    ids=[f"period:{row.month}"],
+                    amount=row.due,
                 )
             )
     if generated:

@@ -21,36 +21,37 @@ Code:
 
 from __future__ import annotations
 
-from beancount.core import data
-
-from ledger.accounts import classify
 from ledger.community import Community
 from ledger.errors import TrustError, make_error
-from trustfund.rules.plugin import Config, Entries, plugin_entry
+from ledger.index import LedgerIndex
+from trustfund.rules.plugin import Config, Entries, ensure_index, plugin_entry
 
 __plugins__ = ("plugin",)
 
 
 def check(
-    entries: Entries, community: Community, config: Config
+    entries: Entries,
+    community: Community,
+    config: Config,
+    index: LedgerIndex | None = None,
 ) -> tuple[Entries, list[TrustError]]:
     """TF106 for every transaction with a posting to a suspense account."""
+    index = ensure_index(entries, community, index)
     errors: list[TrustError] = []
-    for entry in entries:
-        if not isinstance(entry, data.Transaction):
-            continue
-        for posting in entry.postings:
-            if classify(posting.account).is_suspense:
-                amount = posting.units.to_string() if posting.units is not None else ""
-                errors.append(
-                    make_error(
-                        "TF106",
-                        f"unclassified import in a suspense account: {posting.account} {amount}"
-                        " (add a rule to import-rules.toml or re-file the posting)",
-                        entry,
-                    )
-                )
-                break
+    for txn, posting in index.suspense:
+        units = posting.units
+        amount = units.to_string() if units is not None else ""
+        number = units.number if units is not None else None
+        errors.append(
+            make_error(
+                "TF106",
+                f"unclassified import in a suspense account: {posting.account} {amount}"
+                " (add a rule to import-rules.toml or re-file the posting)",
+                txn,
+                ids=[f"account:{posting.account}"],
+                amount=abs(number) if number is not None else None,
+            )
+        )
     return entries, errors
 
 
