@@ -234,12 +234,25 @@ class Payment:
         return sum((n for a, n in self.debits if a == account or a.startswith(prefix)), Decimal(0))
 
 
-@dataclass(slots=True)
 class Collected:
-    """The collections of one day (DESIGN.md §3 "collected base"; see the module docstring)."""
+    """The collections of one day (DESIGN.md §3 "collected base"; see the module docstring).
 
-    fees: Decimal = ZERO  # base "fees": cash in against fee-base credits
-    fees_public: Decimal = ZERO  # base "fees+public": public income credits count too
+    ``fees``: cash in against fee-base credits (base "fees"); ``fees_public``: the same with
+    public income credits counted too (base "fees+public").
+    """
+
+    __slots__ = ("fees", "public_extra")
+
+    def __init__(self, fees: Decimal = ZERO, public_extra: Decimal = ZERO) -> None:
+        self.fees = fees
+        self.public_extra = public_extra  # what base "fees+public" adds to ``fees``
+
+    @property
+    def fees_public(self) -> Decimal:
+        return self.fees + self.public_extra
+
+    def __repr__(self) -> str:
+        return f"Collected(fees={self.fees}, fees_public={self.fees_public})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -370,19 +383,21 @@ def _unit(posting: data.Posting, txn_meta: dict[str, Any]) -> str:
     return str(value).strip() if value is not None else ""
 
 
+class _Bits(dict[str, int]):
+    """Account -> :func:`account_bits`, computed on first use."""
+
+    def __missing__(self, account: str) -> int:
+        bits = self[account] = account_bits(account)
+        return bits
+
+
 class _Pass:
     """The state of one :func:`build_index` pass."""
 
     def __init__(self, community: Community) -> None:
         self.community = community
         self.index = LedgerIndex()
-        self.bits: dict[str, int] = {}
-
-    def mask(self, account: str) -> int:
-        bits = self.bits.get(account)
-        if bits is None:
-            bits = self.bits[account] = account_bits(account)
-        return bits
+        self.bits: dict[str, int] = _Bits()
 
     # the slow paths, taken by few transactions ---------------------------------------------
     def payment(self, txn: data.Transaction, every: int) -> None:
@@ -573,14 +588,15 @@ def _is_period(text: str) -> bool:
 
 
 def _lowers_maintenance(txn: data.Transaction, bits: dict[str, int]) -> bool:
-    return any(
-        bits[p.account] & MAINT_BANK and _num(p) < 0
-        for p in txn.postings
-    )
+    return any(bits[p.account] & MAINT_BANK and _num(p) < 0 for p in txn.postings)
 
 
 def _exempt(txn: data.Transaction) -> bool:
     return txn.flag == "P" or bool(txn.meta and txn.meta.get(GENERATED_KEY))
+
+
+#: Registers few transactions reach: one test of these bits skips them all.
+_RARE = PUBLIC_INCOME | MANAGER | REMUNERATION | SUSPENSE | NOT_FOR_INCOME | MAINT_FUND
 
 
 def build_index(entries: Sequence[data.Directive], community: Community) -> LedgerIndex:
@@ -590,12 +606,18 @@ def build_index(entries: Sequence[data.Directive], community: Community) -> Ledg
     index.first_date = community.first_date
     index.last_date = community.last_date
     bits = state.bits
-    mask_of = state.mask
     collections = index.collections
     clearing = index.clearing
+    bills = index.bills
     transaction = data.Transaction
     custom = data.Custom
+    zero = ZERO
     currency = None
+    bill_day: date | None = None  # bills and receipts come in runs of one day: cache its slots
+    month_bills: dict[str, Decimal] = {}
+    cash_day: date | None = None
+    day_sums = Collected()
+    plans: dict[tuple[str, str], tuple[int, int]] = {}
 
     for entry in entries:
         if type(entry) is not transaction:
@@ -603,46 +625,97 @@ def build_index(entries: Sequence[data.Directive], community: Community) -> Ledg
                 index.carried.append(entry)
             continue
         postings = entry.postings
+
+        # Fast paths: the two-posting bills and receipts that make up most of a ledger.
+        if len(postings) == 2 and not entry.tags:
+            first, second = postings
+            key = (first.account, second.account)
+            plan = plans.get(key)
+            if plan is None:
+                plan = plans[key] = _plan(bits[first.account], bits[second.account])
+            kind, main = plan
+            if kind:
+                mine, other = (first, second) if main == 0 else (second, first)
+                try:
+                    number: Decimal = mine.units.number  # type: ignore[union-attr,assignment]
+                    counter: Decimal = other.units.number  # type: ignore[union-attr,assignment]
+                    if kind == _BILL and number > zero and counter < zero:
+                        if entry.date != bill_day:
+                            bill_day = entry.date
+                            month = month_of(bill_day)
+                            month_bills = bills.get(month)  # type: ignore[assignment]
+                            if month_bills is None:
+                                month_bills = bills[month] = {}
+                        meta = mine.meta
+                        room = meta.get("unit") if meta else None
+                        room = room.strip() if type(room) is str else _room(room, entry)
+                        old = month_bills.get(room)
+                        month_bills[room] = number if old is None else old + number
+                        meta = entry.meta
+                        if len(meta) > 2 and (
+                            "approval" in meta or "resolution" in meta or "emergency" in meta
+                        ):
+                            _cite(index, entry)
+                        continue
+                    if kind >= _RECEIPT and number > zero and number + counter >= zero:
+                        # Cash in, a fee-base account credited with no more than came in.
+                        if currency is None:
+                            currency = mine.units.currency  # type: ignore[union-attr]
+                        if entry.date != cash_day:
+                            cash_day = entry.date
+                            day_sums = collections.get(cash_day)  # type: ignore[assignment]
+                            if day_sums is None:
+                                day_sums = collections[cash_day] = Collected()
+                        day_sums.fees -= counter
+                        if kind == _RECEIPT_CLEARING:
+                            clearing.append((entry, number))
+                        meta = entry.meta
+                        if len(meta) > 2 and (
+                            "approval" in meta or "resolution" in meta or "emergency" in meta
+                        ):
+                            _cite(index, entry)
+                        continue
+                except (AttributeError, TypeError):
+                    pass  # a posting without units: the careful path below
         every = debits = credits = 0
-        cash_in = bank_out = fee_credit = public_credit = clearing_net = ZERO
-        receivable = prepaid_in = ZERO
-        for posting in postings:
-            mask = bits.get(posting.account)
-            if mask is None:
-                mask = mask_of(posting.account)
-            every |= mask
-            if not mask & NUMERIC:
-                continue
-            units = posting.units
-            if units is None:
-                continue
-            number = units.number
-            if number is None:
-                continue
-            if number > 0:
-                debits |= mask
-                if mask & CASH:
-                    cash_in += number
-                    if currency is None:
-                        currency = units.currency
-                    if mask & CLEARING:
-                        clearing_net += number
-                elif mask & RECEIVABLE_FEES:
-                    receivable += number
-                elif mask & PREPAID_FEES:
-                    prepaid_in += number
-            elif number < 0:
-                credits |= mask
-                if mask & BANK:
-                    bank_out -= number
-                elif mask & FEE_BASE:
-                    fee_credit -= number
-                    if mask & RECEIVABLE_FEES:
+        cash_in = bank_out = fee_credit = public_credit = clearing_net = zero
+        receivable = prepaid_in = zero
+        billed = None  # the (last) posting debiting Assets:Receivable:Fees
+        try:
+            for posting in postings:
+                mask = bits[posting.account]
+                every |= mask
+                if not mask & NUMERIC:
+                    continue
+                number = posting.units.number  # type: ignore[union-attr,assignment]
+                if number > zero:
+                    debits |= mask
+                    if mask & CASH:
+                        cash_in += number
+                        if mask & CLEARING:
+                            clearing_net += number
+                    elif mask & RECEIVABLE_FEES:
                         receivable += number
-                elif mask & PUBLIC_INCOME:
-                    public_credit -= number
-                elif mask & CLEARING:
-                    clearing_net += number
+                        billed = posting
+                    elif mask & PREPAID_FEES:
+                        prepaid_in += number
+                elif number < zero:
+                    credits |= mask
+                    if mask & BANK:
+                        bank_out -= number
+                    elif mask & FEE_BASE:
+                        fee_credit -= number
+                        if mask & RECEIVABLE_FEES:
+                            receivable += number
+                    elif mask & PUBLIC_INCOME:
+                        public_credit -= number
+                    elif mask & CLEARING:
+                        clearing_net += number
+        except (AttributeError, TypeError):  # a posting Beancount left without units
+            every, debits, credits, sums, billed = _careful(postings, bits)
+            cash_in, bank_out, fee_credit, public_credit, clearing_net, receivable, prepaid_in = (
+                sums
+            )
 
         tags = entry.tags
         if tags:
@@ -657,50 +730,149 @@ def build_index(entries: Sequence[data.Directive], community: Community) -> Ledg
 
         # Collections (the remuneration base, 实收).
         if cash_in and (fee_credit or public_credit):
-            sums = collections.get(entry.date)
-            if sums is None:
-                sums = collections[entry.date] = Collected()
-            if fee_credit:
-                sums.fees += min(cash_in, fee_credit)
-            sums.fees_public += min(cash_in, fee_credit + public_credit)
+            if currency is None:
+                currency = _cash_currency(postings, bits)
+            if entry.date != cash_day:
+                cash_day = entry.date
+                day_sums = collections.get(cash_day)  # type: ignore[assignment]
+                if day_sums is None:
+                    day_sums = collections[cash_day] = Collected()
+            fees = fee_credit if fee_credit < cash_in else cash_in
+            both = fee_credit + public_credit
+            day_sums.fees += fees
+            day_sums.public_extra += (both if both < cash_in else cash_in) - fees
 
         if every & RECEIVABLE_FEES:
-            if debits & RECEIVABLE_FEES and credits & PROPERTY_INCOME:
-                state.bills(entry)
-            if receivable < 0 and -receivable > cash_in + prepaid_in:
+            # Bills: a transaction crediting Income:Fees:Property; most have two postings.
+            if billed is not None and credits & PROPERTY_INCOME:
+                if len(postings) == 2:
+                    if entry.date != bill_day:
+                        bill_day = entry.date
+                        month = month_of(bill_day)
+                        month_bills = bills.get(month)  # type: ignore[assignment]
+                        if month_bills is None:
+                            month_bills = bills[month] = {}
+                    meta = billed.meta
+                    room = meta.get("unit") if meta else None
+                    room = room.strip() if type(room) is str else _room(room, entry)
+                    old = month_bills.get(room)
+                    number = billed.units.number  # type: ignore[union-attr,assignment]
+                    month_bills[room] = number if old is None else old + number
+                else:
+                    state.bills(entry)
+            if receivable < zero and -receivable > cash_in + prepaid_in:
                 state.waiver(entry, -receivable - cash_in - prepaid_in)
         if every & CLEARING and clearing_net:
             clearing.append((entry, clearing_net))
-        if credits & PUBLIC_INCOME:
-            state.public(entry)
-        if every & INCOME and debits & NOT_FOR_INCOME:
-            state.misdeposit(entry)
-        if debits & MANAGER and not (every & REMUNERATION and "period" in (entry.meta or {})):
-            state.manager(entry)
-        if every & TWO_FUNDS == TWO_FUNDS and entry.flag != "P":
-            state.cross_fund(entry)
-        if every & REMUNERATION:
-            state.remuneration(entry)
-        if every & SUSPENSE:
-            _suspense(index, entry, bits)
+        if every & _RARE:
+            if credits & PUBLIC_INCOME:
+                state.public(entry)
+            if every & INCOME and debits & NOT_FOR_INCOME:
+                state.misdeposit(entry)
+            if debits & MANAGER and not (every & REMUNERATION and "period" in (entry.meta or {})):
+                state.manager(entry)
+            if every & TWO_FUNDS == TWO_FUNDS and entry.flag != "P":
+                state.cross_fund(entry)
+            if every & REMUNERATION:
+                state.remuneration(entry)
+            if every & SUSPENSE:
+                _suspense(index, entry, bits)
 
         # Payments: money leaves an owners' bank account, not to another of the same fund.
-        exempt = _exempt(entry)
-        if bank_out and not exempt and not _same_fund_transfer(entry, every, bits):
+        if bank_out and not _exempt(entry) and not _same_fund_transfer(entry, every, bits):
             state.payment(entry, every)
-        else:
-            meta = entry.meta
-            if (
-                meta
-                and len(meta) > 2
-                and not exempt
-                and ("approval" in meta or "resolution" in meta or "emergency" in meta)
-            ):
-                index.citations.append(entry)
+            continue
+        if entry.meta and len(entry.meta) > 2 and _cites(entry):
+            index.citations.append(entry)
 
     if currency:
         index.currency = currency
     return index
+
+
+_BILL = 1  # Assets:Receivable:Fees and Income:Fees:Property
+_RECEIPT = 2  # an owners' bank account and a fee-base account
+_RECEIPT_CLEARING = 3  # Assets:Clearing:Manager and a fee-base account
+
+
+def _plan(first: int, second: int) -> tuple[int, int]:
+    """The fast path of a two-posting transaction: (kind, index of the main posting) or 0."""
+    for main, (mine, other) in enumerate(((first, second), (second, first))):
+        if mine & RECEIVABLE_FEES and other & PROPERTY_INCOME:
+            return _BILL, main
+        if mine & CASH and other & FEE_BASE and not other & CASH:
+            if (mine | other) & _RARE:
+                return 0, 0
+            return (_RECEIPT_CLEARING if mine & CLEARING else _RECEIPT), main
+    return 0, 0
+
+
+def _cites(txn: data.Transaction) -> bool:
+    """It cites an approval, resolution or emergency and is not exempt (generated, padding)."""
+    meta = txn.meta
+    return ("approval" in meta or "resolution" in meta or "emergency" in meta) and not _exempt(txn)
+
+
+def _cite(index: LedgerIndex, txn: data.Transaction) -> None:
+    if not _exempt(txn):
+        index.citations.append(txn)
+
+
+def _careful(
+    postings: list[data.Posting], bits: dict[str, int]
+) -> tuple[int, int, int, tuple[Decimal, ...], data.Posting | None]:
+    """The posting loop of :func:`build_index` for a transaction with a posting lacking units."""
+    every = debits = credits = 0
+    cash_in = bank_out = fee_credit = public_credit = clearing_net = ZERO
+    receivable = prepaid_in = ZERO
+    billed = None
+    for posting in postings:
+        mask = bits[posting.account]
+        every |= mask
+        number = posting.units.number if posting.units is not None else None
+        if not mask & NUMERIC or not isinstance(number, Decimal):
+            continue
+        if number > 0:
+            debits |= mask
+            if mask & CASH:
+                cash_in += number
+                if mask & CLEARING:
+                    clearing_net += number
+            elif mask & RECEIVABLE_FEES:
+                receivable += number
+                billed = posting
+            elif mask & PREPAID_FEES:
+                prepaid_in += number
+        elif number < 0:
+            credits |= mask
+            if mask & BANK:
+                bank_out -= number
+            elif mask & FEE_BASE:
+                fee_credit -= number
+                if mask & RECEIVABLE_FEES:
+                    receivable += number
+            elif mask & PUBLIC_INCOME:
+                public_credit -= number
+            elif mask & CLEARING:
+                clearing_net += number
+    sums = (cash_in, bank_out, fee_credit, public_credit, clearing_net, receivable, prepaid_in)
+    return every, debits, credits, sums, billed
+
+
+def _cash_currency(postings: list[data.Posting], bits: dict[str, int]) -> str | None:
+    for posting in postings:
+        if bits[posting.account] & CASH and posting.units is not None:
+            return posting.units.currency
+    return None
+
+
+def _room(value: Any, txn: data.Transaction) -> str:
+    """A bill's unit: ``unit:`` of its posting (``value``), else of the transaction, else ""."""
+    if value is None:
+        value = (txn.meta or {}).get("unit")
+    if value is None:
+        return ""
+    return value.strip() if type(value) is str else str(value).strip()
 
 
 def _same_fund_transfer(txn: data.Transaction, every: int, bits: dict[str, int]) -> bool:
