@@ -230,6 +230,15 @@ def worker_rules(path: str, profile_to: str | None) -> dict[str, Any]:
     started = time.process_time()
     community, _ = build_community(entries)
     timings["build_community"] = time.process_time() - started
+    index: Any = None
+    try:
+        from ledger.index import build_index
+    except ModuleNotFoundError:  # before the shared index existed: each rule did its own pass
+        build_index = None  # type: ignore[assignment]
+    if build_index is not None:
+        started = time.process_time()
+        index = build_index(entries, community)
+        timings["build_index"] = time.process_time() - started
     current = list(entries)
     errors = 0
     for name in RULE_MODULES:
@@ -239,7 +248,10 @@ def worker_rules(path: str, profile_to: str | None) -> dict[str, Any]:
             timings[name] = float("nan")
             continue
         started = time.process_time()
-        current, rule_errors = check(current, community, Config())
+        if index is not None:
+            current, rule_errors = check(current, community, Config(), index)
+        else:
+            current, rule_errors = check(current, community, Config())
         timings[name] = time.process_time() - started
         errors += len(rule_errors)
     gc.enable()
