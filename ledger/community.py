@@ -589,8 +589,8 @@ class _Builder:
         self.publish: dict[str, list[tuple[date, PublishSwitch]]] = {}
         self.access: list[tuple[Access, data.Custom]] = []
 
-    def error(self, code: str, message: str, entry: Any) -> None:
-        self.errors.append(make_error(code, message, entry))
+    def error(self, code: str, message: str, entry: Any, ids: Iterable[str] = ()) -> None:
+        self.errors.append(make_error(code, message, entry, ids=ids))
 
     def add(self, entry: data.Custom) -> None:
         name = entry.type
@@ -875,6 +875,7 @@ class _Builder:
                             f'unit {room} names unknown owner "{unit.owner_id}"',
                             None,
                             unit.meta,
+                            ids=[f"unit:{room}", f"owner:{unit.owner_id}"],
                         )
                     )
         for lines2 in self.owners.values():
@@ -888,17 +889,24 @@ class _Builder:
                     "TF002",
                     f'vote of {vote.room} cites unknown resolution "{vote.resolution_id}"',
                     entry,
+                    [f"resolution:{vote.resolution_id}", f"unit:{vote.room}"],
                 )
                 continue
             if vote.room not in self.units:
                 self.error(
-                    "TF002", f'vote on {vote.resolution_id} cites unknown unit "{vote.room}"', entry
+                    "TF002",
+                    f'vote on {vote.resolution_id} cites unknown unit "{vote.room}"',
+                    entry,
+                    [f"resolution:{vote.resolution_id}", f"unit:{vote.room}"],
                 )
                 continue
             key = (vote.resolution_id, vote.room)
             if key in seen:
                 self.error(
-                    "TF002", f"duplicate vote of unit {vote.room} on {vote.resolution_id}", entry
+                    "TF002",
+                    f"duplicate vote of unit {vote.room} on {vote.resolution_id}",
+                    entry,
+                    [f"resolution:{vote.resolution_id}", f"unit:{vote.room}"],
                 )
                 continue
             seen.add(key)
@@ -907,7 +915,11 @@ class _Builder:
             if rid not in self.resolutions:
                 self.errors.append(
                     make_error(
-                        "TF002", f'tf-close cites unknown resolution "{rid}"', None, close.meta
+                        "TF002",
+                        f'tf-close cites unknown resolution "{rid}"',
+                        None,
+                        close.meta,
+                        ids=[f"resolution:{rid}"],
                     )
                 )
 
@@ -918,6 +930,7 @@ class _Builder:
                     "TF002",
                     f'notice {notice.id} cites unknown approval "{notice.approval_id}"',
                     entry,
+                    [f"notice:{notice.id}", f"approval:{notice.approval_id}"],
                 )
                 continue
             notices.setdefault(notice.approval_id, []).append(notice)
@@ -925,7 +938,12 @@ class _Builder:
         access: dict[str, list[tuple[date, Access]]] = {}
         for item, entry in self.access:
             if item.room not in self.units:
-                self.error("TF002", f'tf-access names unknown unit "{item.room}"', entry)
+                self.error(
+                    "TF002",
+                    f'tf-access names unknown unit "{item.room}"',
+                    entry,
+                    [f"unit:{item.room}"],
+                )
                 continue
             access.setdefault(item.room, []).append((item.date, item))
         for lines3 in self.members.values():

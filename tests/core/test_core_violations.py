@@ -55,3 +55,62 @@ def test_violation_ledger_gives_exactly_its_code(path: Path) -> None:
         assert Path(match.group(1)).name == path.name
         codes.add(match.group(3))
     assert codes == {path.stem}, result.output
+
+
+#: The first id kind each code carries (DESIGN.md §4), and whether it states an amount.
+ID_KINDS = {
+    "TF002": ({"resolution", "approval", "emergency", "unit", "owner", "notice"}, None),
+    "TF101": ({"account"}, True),
+    "TF102": ({"account"}, True),
+    "TF103": ({"account"}, True),
+    "TF104": ({"account"}, True),
+    "TF105": ({"account"}, True),
+    "TF106": ({"account"}, True),
+    "TF107": ({"unit"}, True),
+    "TF108": ({"period"}, True),
+    "TF201": ({"period"}, True),
+    "TF202": ({"period"}, True),
+    "TF301": ({"payee"}, True),
+    "TF302": ({"approval"}, True),
+    "TF303": ({"approval"}, True),
+    "TF304": ({"approval"}, True),
+    "TF305": ({"approval", "resolution"}, True),
+    "TF306": ({"approval"}, True),
+    "TF307": ({"payee"}, True),
+    "TF308": ({"invoice"}, True),
+    "TF309": ({"approval"}, True),
+    "TF310": ({"payee"}, True),
+    "TF311": ({"contract"}, True),
+    "TF401": ({"payee"}, True),
+    "TF402": ({"resolution"}, True),
+    "TF403": ({"resolution"}, True),
+    "TF404": (set(), True),
+    "TF405": ({"emergency"}, False),
+    "TF406": ({"resolution"}, True),
+    "TF501": ({"period"}, False),
+}
+
+
+@pytest.mark.parametrize("path", VIOLATIONS, ids=[p.stem for p in VIOLATIONS])
+def test_violation_errors_carry_their_ids_and_amount(path: Path) -> None:
+    from ledger.errors import TrustError, error_code
+    from ledger.loader import load
+
+    ledger = load(path, cache=False)
+    assert ledger.errors
+    for error in ledger.errors:
+        assert isinstance(error, TrustError), error
+        code = error_code(error)
+        assert code and error.message.startswith(code + " ")
+        if code == "TF001":
+            continue
+        kinds, has_amount = ID_KINDS[code]
+        if kinds:
+            assert error.ids, f"{code} without ids: {error.message}"
+            first = error.ids[0].split(":", 1)[0]
+            assert first in kinds, (code, error.ids)
+        if has_amount is True:
+            assert error.amount is not None, error
+            assert error.amount > 0 or code == "TF201", error
+        elif has_amount is False:
+            assert error.amount is None, error

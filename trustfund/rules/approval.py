@@ -92,7 +92,12 @@ class _Checker:
     ) -> None:
         self.errors.append(make_error(code, message, txn, ids=ids, amount=amount))
 
-    def references(self, txn: data.Transaction, cited: Mapping[str, Sequence[str]]) -> None:
+    def references(
+        self,
+        txn: data.Transaction,
+        cited: Mapping[str, Sequence[str]],
+        amount: Decimal | None = None,
+    ) -> None:
         """TF002 for the ids cited (approval, resolution, emergency) that do not exist."""
         registers: dict[str, Mapping[str, object]] = {
             "approval": self.community.approvals,
@@ -103,7 +108,11 @@ class _Checker:
             for ref in refs:
                 if ref not in registers[key]:
                     self.error(
-                        "TF002", f'transaction cites unknown {key} "{ref}"', txn, [f"{key}:{ref}"]
+                        "TF002",
+                        f'transaction cites unknown {key} "{ref}"',
+                        txn,
+                        [f"{key}:{ref}"],
+                        amount,
                     )
 
     def payment(self, pay: Payment) -> None:
@@ -304,7 +313,9 @@ def check(
             pending = next(citations, None)
         if not pay.maintenance:  # a maintenance use's ids are trustfund.rules.maintenance's
             checker.references(
-                pay.txn, {"resolution": pay.resolutions, "emergency": pay.emergencies}
+                pay.txn,
+                {"resolution": pay.resolutions, "emergency": pay.emergencies},
+                pay.outflow,
             )
         checker.payment(pay)
     while pending is not None:
