@@ -16,6 +16,10 @@ a budget, on an ``<unbudgeted>:<account>`` row (无预算不支出: such spendin
 row holds the cells ``(actual | None, budget | None)`` for the period and for the year to date,
 the variance (actual − budget) and the share executed (only when the budget is not zero).
 The actual totals tie to the income statement of the period.
+
+The report is owner-facing: accounts and labels go through the publication policy
+(:mod:`reports.publication`: a component naming a person is masked) and its notes carry no
+file names or line numbers.
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ from reports.common import (
     transactions,
 )
 from reports.period import Period
+from reports.publication import Policy
 from reports.table import Column, Report, Row, Table
 
 C = Column
@@ -264,10 +269,14 @@ def _variance(actual: Decimal | None, budget: Decimal | None) -> Decimal | None:
     return (actual or ZERO) - (budget or ZERO)
 
 
-def compute(source: Any, period: Period, *, currency: str | None = None) -> BudgetReport:
-    """Budget against actual for ``period`` and for its year to date."""
+def compute(
+    source: Any, period: Period, *, currency: str | None = None, policy: Policy | None = None
+) -> BudgetReport:
+    """Budget against actual for ``period`` and for its year to date, as published."""
     src = resolve(source)
     entries, community = src.entries, src.community
+    if policy is None:
+        policy = Policy.of(src)
     if currency is None:
         currencies = src.options.get("operating_currency") or ["CNY"]
         currency = currencies[0]
@@ -278,11 +287,13 @@ def compute(source: Any, period: Period, *, currency: str | None = None) -> Budg
     )
     for error in budget_errors:
         meta = error.source or {}
-        report.notes.append(f"{meta.get('filename')}:{meta.get('lineno')}: {error.message}")
+        report.notes.append(
+            policy.message(f"{meta.get('date') or ''} budget: {error.message}".strip())
+        )
     budgeted = {a for a in budgets if a.split(":", 1)[0] in ("Income", "Expenses")}
     for account in sorted(set(budgets) - budgeted):
         report.notes.append(
-            f"budget on {account} ignored: only Income and Expenses accounts are budgeted"
+            f"budget on {policy.account(account)} ignored: only Income and Expenses accounts are budgeted"
         )
 
     owner_cache: dict[str, str] = {}
@@ -347,12 +358,13 @@ def compute(source: Any, period: Period, *, currency: str | None = None) -> Budg
                 status = OVER
         elif budget is not None and (act or ZERO) < budget:
             status = UNDER
-        label = label_of(account, labels)
+        shown = policy.account(account)
+        label = policy.text(labels[account]) if account in labels else label_of(shown)
         if not is_budgeted:
             label = "无预算 · " + label
         row = BudgetRow(
             section,
-            key,
+            shown if is_budgeted else f"{UNBUDGETED}:{shown}",
             label,
             is_budgeted,
             act,

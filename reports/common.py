@@ -1,4 +1,4 @@
-"""What the reports share: the loaded source, funds, labels, masking, allocation, payments.
+"""What the reports share: the loaded source, funds, labels, allocation, payments.
 
 Everything here is a pure function over entries already loaded (no I/O, no reloading).
 """
@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import bisect
 import os
-import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -193,98 +192,7 @@ def label_of(account: str, labels: dict[str, str] | None = None) -> str:
     return account.split(":", 1)[-1]
 
 
-# ---------------------------------------------------------------------------------------
-# Masking private persons (DESIGN.md §2.5)
-
-_ORG_HINTS = (
-    "公司",
-    "银行",
-    "局",
-    "中心",
-    "办",
-    "所",
-    "店",
-    "部",
-    "会",
-    "站",
-    "厂",
-    "院",
-    "队",
-    "社",
-    "处",
-    "委",
-    "集团",
-    "物业",
-    "工作室",
-    "合作",
-    "协会",
-    "政府",
-    "街道",
-    "学校",
-    "医院",
-)
-_HAN = re.compile(r"^[\u3400-\u9fff·]{2,4}$")
-
-
-def mask_name(name: str) -> str:
-    """``赵六`` -> ``赵*``."""
-    name = name.strip()
-    return name[:1] + "*" if name else name
-
-
-def looks_private(name: str) -> bool:
-    """A 2–4 character Chinese name with no organisation word reads as a private person."""
-    name = name.strip()
-    return bool(_HAN.match(name)) and not any(hint in name for hint in _ORG_HINTS)
-
-
-class Masker:
-    """Masks the names of private persons (owners, sign-off names) in payees and free text."""
-
-    def __init__(self, community: Community) -> None:
-        names: set[str] = set()
-        for lines in community.owners.values():
-            names.update(line.name.strip() for line in lines if len(line.name.strip()) >= 2)
-        for approval in community.approvals.values():
-            names.update(s.name.strip() for s in approval.signoffs if len(s.name.strip()) >= 2)
-        self.names = names
-        self._lengths = sorted({len(n) for n in names}, reverse=True)  # longest match first
-        self._cache: dict[str, str] = {}
-
-    def party(self, name: str | None) -> str:
-        """A payee or counterparty as it may be published."""
-        if not name:
-            return ""
-        name = name.strip()
-        if name in self.names or looks_private(name):
-            return mask_name(name)
-        return self.text(name)
-
-    def text(self, text: str | None) -> str:
-        """Free text (narration, memo) with every known private name masked.
-
-        One scan of the text with a set lookup per name length (no regex alternation over
-        hundreds of names); results are cached, as narrations repeat.
-        """
-        if not text or not self.names:
-            return text or ""
-        cached = self._cache.get(text)
-        if cached is not None:
-            return cached
-        out: list[str] = []
-        i, n, names = 0, len(text), self.names
-        while i < n:
-            for size in self._lengths:
-                if text[i : i + size] in names:
-                    out.append(mask_name(text[i : i + size]))
-                    i += size
-                    break
-            else:
-                out.append(text[i])
-                i += 1
-        result = "".join(out)
-        self._cache[text] = result
-        return result
+# Masking private persons: reports.publication (the one publication policy, DESIGN.md §7)
 
 
 # ---------------------------------------------------------------------------------------

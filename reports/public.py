@@ -5,8 +5,12 @@ income and expense by category and the closing balance (the fund's net assets: i
 ``Assets``/``Liabilities`` accounts, so closing = opening + income − expense + transfers between
 funds + equity entries); the manager's remuneration as the rule computed it; every payment
 with its evidence; public-income contracts against receipts; arrears by building without
-names; the maintenance fund per unit (room and area only); and the seal of each month.
-Names of private persons never appear: they are masked as ``赵*``.
+names (by room when the community publishes "arrears-by-unit"); the maintenance fund per
+building (per unit when it publishes "receipts-by-unit"); and the seal of each month.
+
+The report is owner-facing: every payee, narration, account and note goes through the
+publication policy (:mod:`reports.publication`): organisations shown, private persons ``赵*``,
+signers named in their role when on the roster, phone/ID/card numbers masked, no file locations.
 """
 
 from __future__ import annotations
@@ -29,7 +33,6 @@ from reports.common import (
     FUND_LABELS,
     FUNDS,
     ZERO,
-    Masker,
     Source,
     account_labels,
     fund_of,
@@ -42,6 +45,7 @@ from reports.common import (
     transactions,
 )
 from reports.period import Period, _add_months
+from reports.publication import ARREARS_BY_UNIT, RECEIPTS_BY_UNIT, Policy, describe
 from reports.subledgers import maintenance_ledger, receivables
 from reports.table import Column, Report, Row, Table
 
@@ -264,6 +268,8 @@ class PublicReport(Report):
     collection: CollectionRow = field(default_factory=lambda: CollectionRow(ZERO, ZERO, None, ZERO))
     maintenance_units: list[MaintenanceUnitRow] = field(default_factory=list)
     seals: list[SealRow] = field(default_factory=list)
+    arrears_by_unit: bool = False
+    maintenance_by_unit: bool = False
 
     def fund(self, fund: str) -> FundRow:
         """The row of a fund (KeyError when the ledger has no such fund)."""
@@ -325,8 +331,8 @@ class PublicReport(Report):
             ),
             Table(
                 "arrears",
-                "欠费(按楼栋)",
-                "Arrears by building",
+                "欠费(按房号)" if self.arrears_by_unit else "欠费(按楼栋)",
+                "Arrears by unit" if self.arrears_by_unit else "Arrears by building",
                 ArrearsRow.columns,
                 self.arrears,
                 total(self.arrears, arrears_keys, "building"),
@@ -336,8 +342,10 @@ class PublicReport(Report):
             ),
             Table(
                 "maintenance_units",
-                "维修资金分户账",
-                "Maintenance fund per unit",
+                "维修资金分户账" if self.maintenance_by_unit else "维修资金(按楼栋)",
+                "Maintenance fund per unit"
+                if self.maintenance_by_unit
+                else "Maintenance fund per building",
                 MaintenanceUnitRow.columns,
                 self.maintenance_units,
                 total(self.maintenance_units, unit_keys, "room"),
@@ -382,7 +390,7 @@ def contract_rows(
     community: Community,
     start: date,
     end: date,
-    masker: Masker | None = None,
+    policy: Policy | None = None,
 ) -> list[ContractRow]:
     """Amount due (one instalment per due month in the period) against credits received.
 
@@ -433,18 +441,18 @@ def contract_rows(
     for c in sorted(contracts, key=lambda c: (c.start, c.id)):
         count = sum(1 for month in _contract_months(c) if start <= month < end)
         due = c.amount * count
-        party = masker.party(c.counterparty) if masker else c.counterparty
+        party = policy.party(c.counterparty, c.start) if policy else c.counterparty
         rows.append(
             ContractRow(
                 c.id,
                 party,
-                c.account,
+                policy.account(c.account) if policy else c.account,
                 f"{c.start.isoformat()} – {c.end.isoformat()}",
                 c.frequency,
                 due,
                 received[c.id],
                 max(due - received[c.id], ZERO),
-                f"{c.meta.get('filename', '?')}:{c.meta.get('lineno', 0)}",
+                "" if policy else f"{c.meta.get('filename', '?')}:{c.meta.get('lineno', 0)}",
             )
         )
     return rows
@@ -559,12 +567,19 @@ def seal_rows(
     return rows
 
 
-def compute(source: Any, period: Period, *, community: Community | None = None) -> PublicReport:
-    """The public balance of ``period`` from a loaded ledger (or its entries)."""
+def compute(
+    source: Any,
+    period: Period,
+    *,
+    community: Community | None = None,
+    policy: Policy | None = None,
+) -> PublicReport:
+    """The public balance of ``period`` from a loaded ledger (or its entries), as published."""
     src = resolve(source, community)
     entries, community = src.entries, src.community
-    masker = Masker(community)
-    labels = account_labels(entries)
+    if policy is None:
+        policy = Policy.of(src)
+    labels = {a: policy.text(v) for a, v in account_labels(entries).items()}
     report = PublicReport("public", "公示", "Public balance", period.label, period.title, src.title)
 
     opening, closing, income, expense, transfers, equity, cash = fund_flows(
@@ -594,7 +609,14 @@ def compute(source: Any, period: Period, *, community: Community | None = None) 
             for (f, account), amount in sorted(flows.items()):
                 if f == fund and amount:
                     report.categories.append(
-                        CategoryRow(fund, zh, kind, account, label_of(account, labels), amount)
+                        CategoryRow(
+                            fund,
+                            zh,
+                            kind,
+                            policy.account(account),
+                            labels.get(account) or label_of(policy.account(account)),
+                            amount,
+                        )
                     )
 
     schedule = remuneration_schedule(entries, community)
@@ -623,33 +645,35 @@ def compute(source: Any, period: Period, *, community: Community | None = None) 
             basis = "自动扣款 auto-debit"
         elif pay.remuneration and not pay.approvals and not basis:
             basis = "酬金 remuneration"
+        private = policy.is_private_party(pay.payee)
         report.payments.append(
             PaymentRow(
                 pay.date,
-                masker.party(pay.payee),
-                masker.text(pay.narration),
+                policy.party(pay.payee, pay.date),
+                describe(pay.entry, policy) if private else policy.text(pay.narration),
                 pay.amount,
                 FUND_LABELS.get(pay.fund, (pay.fund, ""))[0],
-                ", ".join(pay.accounts),
+                ", ".join(policy.account(a) for a in pay.accounts),
                 ", ".join(pay.approvals),
-                pay.signoffs,
-                basis,
-                pay.invoice,
+                policy.signoffs(pay.approvals),
+                policy.text(basis),
+                policy.meta_value("invoice", pay.invoice) if pay.invoice else "",
                 pay.notice_date,
                 pay.large,
-                src.relative(pay.location),
+                "",
             )
         )
 
-    report.contracts = contract_rows(entries, community, period.start, period.end, masker)
+    report.contracts = contract_rows(entries, community, period.start, period.end, policy)
 
     rec = receivables(entries, period.start, period.end)
     by_building: dict[str, ArrearsRow] = {}
+    report.arrears_by_unit = policy.publishes(ARREARS_BY_UNIT, period.last_day)
     for room, state in rec.units.items():
         outstanding = state.outstanding
         if outstanding <= 0:
             continue
-        building = building_of(room)
+        building = room if report.arrears_by_unit else building_of(room)
         row = by_building.get(building)
         if row is None:
             row = by_building[building] = ArrearsRow(building, 0, ZERO, ZERO, ZERO, ZERO, ZERO)
@@ -657,7 +681,10 @@ def compute(source: Any, period: Period, *, community: Community | None = None) 
         row.amount += outstanding
         for key, value in state.aging(period.last_day).items():
             setattr(row, key, getattr(row, key) + value)
-    report.arrears = [by_building[b] for b in sorted(by_building, key=_building_key)]
+    report.arrears = [
+        by_building[b]
+        for b in sorted(by_building, key=_room_key if report.arrears_by_unit else _building_key)
+    ]
     rate = rec.collection_rate
     report.collection = CollectionRow(
         rec.billed_in_period,
@@ -691,8 +718,43 @@ def compute(source: Any, period: Period, *, community: Community | None = None) 
                 )
             )
 
+    report.maintenance_by_unit = policy.publishes(RECEIPTS_BY_UNIT, period.last_day)
+    if not report.maintenance_by_unit:
+        report.maintenance_units = _by_building(report.maintenance_units)
     report.seals = seal_rows(src, period)
+    report.notes = [policy.message(n) for n in report.notes]
     return report
+
+
+def _by_building(rows: Sequence[MaintenanceUnitRow]) -> list[MaintenanceUnitRow]:
+    """Per-unit maintenance sub-accounts summed by building (payments by room stay private)."""
+    totals: dict[str, MaintenanceUnitRow] = {}
+    counts: dict[str, int] = {}
+    for row in rows:
+        building = building_of(row.room)
+        total = totals.get(building)
+        if total is None:
+            total = totals[building] = MaintenanceUnitRow(
+                building, ZERO, ZERO, ZERO, ZERO, ZERO, ZERO, None, False
+            )
+            counts[building] = 0
+        counts[building] += 1
+        total.area += row.area
+        total.opening += row.opening
+        total.deposits += row.deposits
+        total.costs += row.costs
+        total.interest += row.interest
+        total.balance += row.balance
+        if row.first_deposit is not None:
+            total.first_deposit = (total.first_deposit or ZERO) + row.first_deposit
+    out = []
+    for building in sorted(totals, key=_building_key):
+        row = totals[building]
+        row.room = f"{building}号楼 ({counts[building]}户)"
+        first = row.first_deposit
+        row.low = first is not None and first > 0 and row.balance < first * Decimal("0.3")
+        out.append(row)
+    return out
 
 
 def _building_key(building: str) -> tuple[int, str]:

@@ -599,6 +599,23 @@ class Policy:
             return name.strip()
         return mask_name(name)
 
+    def signoffs(self, approval_ids: Sequence[str]) -> str:
+        """``committee 曹敏锦 2025-03-03; manager 莫* 2025-03-04``: each role's latest sign-off,
+        named when the signer is on the roster that day."""
+        parts = []
+        for aid in approval_ids:
+            approval = self.community.approvals.get(aid)
+            if approval is None:
+                parts.append(f"{aid}: 未找到 unknown")
+                continue
+            latest = approval.latest_by_role()
+            roles = "; ".join(
+                f"{role} {self.signer(s.name, s.date)} {s.date.isoformat()}"
+                for role, s in sorted(latest.items())
+            )
+            parts.append(roles if len(approval_ids) == 1 else f"{aid}: {roles}")
+        return " | ".join(parts)
+
     # -- text ----------------------------------------------------------------------------
     def text(self, text: str | None) -> str:
         """Free text with every known private name masked and number runs hidden."""
@@ -859,6 +876,8 @@ def describe(txn: data.Transaction, policy: Policy, *, unit: str | None = None) 
         words = "收取押金" if cash_in else "退还押金"
     elif cls is not None and cls.is_prepaid:
         words = "收取预缴" if cash_in else "退还预缴"
+    elif cash_out and "Refund" in account:
+        words = "退款"
     elif cash_out:
         words = "付款"
     elif cash_in:

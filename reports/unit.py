@@ -1,5 +1,7 @@
 """One unit's statement (分户对账单): bills, payments, arrears and its maintenance-fund
-sub-account, for a period. The owner's name is masked; the unit is shown by room and area.
+sub-account and its votes, for a period. Owner-facing: it goes through the publication policy
+(:mod:`reports.publication`): the owner's name is masked, texts are masked, no file locations.
+On the owners' site it is shown only with the unit's access code.
 """
 
 from __future__ import annotations
@@ -13,8 +15,9 @@ from beancount.core import data
 
 from ledger.accounts import PREPAID_FEES, RECEIVABLE_FEES
 from ledger.community import Community, building_of
-from reports.common import ZERO, Masker, resolve, unit_of, where
+from reports.common import ZERO, resolve, unit_of, where
 from reports.period import Period
+from reports.publication import Policy
 from reports.subledgers import maintenance_ledger, receivables
 from reports.table import Column, Report, Row, Table
 
@@ -79,6 +82,23 @@ class ProjectShareRow(Row):
 
 
 @dataclass
+class VoteRow(Row):
+    resolution: str
+    title: str
+    date: Day
+    choice: str
+    columns: ClassVar[tuple[Column, ...]] = (
+        C("resolution", "决议", "Resolution"),
+        C("title", "事项", "Title"),
+        C("date", "投票日期", "Voted on", "date"),
+        C("choice", "表决", "Choice"),
+    )
+
+
+CHOICES = {"yes": "同意 yes", "no": "反对 no", "abstain": "弃权 abstain"}
+
+
+@dataclass
 class UnitReport(Report):
     room: str = ""
     building: str = ""
@@ -88,6 +108,7 @@ class UnitReport(Report):
     lines: list[LineRow] = field(default_factory=list)
     open_bills: list[OpenBillRow] = field(default_factory=list)
     projects: list[ProjectShareRow] = field(default_factory=list)
+    votes: list[VoteRow] = field(default_factory=list)
     arrears: Decimal = ZERO
     maintenance_balance: Decimal = ZERO
 
@@ -121,16 +142,22 @@ class UnitReport(Report):
                 self.projects,
                 {"date": "合计 Total", "share": sum((r.share for r in self.projects), ZERO)},
             ),
+            Table("votes", "本户表决", "This unit's votes", VoteRow.columns, self.votes),
         ]
 
 
 def compute(
-    source: Any, period: Period, room: str, *, community: Community | None = None
+    source: Any,
+    period: Period,
+    room: str,
+    *,
+    community: Community | None = None,
+    policy: Policy | None = None,
 ) -> UnitReport:
     """The statement of unit ``room`` for ``period`` (balances as of the period's end)."""
     src = resolve(source, community)
     entries, community = src.entries, src.community
-    masker = Masker(community)
+    masker = policy if policy is not None else Policy.of(src)
     report = UnitReport(
         "unit", "分户对账单", "Unit statement", period.label, period.title, src.title
     )
@@ -183,7 +210,7 @@ def compute(
                     entry.date,
                     kind,
                     masker.text(entry.narration),
-                    account,
+                    masker.account(account),
                     abs(number),
                     where(entry),
                 )
@@ -214,6 +241,19 @@ def compute(
                 )
             )
     report.maintenance_balance = unit_fund.balance if unit_fund else ZERO
+    for rid, votes in community.votes.items():
+        resolution = community.resolutions.get(rid)
+        for vote in votes:
+            if vote.room == room and vote.date < period.end:
+                report.votes.append(
+                    VoteRow(
+                        rid,
+                        masker.text(resolution.title) if resolution else "",
+                        vote.date,
+                        CHOICES.get(vote.choice, vote.choice),
+                    )
+                )
+    report.votes.sort(key=lambda v: (v.date, v.resolution))
 
     report.summary = [
         SummaryRow("期初欠费 Arrears at start", opening.outstanding if opening else ZERO),

@@ -9,7 +9,8 @@ from beancount import loader as bc_loader
 from ledger import seal
 from ledger.loader import load_string
 from reports import public
-from reports.common import allocate, looks_private, mask_name
+from reports.common import allocate
+from reports.publication import Policy, mask_name
 from reports.period import Period
 
 MARCH = Period.parse("2025-03")
@@ -54,10 +55,12 @@ def test_payments_with_evidence_and_masking(small) -> None:
     assert [p.amount for p in report.payments] == [D("200.00"), D("10.00"), D("750.00")]
     cleaning, refund, elevator = report.payments
     assert cleaning.approval == "AP-1"
-    assert cleaning.signoffs == "committee 2025-03-03; manager 2025-03-04"
+    # signers not on a roster (no tf-member) are private: 姓*
+    assert cleaning.signoffs == "committee 李* 2025-03-03; manager 王* 2025-03-04"
     assert cleaning.invoice == "INV-1" and not cleaning.large
     assert refund.payee == "孙*"  # a private person's name, masked
-    assert refund.purpose == "退 钱* 多缴"  # an owner named in the memo, masked
+    # a private payee's memo is replaced by a generated description
+    assert refund.purpose == "退款 Refunds 2025-03"
     assert elevator.purpose == "电梯维修 赵*报修"
     assert elevator.large  # 750 >= threshold 500
     assert elevator.notice_date is None
@@ -100,8 +103,21 @@ def test_arrears_aging_and_collection_rate(small) -> None:
     assert "1-1-101" not in repr([r.to_dict() for r in report.arrears])
 
 
-def test_maintenance_per_unit(small) -> None:
-    rows = {r.room: r for r in public.compute(small, MARCH).maintenance_units}
+def test_maintenance_by_building_unless_published_by_unit(small) -> None:
+    report = public.compute(small, MARCH)
+    assert not report.maintenance_by_unit
+    rows = {r.room: r for r in report.maintenance_units}
+    assert set(rows) == {"1号楼 (2户)", "2号楼 (1户)"}
+    assert rows["1号楼 (2户)"].costs == D("750.00")
+    assert sum(r.balance for r in rows.values()) == D("462.00")
+    assert "1-1-101" not in repr(report.to_dict())
+
+
+def test_maintenance_per_unit(small_text) -> None:
+    by_unit = load_string(
+        small_text + '\n2024-01-01 custom "tf-publish" "receipts-by-unit" TRUE\n'
+    )
+    rows = {r.room: r for r in public.compute(by_unit, MARCH).maintenance_units}
     # elevator 750 in building 1 by area 100:50 -> 500 / 250; interest 12 by balances 100:50:300
     assert (rows["1-1-101"].costs, rows["1-1-102"].costs, rows["2-1-101"].costs) == (
         D("500.00"),
@@ -142,13 +158,12 @@ def test_allocate_is_exact() -> None:
     assert allocate(D("5"), {}) == {}
 
 
-def test_masking_helpers() -> None:
+def test_masking_helpers(small) -> None:
+    policy = Policy.of(small)
     assert mask_name("赵六") == "赵*"
-    assert (
-        looks_private("孙八")
-        and not looks_private("洁美保洁服务有限公司")
-        and not looks_private("工商银行")
-    )
+    assert policy.party("孙八") == "孙*"
+    assert policy.party("洁美保洁服务有限公司") == "洁美保洁服务有限公司"
+    assert policy.party("中国工商银行") == "中国工商银行"
 
 
 def test_compute_from_entries_list(small_text) -> None:

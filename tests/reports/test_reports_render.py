@@ -119,15 +119,15 @@ def test_csv_file_has_bom_for_excel(report, tmp_path) -> None:
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")
 
 
-def test_masker_scans_text_longest_name_first(small) -> None:
-    from reports.common import Masker
+def test_policy_masks_text_longest_name_first(small) -> None:
+    from reports.publication import Policy
 
-    masker = Masker(small.community)
-    masker.names.add("赵六六")
-    masker._lengths = sorted({len(n) for n in masker.names}, reverse=True)
-    assert masker.text("赵六六和赵六, 钱七") == "赵*和赵*, 钱*"
-    assert masker.text("no names here") == "no names here"
-    assert masker.party("分众传媒有限公司") == "分众传媒有限公司"
+    policy = Policy.build(small.entries, small.community)
+    policy.private_names = policy.private_names | {"赵六六"}
+    policy._lengths = tuple(sorted({len(n) for n in policy.private_names}, reverse=True))
+    assert policy.text("赵六六和赵六, 钱七") == "赵*和赵*, 钱*"
+    assert policy.text("no names here") == "no names here"
+    assert policy.party("分众传媒有限公司") == "分众传媒有限公司"
 
 
 def test_audit_workbook_summary_and_one_sheet_per_check(small, tmp_path) -> None:
