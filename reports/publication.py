@@ -70,22 +70,237 @@ _HAN_CHAR = re.compile(f"[{_HAN}]")
 #: Words of a property fund's books. A payee or account component made only of these (and
 #: digits, punctuation, the connectors of :data:`CONNECTORS`) is a label, not a person.
 VOCABULARY = frozenset(
-    """
-    期初 期末 余额 期初余额 期末余额 结转 上年 年终 上年结转 年终结转 结余 本期 上期 本月 上月 本年
-    物业 物业费 服务 服务费 物业服务 物业服务费 管理 管理费 车位 车位费 停车 停车费 车库 公共 收益
-    公共收益 广告 广告费 租金 租赁 场地 商铺 摊位 利息 结息 利息收入 存款 活期 定期 手续费 银行
-    银行手续费 转账 内部 内部转账 划转 划款 上缴 代收 代付 收款 缴费 付款 支付 退款 退费 退还 押金
-    保证金 预收 预缴 预付 应收 应付 账单 计提 调整 冲正 更正 维修 维修资金 维修基金 专项 专户
-    专项维修资金 缴存 分摊 续筹 保洁 清洁 清运 垃圾 秩序 维护 秩序维护 保安 安保 门岗 绿化 养护
-    园林 电梯 维保 年检 水电 水费 电费 燃气 能耗 照明 公共区域 区域 酬金 物业酬金 报销 办公 办公费
-    业委会 业主委员会 经费 工作 工作经费 审计 审价 合同 发票 税费 税金 保险 保险费 工程 工程款
-    材料 材料费 采购 设备 设施 消防 监控 门禁 外墙 屋面 屋顶 防水 管道 水管 水泵 更换 改造 维修费
-    其他 其它 收入 支出 费用 款项 待分类 分类 待查 微信 支付宝 现金 收款码 结算 清算 业主 住户
-    业主大会 决议 表决 应急 公告 公示 月度 季度 年度 首期 补缴 欠费 滞纳金 违约金 赔偿 赔款 捐赠
-    补贴 政府补贴 资金 基金 共同基金 汇总 合计 总计 小计 实收 应收款 预收款 收费 收取 缴纳 交纳
-    返还 退回 充值 扣款 自动扣款 代扣 批量 明细 记账 凭证 利息税 车位租金 共有 部分 小区 楼栋
-    单元 房屋 住宅 公寓 写字楼 地下室 信义 信托 共管 账户 共管账户 期间 年初 年末 开户 销户 原因
-    """.split()
+    [
+        "期初",
+        "期末",
+        "余额",
+        "期初余额",
+        "期末余额",
+        "结转",
+        "上年",
+        "年终",
+        "上年结转",
+        "年终结转",
+        "结余",
+        "本期",
+        "上期",
+        "本月",
+        "上月",
+        "本年",
+        "物业",
+        "物业费",
+        "服务",
+        "服务费",
+        "物业服务",
+        "物业服务费",
+        "管理",
+        "管理费",
+        "车位",
+        "车位费",
+        "停车",
+        "停车费",
+        "车库",
+        "公共",
+        "收益",
+        "公共收益",
+        "广告",
+        "广告费",
+        "租金",
+        "租赁",
+        "场地",
+        "商铺",
+        "摊位",
+        "利息",
+        "结息",
+        "利息收入",
+        "存款",
+        "活期",
+        "定期",
+        "手续费",
+        "银行",
+        "银行手续费",
+        "转账",
+        "内部",
+        "内部转账",
+        "划转",
+        "划款",
+        "上缴",
+        "代收",
+        "代付",
+        "收款",
+        "缴费",
+        "付款",
+        "支付",
+        "退款",
+        "退费",
+        "退还",
+        "押金",
+        "保证金",
+        "预收",
+        "预缴",
+        "预付",
+        "应收",
+        "应付",
+        "账单",
+        "计提",
+        "调整",
+        "冲正",
+        "更正",
+        "维修",
+        "维修资金",
+        "维修基金",
+        "专项",
+        "专户",
+        "专项维修资金",
+        "缴存",
+        "分摊",
+        "续筹",
+        "保洁",
+        "清洁",
+        "清运",
+        "垃圾",
+        "秩序",
+        "维护",
+        "秩序维护",
+        "保安",
+        "安保",
+        "门岗",
+        "绿化",
+        "养护",
+        "园林",
+        "电梯",
+        "维保",
+        "年检",
+        "水电",
+        "水费",
+        "电费",
+        "燃气",
+        "能耗",
+        "照明",
+        "公共区域",
+        "区域",
+        "酬金",
+        "物业酬金",
+        "报销",
+        "办公",
+        "办公费",
+        "业委会",
+        "业主委员会",
+        "经费",
+        "工作",
+        "工作经费",
+        "审计",
+        "审价",
+        "合同",
+        "发票",
+        "税费",
+        "税金",
+        "保险",
+        "保险费",
+        "工程",
+        "工程款",
+        "材料",
+        "材料费",
+        "采购",
+        "设备",
+        "设施",
+        "消防",
+        "监控",
+        "门禁",
+        "外墙",
+        "屋面",
+        "屋顶",
+        "防水",
+        "管道",
+        "水管",
+        "水泵",
+        "更换",
+        "改造",
+        "维修费",
+        "其他",
+        "其它",
+        "收入",
+        "支出",
+        "费用",
+        "款项",
+        "待分类",
+        "分类",
+        "待查",
+        "微信",
+        "支付宝",
+        "现金",
+        "收款码",
+        "结算",
+        "清算",
+        "业主",
+        "住户",
+        "业主大会",
+        "决议",
+        "表决",
+        "应急",
+        "公告",
+        "公示",
+        "月度",
+        "季度",
+        "年度",
+        "首期",
+        "补缴",
+        "欠费",
+        "滞纳金",
+        "违约金",
+        "赔偿",
+        "赔款",
+        "捐赠",
+        "补贴",
+        "政府补贴",
+        "资金",
+        "基金",
+        "共同基金",
+        "汇总",
+        "合计",
+        "总计",
+        "小计",
+        "实收",
+        "应收款",
+        "预收款",
+        "收费",
+        "收取",
+        "缴纳",
+        "交纳",
+        "返还",
+        "退回",
+        "充值",
+        "扣款",
+        "自动扣款",
+        "代扣",
+        "批量",
+        "明细",
+        "记账",
+        "凭证",
+        "利息税",
+        "车位租金",
+        "共有",
+        "部分",
+        "小区",
+        "楼栋",
+        "单元",
+        "房屋",
+        "住宅",
+        "公寓",
+        "写字楼",
+        "地下室",
+        "信义",
+        "信托",
+        "共管",
+        "账户",
+        "共管账户",
+        "期间",
+        "年初",
+        "年末",
+        "开户",
+        "销户",
+        "原因",
+    ]
 )
 #: Single characters allowed between vocabulary words (units, dates, conjunctions).
 CONNECTORS = frozenset("年月日号楼栋笔次期及和与的共第至")
@@ -181,9 +396,9 @@ def _classify(groups: Sequence[str], check: str, glued: bool) -> str | None:
         return digits[:2] + "*" * (n - 4) + digits[-2:]
     if 16 <= n <= 19 and (single or _card_shape(shape)):
         return "*" * (n - 4) + digits[-4:]
-    if digits[0] == "0" and 10 <= n <= 12:
-        if single or (3 <= shape[0] <= 4 and len(shape) in (2, 3) and shape[-1] >= 4):
-            return digits[: n - 8] + "-****" + digits[-4:]
+    landline_shape = single or (3 <= shape[0] <= 4 and len(shape) in (2, 3) and shape[-1] >= 4)
+    if digits[0] == "0" and 10 <= n <= 12 and landline_shape:
+        return digits[: n - 8] + "-****" + digits[-4:]
     if shape in ((3, 4), (4, 4)):
         return "****" + digits[-4:]
     return None
@@ -271,7 +486,9 @@ _PATH_RE = re.compile(
 
 def strip_paths(text: str) -> str:
     """Absolute paths and ``*.beancount[:line]`` references removed from a message."""
-    return _PATH_RE.sub("…", text) if ("/" in text or "\\" in text or ".beancount" in text) else text
+    return (
+        _PATH_RE.sub("…", text) if ("/" in text or "\\" in text or ".beancount" in text) else text
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -380,7 +597,9 @@ PERSONAL_PARENTS = (
 
 
 def _truthy(value: Any) -> bool:
-    return value is True or (isinstance(value, str) and value.strip().lower() in ("true", "yes", "1"))
+    return value is True or (
+        isinstance(value, str) and value.strip().lower() in ("true", "yes", "1")
+    )
 
 
 def is_public(meta: dict[str, Any] | None, tags: Iterable[str] = ()) -> bool:
@@ -666,9 +885,7 @@ class Policy:
         if cached is not None:
             return cached
         parts = account.split(":")
-        personal = any(
-            account == p or account.startswith(p + ":") for p in PERSONAL_PARENTS
-        )
+        personal = any(account == p or account.startswith(p + ":") for p in PERSONAL_PARENTS)
         changed = False
         for index in range(1, len(parts)):
             component = parts[index]
@@ -930,9 +1147,7 @@ def publish_entries(
         elif kind is data.Open:
             open_: data.Open = entry  # type: ignore[assignment]
             out.append(
-                open_._replace(
-                    account=policy.account(open_.account), meta=policy.meta(open_.meta)
-                )
+                open_._replace(account=policy.account(open_.account), meta=policy.meta(open_.meta))
             )
         elif kind is data.Close or kind is data.Balance or kind is data.Note:
             new = entry._replace(account=policy.account(entry.account), meta={})  # type: ignore[union-attr]
@@ -963,7 +1178,7 @@ def publish_entries(
     first = min((e.date for e in out), default=None)
     if first is not None:
         if not has_language:
-            out.append(data.Custom({}, first, "fava-option", [_value("language")] + [_value("zh")]))
+            out.append(data.Custom({}, first, "fava-option", [_value("language"), _value("zh")]))
         if not has_extension:
             out.append(data.Custom({}, first, "fava-extension", [_value(EXTENSION_MODULE)]))
     order = data.SORT_ORDER
@@ -988,9 +1203,7 @@ def _seal_verdicts(
         changed = " ".join(
             str(getattr(e, "message", "")) for e in errors if error_code(e) == "TF501"
         )
-        return {
-            s.period: "changed" if s.period in changed else "ok" for s in community.seals
-        }
+        return {s.period: "changed" if s.period in changed else "ok" for s in community.seals}
     from ledger.seal import published_statuses
 
     return published_statuses(entries, community)
@@ -1066,7 +1279,12 @@ def _aggregate(
         first = txns[0].postings[0]
         postings = [
             data.Posting(
-                policy.account(first.account), Amount(Decimal(0), first.units.currency), None, None, None, {}
+                policy.account(first.account),
+                Amount(Decimal(0), first.units.currency),
+                None,
+                None,
+                None,
+                {},
             )
         ]
     count = len(txns)
@@ -1075,9 +1293,7 @@ def _aggregate(
     return data.Transaction(meta, day, flag, OWNER, narration, frozenset(), frozenset(), postings)
 
 
-def _custom(
-    entry: data.Custom, policy: Policy, verdicts: dict[str, str]
-) -> data.Custom | None:
+def _custom(entry: data.Custom, policy: Policy, verdicts: dict[str, str]) -> data.Custom | None:
     kind = entry.type
     values = entry.values
     if kind == "fava-extension":
@@ -1194,7 +1410,8 @@ def publish_options(options: dict[str, Any]) -> dict[str, Any]:
 # Reports through the policy
 
 
-TEXT_KINDS = frozenset({"text"})
+#: Columns never published (file locations of the private ledger).
+HIDDEN_KEYS = frozenset({"location", "file", "lineno", "source"})
 PARTY_KEYS = frozenset({"payee", "counterparty", "party", "owner", "name", "signer", "person"})
 ACCOUNT_KEYS = frozenset({"account", "accounts"})
 
@@ -1209,12 +1426,18 @@ def publish_report(report: Any, policy: Policy) -> Any:
 
     tables = []
     for table in report.tables():
+        columns = tuple(c for c in table.columns if c.key not in HIDDEN_KEYS)
+        keys = {c.key for c in columns}
         rows = []
         for row in table.dicts():
-            rows.append({key: _cell(key, value, policy) for key, value in row.items()})
-        total = {k: _cell(k, v, policy) for k, v in table.total.items()} if table.total else None
+            rows.append({k: _cell(k, v, policy) for k, v in row.items() if k in keys})
+        total = (
+            {k: _cell(k, v, policy) for k, v in table.total.items() if k in keys}
+            if table.total
+            else None
+        )
         tables.append(
-            Table(table.key, table.zh, table.en, table.columns, rows, total, policy.message(table.note))
+            Table(table.key, table.zh, table.en, columns, rows, total, policy.message(table.note))
         )
     return PublishedReport(
         report.kind,
@@ -1256,6 +1479,75 @@ PublishedReport: Any = _published_report_class()
 
 
 # ---------------------------------------------------------------------------------------
+# Access codes (``trustfund codes``): only their hash is in the ledger (``tf-access``)
+
+#: Unambiguous characters (no 0/O, 1/I/L): 31 symbols, 10 of them carry 49.5 bits.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 10
+PBKDF2_ITERATIONS = 200_000
+
+
+def new_code() -> str:
+    """A random access code of :data:`CODE_LENGTH` characters from :data:`CODE_ALPHABET`."""
+    import secrets
+
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalise_code(text: str) -> str:
+    """What a person typed, as a code: capitals, no spaces or hyphens."""
+    return re.sub(r"[^0-9A-Za-z]", "", text or "").upper()
+
+
+def format_code(code: str) -> str:
+    """``ABCDE-FGHJK``: easier to read out and type."""
+    code = normalise_code(code)
+    return f"{code[:5]}-{code[5:]}" if len(code) > 5 else code
+
+
+def hash_code(code: str, *, salt: bytes | None = None, iterations: int = PBKDF2_ITERATIONS) -> str:
+    """``pbkdf2-sha256:ITER:SALTHEX:HEX`` of a code (a fresh 16-byte salt each time)."""
+    import hashlib
+    import secrets
+
+    salt = salt if salt is not None else secrets.token_bytes(16)
+    digest = hashlib.pbkdf2_hmac("sha256", normalise_code(code).encode(), salt, iterations)
+    return f"pbkdf2-sha256:{iterations}:{salt.hex()}:{digest.hex()}"
+
+
+def verify_code(code: str, stored: str) -> bool:
+    """Whether ``code`` matches a ``tf-access`` hash (``pbkdf2-sha256:…`` or ``sha256:…``)."""
+    import hashlib
+    import hmac
+
+    normal = normalise_code(code).encode()
+    if not normal or not stored:
+        return False
+    if stored.startswith("sha256:"):
+        return hmac.compare_digest(hashlib.sha256(normal).hexdigest(), stored[7:])
+    parts = stored.split(":")
+    if len(parts) != 4 or parts[0] != "pbkdf2-sha256":
+        return False
+    try:
+        iterations, salt = int(parts[1]), bytes.fromhex(parts[2])
+    except ValueError:
+        return False
+    if not 1 <= iterations <= 10_000_000:
+        return False
+    digest = hashlib.pbkdf2_hmac("sha256", normal, salt, iterations)
+    return hmac.compare_digest(digest.hex(), parts[3])
+
+
+def access_digest(community: Community, room: str) -> str | None:
+    """The latest ``tf-access`` hash of a unit (the one in force), or None."""
+    dated = community.access.get(room)
+    if not dated:
+        return None
+    values = dated.all()
+    return values[-1].digest if values else None
+
+
+# ---------------------------------------------------------------------------------------
 # Beancount text of a publication (exports)
 
 
@@ -1278,9 +1570,7 @@ def render(published: Published, *, seal_rule: bool = True) -> str:
     for currency in options.get("operating_currency") or ():
         lines.append(f'option "operating_currency" {_quote(currency)}')
     lines.append('option "plugin_processing_mode" "raw"')
-    if seal_rule and any(
-        type(e) is data.Custom and e.type == "tf-seal" for e in published.entries
-    ):
+    if seal_rule and any(type(e) is data.Custom and e.type == "tf-seal" for e in published.entries):
         lines.append('plugin "trustfund.rules.seal"')
     lines.append("")
     chunks = ["\n".join(lines) + "\n"]
@@ -1296,15 +1586,21 @@ def render(published: Published, *, seal_rule: bool = True) -> str:
 
 __all__ = [
     "ARREARS_BY_UNIT",
+    "CODE_ALPHABET",
     "META_ALLOWED",
     "RECEIPTS_BY_UNIT",
     "VOTES_BY_UNIT",
     "Policy",
     "PublicError",
     "Published",
+    "access_digest",
     "describe",
+    "format_code",
+    "hash_code",
     "mask_name",
     "mask_numbers",
+    "new_code",
+    "normalise_code",
     "publish_entries",
     "publish_errors",
     "publish_options",
@@ -1312,4 +1608,5 @@ __all__ = [
     "render",
     "segments",
     "strip_paths",
+    "verify_code",
 ]

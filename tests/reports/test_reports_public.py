@@ -114,9 +114,7 @@ def test_maintenance_by_building_unless_published_by_unit(small) -> None:
 
 
 def test_maintenance_per_unit(small_text) -> None:
-    by_unit = load_string(
-        small_text + '\n2024-01-01 custom "tf-publish" "receipts-by-unit" TRUE\n'
-    )
+    by_unit = load_string(small_text + '\n2024-01-01 custom "tf-publish" "receipts-by-unit" TRUE\n')
     rows = {r.room: r for r in public.compute(by_unit, MARCH).maintenance_units}
     # elevator 750 in building 1 by area 100:50 -> 500 / 250; interest 12 by balances 100:50:300
     assert (rows["1-1-101"].costs, rows["1-1-102"].costs, rows["2-1-101"].costs) == (

@@ -14,6 +14,7 @@ import openpyxl
 import pytest
 
 from trustfund.web import app as web_app
+from trustfund.web import public as web_public
 from trustfund.web.app import create_app
 from trustfund.web.extension import PAGES
 
@@ -221,7 +222,7 @@ def test_public_account_journal_is_capped(
 def test_publication_is_regenerated_when_the_ledger_changes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(web_app, "CHECK_INTERVAL", 0.0)
+    monkeypatch.setattr(web_public, "CHECK_INTERVAL", 0.0)
     source = write_small(tmp_path / "src")
     client = create_app(source, public=True, cache_dir=tmp_path / "cache").test_client()
     slug = _pages(client)
@@ -250,7 +251,7 @@ def test_publication_cache_is_private(small: Path, tmp_path: Path) -> None:
 def test_public_answers_are_cached_until_the_ledger_changes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(web_app, "CHECK_INTERVAL", 0.0)
+    monkeypatch.setattr(web_public, "CHECK_INTERVAL", 0.0)
     source = write_small(tmp_path / "src")
     app = create_app(source, public=True, cache_dir=tmp_path / "cache")
     client = app.test_client()
@@ -278,7 +279,7 @@ def test_public_answers_are_cached_until_the_ledger_changes(
 def test_background_regeneration_swaps_the_site_when_ready(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(web_app, "CHECK_INTERVAL", 0.0)
+    monkeypatch.setattr(web_public, "CHECK_INTERVAL", 0.0)
     source = write_small(tmp_path / "src")
     app = create_app(source, public=True, cache_dir=tmp_path / "cache", background=True)
     publication = app.config["TRUSTFUND_PUBLICATION"]

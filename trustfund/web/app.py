@@ -5,46 +5,46 @@ extension with ``custom "fava-extension" "trustfund.web.extension"``).
 
 ``create_app(ledger_path, public=True)`` is the owners' site:
 
-- Fava runs on a **redacted publication** (:mod:`trustfund.web.public`) written as one Beancount
-  file into a private cache directory (``$TRUSTFUND_CACHE_DIR`` or ``~/.cache/trustfund``,
-  mode 0700), never on the source ledger. It is regenerated when a file of the source ledger
-  changes (checked at most once a second, on the next request); ``serve`` does it in a thread
-  and swaps the new publication in when it is loaded, so owners never wait for a reload.
+- Fava runs on the **publication** (:mod:`reports.publication` through
+  :class:`trustfund.web.public.Publication`), held in memory, never on the source ledger: no
+  private file is named, no server path appears, owners' receipts are daily totals per building
+  unless the community publishes them by unit. It is regenerated when a file of the source
+  ledger changes; ``serve`` does it in a thread and swaps the new ledger in when it is ready.
 - Answers are cached in memory (:class:`ResponseCache`) until the publication changes: the
-  site is read-only, so a warm page is a look-up.
+  site is read-only, so a warm page is a look-up (the unit page, which needs its code, never).
 - Fava's read-only mode, plus an allow-list of routes: the editor, raw source, entry context,
   file downloads (``download-journal``, ``download-query``, ``statement``), importing, options and
   free-form queries answer 403; every request other than GET/HEAD answers 405.
+- Documents: only ``document`` entries marked ``public: TRUE`` whose file lies inside the ledger
+  folder after resolving links, re-checked at every request.
+- Every bad query parameter is a 400 with a message, on both sites (:func:`check_params`).
 - Big ledgers: the account journal shows the latest entries of the selected period, at most
   :data:`ACCOUNT_JOURNAL_LIMIT` entries and :data:`POSTING_BUDGET` postings (Fava's own is
-  unpaginated: 90 MB at 100k transactions); the journal pages hold at most
-  :data:`JOURNAL_PAGE_SIZE` entries and :data:`POSTING_BUDGET` postings each (a month's
-  maintenance deposits are one transaction with a posting per unit). Narrow the period with
-  the time filter for older lines.
+  unpaginated); the journal pages hold at most :data:`JOURNAL_PAGE_SIZE` entries and
+  :data:`POSTING_BUDGET` postings each.
 - Chinese interface by default (the publication sets ``fava-option "language" "zh"``).
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
+import re
 import threading
-import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, Literal
 
-from flask import Flask, abort, request
+from flask import Flask, abort, jsonify, request
 from flask.wrappers import Response
 
-from trustfund.web.public import write_publication
+from trustfund.web import fava_compat
+from trustfund.web.public import Publication, site_of
 
 ACCOUNT_JOURNAL_LIMIT = 300
 JOURNAL_PAGE_SIZE = 300
 POSTING_BUDGET = 2500  # postings a page may show (about 1 MB of Fava's journal HTML)
-CHECK_INTERVAL = 1.0  # seconds between checks of the source files
 
 #: Fava's client-side pages the owners may open.
 PUBLIC_REPORTS = frozenset(
@@ -98,98 +98,64 @@ HIDE_CSS = (
     'a[href*="download-journal"],a[href*="download-query"]{display:none!important}'
     "</style>"
 )
+MAX_PARAM = 500  # characters a query parameter may have
+_CONVERSION_RE = re.compile(
+    r"^(at_cost|at_value|units|[A-Z][A-Z0-9'._-]{0,23}(,[A-Z][A-Z0-9'._-]{0,23})*)$"
+)
+_INTERVALS = frozenset({"", "year", "quarter", "month", "week", "day"})
 
 
-def default_cache_dir() -> Path:
-    base = os.environ.get("TRUSTFUND_CACHE_DIR")
-    if base:
-        return Path(base)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    return (Path(xdg) if xdg else Path.home() / ".cache") / "trustfund"
+def bad_request(message: str) -> Response:
+    """A 400 with its reason: JSON for the API, a short page otherwise."""
+    if "/api/" in request.path or request.path.rstrip("/").endswith(("/json", "/xlsx")):
+        response = jsonify({"error": message})
+    else:
+        from markupsafe import escape
+
+        response = Response(
+            f"<!doctype html><meta charset=utf-8><title>400</title><p>{escape(message)}</p>",
+            mimetype="text/html",
+        )
+    response.status_code = 400
+    return response
 
 
-class Publication:
-    """The redacted copy of one source ledger, kept up to date with the source files."""
+def check_params() -> Response | None:
+    """Every query parameter readable, else a 400 naming it (never a 500 further on).
 
-    def __init__(
-        self, source: Path, cache_dir: Path | None = None, *, background: bool = False
-    ) -> None:
-        self.source = Path(source).resolve()
-        key = hashlib.sha256(str(self.source).encode()).hexdigest()[:16]
-        root = (cache_dir or default_cache_dir()) / "public" / key
-        root.mkdir(parents=True, exist_ok=True, mode=0o700)
-        os.chmod(root, 0o700)
-        self.root = root
-        #: Background mode (``serve``): a change is published by a thread into a new file while
-        #: the current one stays in service; listeners then swap Fava's ledger in one step.
-        self.background = background
-        self._worker: threading.Thread | None = None
-        self.path = root / "public.beancount"
-        self._files: list[Path] = [self.source]
-        self._stamp: tuple[Any, ...] = ()
-        self._checked = 0.0
-        self._lock = threading.Lock()
-        self.generation = 0
-        self.listeners: list[Callable[[Path], None]] = []
+    Fava's time, account and advanced filters are applied here, inside a ``try``: a time such as
+    ``0001`` (whose day before does not exist) or ``2025-13`` is a bad request, not a crash.
+    """
+    from fava.context import g
 
-    def _stamps(self) -> tuple[Any, ...]:
-        out: list[tuple[str, int | None, int | None]] = []
-        for path in self._files:
-            try:
-                stat = path.stat()
-                out.append((str(path), stat.st_mtime_ns, stat.st_size))
-            except OSError:
-                out.append((str(path), None, None))
-        return tuple(out)
+    for key, value in request.args.items(multi=True):
+        if "\x00" in value or "\x00" in key:
+            return bad_request(f"参数无效 invalid parameter: {key}")
+        if len(value) > MAX_PARAM:
+            return bad_request(f"参数过长 parameter too long: {key}")
+    conversion = request.args.get("conversion", "")
+    if conversion and not _CONVERSION_RE.match(conversion):
+        return bad_request("换算参数无效 invalid conversion")
+    if request.args.get("interval", "").lower() not in _INTERVALS:
+        return bad_request("区间参数无效 invalid interval (year|quarter|month|week|day)")
+    ledger = getattr(g, "ledger", None)
+    if ledger is None or not any(k in request.args for k in ("time", "account", "filter")):
+        return None
+    try:
+        filtered = g.filtered
+        filtered.entries  # noqa: B018 - applied now, so a bad filter fails here
+    except Exception as exc:
+        message = (
+            fava_compat.error_message(exc) if isinstance(exc, fava_compat.api_errors()) else ""
+        )
+        return bad_request(
+            f"筛选条件无效 invalid filter (time, account or filter): {message}".strip()
+        )
+    return None
 
-    def generate(self) -> Path:
-        """Load the source ledger and write the publication (always)."""
-        from ledger.loader import load
 
-        with self._lock:
-            ledger = load(self.source)
-            target = self.root / (
-                f"public-{self.generation + 1}.beancount" if self.background else "public.beancount"
-            )
-            write_publication(ledger, target)
-            previous, self.path = self.path, target
-            if self.background and previous != target:
-                for old in self.root.glob("public-*.beancount"):
-                    if old not in (previous, target):
-                        old.unlink(missing_ok=True)
-            self._files = [Path(f) for f in ledger.files] or [self.source]
-            self._stamp = self._stamps()
-            self._checked = time.monotonic()
-            self.generation += 1
-        for listener in self.listeners:
-            listener(self.path)
-        return self.path
-
-    def refresh(self, *, force: bool = False) -> bool:
-        """Regenerate when a source file changed; True when it did."""
-        now = time.monotonic()
-        if not force and now - self._checked < CHECK_INTERVAL:
-            return False
-        self._checked = now
-        if self._worker is not None and self._worker.is_alive():
-            return False
-        if not force and self._stamps() == self._stamp and self.path.exists():
-            return False
-        if self.background and not force:
-            self._worker = threading.Thread(
-                target=self._generate_quietly, name="trustfund-publication", daemon=True
-            )
-            self._worker.start()
-            return False
-        self.generate()
-        return True
-
-    def _generate_quietly(self) -> None:
-        try:
-            self.generate()
-        except Exception:  # keep serving the current publication; the next change retries
-            logging.getLogger(__name__).exception("trustfund: regenerating the publication failed")
-            self._stamp = self._stamps()
+def _install_param_checks(app: Flask) -> None:
+    app.before_request_funcs.setdefault(None, []).insert(0, check_params)
 
 
 def create_app(
@@ -200,46 +166,43 @@ def create_app(
     load: bool = False,
     background: bool = False,
 ) -> Flask:
-    """A WSGI app: Fava on the ledger (committee) or the owners' redacted, read-only site.
+    """A WSGI app: Fava on the ledger (committee) or the owners' read-only site.
 
     ``background=True`` (what :func:`serve` uses) regenerates the publication in a thread after
     a change and swaps it in when ready, so no request waits for the reload; tests use the
-    synchronous default.
+    synchronous default. ``cache_dir`` is accepted for older callers and ignored: the
+    publication is held in memory.
     """
     from fava.application import create_app as fava_create_app
 
+    del cache_dir
     path = Path(ledger_path).resolve()
     if not public:
-        return fava_create_app([path], load=load)
+        app = fava_create_app([path], load=load)
+        _install_param_checks(app)
+        return app
 
-    publication = Publication(path, cache_dir, background=background)
-    publication.generate()
-    app = fava_create_app([publication.path], load=load, read_only=True, poll_watcher=True)
+    publication = Publication(path, background=background)
+    fava_ledger = publication.generate()
+    app = fava_create_app(
+        [fava_ledger.beancount_file_path], load=False, read_only=True, poll_watcher=True
+    )
+    fava_compat.swap_ledgers(app, [fava_ledger])
     app.config["TRUSTFUND_PUBLICATION"] = publication
+    _install_param_checks(app)
     _install_public_guards(app, publication)
     return app
 
 
 def _install_public_guards(app: Flask, publication: Publication) -> None:
-    def notify(path: Path) -> None:
-        loader = app.config["LEDGERS"]
-        if publication.background:
-            from fava.core import FavaLedger
-
-            fresh = FavaLedger(str(path), poll_watcher=True)  # loaded here, off the request path
-            with loader._lock:
-                loader._ledgers = [fresh]
-                loader._ledgers_by_slug = None
-                loader._titles = None
-            app.config["BEANCOUNT_FILES"] = [str(path)]
-            cache.clear()
-            return
-        for ledger in loader._ledgers or ():  # only ledgers already loaded
-            ledger.watcher.notify(path)
-
-    publication.listeners.append(notify)
     cache = ResponseCache(RESPONSE_CACHE_BYTES)
     app.config["TRUSTFUND_RESPONSE_CACHE"] = cache
+
+    def swap(fava_ledger: Any) -> None:
+        fava_compat.swap_ledgers(app, [fava_ledger])
+        cache.clear()
+
+    publication.listeners.append(swap)
 
     def guard() -> Response | None:
         if request.method not in ("GET", "HEAD"):
@@ -247,12 +210,8 @@ def _install_public_guards(app: Flask, publication: Publication) -> None:
         endpoint = request.endpoint or ""
         if endpoint not in PUBLIC_ENDPOINTS:
             abort(404 if not endpoint else 403)
-        # probes (tests/reliability): a NUL in a file name crashes os.path; Fava's jump
-        # crashes without a Referer. Answer 400, not 500.
-        if "\x00" in request.path or any("\x00" in v for v in request.args.values()):
-            abort(400)
         if endpoint == "jump" and not request.referrer:
-            abort(400)
+            return bad_request("缺少来源页 jump needs a referring page")
         view_args = request.view_args or {}
         if endpoint == "report" and view_args.get("report_name") not in PUBLIC_REPORTS:
             abort(403)
@@ -262,11 +221,13 @@ def _install_public_guards(app: Flask, publication: Publication) -> None:
                 abort(403)
         if publication.refresh():
             cache.clear()
-            for ledger in app.config["LEDGERS"]._ledgers or ():
-                ledger.changed()  # reload now, so nothing stale is cached under the new key
+            from fava.context import g
+
+            if getattr(g, "beancount_file_slug", None):  # the request's ledger was replaced
+                g.ledger = fava_compat.loaded_ledgers(app)[0]
         return cache.lookup(endpoint)
 
-    # first, before Fava's own hooks (which reload the ledger)
+    # first, before the parameter checks and Fava's own hooks
     app.before_request_funcs.setdefault(None, []).insert(0, guard)
 
     @app.after_request
@@ -283,10 +244,39 @@ def _install_public_guards(app: Flask, publication: Publication) -> None:
         cache.store(response)
         return response
 
+    @app.errorhandler(500)
+    def _server_error(_error: Exception) -> Response:
+        logging.getLogger(__name__).error(
+            "trustfund public site: internal error on %s", request.path
+        )
+        response = Response(
+            "<!doctype html><meta charset=utf-8><title>500</title><p>服务器内部错误 internal error</p>",
+            status=500,
+            mimetype="text/html",
+        )
+        return response
+
     app.view_functions["json_api.get_account_report"] = _capped_account_report(
         app.view_functions["json_api.get_account_report"]
     )
     app.view_functions["json_api.get_journal_page"] = _small_journal_page
+    app.view_functions["document"] = _public_document
+
+
+def _public_document() -> Response:
+    """A document of the publication: listed as public, a regular file inside the ledger
+    folder after resolving links (checked again now: a file swapped for a link is refused)."""
+    from fava.context import g
+    from flask import send_file
+
+    name = request.args.get("filename", "")
+    site = site_of(g.ledger)
+    if site is None or not any(d.filename == name for d in g.ledger.all_entries_by_type.Document):
+        abort(404)
+    real = site.policy.resolve_document(name)
+    if real is None:
+        abort(404)
+    return send_file(real, download_name=os.path.basename(real))
 
 
 CACHE_HEADER = "X-Trustfund-Cache"
@@ -322,6 +312,8 @@ class ResponseCache:
 
         if endpoint not in CACHED_ENDPOINTS or request.method != "GET":
             return None
+        if (request.view_args or {}).get("extension_name") == "MyUnit":
+            return None  # needs its code and the rate limit at every request
         ledger = getattr(g, "ledger", None)
         if ledger is None:
             return None
@@ -386,20 +378,13 @@ def _capped_account_report(original: Callable[..., Any]) -> Callable[[], Any]:
 
     def get_account_report() -> Any:
         from fava.context import g
-        from fava.internal_api import ChartApi
-        from fava.json_api import AccountReportJournal, json_success
-        from flask import get_template_attribute
         from flask_babel import gettext
 
         subreport = request.args.get("r")
         if subreport in {"changes", "balances"}:
             return original()
-        g.ledger.changed()
         account_name = request.args.get("a", "")
-        charts = [
-            ChartApi.account_balance(account_name),
-            ChartApi.interval_totals(g.interval, account_name, label=gettext("Changes")),
-        ]
+        charts = fava_compat.account_charts(account_name, g.interval, gettext("Changes"))
         journal = g.ledger.account_journal(
             g.filtered,
             account_name,
@@ -407,9 +392,9 @@ def _capped_account_report(original: Callable[..., Any]) -> Callable[[], Any]:
             with_children=g.ledger.fava_options.account_journal_include_children,
         )
         latest = _latest(journal, ACCOUNT_JOURNAL_LIMIT, POSTING_BUDGET)
-        contents = get_template_attribute("_journal_table.html", "journal_table_contents")
-        return json_success(
-            AccountReportJournal(charts, journal=contents(latest, show_change_and_balance=True))
+        contents = fava_compat.journal_contents()
+        return fava_compat.account_report_journal(
+            charts, contents(latest, show_change_and_balance=True)
         )
 
     return get_account_report
@@ -457,34 +442,28 @@ def paginate(entries: list[Any], count: int, budget: int) -> list[list[tuple[int
 def _small_journal_page() -> Response:
     """Fava's journal page, cut by :func:`paginate` (entries and postings per page)."""
     from fava.context import g
-    from fava.json_api import JournalPage, json_success
-    from flask import get_template_attribute
 
     try:
         page = int(request.args.get("page", "1"))
     except ValueError:
-        abort(400)
+        return bad_request("页码无效 invalid page number")
     if page < 1:
-        abort(404)
+        return bad_request("页码无效 invalid page number")
     order: Literal["asc", "desc"] = "asc" if request.args.get("order") == "asc" else "desc"
-    if page == 1:
-        g.ledger.changed()
     filtered = g.filtered
     key = (order, JOURNAL_PAGE_SIZE, POSTING_BUDGET)
-    cached = getattr(filtered, "_trustfund_pages", None)
-    if cached is None or cached[0] != key:
+
+    def pages() -> list[list[tuple[int, Any]]]:
         enumerated = list(enumerate(filtered.entries_without_prices))
         if order == "desc":
             enumerated.reverse()
-        cached = (key, paginate(enumerated, JOURNAL_PAGE_SIZE, POSTING_BUDGET))
-        filtered._trustfund_pages = cached  # type: ignore[attr-defined]  # FilteredLedger keeps a __dict__
-    pages = cached[1]
-    if page > len(pages):
+        return paginate(enumerated, JOURNAL_PAGE_SIZE, POSTING_BUDGET)
+
+    all_pages = fava_compat.filtered_memo(filtered, key, pages)
+    if page > len(all_pages):
         abort(404)
-    contents = get_template_attribute("_journal_table.html", "journal_table_contents")
-    return json_success(
-        JournalPage(page=page, total_pages=len(pages), journal=contents(pages[page - 1]))
-    )
+    contents = fava_compat.journal_contents()
+    return fava_compat.journal_page(page, len(all_pages), contents(all_pages[page - 1]))  # type: ignore[no-any-return]
 
 
 def serve(

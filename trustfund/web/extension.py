@@ -9,6 +9,10 @@ Each page is one extension class (one sidebar link) that shows the tables of a r
 :mod:`trustfund.web.views` for the period of Fava's time filter (no filter: the year of the last
 entry). Each page has two read-only GET endpoints: ``xlsx`` (the reports' XLSX renderer) and
 ``json`` (the same rows as JSON). Nothing here writes to the ledger.
+
+On the owners' site (:mod:`trustfund.web.public`) every page computes from the private ledger
+and publishes through the one policy (:mod:`reports.publication`); the unit page answers only
+with the unit's access code (``?unit=3-1-101&code=…``, :mod:`trustfund.web.access`).
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ class PublicBalance(_pages.TrustPage):
     kind = "public"
 
     def report(self) -> Any:
-        return views.compute("public", self.source(), self.period())
+        return views.compute("public", self.source(), self.period(), policy=self.policy())
 
 
 class BudgetExecution(_pages.TrustPage):
@@ -42,7 +46,7 @@ class BudgetExecution(_pages.TrustPage):
     kind = "budget"
 
     def report(self) -> Any:
-        return views.compute("budget", self.source(), self.period())
+        return views.compute("budget", self.source(), self.period(), policy=self.policy())
 
 
 class MaintenanceFund(_pages.TrustPage):
@@ -54,7 +58,10 @@ class MaintenanceFund(_pages.TrustPage):
     def report(self) -> Any:
         project = request.args.get("project", "")
         return views.maintenance(
-            self.source(), self.period(), int(project) if project.isdigit() else None
+            self.source(),
+            self.period(),
+            int(project) if project.isdigit() and len(project) < 7 else None,
+            policy=self.policy() if self.public else None,
         )
 
 
@@ -67,7 +74,10 @@ class Votes(_pages.TrustPage):
     def report(self) -> Any:
         resolution = request.args.get("resolution", "")
         return views.votes(
-            self.source(), self.period(), resolution if RESOLUTION_RE.match(resolution) else None
+            self.source(),
+            self.period(),
+            resolution if RESOLUTION_RE.match(resolution) else None,
+            policy=self.policy() if self.public else None,
         )
 
 
@@ -78,23 +88,49 @@ class SpecialAudit(_pages.TrustPage):
     kind = "audit"
 
     def report(self) -> Any:
-        return views.compute("audit", self.source(), self.period())
+        report = views.compute("audit", self.source(), self.period())
+        if self.public:
+            from reports.publication import publish_report
+
+            return publish_report(report, self.policy())
+        return report
 
 
 class MyUnit(_pages.TrustPage):
-    """我的房屋: one unit's statement, by room number."""
+    """我的房屋: one unit's statement (bills, payments, prepaid, arrears, maintenance, votes).
+
+    On the owners' site only with the unit's access code: ``?unit=3-1-101&code=ABCDE-FGHJK``.
+    """
 
     report_title = "我的房屋 My unit"
     kind = "unit"
 
     def room(self) -> str:
-        room = request.args.get("room", "").strip()
+        room = (request.args.get("unit") or request.args.get("room") or "").strip()
         return room if ROOM_RE.match(room) else ""
 
+    def code(self) -> str:
+        return request.args.get("code", "")[:64]
+
     def page(self) -> dict[str, Any]:
-        if not self.room():
-            return {"error": "", "tables": [], "report": None, "ask_room": True}
+        from trustfund.web.access import HOW_TO_GET_A_CODE
+
+        if not self.room() or (self.public and not self.code().strip()):
+            return {
+                "error": "",
+                "tables": [],
+                "report": None,
+                "ask_room": True,
+                "hint": HOW_TO_GET_A_CODE if self.public else "",
+            }
         return super().page()
+
+    def authorize(self) -> None:
+        if not self.public:
+            return  # the committee's Fava shows every unit
+        from trustfund.web.access import check_access
+
+        check_access(self.source().community, self.room(), self.code(), request.remote_addr or "")
 
     def report(self) -> Any:
         room = self.room()
@@ -102,7 +138,7 @@ class MyUnit(_pages.TrustPage):
             raise ValueError("请输入房号 enter a room number")
         if room not in self.source().community.units:
             raise ValueError(f"没有房号 {room} / no such unit")
-        return views.compute("unit", self.source(), self.period(), room=room)
+        return views.compute("unit", self.source(), self.period(), room=room, policy=self.policy())
 
 
 #: The pages, in sidebar order.

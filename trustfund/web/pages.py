@@ -58,8 +58,32 @@ class TrustPage(FavaExtensionBase):
         self._source_key = None
         self._reports = {}
 
+    # -- the two sites ----------------------------------------------------------------------
+    def site(self) -> Any:
+        """The owners' site behind this ledger (:class:`trustfund.web.public.Site`), or None on
+        the committee's Fava."""
+        from trustfund.web.public import site_of
+
+        return site_of(self.ledger)
+
+    @property
+    def public(self) -> bool:
+        return self.site() is not None
+
+    def policy(self) -> Any:
+        """The publication policy: what the owners may see (also used by the committee's
+        public and budget pages, which show what is published)."""
+        from reports.publication import Policy
+
+        site = self.site()
+        return site.policy if site is not None else Policy.of(self.source())
+
+    def authorize(self) -> None:
+        """Raise :class:`trustfund.web.access.AccessDenied` when the request may not see the page."""
+
     def cached_report(self) -> Any:
         """:meth:`report`, computed once per ledger load, period and page arguments."""
+        self.authorize()
         self.source()  # resets the cache when the ledger was reloaded
         key = (
             request.args.get("time", ""),
@@ -79,6 +103,12 @@ class TrustPage(FavaExtensionBase):
         from ledger.community import build_community
         from reports.common import Source
 
+        site = self.site()
+        if site is not None:  # the owners' site: reports from the private ledger, published
+            if self._source is not site.source:
+                self._reports = {}
+                self._source = site.source
+            return self._source
         entries: Any = self.ledger.all_entries
         if self._source is None or self._source_key != id(entries):
             self._reports = {}
@@ -99,21 +129,26 @@ class TrustPage(FavaExtensionBase):
 
         try:
             filtered = g.filtered
-        except (
-            FilterError
-        ) as exc:  # a time filter Fava cannot read: say so on the page (400 for endpoints)
+            date_range = filtered.date_range
+            transactions = self.ledger.all_entries_by_type.Transaction
+            last = transactions[-1].date if transactions else self.source().community.last_date
+            return views.period_from(request.args.get("time", ""), date_range, last)
+        except FilterError as exc:  # a time filter Fava cannot read: say so (400 for endpoints)
             raise ValueError(f"时间筛选无效 invalid time filter: {exc.message}") from exc
-        transactions = self.ledger.all_entries_by_type.Transaction
-        last = transactions[-1].date if transactions else self.source().community.last_date
-        return views.period_from(request.args.get("time", ""), filtered.date_range, last)
+        except (ValueError, OverflowError) as exc:
+            raise ValueError(f"时间筛选无效 invalid time filter: {exc}") from exc
 
     def report(self) -> Any:  # pragma: no cover - every page overrides it
         raise NotImplementedError
 
     def page(self) -> dict[str, Any]:
         """What the template shows: the report's tables, or why there are none."""
+        from trustfund.web.access import AccessDenied
+
         try:
             report = self.cached_report()
+        except AccessDenied as exc:
+            return {"error": exc.message, "tables": [], "report": None, "denied": True}
         except ImportError as exc:
             return {
                 "error": f"报表模块未安装 report module missing: {exc.name}",
@@ -161,17 +196,17 @@ class TrustPage(FavaExtensionBase):
             for c in table.columns
         ]
 
+    PAGE_ARGS = ("unit", "room", "code", "project", "resolution")
+
     def query_args(self) -> dict[str, str]:
-        """Page arguments to keep in links (room, project, resolution)."""
-        return {k: v for k, v in request.args.items() if k in ("room", "project", "resolution")}
+        """Page arguments to keep in links (unit, code, project, resolution)."""
+        return {k: v for k, v in request.args.items() if k in self.PAGE_ARGS}
 
     def endpoint_url(self, endpoint: str) -> str:
         """URL of one of this page's endpoints, keeping the period and page arguments."""
         from urllib.parse import urlencode
 
-        keep = {
-            k: v for k, v in request.args.items() if k in ("time", "room", "project", "resolution")
-        }
+        keep = {k: v for k, v in request.args.items() if k in ("time", *self.PAGE_ARGS)}
         base = request.path if request.path.endswith("/") else request.path.rsplit("/", 1)[0] + "/"
         return base + endpoint + (("?" + urlencode(keep)) if keep else "")
 
@@ -199,11 +234,20 @@ class TrustPage(FavaExtensionBase):
         )
 
     def _report_or_400(self) -> Any:
-        """The report; a bad request (no or unknown room) is a 400, not a 500 (probe test)."""
+        """The report; a bad request (no or unknown room) is a 400, not a 500 (probe test);
+        no or a wrong code 403, too many tries 429."""
+        from trustfund.web.access import AccessDenied
+
         try:
             return self.cached_report()
+        except AccessDenied as exc:
+            response = jsonify({"error": exc.message})
+            response.status_code = exc.status
+            abort(response)
         except ValueError as exc:
-            abort(400, description=str(exc))
+            response = jsonify({"error": str(exc)})
+            response.status_code = 400
+            abort(response)
 
     @extension_endpoint
     def json(self) -> Response:

@@ -119,9 +119,18 @@ def _vote_text(community: Any, resolution_id: str, day: date) -> str:
 
 
 def maintenance(
-    source: Source, period: Period, project: int | None = None, *, unit_rows: int = 500
+    source: Source,
+    period: Period,
+    project: int | None = None,
+    *,
+    unit_rows: int = 500,
+    policy: Any = None,
 ) -> PageReport:
-    """Projects of the period, the allocation of one project, and the unit sub-accounts."""
+    """Projects of the period, the allocation of one project, and the unit sub-accounts.
+
+    With a publication ``policy`` (the owners' site) texts and payees are published through it
+    and the sub-accounts are summed by building unless the community publishes receipts by unit.
+    """
     from ledger.entries import meta_str
     from reports.subledgers import maintenance_ledger
 
@@ -134,8 +143,8 @@ def maintenance(
             {
                 "no": no,
                 "date": p.date,
-                "narration": p.narration,
-                "payee": p.payee,
+                "narration": policy.text(p.narration) if policy else p.narration,
+                "payee": policy.party(p.payee, p.date) if policy else p.payee,
                 "amount": p.amount,
                 "resolution": p.resolution,
                 "emergency": p.emergency,
@@ -178,6 +187,7 @@ def maintenance(
             )
         )
     funds = sorted(ledger.units.values(), key=lambda f: f.room)
+    by_unit = policy is None or policy.publishes("receipts-by-unit", period.last_day)
     fund_rows = [
         {
             "room": f.room,
@@ -190,14 +200,16 @@ def maintenance(
         }
         for f in funds
     ]
+    if not by_unit:
+        fund_rows = _unit_funds_by_building(fund_rows)
     note = ""
     if len(fund_rows) > unit_rows:
         note = f"前 {unit_rows} 户，完整清单见 XLSX / first {unit_rows} units; the XLSX has all {len(fund_rows)}"
     tables.append(
         Table(
             "unit-funds",
-            "分户账",
-            "Per-unit sub-accounts",
+            "分户账" if by_unit else "分户账(按楼栋汇总)",
+            "Per-unit sub-accounts" if by_unit else "Sub-accounts summed by building",
             UNIT_FUND_COLUMNS,
             fund_rows[:unit_rows] if unit_rows else fund_rows,
             total={
@@ -259,8 +271,44 @@ BALLOT_COLUMNS = (
 )
 
 
-def votes(source: Source, period: Period, resolution: str | None = None) -> PageReport:
-    """Resolutions dated up to the period's end, with their tallies; the ballots of one."""
+def _unit_funds_by_building(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    totals: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        building = str(row["room"]).split("-", 1)[0]
+        total = totals.setdefault(
+            building,
+            {
+                "room": building,
+                "area": Decimal(0),
+                "deposits": Decimal(0),
+                "costs": Decimal(0),
+                "interest": Decimal(0),
+                "balance": Decimal(0),
+                "low": 0,
+                "units": 0,
+            },
+        )
+        for key in ("area", "deposits", "costs", "interest", "balance"):
+            total[key] += row[key] or Decimal(0)
+        total["units"] += 1
+        total["low"] += 1 if row["low"] else 0
+    out = []
+    for building in sorted(totals, key=lambda b: (len(b), b)):
+        total = totals[building]
+        total["room"] = f"{building}号楼 ({total.pop('units')}户, {total['low']}户低于30%)"
+        total["low"] = bool(total["low"])
+        out.append(total)
+    return out
+
+
+def votes(
+    source: Source, period: Period, resolution: str | None = None, *, policy: Any = None
+) -> PageReport:
+    """Resolutions dated up to the period's end, with their tallies; the ballots of one.
+
+    With a publication ``policy`` (the owners' site) the ballots by room are shown only when
+    the community publishes "votes-by-unit" (as of the vote's close); titles are masked text.
+    """
     from trustfund.rules.tally import tally
 
     community = source.community
@@ -273,7 +321,7 @@ def votes(source: Source, period: Period, resolution: str | None = None) -> Page
             {
                 "id": rid,
                 "date": res.date,
-                "title": res.title,
+                "title": policy.text(res.title) if policy else res.title,
                 "matter": res.matter,
                 "scope": ",".join(res.scope) or "全部 all",
                 "close_date": t.close_date,
@@ -304,6 +352,11 @@ def votes(source: Source, period: Period, resolution: str | None = None) -> Page
         if resolution in community.resolutions
         else (str(rows[-1]["id"]) if rows else None)
     )
+    if chosen and policy is not None:
+        close = community.closes.get(chosen)
+        day = close.date if close else community.resolutions[chosen].date
+        if not policy.publishes("votes-by-unit", day):
+            chosen = None
     if chosen:
         res = community.resolutions[chosen]
         register_day = (
