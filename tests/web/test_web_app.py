@@ -19,7 +19,7 @@ from trustfund.web.app import create_app
 from trustfund.web.extension import PAGES
 
 sys.path.insert(0, str(Path(__file__).parent))
-from web_ledgers import SMALL_SECRETS, slug_of, text_of, write_small
+from web_ledgers import CODE_101, SMALL_SECRETS, slug_of, text_of, write_small
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +46,7 @@ def _pages(client: Any) -> str:
 def test_every_page_renders(site: str, page: str, request: pytest.FixtureRequest) -> None:
     client = request.getfixturevalue(site)
     slug = _pages(client)
-    query = "?room=1-1-101" if page == "MyUnit" else ""
+    query = f"?unit=1-1-101&code={CODE_101}" if page == "MyUnit" else ""
     response = client.get(f"/{slug}/extension/{page}/{query}")
     assert response.status_code == 200
     body = response.get_data(as_text=True)
@@ -63,7 +63,7 @@ def test_every_page_renders(site: str, page: str, request: pytest.FixtureRequest
 @pytest.mark.parametrize("page", [cls.__name__ for cls in PAGES])
 def test_json_and_xlsx_endpoints(public: Any, page: str) -> None:
     slug = _pages(public)
-    query = "?room=1-1-101&time=2025" if page == "MyUnit" else "?time=2025"
+    query = f"?unit=1-1-101&code={CODE_101}&time=2025" if page == "MyUnit" else "?time=2025"
     response = public.get(f"/{slug}/extension/{page}/json{query}")
     assert response.status_code == 200
     payload = response.get_json()
@@ -104,6 +104,14 @@ def test_votes_page_tally(public: Any) -> None:
     assert row["passed"] == "True"
     assert row["participating_area"] == "200.00"
     assert row["participation_area_ratio"] == "1.0000"
+    # no "votes-by-unit" switch: the tally only, no ballots by room
+    assert "ballots" not in tables
+
+
+def test_committee_votes_page_shows_ballots(committee: Any) -> None:
+    slug = _pages(committee)
+    payload = committee.get(f"/{slug}/extension/Votes/json?time=2025").get_json()
+    tables = {t["key"]: t for t in payload["tables"]}
     assert [b["room"] for b in tables["ballots"]["rows"]] == ["1-1-101", "1-1-102"]
 
 
@@ -198,7 +206,9 @@ def test_public_fava_pages_are_served_in_chinese(public: Any) -> None:
         response = public.get(f"/{slug}/api/{api}")
         assert response.status_code == 200, api
         text = text_of(response)
-        assert "欧*" in text or api not in ("ledger_data",)
+        if api == "ledger_data":
+            payees = response.get_json()["data"]["payees"]
+            assert "业主" in payees and "成都洁美保洁有限公司" in payees
         for secret in SMALL_SECRETS:
             assert secret not in text
 
@@ -237,15 +247,20 @@ def test_publication_is_regenerated_when_the_ledger_changes(
     time.sleep(0.01)
     client.get(f"/{slug}/income_statement/")  # notices the change
     body = text_of(client.get(f"/{slug}/api/journal_page?page=1&order=desc"))
-    assert "花园修剪 赵*" in body
-    assert "赵六" not in body
+    # a private payee: masked, and the memo replaced by a generated description
+    assert "赵*" in body and "付款 保洁 2025-03" in body
+    assert "赵六" not in body and "花园修剪" not in body
 
 
-def test_publication_cache_is_private(small: Path, tmp_path: Path) -> None:
-    app = create_app(small, public=True, cache_dir=tmp_path)
-    publication = app.config["TRUSTFUND_PUBLICATION"]
-    assert publication.path.parent.stat().st_mode & 0o077 == 0
-    assert publication.path.resolve() != small.resolve()
+def test_publication_is_held_in_memory(small: Path, tmp_path: Path) -> None:
+    app = create_app(small, public=True, cache_dir=tmp_path / "cache")
+    assert not (tmp_path / "cache").exists()  # nothing written anywhere
+    client = app.test_client()
+    slug = _pages(client)
+    data = client.get(f"/{slug}/api/ledger_data").get_json()["data"]
+    text = json.dumps(data, ensure_ascii=False)
+    assert str(small.parent) not in text and "main.beancount" not in text
+    assert data["options"]["include"] == [] and data["options"]["documents"] == []
 
 
 def test_public_answers_are_cached_until_the_ledger_changes(
@@ -287,7 +302,7 @@ def test_background_regeneration_swaps_the_site_when_ready(
     slug = _pages(client)
     url = f"/{slug}/api/journal_page?page=1&order=desc"
     assert "花园修剪" not in text_of(client.get(url))
-    first_file = publication.path
+    first = publication.fava_ledger
     with source.open("a", encoding="utf-8") as handle:
         handle.write(
             '2025-03-01 * "赵六" "花园修剪"\n  approval: "AP-1"\n  Expenses:Service:Cleaning  10.00 CNY\n'
@@ -295,12 +310,12 @@ def test_background_regeneration_swaps_the_site_when_ready(
         )
     stat = source.stat()
     os.utime(source, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
-    assert "花园修剪" not in text_of(client.get(url))  # still the current publication: no wait
+    assert "赵*" not in text_of(client.get(url))  # still the current publication: no wait
     assert publication._worker is not None
     publication._worker.join(timeout=60)
-    assert publication.path != first_file
+    assert publication.fava_ledger is not first
     body = text_of(client.get(url))
-    assert "花园修剪" in body and "赵六" not in body
+    assert "赵*" in body and "赵六" not in body and "花园修剪" not in body
 
 
 @pytest.mark.parametrize(
@@ -324,6 +339,6 @@ def test_any_time_filter_is_a_period(committee: Any, time_filter: str, label: st
 def test_unreadable_time_filter_is_explained(committee: Any) -> None:
     slug = _pages(committee)
     response = committee.get(f"/{slug}/extension/PublicBalance/?time=bogus")
-    assert response.status_code == 200
-    assert "时间筛选无效 invalid time filter" in response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "invalid filter" in response.get_data(as_text=True)
     assert committee.get(f"/{slug}/extension/PublicBalance/json?time=bogus").status_code == 400
