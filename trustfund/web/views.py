@@ -175,7 +175,7 @@ def maintenance(
         tables.append(
             Table(
                 "allocation",
-                f"按面积分摊：{chosen}. {p.narration}",
+                f"按面积分摊：{chosen}. {policy.text(p.narration) if policy else p.narration}",
                 f"Allocation by area: project {chosen}",
                 ALLOCATION_COLUMNS,
                 allocation,
