@@ -24,6 +24,7 @@ COMMANDS = {
     "import": ("trustfund.ops.importing", "import_cmd"),
     "report": ("trustfund.ops.reporting", "report"),
     "serve": ("trustfund.web.command", "serve"),
+    "codes": ("trustfund.ops.codes", "codes"),
     "seal": ("trustfund.ops.sealing", "seal"),
     "verify": ("trustfund.ops.sealing", "verify"),
     "close-year": ("trustfund.ops.yearclose", "close_year"),

@@ -124,7 +124,9 @@ def test_signers_by_roster(policy: Policy) -> None:
 def test_accounts_naming_a_person_are_masked(policy: Policy) -> None:
     assert policy.account("Liabilities:Deposits:D王建国") == "Liabilities:Deposits:D王某"
     assert policy.account("Liabilities:Deposits:Advertisers") == "Liabilities:Deposits:Advertisers"
-    assert policy.account("Expenses:Service:Cleaning-保洁外包") == "Expenses:Service:Cleaning-保洁外包"
+    assert (
+        policy.account("Expenses:Service:Cleaning-保洁外包") == "Expenses:Service:Cleaning-保洁外包"
+    )
     assert policy.account("Assets:Bank:ICBC-工商银行") == "Assets:Bank:ICBC-工商银行"
 
 
@@ -138,8 +140,10 @@ def test_masked_accounts_stay_distinct() -> None:
     policy = Policy.build(ledger.entries, ledger.community)
     a = policy.account("Liabilities:Deposits:D王建国")
     b = policy.account("Liabilities:Deposits:D王小明")
-    assert a != b and a.startswith("Liabilities:Deposits:D王某") and b.startswith(
-        "Liabilities:Deposits:D王某"
+    assert (
+        a != b
+        and a.startswith("Liabilities:Deposits:D王某")
+        and b.startswith("Liabilities:Deposits:D王某")
     )
 
 

@@ -10,8 +10,8 @@ from ledger import seal
 from ledger.loader import load_string
 from reports import public
 from reports.common import allocate
-from reports.publication import Policy, mask_name
 from reports.period import Period
+from reports.publication import Policy, mask_name
 
 MARCH = Period.parse("2025-03")
 

@@ -182,7 +182,11 @@ def test_demo_public_site_shows_masked_names(demo_site: tuple[Any, Path]) -> Non
     # owners' receipts are daily totals per building, paid by "业主"; the rest organisations
     assert "业主" in payees
     assert "信义物业服务有限公司" in payees
-    owners = {o.name for lines in _SOURCES.get(_path, load(_path, cache=False)).community.owners.values() for o in lines}
+    owners = {
+        o.name
+        for lines in _SOURCES.get(_path, load(_path, cache=False)).community.owners.values()
+        for o in lines
+    }
     assert not owners & set(payees)
 
 
