@@ -717,8 +717,8 @@ class Policy:
                 if (len(part) >= 2 and _HAN_CHAR.search(part)) or len(part) >= 3:
                     names.add(part)
 
-        for lines in community.owners.values():
-            for owner in lines:
+        for owner_lines in community.owners.values():
+            for owner in owner_lines:
                 add(owner.name)
                 for key, value in owner.meta.items():
                     if key in PERSON_KEYS:
@@ -745,9 +745,9 @@ class Policy:
                     for key in PERSON_KEYS.intersection(meta):
                         add(meta[key])
             elif kind is data.Open:
-                name = (entry.meta or {}).get("name") or (entry.meta or {}).get("zh")
-                if isinstance(name, str) and name.strip():
-                    labels[entry.account] = name.strip()  # type: ignore[union-attr]
+                label = (entry.meta or {}).get("name") or (entry.meta or {}).get("zh")
+                if isinstance(label, str) and label.strip():
+                    labels[entry.account] = label.strip()  # type: ignore[union-attr]
         policy.private_names = frozenset(names)
         policy.labels = labels
         policy._lengths = tuple(sorted({len(n) for n in names}, reverse=True))
@@ -1123,10 +1123,10 @@ def describe(txn: data.Transaction, policy: Policy, *, unit: str | None = None) 
     if main is not None:
         label = policy.label(main[1]) or policy.text(label_of(policy.account(main[1])))
     account = main[1] if main else ""
-    cls = classify(account) if account else None
-    if cls is not None and cls.is_deposits:
+    main_class = classify(account) if account else None
+    if main_class is not None and main_class.is_deposits:
         words = "收取押金" if cash_in else "退还押金"
-    elif cls is not None and cls.is_prepaid:
+    elif main_class is not None and main_class.is_prepaid:
         words = "收取预缴" if cash_in else "退还预缴"
     elif cash_out and "Refund" in account:
         words = "退款"
@@ -1184,13 +1184,21 @@ def publish_entries(
             out.append(
                 open_._replace(account=policy.account(open_.account), meta=policy.meta(open_.meta))
             )
-        elif kind is data.Close or kind is data.Balance or kind is data.Note:
-            new = entry._replace(account=policy.account(entry.account), meta={})  # type: ignore[union-attr]
-            if kind is data.Balance:
-                new = new._replace(diff_amount=None)
-            if kind is data.Note:
-                new = new._replace(comment=policy.text(entry.comment))  # type: ignore[union-attr]
-            out.append(new)
+        elif kind is data.Close:
+            close: data.Close = entry  # type: ignore[assignment]
+            out.append(close._replace(account=policy.account(close.account), meta={}))
+        elif kind is data.Balance:
+            balance: data.Balance = entry  # type: ignore[assignment]
+            out.append(
+                balance._replace(account=policy.account(balance.account), meta={}, diff_amount=None)
+            )
+        elif kind is data.Note:
+            note: data.Note = entry  # type: ignore[assignment]
+            out.append(
+                note._replace(
+                    account=policy.account(note.account), meta={}, comment=policy.text(note.comment)
+                )
+            )
         elif kind is data.Document:
             document: data.Document = entry  # type: ignore[assignment]
             if not is_public(document.meta, document.tags or ()):
@@ -1303,7 +1311,7 @@ def _aggregate(
             number = _number(posting)
             if number is None:
                 continue
-            key = (policy.account(posting.account), posting.units.currency)
+            key = (policy.account(posting.account), posting.units.currency)  # type: ignore[union-attr]
             sums[key] = sums.get(key, Decimal(0)) + number
     postings = [
         data.Posting(account, Amount(number, currency), None, None, None, {})
@@ -1315,7 +1323,7 @@ def _aggregate(
         postings = [
             data.Posting(
                 policy.account(first.account),
-                Amount(Decimal(0), first.units.currency),
+                Amount(Decimal(0), first.units.currency),  # type: ignore[union-attr]
                 None,
                 None,
                 None,

@@ -116,7 +116,7 @@ def _install() -> None:
         entries, errors, options = found
         return list(entries), list(errors), dict(options)
 
-    fava.core.load_uncached = load_uncached  # type: ignore[attr-defined]
+    fava.core.load_uncached = load_uncached  # type: ignore[attr-defined,assignment]
     _INSTALLED = True
 
 
@@ -153,7 +153,7 @@ def _ledger_class() -> Any:
 
         def load_file(self) -> None:
             if not isinstance(self.watcher, _Unwatched):
-                self.watcher = _Unwatched()
+                self.watcher = _Unwatched()  # type: ignore[assignment]
             super().load_file()
 
     _LEDGER_CLASS = PublishedFavaLedger
