@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from web_ledgers import DEMO
+from web_ledgers import ACCESS_101, CODE_101, DEMO
 
 pytestmark = pytest.mark.browser
 
@@ -58,11 +58,18 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def ledger_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the demo whose unit 1-1-101 has an access code (CODE_101)."""
     if DEMO.exists():
-        return DEMO
-    from trustfund.ops.generator import generate
+        target = tmp_path_factory.mktemp("demo") / "xinyi"
+        shutil.copytree(DEMO.parent, target, ignore=shutil.ignore_patterns("downloads"))
+        path = target / "main.beancount"
+    else:
+        from trustfund.ops.generator import generate
 
-    return generate(tmp_path_factory.mktemp("gen"), units=40, years=1)
+        path = generate(tmp_path_factory.mktemp("gen"), units=40, years=1)
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(f'\n2025-01-01 custom "tf-access" "1-1-101" "{ACCESS_101}"\n')
+    return path
 
 
 @pytest.fixture(scope="module")
@@ -153,12 +160,15 @@ def _expected(
     from trustfund.web import views
     from trustfund.web.pages import raw_value
 
+    from reports.publication import Policy
+
     source = _source(ledger_path)
+    policy = Policy.of(source)
     report: Any
     if kind == "maintenance":
-        report = views.maintenance(source, Period.parse(period))
+        report = views.maintenance(source, Period.parse(period), policy=policy)
     elif kind == "votes":
-        report = views.votes(source, Period.parse(period))
+        report = views.votes(source, Period.parse(period), policy=policy)
     else:
         report = views.compute(kind, source, Period.parse(period), **kwargs)
     out: dict[str, list[dict[str, str]]] = {}
@@ -176,6 +186,7 @@ PAGES = [
     ("SpecialAudit", "audit", "2025", {}),
     ("MyUnit", "unit", "2025", {"room": "1-1-101"}),
 ]
+ARGS = {"MyUnit": f"unit=1-1-101&code={CODE_101}"}
 
 
 @pytest.mark.parametrize(("page", "kind", "period", "kwargs"), PAGES, ids=[p[0] for p in PAGES])
@@ -190,7 +201,7 @@ def test_page_shows_the_reports_figures(
 ) -> None:
     slug = _slug(driver, site)
     driver.get_log("browser")  # drop what the redirect logged
-    query = "&".join([f"time={period}", *(f"{k}={v}" for k, v in kwargs.items())])
+    query = "&".join([f"time={period}", *([ARGS[page]] if page in ARGS else [])])
     driver.get(f"{site}/{slug}/extension/{page}/?{query}")
     driver.find_element("css selector", ".tf-page")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -232,3 +243,42 @@ def test_fava_pages_render_without_console_errors(driver: Any, site: str) -> Non
             if urlsplit(link).path.endswith(hidden)
             or urlsplit(link).fragment in ("add-transaction", "export")
         ]
+
+
+PHONE_PAGES = [
+    "extension/PublicBalance/?time=2025-06",
+    "extension/BudgetExecution/?time=2025-06",
+    "extension/MaintenanceFund/?time=2025",
+    "extension/Votes/?time=2025",
+    f"extension/MyUnit/?time=2025&unit=1-1-101&code={CODE_101}",
+    "extension/MyUnit/?unit=1-1-101&code=AAAAA-AAAAA",
+    "income_statement/?time=2025-06",
+    "journal/?time=2025-06",
+]
+
+
+def test_public_pages_at_phone_width(driver: Any, site: str) -> None:
+    """Owners use phones: 390 px wide, no console error, trustfund tables scroll in their box."""
+    slug = _slug(driver, site)
+    driver.set_window_size(390, 844)
+    try:
+        driver.get_log("browser")
+        for number, page in enumerate(PHONE_PAGES):
+            driver.get(f"{site}/{slug}/{page}")
+            driver.find_element("css selector", "article")
+            driver.save_screenshot(str(ARTIFACTS / f"web-phone-{number}.png"))
+            assert _console_errors(driver) == [], page
+            assert "Internal Server Error" not in driver.page_source
+            if "extension/" in page:
+                width = driver.execute_script(
+                    "const p = document.querySelector('.tf-page');"
+                    "return [p.getBoundingClientRect().width, window.innerWidth];"
+                )
+                assert width[0] <= width[1] + 1, (page, width)
+            if "AAAAA" in page:  # the wrong code: nothing of the unit, how to get a code
+                body = driver.page_source
+                assert "访问码" in body and 'data-table="lines"' not in body
+            elif "MyUnit" in page:
+                assert 'data-table="lines"' in driver.page_source
+    finally:
+        driver.set_window_size(1400, 1000)
