@@ -3,8 +3,13 @@
 DESIGN §6: every public page stays under 2 MB at 100k transactions and answers warm in ≤ 0.5 s.
 For each ledger this measures, in one process with the Flask test client (no HTTP overhead):
 
-- ``publish_s``: loading the source ledger and writing the redacted publication;
-- ``fava_load_s``: Fava's first request (it loads the publication lazily);
+- ``plain_start_s``: plain Fava on the source ledger, in the same run: its load and first
+  page (the income statement), and ``plain_warm_s`` of that page;
+- ``publish_s``: loading the source ledger, publishing it (``reports.publication``) and building
+  Fava's ledger of the published entries in memory;
+- ``fava_load_s``: the site's first request; ``start_ratio`` = (publish + first request +
+  first income statement) / plain Fava's start;
+- ``source_entries`` / ``published_entries``: owners' receipts are daily totals per building;
 - per page: the first response time (``first_s``), the warm time (median of ``--repeat`` more
   requests, ``warm_s``: served from the site's response cache), the time once more with that
   cache cleared (``uncached_s``: Fava recomputes; the extension keeps its computed report), its
@@ -28,7 +33,6 @@ import json
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -70,7 +74,7 @@ def _pages(last_year: int, room: str) -> list[str]:
         ("MaintenanceFund", ""),
         ("Votes", ""),
         ("SpecialAudit", ""),
-        ("MyUnit", f"room={room}"),
+        ("MyUnit", f"unit={room}"),
     ):
         query = f"?time={last_year}" + (f"&{args}" if args else "")
         pages.append(f"extension/{page}/{query}")
@@ -86,9 +90,27 @@ def run(
     os.environ.setdefault("BEANCOUNT_DISABLE_LOAD_CACHE", "1")
     from trustfund.web.app import create_app
 
-    cache_dir = cache_dir or Path(tempfile.mkdtemp(prefix="tf-bench-fava-"))
+    del cache_dir  # the publication is held in memory
+    import gc
+
+    from fava.application import create_app as fava_create_app
+
+    gc.collect()
     start = time.perf_counter()
-    app = create_app(ledger, public=True, cache_dir=cache_dir)
+    plain = fava_create_app([ledger], load=True).test_client()
+    plain_slug = str(plain.get("/").headers["Location"]).strip("/").split("/")[0]
+    plain.get(f"/{plain_slug}/api/income_statement").get_data()
+    plain_start_s = time.perf_counter() - start
+    plain_warm = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        plain.get(f"/{plain_slug}/api/income_statement").get_data()
+        plain_warm.append(time.perf_counter() - t0)
+    del plain
+    gc.collect()
+
+    start = time.perf_counter()
+    app = create_app(ledger, public=True)
     publish_s = time.perf_counter() - start
     publication = app.config["TRUSTFUND_PUBLICATION"]
     cache = app.config["TRUSTFUND_RESPONSE_CACHE"]
@@ -96,18 +118,16 @@ def run(
 
     start = time.perf_counter()
     first = client.get("/")
-    fava_load_s = time.perf_counter() - start
     slug = str(first.headers["Location"]).strip("/").split("/")[0]
+    client.get(f"/{slug}/api/income_statement").get_data()
+    fava_load_s = time.perf_counter() - start
 
     from beancount.core import data as bc_data
 
-    fava_ledger = app.config["LEDGERS"]._ledgers[0]
-    transactions = sum(1 for e in fava_ledger.all_entries if isinstance(e, bc_data.Transaction))
-    rooms = sorted(
-        str(e.values[0].value)
-        for e in fava_ledger.all_entries_by_type.Custom
-        if e.type == "tf-unit"
-    )
+    site = publication.site
+    fava_ledger = publication.fava_ledger
+    transactions = sum(1 for e in site.ledger.entries if isinstance(e, bc_data.Transaction))
+    rooms = sorted(site.ledger.community.units)
     transactions_list = fava_ledger.all_entries_by_type.Transaction
     last_year = (
         transactions_list[-1].date
@@ -144,10 +164,10 @@ def run(
         )
 
     # a change of the source ledger: regeneration and Fava's reload on the next request
-    from trustfund.web import app as web_app
+    from trustfund.web import public as web_public
 
-    web_app_interval = web_app.CHECK_INTERVAL
-    web_app.CHECK_INTERVAL = 0.0
+    web_app_interval = web_public.CHECK_INTERVAL
+    web_public.CHECK_INTERVAL = 0.0
     try:
         stat = ledger.stat()
         os.utime(ledger, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
@@ -156,15 +176,19 @@ def run(
         regenerate_s = time.perf_counter() - start
         os.utime(ledger, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     finally:
-        web_app.CHECK_INTERVAL = web_app_interval
+        web_public.CHECK_INTERVAL = web_app_interval
 
     result = {
         "label": label,
         "ledger": str(ledger),
         "transactions": transactions,
-        "publication_bytes": publication.path.stat().st_size,
+        "source_entries": len(site.ledger.entries),
+        "published_entries": len(fava_ledger.all_entries),
+        "plain_start_s": round(plain_start_s, 3),
+        "plain_warm_s": round(statistics.median(plain_warm), 4) if plain_warm else None,
         "publish_s": round(publish_s, 3),
         "fava_load_s": round(fava_load_s, 3),
+        "start_ratio": round((publish_s + fava_load_s) / plain_start_s, 2),
         "regenerate_s": round(regenerate_s, 3),
         "pages": pages,
         "max_bytes": max(p["bytes"] for p in pages),
@@ -179,10 +203,12 @@ def run(
 def _print(result: dict[str, Any]) -> None:
     print(
         f"== public site {result['label']}: {result['transactions']:,} transactions, "
-        f"publication {result['publication_bytes'] / 1e6:.1f} MB"
+        f"{result['source_entries']:,} entries published as {result['published_entries']:,}"
     )
     print(
-        f"   publish {result['publish_s']:.2f} s, Fava first load {result['fava_load_s']:.2f} s, "
+        f"   plain Fava start {result['plain_start_s']:.2f} s (warm income statement "
+        f"{result['plain_warm_s']} s); site: publish {result['publish_s']:.2f} s + first page "
+        f"{result['fava_load_s']:.2f} s = {result['start_ratio']}x plain Fava; "
         f"regenerate after a change {result['regenerate_s']:.2f} s"
     )
     print(

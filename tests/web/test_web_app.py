@@ -130,7 +130,7 @@ def test_period_follows_the_time_filter(committee: Any) -> None:
 def test_unit_page_asks_for_a_room_and_rejects_unknown(committee: Any) -> None:
     slug = _pages(committee)
     body = committee.get(f"/{slug}/extension/MyUnit/").get_data(as_text=True)
-    assert 'name="room"' in body
+    assert 'name="unit"' in body and 'name="code"' not in body  # the committee needs no code
     body = committee.get(f"/{slug}/extension/MyUnit/?room=9-9-999").get_data(as_text=True)
     assert "没有房号 9-9-999" in body
     body = committee.get(f"/{slug}/extension/MyUnit/?room=%3Cscript%3E").get_data(as_text=True)

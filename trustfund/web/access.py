@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from reports.publication import access_digest, normalise_code, verify_code
 
-WINDOW = 15 * 60.0
+WINDOW = 15 * 60  # seconds
 CLIENT_LIMIT = 10
 UNIT_LIMIT = 30
 HOW_TO_GET_A_CODE = (

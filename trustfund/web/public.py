@@ -25,7 +25,7 @@ from typing import Any
 
 from reports.publication import Policy, Published, publish_entries, render
 
-CHECK_INTERVAL = 1.0  # seconds between checks of the source files
+CHECK_INTERVAL = 1  # seconds between checks of the source files
 
 _SITES: dict[str, Site] = {}
 _SITES_LOCK = threading.Lock()
@@ -69,7 +69,7 @@ class Publication:
         self._worker: threading.Thread | None = None
         self._files: list[Path] = [self.source]
         self._stamp: tuple[Any, ...] = ()
-        self._checked = 0.0
+        self._checked: float = 0
         self._lock = threading.Lock()
         self.generation = 0
         self.site: Site | None = None
