@@ -157,10 +157,9 @@ def _expected(
 ) -> dict[str, list[dict[str, str]]]:
     """The report's rows computed from the source ledger: numeric cells only."""
     from reports.period import Period
+    from reports.publication import Policy
     from trustfund.web import views
     from trustfund.web.pages import raw_value
-
-    from reports.publication import Policy
 
     source = _source(ledger_path)
     policy = Policy.of(source)
