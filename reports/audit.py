@@ -1,90 +1,87 @@
 """Special audit (专项审计) of the maintenance fund and of the common fund.
 
-One row per check (``reference/domain.md`` §C2, those the ledger can evidence), in two parts.
-Each check lists its evidence and exceptions with ``file:line``, amount and reason; a check
-passes when it has no exception. Where a trust rule already decides (TF101–TF501), the audit
-reuses the rule's errors: from the load when the ledger runs the ``trustfund`` plugins,
-otherwise by running the rules' ``check`` functions over the entries.
+``trustfund report audit --period 2025 --format xlsx`` writes what a CPA firm's working papers
+hold: a summary with one row per check (fixed id, status 通过 pass / 例外 exception, the amount
+at stake), each check's findings at ``file:line``, and the working papers behind them (billing
+completeness, waivers, arrears ageing, contracts, public income, projects, interest by 积数,
+trial balance, per-unit receivables and, in the workbook, the general ledger).
+
+The audit is a table of check functions (:data:`CHECKS`), each with a fixed id. A check lists
+its evidence (rows that pass) and its exceptions. Where a trust rule decides (TF101–TF501), the
+check reads the rule's errors by their structured fields (``error_code(e)``, ``e.ids``,
+``e.amount``), never by parsing their messages: an error that concerns the ids of a finding
+(``resolution:R-1`` is not ``resolution:R-10``) or its ``file:line`` turns that finding into
+an exception; any other error of the check's codes becomes an exception of its own. The rule
+errors come from the load when the ledger runs ``plugin "trustfund.xinyi"``; otherwise the
+audit runs every rule itself, so no check passes because a rule did not run.
+
+A check passes only when it found no exception. The period's figures are taken as of its last
+day, or today when that is earlier (an open period).
 """
 
 from __future__ import annotations
 
-import importlib
-import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import cached_property
 from typing import Any, ClassVar
 
 from beancount.core import data
 
 from ledger.accounts import MAINTENANCE_BANK, classify
 from ledger.community import Community
-from ledger.entries import bank_outflow
-from ledger.errors import error_code
+from ledger.entries import bank_outflow, ids
+from ledger.errors import TrustError, error_code
+from reports import books, workpapers
 from reports import budget as budget_report
 from reports.common import (
     COMMON,
     MAINTENANCE,
     ZERO,
     PaymentInfo,
+    Source,
     fund_of,
     payments_in,
     remuneration_schedule,
     resolve,
-    rules_ran,
     tally,
     transactions,
     where,
 )
 from reports.period import Period
-from reports.public import contract_rows, seal_rows
-from reports.subledgers import maintenance_ledger
+from reports.subledgers import MaintenanceLedger, aging_date, maintenance_ledger
 from reports.table import Column, Report, Row, Table
+from trustfund.rules.plugin import Config, run_all
+from trustfund.xinyi import rule_checks
 
 C = Column
-Day = date
 OK = "通过 ok"
-EXCEPTION = "异常 exception"
+EXCEPTION = "例外 exception"
 PASS = "通过 pass"
-FAIL = "异常 exceptions"
+FAIL = "例外 exception"
 PARTS = {MAINTENANCE: "维修资金 Maintenance fund", COMMON: "共同基金 Common fund"}
 DEPOSIT_WORDS = ("押金", "保证金", "deposit")
-#: the rule codes a check reports; any other (TF001/TF002 …) goes to "Other rule errors"
-CLAIMED_CODES = (
-    "TF101",
-    "TF102",
-    "TF103",
-    "TF104",
-    "TF106",
-    "TF201",
-    "TF202",
-    "TF301",
-    "TF302",
-    "TF303",
-    "TF304",
-    "TF305",
-    "TF306",
-    "TF401",
-    "TF402",
-    "TF403",
-    "TF404",
-    "TF405",
-    "TF501",
-)
-MONTH_RE = re.compile(r"\b\d{4}-\d{2}\b")
+RAN_NOTE = "规则错误由审计运行规则得到 rule errors computed by running the rules"
+#: Kinds of ids a rule error is matched on, besides its file:line.
+ID_KINDS = ("approval", "resolution", "emergency", "contract", "invoice", "period", "unit")
+
+
+# ---------------------------------------------------------------------------------------
+# The report
 
 
 @dataclass
 class Finding(Row):
     check: str
     location: str
-    date: Day | None
+    date: date | None
     subject: str
     amount: Decimal | None
     ok: bool
     reason: str
+    keys: tuple[str, ...] = ()  # ids ("kind:value") a rule error must concern to match this row
     columns: ClassVar[tuple[Column, ...]] = (
         C("location", "位置", "file:line"),
         C("date", "日期", "Date", "date"),
@@ -99,10 +96,6 @@ class Finding(Row):
         return OK if self.ok else EXCEPTION
 
     @property
-    def failed(self) -> bool:
-        return not self.ok
-
-    @property
     def flagged(self) -> bool:
         return not self.ok
 
@@ -114,6 +107,7 @@ class CheckResult(Row):
     ref: str  # domain.md §C2 number(s)
     zh: str
     en: str
+    codes: tuple[str, ...] = ()
     findings: list[Finding] = field(default_factory=list)
     note: str = ""
     columns: ClassVar[tuple[Column, ...]] = (
@@ -122,15 +116,20 @@ class CheckResult(Row):
         C("ref", "C2", "C2 #"),
         C("zh", "审计事项", "Check (zh)"),
         C("en", "Check", "Check (en)"),
+        C("rules", "规则", "Rules"),
         C("status", "结论", "Result"),
-        C("exceptions", "异常数", "Exceptions", "int"),
-        C("exception_amount", "异常金额", "Amount", "money"),
+        C("exceptions", "例外数", "Exceptions", "int"),
+        C("exception_amount", "涉及金额", "At stake", "money"),
         C("items", "核查项数", "Items checked", "int"),
     )
 
     @property
     def part_label(self) -> str:
         return PARTS.get(self.part, self.part)
+
+    @property
+    def rules(self) -> str:
+        return ", ".join(self.codes)
 
     @property
     def exceptions(self) -> int:
@@ -164,16 +163,24 @@ class CheckResult(Row):
         amount: Decimal | None,
         ok: bool,
         reason: str,
-    ) -> None:
-        self.findings.append(Finding(self.id, location, day, subject, amount, ok, reason))
+        keys: Iterable[str] = (),
+    ) -> Finding:
+        finding = Finding(self.id, location, day, subject, amount, ok, reason, tuple(keys))
+        self.findings.append(finding)
+        return finding
 
 
 @dataclass
 class AuditReport(Report):
     checks: list[CheckResult] = field(default_factory=list)
+    papers: list[Table] = field(default_factory=list)  # the working papers
+    as_of: date | None = None
 
     def check(self, check_id: str) -> CheckResult:
         return next(c for c in self.checks if c.id == check_id)
+
+    def paper(self, key: str) -> Table:
+        return next(t for t in self.papers if t.key == key)
 
     @property
     def passed(self) -> bool:
@@ -192,86 +199,237 @@ class AuditReport(Report):
                 "exception_amount": sum((c.exception_amount for c in self.checks), ZERO),
                 "items": sum(c.items for c in self.checks),
             },
+            note=f"截至 as of {self.as_of.isoformat()}" if self.as_of else "",
         )
         tables = [summary]
         for check in self.checks:
             total = {
                 "location": "合计 Total",
-                "amount": sum((f.amount or ZERO for f in check.findings), ZERO),
+                "amount": sum((f.amount or ZERO for f in check.findings if not f.ok), ZERO),
             }
+            note = f"{check.part_label} · C2 {check.ref} · {check.status}"
+            if check.codes:
+                note += f" · {check.rules}"
+            if check.note:
+                note += f" · {check.note}"
             tables.append(
-                Table(
-                    check.id,
-                    check.zh,
-                    check.en,
-                    Finding.columns,
-                    check.findings,
-                    total,
-                    note=f"{check.part_label} · C2 {check.ref} · {check.status}"
-                    + (f" · {check.note}" if check.note else ""),
-                )
+                Table(check.id, check.zh, check.en, Finding.columns, check.findings, total, note)
             )
-        return tables
+        return tables + self.papers
 
 
 # ---------------------------------------------------------------------------------------
-# Rule errors
+# What every check reads: the period, payments, rule errors, working papers
 
 
-def rule_errors(src: Any) -> tuple[list[Any], str]:
-    """The TF-coded errors of the ledger, and a note on where they came from."""
-    if rules_ran(src.options):
+def all_rules_ran(options: dict[str, Any]) -> bool:
+    """The load ran ``trustfund.xinyi`` (every rule), so its errors are complete."""
+    return any(name == "trustfund.xinyi" for name, _ in options.get("plugin", []) or [])
+
+
+def rule_errors(src: Source) -> tuple[list[TrustError], str]:
+    """The TF-coded errors of the ledger, and a note when the audit had to run the rules."""
+    if all_rules_ran(src.options):
         return [e for e in src.errors if error_code(e)], ""
-    try:
-        from trustfund.rules.plugin import Config, run_all
-        from trustfund.xinyi import RULE_MODULES
-    except ImportError as exc:  # pragma: no cover - rules always ship with reports
-        return [], f"rules unavailable: {exc}"
-    checks = []
-    missing = []
-    for name in RULE_MODULES:
-        try:
-            checks.append(importlib.import_module(name).check)
-        except (ImportError, AttributeError):
-            missing.append(name)
-    _, errors = run_all(src.entries, checks, Config())
-    note = "规则错误由审计运行规则得到 rule errors computed by running the rules"
-    if missing:
-        note += f" (missing: {', '.join(missing)})"
-    return [e for e in errors if error_code(e)], note
+    _, errors = run_all(list(src.entries), rule_checks(), Config())
+    return [e for e in errors if error_code(e)], RAN_NOTE
 
 
-def _error_fund(error: Any) -> str:
-    entry = getattr(error, "entry", None)
+def _derived_ids(error: Any) -> tuple[str, ...]:
+    """For an error that carries no ids: the ids its entry cites (never its message)."""
+    return entry_ids(getattr(error, "entry", None))
+
+
+def entry_ids(entry: Any) -> tuple[str, ...]:
+    """The ids (``kind:value``) a transaction cites, or the id a ``tf-*`` directive declares."""
     if type(entry) is data.Transaction:
-        for posting in entry.postings:
-            if classify(posting.account).is_bank and fund_of(posting.account) == MAINTENANCE:
-                return MAINTENANCE
-        return COMMON
-    if type(entry) is data.Custom and entry.type in (
-        "tf-emergency",
-        "tf-resolution",
-        "tf-close",
-        "tf-vote",
-    ):
-        return MAINTENANCE
-    return COMMON
+        return tuple(f"{kind}:{value}" for kind in ID_KINDS for value in ids(entry, kind))
+    if type(entry) is data.Custom and entry.values:
+        kind = {
+            "tf-approval": "approval",
+            "tf-resolution": "resolution",
+            "tf-vote": "resolution",
+            "tf-close": "resolution",
+            "tf-emergency": "emergency",
+            "tf-contract": "contract",
+            "tf-seal": "period",
+        }.get(entry.type)
+        if kind:
+            return (f"{kind}:{entry.values[0].value}",)
+    return ()
 
 
-def _error_date(error: Any) -> date | None:
-    entry = getattr(error, "entry", None)
-    return getattr(entry, "date", None)
+def error_ids(error: Any) -> tuple[str, ...]:
+    return tuple(getattr(error, "ids", ()) or ()) or _derived_ids(error)
 
 
-def _error_amount(error: Any) -> Decimal | None:
+def error_amount(error: Any) -> Decimal | None:
+    """The money at stake: the error's ``amount``, else the payment it points at."""
+    amount = getattr(error, "amount", None)
+    if amount is not None:
+        return Decimal(amount)
     entry = getattr(error, "entry", None)
     if type(entry) is data.Transaction:
         return bank_outflow(entry) or None
     return None
 
 
-def _error_subject(error: Any) -> str:
-    entry = getattr(error, "entry", None)
+def _first_line(error: Any) -> str:
+    return str(getattr(error, "message", error)).splitlines()[0]
+
+
+class Context:
+    """The audit's inputs, each computed once: checks and working papers share them."""
+
+    def __init__(self, src: Source, period: Period, today: date | None) -> None:
+        self.src = src
+        self.period = period
+        self.entries = src.entries
+        self.community: Community = src.community
+        self.as_of = aging_date(period.last_day, today)
+        self.start = period.start
+        self.end = self.as_of + timedelta(days=1)  # exclusive
+        self.last = self.community.last_date
+        self.errors, note = rule_errors(src)
+        self.notes = [note] if note else []
+        self.claimed: set[str] = set()
+
+    # -- payments ---------------------------------------------------------------------
+    @cached_property
+    def payments(self) -> list[PaymentInfo]:
+        return payments_in(self.entries, self.community, self.start, self.end)
+
+    def fund_payments(self, fund: str) -> list[PaymentInfo]:
+        if fund == MAINTENANCE:
+            return [p for p in self.payments if p.fund == MAINTENANCE]
+        return [p for p in self.payments if p.fund != MAINTENANCE]
+
+    @cached_property
+    def cited(self) -> dict[str, str]:
+        """``kind:value`` -> fund, for the ids the period's payments cite."""
+        out: dict[str, str] = {}
+        for pay in self.payments:
+            for key in entry_ids(pay.entry):
+                if out.get(key) != MAINTENANCE:
+                    out[key] = pay.fund
+        return out
+
+    # -- rule errors ------------------------------------------------------------------
+    def in_scope(self, error: Any) -> bool:
+        """An error of the period: for one of its months, dated in it, or about an id its
+        payments cite; errors with neither a date nor ids always count."""
+        keys = error_ids(error)
+        months = {m.label for m in self.period.months() if m.start <= self.as_of}
+        periods = [k[len("period:") :] for k in keys if k.startswith("period:")]
+        if periods:
+            return any(p in months for p in periods)
+        day = getattr(getattr(error, "entry", None), "date", None)
+        if isinstance(day, date) and self.start <= day < self.end:
+            return True
+        if any(k in self.cited for k in keys):
+            return True
+        return day is None and not keys
+
+    def error_fund(self, error: Any) -> str:
+        entry = getattr(error, "entry", None)
+        if type(entry) is data.Transaction:
+            for posting in entry.postings:
+                if classify(posting.account).is_bank and fund_of(posting.account) == MAINTENANCE:
+                    return MAINTENANCE
+            return COMMON
+        if type(entry) is data.Custom and entry.type in ("tf-emergency", "tf-resolution"):
+            return MAINTENANCE
+        if any(self.cited.get(k) == MAINTENANCE for k in error_ids(error)):
+            return MAINTENANCE
+        return COMMON
+
+    def errors_of(self, codes: Sequence[str], fund: str | None = None) -> list[Any]:
+        self.claimed.update(codes)
+        return [
+            e
+            for e in self.errors
+            if error_code(e) in codes
+            and self.in_scope(e)
+            and (fund is None or self.error_fund(e) == fund)
+        ]
+
+    # -- working papers ---------------------------------------------------------------
+    @cached_property
+    def fund(self) -> MaintenanceLedger:
+        return maintenance_ledger(self.entries, self.community, self.end)
+
+    @cached_property
+    def passed_resolutions(self) -> set[str]:
+        out = set()
+        for rid in self.community.resolutions:
+            result = tally(self.community, rid)
+            if result is not None and result.passed:
+                out.add(rid)
+        return out
+
+    @cached_property
+    def billing(self) -> list[workpapers.BillingMonth]:
+        return workpapers.billing(self.entries, self.community, self.period, self.last)
+
+    @cached_property
+    def waivers(self) -> list[workpapers.WaiverRow]:
+        return workpapers.waivers(self.entries, self.community, self.start, self.end)
+
+    @cached_property
+    def contracts(self) -> list[workpapers.ContractPeriodRow]:
+        return workpapers.expense_contracts(self.entries, self.community, self.start, self.end)
+
+    @cached_property
+    def public_income(self) -> workpapers.PublicIncome:
+        return workpapers.public_income(
+            self.entries, self.community, self.start, self.end, self.passed_resolutions
+        )
+
+    @cached_property
+    def projects(self) -> list[workpapers.ProjectRow]:
+        return workpapers.projects(self.entries, self.community, self.start, self.end)
+
+
+# ---------------------------------------------------------------------------------------
+# Merging the rules' errors into a check
+
+
+def merge_errors(check: CheckResult, errors: Iterable[Any]) -> None:
+    """Each error turns the finding it concerns into an exception (its ``file:line``, or all
+    of the finding's ``keys`` among the error's ids); an error no finding matches is added."""
+    by_location: dict[str, Finding] = {}
+    for finding in check.findings:
+        if finding.location and not finding.keys:
+            by_location.setdefault(finding.location, finding)
+    for error in errors:
+        location = where(getattr(error, "source", None) or {})
+        keys = set(error_ids(error))
+        match = next(
+            (f for f in check.findings if f.keys and set(f.keys) <= keys), None
+        ) or by_location.get(location)
+        amount = error_amount(error)
+        if match is None:
+            entry = getattr(error, "entry", None)
+            check.add(
+                location,
+                getattr(entry, "date", None),
+                _subject(entry),
+                amount,
+                False,
+                _first_line(error),
+            )
+            continue
+        if match.ok:
+            match.ok = False
+            match.amount = amount if amount is not None else match.amount
+            match.reason = _first_line(error)
+        else:
+            if amount is not None:
+                match.amount = max(match.amount or ZERO, amount)
+            match.reason += "; " + _first_line(error)
+
+
+def _subject(entry: Any) -> str:
     if type(entry) is data.Transaction:
         return " ".join(x for x in (entry.payee or "", entry.narration or "") if x).strip()
     if type(entry) is data.Custom:
@@ -279,441 +437,274 @@ def _error_subject(error: Any) -> str:
     return ""
 
 
-# ---------------------------------------------------------------------------------------
-
-
-def _add_errors(
-    check: CheckResult,
-    errors: Iterable[Any],
-    codes: Sequence[str],
-    period: Period,
-    fund: str | None = None,
-) -> None:
-    for error in errors:
-        code = error_code(error)
-        if code not in codes:
-            continue
-        day = _error_date(error)
-        if day is not None and day not in period:
-            continue
-        if fund is not None and _error_fund(error) != fund:
-            continue
-        source = getattr(error, "source", None) or {}
-        check.add(
-            where(source),
-            day,
-            _error_subject(error),
-            _error_amount(error),
-            False,
-            str(getattr(error, "message", error)).splitlines()[0],
-        )
-
-
 def _payment_subject(pay: PaymentInfo) -> str:
     return " ".join(x for x in (pay.payee, pay.narration) if x)
 
 
-def _reconciliation(
-    check: CheckResult,
-    entries: Sequence[data.Directive],
-    period: Period,
-    fund: str,
-    last: date | None,
-) -> None:
-    """A balance assertion at each month end (dated the next day, or the last day) per bank account."""
-    opened: dict[str, date] = {}
-    closed: dict[str, date] = {}
-    balances: dict[tuple[str, date], data.Balance] = {}
-    for entry in entries:
-        if (
-            type(entry) is data.Open
-            and classify(entry.account).is_bank
-            and fund_of(entry.account) == fund
-        ):
-            opened[entry.account] = entry.date
-        elif type(entry) is data.Close and entry.account in opened:
-            closed[entry.account] = entry.date
-        elif type(entry) is data.Balance and entry.account in opened:
-            balances[(entry.account, entry.date)] = entry
-    for account in sorted(opened):
-        for month in period.months():
-            if month.end <= opened[account] or (
-                account in closed and month.start >= closed[account]
-            ):
-                continue
-            if last is None or month.end > last + timedelta(days=1):
-                continue  # the month has not ended in the ledger
-            found = balances.get((account, month.end)) or balances.get((account, month.last_day))
-            subject = f"{account} {month.label}"
-            if found is None:
-                check.add(
-                    "",
-                    month.last_day,
-                    subject,
-                    None,
-                    False,
-                    "月末无余额核对 no balance assertion at month end",
-                )
-            elif found.diff_amount is not None:
-                check.add(
-                    where(found),
-                    found.date,
-                    subject,
-                    found.amount.number,
-                    False,
-                    f"余额不符 balance off by {found.diff_amount}",
-                )
-            else:
-                check.add(
-                    where(found),
-                    found.date,
-                    subject,
-                    found.amount.number,
-                    True,
-                    "余额相符 balance agrees",
-                )
+def _payment_row(check: CheckResult, pay: PaymentInfo, ok: bool, reason: str) -> Finding:
+    return check.add(pay.location, pay.date, _payment_subject(pay), pay.amount, ok, reason)
 
 
-def compute(source: Any, period: Period, *, community: Community | None = None) -> AuditReport:
-    """The special audit of ``period`` (usually a year)."""
-    src = resolve(source, community)
-    entries, community = src.entries, src.community
-    report = AuditReport(
-        "audit", "专项审计", "Special audit", period.label, period.title, src.title
-    )
-    errors, note = rule_errors(src)
-    if note:
-        report.notes.append(note)
-    last = community.last_date
-    payments = payments_in(entries, community, period.start, period.end)
-    budgets, _ = budget_report.parse_budgets(entries)
+# ---------------------------------------------------------------------------------------
+# Maintenance-fund checks
 
-    def new(part: str, cid: str, ref: str, zh: str, en: str) -> CheckResult:
-        check = CheckResult(part, cid, ref, zh, en)
-        report.checks.append(check)
-        return check
 
-    # ---- Part 1: maintenance fund ------------------------------------------------------
-    m_pay = [p for p in payments if p.fund == MAINTENANCE]
-    check = new(
-        MAINTENANCE,
-        "M01",
-        "10",
-        "使用依据(决议或应急)",
-        "Use cites a resolution or a valid emergency",
-    )
-    flagged = {
-        where(getattr(e, "source", None) or {})
-        for e in errors
-        if error_code(e) in ("TF401", "TF405")
-    }
-    for pay in m_pay:
-        if not (pay.resolution or pay.emergency) or pay.location in flagged:
-            continue
+def check_use_basis(ctx: Context, check: CheckResult) -> None:
+    """M01: each use cites a passed resolution or a valid emergency (TF401, TF405)."""
+    for pay in ctx.fund_payments(MAINTENANCE):
         if pay.resolution:
-            resolution = community.resolutions.get(pay.resolution)
-            title = (
-                f" {resolution.title} (范围 scope {','.join(resolution.scope) or '全体 all'})"
-                if resolution
-                else ""
-            )
-            reason = f"决议 resolution {pay.resolution}{title}"
-        else:
-            emergency = community.emergencies.get(pay.emergency)
+            resolution = ctx.community.resolutions.get(pay.resolution)
+            scope = ",".join(resolution.scope) if resolution else ""
+            title = f" {resolution.title} (范围 scope {scope or '全体 all'})" if resolution else ""
+            _payment_row(check, pay, True, f"决议 resolution {pay.resolution}{title}")
+        elif pay.emergency:
+            emergency = ctx.community.emergencies.get(pay.emergency)
             reason = f"应急 emergency {pay.emergency}"
             if emergency is not None:
                 reason += f": {emergency.hazard}; 确认 confirmed by {emergency.confirmation or '—'}"
-        check.add(pay.location, pay.date, _payment_subject(pay), pay.amount, True, reason)
-    _add_errors(check, errors, ("TF401", "TF405"), period)
+            _payment_row(check, pay, True, reason)
 
-    check = new(
-        MAINTENANCE,
-        "M02",
-        "10",
-        "表决(民法典278条: 面积与人数双重多数)",
-        "Vote passed art. 278 (area and headcount)",
-    )
-    cited = sorted({p.resolution for p in m_pay if p.resolution})
-    flagged_402 = [e for e in errors if error_code(e) == "TF402"]
+
+def check_votes(ctx: Context, check: CheckResult) -> None:
+    """M02: each resolution the uses cite passed its vote rule (TF402), matched by its id."""
+    cited = sorted({r for p in ctx.fund_payments(MAINTENANCE) for r in p.resolutions})
     for rid in cited:
-        if any(rid in str(getattr(e, "message", "")) for e in flagged_402):
-            continue  # the rule's own error, below, says why
-        result = tally(community, rid)
+        result = tally(ctx.community, rid)
         if result is None:
-            check.add(
-                "", None, rid, None, False, "决议不存在或无法计票 unknown resolution or no tally"
-            )
+            check.add("", None, rid, None, False, "决议不存在 unknown resolution")
             continue
         detail = (
             f"参与 participation: 面积 area {result.participation_area_ratio:.2%}, 人数 headcount "
-            f"{result.participation_headcount_ratio:.2%} ({result.participation_rule}); 同意 approval: 面积 area "
-            f"{result.approval_area_ratio:.2%}, 人数 headcount {result.approval_headcount_ratio:.2%} "
-            f"({result.approval_rule})"
+            f"{result.participation_headcount_ratio:.2%} ({result.participation_rule}); "
+            f"同意 approval: 面积 area {result.approval_area_ratio:.2%}, 人数 headcount "
+            f"{result.approval_headcount_ratio:.2%} ({result.approval_rule})"
         )
         if not result.passed:
             detail = "未通过 failed " + ", ".join(result.failed_tests) + "; " + detail
         resolution = result.resolution
         check.add(
-            f"{resolution.meta.get('filename', '?')}:{resolution.meta.get('lineno', 0)}",
+            where(resolution.meta),
             resolution.date,
             f"{rid} {resolution.title}",
             None,
             result.passed,
             detail,
+            keys=(f"resolution:{rid}",),
         )
 
-    _add_errors(check, errors, ("TF402",), period)
 
-    check = new(MAINTENANCE, "M03", "10", "表决先于付款", "Vote closed before payment")
-    for pay in m_pay:
-        if pay.resolution and pay.resolution in community.closes:
-            close = community.closes[pay.resolution]
-            if close.date <= pay.date:
-                check.add(
-                    pay.location,
-                    pay.date,
-                    _payment_subject(pay),
-                    pay.amount,
-                    True,
-                    f"{pay.resolution} 表决截止 closed {close.date.isoformat()}",
-                )
-    _add_errors(check, errors, ("TF403",), period)
+def check_vote_closed(ctx: Context, check: CheckResult) -> None:
+    """M03: the vote closed on or before the payment (TF403)."""
+    for pay in ctx.fund_payments(MAINTENANCE):
+        close = ctx.community.closes.get(pay.resolution) if pay.resolution else None
+        if close is not None and close.date <= pay.date:
+            _payment_row(
+                check, pay, True, f"{pay.resolution} 表决截止 closed {close.date.isoformat()}"
+            )
 
-    check = new(MAINTENANCE, "M04", "10", "施工合同与审价", "Contract and price audit present")
-    for pay in m_pay:
+
+def check_documents(ctx: Context, check: CheckResult) -> None:
+    """M04: a contract and a price audit (审价) for each use (TF404)."""
+    for pay in ctx.fund_payments(MAINTENANCE):
         if pay.contract and pay.price_audit:
-            check.add(
-                pay.location,
-                pay.date,
-                _payment_subject(pay),
-                pay.amount,
-                True,
-                f"合同 {pay.contract}; 审价 {pay.price_audit}",
-            )
-    _add_errors(check, errors, ("TF404",), period)
+            _payment_row(check, pay, True, f"合同 {pay.contract}; 审价 {pay.price_audit}")
 
-    _approval_checks(report, m_pay, errors, period, MAINTENANCE, "M05")
 
-    ledger = maintenance_ledger(entries, community, period.end)
-    check = new(
-        MAINTENANCE, "M08", "11", "按面积分摊", "Cost allocated by area to the units in scope"
-    )
-    for project in ledger.projects:
-        if project.date not in period:
+def _co_signatures(ctx: Context, check: CheckResult, fund: str) -> None:
+    for pay in ctx.fund_payments(fund):
+        if pay.approvals and not pay.auto_debit:
+            text = workpapers.signoff_text(ctx.community, pay.approvals, pay.date)
+            _payment_row(check, pay, True, text)
+
+
+def _invoices(ctx: Context, check: CheckResult, fund: str) -> None:
+    for pay in ctx.fund_payments(fund):
+        if pay.auto_debit:
             continue
-        scope = ",".join(project.scope) or "全体 all"
-        if project.units == 0:
-            check.add(
-                project.location,
-                project.date,
-                project.narration,
-                project.amount,
-                False,
-                f"范围 {scope} 内无房屋 no unit in scope: cost not allocated",
-            )
-        elif project.allocated != project.amount:
-            check.add(
-                project.location,
-                project.date,
-                project.narration,
-                project.amount,
-                False,
-                f"分摊合计 {project.allocated} ≠ 支出 {project.amount}",
-            )
+        if pay.invoices:
+            _payment_row(check, pay, True, f"发票 invoice {', '.join(pay.invoices)}")
         else:
-            check.add(
-                project.location,
-                project.date,
-                project.narration,
-                project.amount,
-                True,
-                f"{project.units} 户 units, {project.area} ㎡ (范围 scope {scope})",
-            )
-    for room, unit_fund in sorted(ledger.units.items()):
-        if unit_fund.balance < 0:
-            check.add(
-                "",
-                period.last_day,
-                room,
-                unit_fund.balance,
-                False,
-                "分户余额为负 sub-account balance negative",
-            )
+            _payment_row(check, pay, False, "无发票 no invoice: 白条")
 
-    check = new(MAINTENANCE, "M09", "12", "利息计入维修资金", "Interest credited to the fund")
-    _interest(check, entries, period)
 
-    check = new(
-        MAINTENANCE, "M10", "6", "银行对账(专户)", "Bank reconciliation (maintenance account)"
-    )
-    _reconciliation(check, entries, period, MAINTENANCE, last)
+def check_cosign_maintenance(ctx: Context, check: CheckResult) -> None:
+    """M05: two roles, two persons on the roster, dated, for the amount (TF301–TF304, TF309)."""
+    _co_signatures(ctx, check, MAINTENANCE)
 
-    check = new(MAINTENANCE, "M11", "2", "基金分账", "Funds kept apart")
-    _add_errors(check, errors, ("TF104",), period)
 
-    # ---- Part 2: common fund -----------------------------------------------------------
-    c_pay = [p for p in payments if p.fund != MAINTENANCE]
-    check = new(COMMON, "C01", "1", "公共收益完整性(合同对收款)", "Public income against contracts")
-    for row in contract_rows(entries, community, period.start, period.end):
-        ok = row.shortfall <= 0
+def check_invoice_maintenance(ctx: Context, check: CheckResult) -> None:
+    """M06: an invoice for each use (no 白条)."""
+    _invoices(ctx, check, MAINTENANCE)
+
+
+def check_projects(ctx: Context, check: CheckResult) -> None:
+    """M07: payments within the voted budget (TF406); a fully paid contract has an acceptance."""
+    for row in ctx.projects:
+        reason = (
+            f"预算 budget {row.budget if row.budget is not None else '—'}, 累计支付 paid {row.paid}"
+        )
+        ok = True
+        amount = row.paid_in_period
+        if row.over_budget > 0:
+            ok, amount = False, row.over_budget
+            reason += f", 超预算 over budget {row.over_budget}"
+        complete = row.contract_amount is not None and row.paid >= row.contract_amount
+        if complete and not row.acceptance:
+            ok = False
+            reason += f", 合同 {row.contracts} 已付清无验收 paid in full without acceptance"
+        elif row.acceptance:
+            reason += f", 验收 acceptance {row.acceptance}"
+        if row.retention_paid or row.retention_held:
+            reason += f", 质保金 retention paid {row.retention_paid}, held {row.retention_held}"
+        kind = "resolution" if row.project in ctx.community.resolutions else "emergency"
         check.add(
             row.location,
             None,
-            f"{row.id} {row.counterparty}",
-            row.shortfall if not ok else row.received,
+            f"{row.project} {row.title}",
+            amount,
             ok,
-            f"应收 due {row.due}, 实收 received {row.received}"
-            + ("" if ok else f", 欠收 shortfall {row.shortfall}"),
-        )
-
-    check = new(COMMON, "C02", "2", "收入存入业主账户", "Income deposited in owners' accounts")
-    _add_errors(check, errors, ("TF101",), period)
-
-    check = new(
-        COMMON,
-        "C03",
-        "3",
-        "支出有审批及预算或决议",
-        "Every expense has an approval and a budget line or resolution",
-    )
-    budgeted = set(budgets)
-    for pay in c_pay + m_pay:
-        if pay.fund == MAINTENANCE or pay.auto_debit or pay.remuneration:
-            continue
-        expenses = [a for a in pay.accounts if classify(a).is_expense]
-        unbudgeted = [a for a in expenses if not _has_budget(a, budgeted)]
-        if unbudgeted and not pay.resolution:
-            check.add(
-                pay.location,
-                pay.date,
-                _payment_subject(pay),
-                pay.amount,
-                False,
-                "无预算且无决议 no budget line and no resolution: " + ", ".join(unbudgeted),
-            )
-    _add_errors(check, errors, ("TF301",), period, COMMON)
-
-    _approval_checks(report, c_pay, errors, period, COMMON, "C04")
-
-    check = new(COMMON, "C07", "6", "银行对账", "Bank reconciliation")
-    _reconciliation(check, entries, period, COMMON, last)
-    if any(classify(a).is_bank and fund_of(a) == "committee" for a in {p.bank for p in payments}):
-        _reconciliation(check, entries, period, "committee", last)
-
-    check = new(COMMON, "C08", "7", "代收款及时缴存", "Manager-held collections remitted in time")
-    _add_errors(check, errors, ("TF102", "TF103"), period)
-
-    check = new(COMMON, "C09", "8", "大额及关联交易", "Large and related-party payments")
-    for pay in payments:
-        if pay.large or pay.related:
-            kind = "关联 related party" if pay.related else "大额 large"
-            ok = bool(pay.resolution or pay.emergency) and (
-                pay.notice_date is not None or bool(pay.emergency)
-            )
-            reason = (
-                f"{kind}; 决议 {pay.resolution or pay.emergency or '—'}; 公示 "
-                f"{pay.notice_date.isoformat() if pay.notice_date else '—'}"
-            )
-            check.add(pay.location, pay.date, _payment_subject(pay), pay.amount, ok, reason)
-    _add_errors(check, errors, ("TF305", "TF306"), period)
-
-    check = new(COMMON, "C10", "9", "预算执行(超支)", "Budget execution (over budget)")
-    budget = budget_report.compute(src, period)
-    for brow in budget.expenses:
-        if brow.budget is not None:
-            check.add(
-                "",
-                period.last_day,
-                brow.account,
-                brow.actual or ZERO,
-                brow.status != budget_report.OVER,
-                f"预算 budget {brow.budget}, 实际 actual {brow.actual or ZERO}"
-                + (f", 执行率 {brow.executed:.2%}" if brow.executed is not None else ""),
-            )
-
-    check = new(COMMON, "C11", "13", "酬金逐月复算", "Remuneration recomputed month by month")
-    schedule = remuneration_schedule(entries, community)
-    months = {m.label for m in period.months()}
-    by_month: dict[str, Any] = {}
-    for error in errors:
-        if error_code(error) in ("TF201", "TF202"):
-            found = MONTH_RE.search(getattr(error, "message", ""))
-            if found and found.group(0) in months:
-                by_month.setdefault(found.group(0), error)
-    for item in schedule or []:
-        if item.month not in months:
-            continue
-        error = by_month.pop(item.month, None)
-        diff = item.posted - item.due
-        reason = (
-            f"应计 due {item.due} = {item.rate} × 基数 base {item.base}, 入账 posted {item.posted}"
-            + ("" if diff == 0 else f", 差额 difference {diff}")
-        )
-        location = ""
-        if error is not None:
-            reason = str(error.message).splitlines()[0]
-            location = where(getattr(error, "source", None) or {})
-        check.add(
-            location,
-            None,
-            f"{item.month} 酬金 remuneration",
-            item.due,
-            error is None and diff == 0,
             reason,
+            keys=(f"{kind}:{row.project}",),
         )
-    for error in by_month.values():  # months the schedule does not list
-        check.add(
-            where(error.source or {}),
-            _error_date(error),
-            _error_subject(error),
-            None,
-            False,
-            str(error.message).splitlines()[0],
-        )
-    if schedule is None:
-        check.note = "remuneration schedule unavailable"
-        _add_errors(check, errors, ("TF201", "TF202"), period)
 
-    check = new(COMMON, "C12", "16", "押金作为负债", "Deposits held as liabilities")
-    _deposits(check, entries, period)
-    _contract_deposits(check, entries, community, period)
 
-    check = new(COMMON, "C13", "15", "公示与封存", "Publication (monthly seals)")
-    for srow in seal_rows(src, period, errors):
-        if srow.status.startswith("未结"):
+def check_allocation(ctx: Context, check: CheckResult) -> None:
+    """M08: each cost allocated by area to the units in scope, to the fen."""
+    for project in ctx.fund.projects:
+        if not ctx.start <= project.date < ctx.end:
             continue
-        check.add(
-            "",
-            None,
-            srow.month,
-            None,
-            srow.status.startswith("已封存"),
-            f"{srow.status} {srow.digest}".strip(),
+        scope = ",".join(project.scope) or "全体 all"
+        if project.units == 0:
+            ok, reason = False, f"范围 {scope} 内无房屋 no unit in scope: cost not allocated"
+        elif project.allocated != project.amount:
+            ok, reason = False, f"分摊合计 {project.allocated} ≠ 支出 {project.amount}"
+        else:
+            ok, reason = True, f"{project.units} 户 units, {project.area} ㎡ (范围 scope {scope})"
+        check.add(project.location, project.date, project.narration, project.amount, ok, reason)
+    for room, unit_fund in sorted(ctx.fund.units.items()):
+        if unit_fund.balance < 0:
+            check.add(
+                "", ctx.as_of, room, unit_fund.balance, False, "分户余额为负 balance negative"
+            )
+
+
+def check_interest(ctx: Context, check: CheckResult) -> None:
+    """M09: the fund's interest is credited to it and split over the units by 积数."""
+    for entry in transactions(ctx.entries, ctx.start, ctx.end):
+        _interest_routing(check, entry)
+    for item in ctx.fund.interest_allocations:
+        if not ctx.start <= item.date < ctx.end:
+            continue
+        allocated = sum(item.shares.values(), ZERO)
+        basis = "按面积 by area (no balance)" if item.by_area else "按积数 by balance × days"
+        ok = allocated == item.amount
+        reason = (
+            f"分配 allocated {allocated} / {item.amount} to {len(item.shares)} 户 units, {basis}"
         )
-    _add_errors(check, errors, ("TF501",), period)
+        check.add(item.location, item.date, "利息分户 interest by unit", item.amount, ok, reason)
 
-    check = new(COMMON, "C14", "2", "基金分账", "Funds kept apart")
-    _add_errors(check, errors, ("TF104",), period)
 
-    check = new(COMMON, "C15", "3", "未分类款项(挂账)", "Unclassified items left in suspense")
-    _add_errors(check, errors, ("TF106",), period)
+def _interest_routing(check: CheckResult, entry: data.Transaction) -> None:
+    into_maintenance = ZERO
+    interest: list[str] = []
+    for posting in entry.postings:
+        units = posting.units
+        if units is None or units.number is None:
+            continue
+        account = posting.account
+        if account == MAINTENANCE_BANK or account.startswith(MAINTENANCE_BANK + ":"):
+            into_maintenance += units.number
+        elif account.startswith("Income:") and "Interest" in account:
+            interest.append(account)
+    if not interest:
+        return
+    if into_maintenance > 0:
+        misrouted = [a for a in interest if not a.startswith("Income:Maintenance")]
+    else:
+        misrouted = [a for a in interest if a.startswith("Income:Maintenance")]
+    if misrouted:
+        check.add(
+            where(entry),
+            entry.date,
+            entry.narration or "",
+            abs(into_maintenance) or None,
+            False,
+            "利息未计入维修资金 interest of the fund booked elsewhere: " + ", ".join(misrouted),
+        )
 
-    claimed = set(CLAIMED_CODES)
-    other = sorted({code for e in errors if (code := error_code(e)) and code not in claimed})
-    if other:
-        check = new(COMMON, "C16", "—", "其他规则错误", "Other rule errors")
-        _add_errors(check, errors, other, period)
-    for item in report.checks:
-        for finding in item.findings:
-            finding.location = src.relative(finding.location)
-    for prefix in ("M", "C"):  # number each part's checks in order: M01…, C01…
-        for index, item in enumerate(
-            (c for c in report.checks if c.id.startswith(prefix)), start=1
-        ):
-            item.id = f"{prefix}{index:02d}"
-            for finding in item.findings:
-                finding.check = item.id
-    return report
+
+def _reconciliation(ctx: Context, check: CheckResult, fund: str) -> None:
+    """A balance assertion at each month end (dated the next day, or the last day)."""
+    opened: dict[str, date] = {}
+    closed: dict[str, date] = {}
+    balances: dict[tuple[str, date], data.Balance] = {}
+    for entry in ctx.entries:
+        if type(entry) is data.Open and classify(entry.account).is_bank:
+            if fund_of(entry.account) == fund:
+                opened[entry.account] = entry.date
+        elif type(entry) is data.Close and entry.account in opened:
+            closed[entry.account] = entry.date
+        elif type(entry) is data.Balance and entry.account in opened:
+            balances[(entry.account, entry.date)] = entry
+    for account in sorted(opened):
+        for month in ctx.period.months():
+            if month.end <= opened[account] or month.start >= closed.get(account, date.max):
+                continue
+            if ctx.last is None or month.end > ctx.last + timedelta(days=1):
+                continue  # the month has not ended in the ledger
+            found = balances.get((account, month.end)) or balances.get((account, month.last_day))
+            subject = f"{account} {month.label}"
+            if found is None:
+                check.add("", month.last_day, subject, None, False, "月末无余额核对 no assertion")
+            elif found.diff_amount is not None:
+                reason = f"余额不符 balance off by {found.diff_amount}"
+                check.add(where(found), found.date, subject, found.amount.number, False, reason)
+            else:
+                check.add(where(found), found.date, subject, found.amount.number, True, "相符 ok")
+
+
+def check_reconcile_maintenance(ctx: Context, check: CheckResult) -> None:
+    """M10: the maintenance account's month-end balance asserted and agreeing."""
+    _reconciliation(ctx, check, MAINTENANCE)
+
+
+def check_funds_apart(ctx: Context, check: CheckResult) -> None:
+    """M11/C20: no transfer between funds without a resolution (TF104)."""
+
+
+# ---------------------------------------------------------------------------------------
+# Common-fund checks
+
+
+def check_public_income(ctx: Context, check: CheckResult) -> None:
+    """C01: each public-income contract's due amount received (shortfall)."""
+    for row in ctx.public_income.contracts:
+        ok = row.shortfall <= 0
+        reason = f"应收 due {row.due}, 实收 received {row.received}"
+        if not ok:
+            reason += f", 欠收 shortfall {row.shortfall}"
+        subject = f"{row.contract} {row.counterparty}"
+        check.add(
+            row.location, None, subject, row.shortfall if not ok else row.received, ok, reason
+        )
+
+
+def check_uncontracted(ctx: Context, check: CheckResult) -> None:
+    """C02: public income comes from a contract's counterparty, or a resolution (TF105)."""
+    for row in ctx.public_income.uncontracted:
+        if row.judged:
+            check.add(
+                row.location,
+                row.date,
+                f"{row.payer} {row.account}",
+                row.amount,
+                bool(row.basis),
+                row.basis_text,
+            )
+
+
+def check_deposited(ctx: Context, check: CheckResult) -> None:
+    """C03: income deposited in the owners' accounts (TF101)."""
 
 
 def _has_budget(account: str, budgeted: set[str]) -> bool:
@@ -725,161 +716,178 @@ def _has_budget(account: str, budgeted: set[str]) -> bool:
     return False
 
 
-def _approval_checks(
-    report: AuditReport,
-    payments: Sequence[PaymentInfo],
-    errors: Sequence[Any],
-    period: Period,
-    fund: str,
-    first_id: str,
-) -> None:
-    prefix, number = first_id[0], int(first_id[1:])
-    co = CheckResult(
-        fund, f"{prefix}{number:02d}", "4", "联签(双签)", "Co-signatures (two roles, dated, amount)"
-    )
-    for pay in payments:
-        if pay.approvals and not pay.auto_debit:
-            co.add(
-                pay.location,
-                pay.date,
-                _payment_subject(pay),
-                pay.amount,
-                True,
-                f"{', '.join(pay.approvals)}: {pay.signoffs}",
-            )
-    _add_errors(co, errors, ("TF301", "TF302", "TF303", "TF304"), period, fund)
-    # a payment with an error is not also listed as fine
-    failed = {f.location for f in co.findings if not f.ok}
-    co.findings = [f for f in co.findings if not f.ok or f.location not in failed]
-    inv = CheckResult(
-        fund, f"{prefix}{number + 1:02d}", "5", "发票/凭证", "Invoice or voucher present"
-    )
-    for pay in payments:
-        if pay.auto_debit:
+def check_budget_basis(ctx: Context, check: CheckResult) -> None:
+    """C04: every common-fund expense has a budget line or a resolution."""
+    budgets, _ = budget_report.parse_budgets(ctx.entries)
+    budgeted = set(budgets)
+    for pay in ctx.fund_payments(COMMON):
+        if pay.auto_debit or pay.remuneration:
             continue
-        if pay.invoice:
-            inv.add(
-                pay.location,
-                pay.date,
-                _payment_subject(pay),
-                pay.amount,
-                True,
-                f"发票 invoice {pay.invoice}",
-            )
-        else:
-            inv.add(
-                pay.location,
-                pay.date,
-                _payment_subject(pay),
-                pay.amount,
-                False,
-                "无发票 no invoice: 白条",
-            )
-    report.checks.extend([co, inv])
+        expenses = [a for a in pay.accounts if classify(a).is_expense]
+        unbudgeted = [a for a in expenses if not _has_budget(a, budgeted)]
+        if unbudgeted and not pay.resolution:
+            reason = "无预算且无决议 no budget line and no resolution: " + ", ".join(unbudgeted)
+            _payment_row(check, pay, False, reason)
+        elif expenses:
+            _payment_row(check, pay, True, pay.resolution or "预算内 budgeted")
 
 
-def _interest(check: CheckResult, entries: Sequence[data.Directive], period: Period) -> None:
-    relevant: dict[str, bool] = {}
-    for entry in transactions(entries, period.start, period.end):
-        hit = False
-        for posting in entry.postings:
-            flag = relevant.get(posting.account)
-            if flag is None:
-                flag = relevant[posting.account] = "Interest" in posting.account
-            if flag:
-                hit = True
-                break
-        if not hit:
-            continue
-        into_maintenance = ZERO
-        income_accounts = []
-        for posting in entry.postings:
-            units = posting.units
-            if units is None or units.number is None:
-                continue
-            if posting.account == MAINTENANCE_BANK or posting.account.startswith(
-                MAINTENANCE_BANK + ":"
-            ):
-                into_maintenance += units.number
-            elif posting.account.startswith("Income:"):
-                income_accounts.append(posting.account)
-        interest = [a for a in income_accounts if "Interest" in a]
-        if not interest:
-            continue
-        misrouted = (
-            [a for a in interest if not a.startswith("Income:Maintenance")]
-            if into_maintenance > 0
-            else [a for a in interest if a.startswith("Income:Maintenance")]
-        )
-        if misrouted:
-            check.add(
-                where(entry),
-                entry.date,
-                entry.narration or "",
-                abs(into_maintenance) or None,
-                False,
-                "利息未计入维修资金 interest of the fund booked elsewhere: " + ", ".join(misrouted),
-            )
-        elif into_maintenance > 0:
-            check.add(
-                where(entry),
-                entry.date,
-                entry.narration or "",
-                into_maintenance,
-                True,
-                "计入 Income:Maintenance:Interest",
-            )
+def check_cosign_common(ctx: Context, check: CheckResult) -> None:
+    """C05: two roles, two persons on the roster, dated, for the amount (TF301–TF304, TF309)."""
+    _co_signatures(ctx, check, COMMON)
 
 
-def _contract_deposits(
-    check: CheckResult, entries: Sequence[data.Directive], community: Community, period: Period
-) -> None:
-    """A contract's ``deposit:`` is held on ``Liabilities:Deposits`` (credits citing the contract)."""
-    wanted: dict[str, Decimal] = {}
-    for contract in community.contracts.values():
-        text = str((contract.meta or {}).get("deposit", "")).strip()
-        if not text or contract.start >= period.end:
+def check_invoice_common(ctx: Context, check: CheckResult) -> None:
+    """C06: an invoice for each payment (no 白条)."""
+    _invoices(ctx, check, COMMON)
+
+
+def check_invoice_once(ctx: Context, check: CheckResult) -> None:
+    """C07: each invoice number is paid once (TF308)."""
+    for pay in ctx.payments:
+        if pay.invoices:
+            _payment_row(check, pay, True, f"发票 invoice {', '.join(pay.invoices)}")
+
+
+def check_reconcile_common(ctx: Context, check: CheckResult) -> None:
+    """C08: the common fund's (and committee's) month-end balances asserted and agreeing."""
+    _reconciliation(ctx, check, COMMON)
+    _reconciliation(ctx, check, "committee")
+
+
+def check_remitted(ctx: Context, check: CheckResult) -> None:
+    """C09: money the manager holds is remitted in time, and leaves only as approved (TF102/3)."""
+
+
+def check_large(ctx: Context, check: CheckResult) -> None:
+    """C10: large payments have a passed resolution and a notice in time (TF305, TF306)."""
+    for pay in ctx.payments:
+        if not pay.large:
             continue
-        try:
-            wanted[contract.id] = Decimal(text.split()[0].replace(",", ""))
-        except ArithmeticError:
-            check.add(
-                where(contract.meta),
-                contract.start,
-                contract.id,
-                None,
-                False,
-                f"押金金额无法读取 unreadable deposit {text!r}",
-            )
-    if not wanted:
-        return
-    held = dict.fromkeys(wanted, ZERO)
-    for entry in transactions(entries, None, period.end):
-        cited = str((entry.meta or {}).get("contract", "")).strip()
-        if cited not in held:
-            continue
-        for posting in entry.postings:
-            if (
-                classify(posting.account).is_deposits
-                and posting.units is not None
-                and posting.units.number is not None
-            ):
-                held[cited] -= posting.units.number
-    for cid, amount in sorted(wanted.items()):
-        contract = community.contracts[cid]
-        ok = held[cid] >= amount
+        basis = pay.resolution or pay.emergency or "—"
+        notice = pay.notice_date.isoformat() if pay.notice_date else "—"
+        _payment_row(check, pay, True, f"大额 large; 决议 {basis}; 公示 notice {notice}")
+
+
+def check_split(ctx: Context, check: CheckResult) -> None:
+    """C11: no payments split below the threshold (TF307)."""
+
+
+def check_related(ctx: Context, check: CheckResult) -> None:
+    """C12: payments to members or related parties are flagged and resolved (TF310)."""
+    for pay in ctx.payments:
+        if pay.related_party or pay.related:
+            who = f"名册 {pay.payee_role}" if pay.payee_role else f"关联方 {pay.payee_kind or '—'}"
+            flag = "标记 flagged" if pay.related else "未标记 not flagged"
+            _payment_row(check, pay, True, f"{who}; {flag}; 决议 {pay.resolution or '—'}")
+
+
+def check_contracts(ctx: Context, check: CheckResult) -> None:
+    """C13: payments under each expense contract within its amount per period (TF311)."""
+    for row in ctx.contracts:
+        ok = row.excess <= 0
+        reason = f"合同 contracted {row.amount}, 已付 paid {row.paid} ({row.payments} 笔)"
+        if not ok:
+            reason += f", 超付 excess {row.excess}"
+        keys = [f"contract:{row.contract}"]
+        if row.frequency != "once":
+            keys.append(f"period:{row.period}")
         check.add(
-            where(contract.meta),
-            contract.start,
-            f"{cid} {contract.counterparty}",
-            amount,
+            row.location,
+            None,
+            f"{row.contract} {row.counterparty} {row.period}",
+            row.excess if not ok else row.paid,
             ok,
-            f"合同押金 deposit {amount}, 负债账户持有 held on Liabilities:Deposits {held[cid]}",
+            reason,
+            keys,
         )
 
 
-def _deposits(check: CheckResult, entries: Sequence[data.Directive], period: Period) -> None:
-    for entry in transactions(entries, period.start, period.end):
+def check_budget_execution(ctx: Context, check: CheckResult) -> None:
+    """C14: spending within the budget (Fava ``budget`` lines)."""
+    result = budget_report.compute(ctx.src, ctx.period)
+    for row in result.expenses:
+        if row.budget is None:
+            continue
+        actual = row.actual or ZERO
+        over = row.status == budget_report.OVER
+        reason = f"预算 budget {row.budget}, 实际 actual {actual}"
+        if row.executed is not None:
+            reason += f", 执行率 {row.executed:.2%}"
+        amount = actual - row.budget if over else actual
+        check.add("", ctx.period.last_day, row.account, amount, not over, reason)
+
+
+def check_remuneration(ctx: Context, check: CheckResult) -> None:
+    """C15: remuneration recomputed month by month (TF201, TF202), matched by period id."""
+    months = {m.label for m in ctx.period.months() if m.start <= ctx.as_of}
+    for item in remuneration_schedule(ctx.entries, ctx.community):
+        if item.month not in months:
+            continue
+        diff = item.posted - item.due
+        reason = (
+            f"应计 due {item.due} = {item.rate} × 基数 base {item.base}, 入账 posted {item.posted}"
+        )
+        if diff:
+            reason += f", 差额 difference {diff}"
+        check.add(
+            "",
+            None,
+            f"{item.month} 酬金 remuneration",
+            abs(diff) if diff else item.due,
+            diff == 0,
+            reason,
+            keys=(f"period:{item.month}",),
+        )
+
+
+def check_billing(ctx: Context, check: CheckResult) -> None:
+    """C16: every unit billed area × rate each month (TF108), matched by period id."""
+    for row in ctx.billing:
+        ok = row.at_stake == 0
+        reason = f"应收 due {row.due}, 已出账 billed {row.billed}"
+        if not ok:
+            reason += f", {row.detail}"
+        check.add(
+            row.location,
+            None,
+            f"{row.month} 物业费出账 property-fee bills",
+            row.at_stake if not ok else row.billed,
+            ok,
+            reason,
+            keys=(f"period:{row.month}",),
+        )
+    if ctx.billing or ctx.community.fees.get("property"):
+        return
+    billed = sum(
+        (
+            r.billed
+            for r in workpapers.unit_receivables(ctx.entries, ctx.community, ctx.start, ctx.end)
+        ),
+        ZERO,
+    )
+    if billed:
+        check.add(
+            "",
+            None,
+            "物业费出账 property-fee bills",
+            billed,
+            False,
+            '无收费标准 no fee standard (tf-fee "property"): billing cannot be verified',
+        )
+
+
+def check_waivers(ctx: Context, check: CheckResult) -> None:
+    """C17: each waiver or write-off cites an approval (TF107); none counts as collected."""
+    for row in ctx.waivers:
+        ok = bool(row.approvals)
+        reason = row.signoffs if ok else "无审批 no approval (减免/核销 waiver or write-off)"
+        check.add(row.location, row.date, f"{row.units} {row.narration}", row.amount, ok, reason)
+
+
+def check_deposits(ctx: Context, check: CheckResult) -> None:
+    """C18: deposits (押金) are held as liabilities, not income; contract deposits are held."""
+    for entry in transactions(ctx.entries, ctx.start, ctx.end):
         text = f"{entry.payee or ''} {entry.narration or ''}".lower()
         if not any(word in text for word in DEPOSIT_WORDS):
             continue
@@ -895,20 +903,214 @@ def _deposits(check: CheckResult, entries: Sequence[data.Directive], period: Per
         )
         to_liability = any(classify(p.account).is_deposits for p in entry.postings)
         if to_income > 0 and not to_liability:
-            check.add(
-                where(entry),
-                entry.date,
-                entry.narration or "",
-                to_income,
-                False,
-                "押金记为收入 deposit booked as income, not Liabilities:Deposits",
-            )
+            reason = "押金记为收入 deposit booked as income, not Liabilities:Deposits"
+            check.add(where(entry), entry.date, entry.narration or "", to_income, False, reason)
         elif to_liability:
-            check.add(
-                where(entry),
-                entry.date,
-                entry.narration or "",
-                None,
-                True,
-                "记入 Liabilities:Deposits",
-            )
+            check.add(where(entry), entry.date, entry.narration or "", None, True, "负债 liability")
+    _contract_deposits(ctx, check)
+
+
+def _contract_deposits(ctx: Context, check: CheckResult) -> None:
+    """A contract's ``deposit:`` is held on ``Liabilities:Deposits`` (credits citing it)."""
+    wanted: dict[str, Decimal] = {}
+    for contract in ctx.community.contracts.values():
+        text = str((contract.meta or {}).get("deposit", "")).strip()
+        if not text or contract.start >= ctx.end:
+            continue
+        try:
+            wanted[contract.id] = Decimal(text.split()[0].replace(",", ""))
+        except ArithmeticError:
+            reason = f"押金金额无法读取 unreadable deposit {text!r}"
+            check.add(where(contract.meta), contract.start, contract.id, None, False, reason)
+    if not wanted:
+        return
+    held = dict.fromkeys(wanted, ZERO)
+    for entry in transactions(ctx.entries, None, ctx.end):
+        for cid in ids(entry, "contract"):
+            if cid in held:
+                held[cid] -= sum(
+                    (
+                        p.units.number
+                        for p in entry.postings
+                        if classify(p.account).is_deposits
+                        and p.units is not None
+                        and p.units.number is not None
+                    ),
+                    ZERO,
+                )
+    for cid, amount in sorted(wanted.items()):
+        contract = ctx.community.contracts[cid]
+        reason = f"合同押金 deposit {amount}, 负债账户持有 held on Liabilities:Deposits {held[cid]}"
+        subject = f"{cid} {contract.counterparty}"
+        check.add(
+            where(contract.meta), contract.start, subject, amount, held[cid] >= amount, reason
+        )
+
+
+def check_seals(ctx: Context, check: CheckResult) -> None:
+    """C19: each ended month published and sealed, unchanged since (TF501 by period id)."""
+    latest = {seal.period: seal for seal in ctx.community.seals}
+    for month in ctx.period.months():
+        if ctx.last is None or month.end > ctx.last:
+            continue  # not ended in the ledger yet
+        seal = latest.get(month.label)
+        keys = (f"period:{month.label}",)
+        if seal is None:
+            check.add("", None, month.label, None, False, "未封存 not sealed", keys)
+        else:
+            reason = f"已封存 sealed {seal.date.isoformat()} {seal.digest[:19]}…"
+            check.add(where(seal.meta), seal.date, month.label, None, True, reason, keys)
+
+
+def check_suspense(ctx: Context, check: CheckResult) -> None:
+    """C21: no item left unclassified in a suspense account (TF106)."""
+
+
+# ---------------------------------------------------------------------------------------
+# The table of checks
+
+
+@dataclass(frozen=True)
+class CheckSpec:
+    id: str
+    part: str
+    ref: str  # domain.md §C2
+    zh: str
+    en: str
+    codes: tuple[str, ...]
+    run: Callable[[Context, CheckResult], None]
+    fund: str | None = None  # only the rule errors of this fund
+
+
+M, K = MAINTENANCE, COMMON
+CHECKS: tuple[CheckSpec, ...] = (
+    CheckSpec("M01", M, "10", "使用依据(决议或应急)", "Use cites a resolution or a valid emergency", ("TF401", "TF405"), check_use_basis),
+    CheckSpec("M02", M, "10", "表决(民法典278条: 面积与人数双重多数)", "Vote passed art. 278 (area and headcount)", ("TF402",), check_votes),
+    CheckSpec("M03", M, "10", "表决先于付款", "Vote closed before payment", ("TF403",), check_vote_closed),
+    CheckSpec("M04", M, "10", "施工合同与审价", "Contract and price audit present", ("TF404",), check_documents),
+    CheckSpec("M05", M, "4", "联签(两角色两人, 名册)", "Co-signatures (two roles, two persons, roster)", ("TF301", "TF302", "TF303", "TF304", "TF309"), check_cosign_maintenance, M),
+    CheckSpec("M06", M, "5", "发票/凭证", "Invoice or voucher present", (), check_invoice_maintenance),
+    CheckSpec("M07", M, "10", "工程预算、合同与验收", "Projects within the voted budget; acceptance", ("TF406",), check_projects),
+    CheckSpec("M08", M, "11", "按面积分摊", "Cost allocated by area to the units in scope", (), check_allocation),
+    CheckSpec("M09", M, "12", "利息计入维修资金并按积数分户", "Interest credited to the fund, split by balance × days", (), check_interest),
+    CheckSpec("M10", M, "6", "银行对账(专户)", "Bank reconciliation (maintenance account)", (), check_reconcile_maintenance),
+    CheckSpec("M11", M, "2", "基金分账", "Funds kept apart", ("TF104",), check_funds_apart, M),
+    CheckSpec("C01", K, "1", "公共收益完整性(合同对收款)", "Public income against contracts", (), check_public_income),
+    CheckSpec("C02", K, "1", "公共收益来自合同相对方", "Public income only from a contract's counterparty", ("TF105",), check_uncontracted),
+    CheckSpec("C03", K, "2", "收入存入业主账户", "Income deposited in owners' accounts", ("TF101",), check_deposited),
+    CheckSpec("C04", K, "3", "支出有预算或决议", "Every expense has a budget line or a resolution", (), check_budget_basis),
+    CheckSpec("C05", K, "4", "联签(两角色两人, 名册)", "Co-signatures (two roles, two persons, roster)", ("TF301", "TF302", "TF303", "TF304", "TF309"), check_cosign_common, K),
+    CheckSpec("C06", K, "5", "发票/凭证", "Invoice or voucher present", (), check_invoice_common),
+    CheckSpec("C07", K, "5", "发票不重复报销", "Each invoice paid once", ("TF308",), check_invoice_once),
+    CheckSpec("C08", K, "6", "银行对账", "Bank reconciliation", (), check_reconcile_common),
+    CheckSpec("C09", K, "7", "代收款及时缴存", "Manager-held collections remitted in time", ("TF102", "TF103"), check_remitted),
+    CheckSpec("C10", K, "8", "大额付款(决议与公示)", "Large payments: resolution and notice", ("TF305", "TF306"), check_large),
+    CheckSpec("C11", K, "8", "拆分付款规避限额", "Payments split below the threshold", ("TF307",), check_split),
+    CheckSpec("C12", K, "8", "关联交易", "Related-party payments", ("TF310",), check_related),
+    CheckSpec("C13", K, "3", "服务合同付款不超合同", "Payments within expense contracts", ("TF311",), check_contracts),
+    CheckSpec("C14", K, "9", "预算执行(超支)", "Budget execution (over budget)", (), check_budget_execution),
+    CheckSpec("C15", K, "13", "酬金逐月复算", "Remuneration recomputed month by month", ("TF201", "TF202"), check_remuneration),
+    CheckSpec("C16", K, "1", "物业费按标准出账", "Every unit billed by the fee standard", ("TF108",), check_billing),
+    CheckSpec("C17", K, "14", "减免与核销经审批", "Waivers and write-offs approved", ("TF107",), check_waivers),
+    CheckSpec("C18", K, "16", "押金作为负债", "Deposits held as liabilities", (), check_deposits),
+    CheckSpec("C19", K, "15", "公示与封存", "Publication (monthly seals)", ("TF501",), check_seals),
+    CheckSpec("C20", K, "2", "基金分账", "Funds kept apart", ("TF104",), check_funds_apart, K),
+    CheckSpec("C21", K, "3", "未分类款项(挂账)", "Unclassified items left in suspense", ("TF106",), check_suspense),
+)  # fmt: skip
+OTHER = CheckSpec("X01", K, "—", "其他规则错误", "Other rule errors", (), check_suspense)
+
+
+# ---------------------------------------------------------------------------------------
+
+
+def compute(
+    source: Any,
+    period: Period,
+    *,
+    community: Community | None = None,
+    today: date | None = None,
+    general_ledger: bool = False,
+) -> AuditReport:
+    """The special audit of ``period`` (usually a year), as of its last day or ``today``.
+
+    ``general_ledger`` adds the general ledger working paper (every posting: for the XLSX
+    workbook; too long for a page)."""
+    src = resolve(source, community)
+    ctx = Context(src, period, today)
+    report = AuditReport(
+        "audit", "专项审计", "Special audit", period.label, period.title, src.title
+    )
+    report.as_of = ctx.as_of
+    report.notes.extend(ctx.notes)
+    for spec in CHECKS:
+        check = CheckResult(spec.part, spec.id, spec.ref, spec.zh, spec.en, spec.codes)
+        spec.run(ctx, check)
+        merge_errors(check, ctx.errors_of(spec.codes, spec.fund))
+        report.checks.append(check)
+    other = CheckResult(OTHER.part, OTHER.id, OTHER.ref, OTHER.zh, OTHER.en)
+    unclaimed = sorted({c for e in ctx.errors if (c := error_code(e)) and c not in ctx.claimed})
+    other.codes = tuple(unclaimed)
+    merge_errors(other, ctx.errors_of(unclaimed))
+    report.checks.append(other)
+    for check in report.checks:
+        for finding in check.findings:
+            finding.location = src.relative(finding.location)
+    report.papers = working_papers(ctx, general_ledger)
+    return report
+
+
+def working_papers(ctx: Context, general_ledger: bool = False) -> list[Table]:
+    """The working papers, each a table (see :mod:`reports.workpapers`, :mod:`reports.books`)."""
+    rel = ctx.src.relative
+    for waiver in ctx.waivers:
+        waiver.location = rel(waiver.location)
+    for receipt in ctx.public_income.uncontracted:
+        receipt.location = rel(receipt.location)
+    start, end = ctx.start, ctx.end
+    receivables = workpapers.unit_receivables(ctx.entries, ctx.community, start, end)
+    ageing = workpapers.ageing(ctx.entries, ctx.as_of)
+    interest = workpapers.interest_rows(ctx.fund, start, end)
+    for item in interest:
+        item.location = rel(item.location)
+    tb = books.trial_balance(ctx.entries, start, end)
+    as_of = f"截至 as of {ctx.as_of.isoformat()}"
+    papers = [
+        _paper("wp-billing", "出账完整性", "Billing completeness", ctx.billing, ("due", "billed", "difference", "at_stake")),
+        _paper("wp-waivers", "减免与核销", "Waivers and write-offs", ctx.waivers, ("amount",)),
+        _paper("wp-ageing", "欠费账龄", "Arrears ageing", ageing, ("outstanding", "d30", "d90", "d180", "over180"), as_of),
+        _paper("wp-units", "分户应收", "Per-unit receivables", receivables, ("opening", "billed", "collected", "waived", "closing"), as_of),
+        _paper("wp-contracts", "服务合同付款", "Payments under expense contracts", ctx.contracts, ("amount", "paid", "excess")),
+        _paper("wp-public", "公共收益合同", "Public income by contract", ctx.public_income.contracts, ("due", "received", "shortfall")),
+        _paper("wp-receipts", "无合同收益", "Public income without a contract", ctx.public_income.uncontracted, ("amount",)),
+        _paper("wp-projects", "维修工程", "Maintenance projects", ctx.projects, ("paid_in_period", "retention_paid")),
+        _paper("wp-interest", "利息分户(积数)", "Interest by unit (balance × days)", interest, ("share",)),
+        _paper("wp-tb", "试算平衡表", "Trial balance", tb, ("opening", "debit", "credit", "closing"), as_of),
+    ]  # fmt: skip
+    if general_ledger:
+        rows = books.general_ledger(ctx.entries, start, end, rel)
+        papers.append(Table("wp-gl", "总账明细", "General ledger", books.GL_COLUMNS, rows))
+    return papers
+
+
+def _paper(
+    key: str, zh: str, en: str, rows: Sequence[Row], sums: Sequence[str], note: str = ""
+) -> Table:
+    columns = type(rows[0]).columns if rows else _COLUMNS[key]
+    total: dict[str, Any] = {columns[0].key: "合计 Total"}
+    for name in sums:
+        total[name] = sum((getattr(r, name) or ZERO for r in rows), ZERO)
+    return Table(key, zh, en, columns, rows, total, note)
+
+
+_COLUMNS = {
+    "wp-billing": workpapers.BillingMonth.columns,
+    "wp-waivers": workpapers.WaiverRow.columns,
+    "wp-ageing": workpapers.AgeingRow.columns,
+    "wp-units": workpapers.UnitReceivableRow.columns,
+    "wp-contracts": workpapers.ContractPeriodRow.columns,
+    "wp-public": workpapers.PublicIncomeRow.columns,
+    "wp-receipts": workpapers.ReceiptRow.columns,
+    "wp-projects": workpapers.ProjectRow.columns,
+    "wp-interest": workpapers.InterestRow.columns,
+    "wp-tb": books.TrialBalanceRow.columns,
+}

@@ -18,7 +18,7 @@ from beancount.core import data
 
 from ledger.accounts import classify
 from ledger.community import Community, build_community
-from ledger.entries import bank_outflow, is_payment, meta_list, meta_str
+from ledger.entries import bank_outflow, ids, is_payment, meta_list, meta_str
 
 T = TypeVar("T")
 ZERO = Decimal(0)
@@ -265,11 +265,21 @@ class PaymentInfo:
     invoice: str
     notice_date: Day | None
     large: bool
-    related: bool
+    related: bool  # flagged ``related-party: TRUE`` by the ledger
     auto_debit: bool
     remuneration: bool
     location: str
     entry: data.Transaction
+    invoices: tuple[str, ...] = ()  # every invoice number cited
+    contracts: tuple[str, ...] = ()  # every contract id cited
+    resolutions: tuple[str, ...] = ()  # every resolution id cited
+    payee_role: str | None = None  # the payee's roster role on the day (tf-member)
+    payee_kind: str | None = None  # the payee's tf-party kind on the day
+
+    @property
+    def related_party(self) -> bool:
+        """Paid to a roster member or a party marked "related" (DESIGN.md §3, TF310)."""
+        return self.payee_role is not None or self.payee_kind == "related"
 
 
 def _signoff_text(community: Community, approval_ids: Sequence[str]) -> str:
@@ -315,9 +325,10 @@ def payment_info(txn: data.Transaction, community: Community) -> PaymentInfo:
         .lower()
     )
     remuneration = "period" in (txn.meta or {}) and any(classify(a).is_remuneration for a in others)
+    payee = (txn.payee or "").strip()
     return PaymentInfo(
         date=txn.date,
-        payee=(txn.payee or "").strip(),
+        payee=payee,
         narration=(txn.narration or "").strip(),
         amount=amount,
         fund=fund_of(bank) if bank else COMMON,
@@ -337,6 +348,11 @@ def payment_info(txn: data.Transaction, community: Community) -> PaymentInfo:
         remuneration=remuneration,
         location=where(txn),
         entry=txn,
+        invoices=tuple(ids(txn, "invoice")),
+        contracts=tuple(ids(txn, "contract")),
+        resolutions=tuple(ids(txn, "resolution")),
+        payee_role=community.member_role(payee, txn.date) if payee else None,
+        payee_kind=community.party_kind(payee, txn.date) if payee else None,
     )
 
 
@@ -354,32 +370,22 @@ def payments_in(
 
 
 # ---------------------------------------------------------------------------------------
-# Cross-area helpers, imported lazily (the modules land while this one is written)
+# What the rules compute that reports show (layer 3, imported when used)
 
 
-def remuneration_schedule(
-    entries: Sequence[data.Directive], community: Community
-) -> list[Any] | None:
-    """``trustfund.rules.remuneration.remuneration_schedule`` or None when it is not available."""
-    try:
-        from trustfund.rules import remuneration
-    except ImportError:
-        return None
-    schedule = getattr(remuneration, "remuneration_schedule", None)
-    if schedule is None:
-        return None
+def remuneration_schedule(entries: Sequence[data.Directive], community: Community) -> list[Any]:
+    """``trustfund.rules.remuneration.remuneration_schedule``, once per entries."""
+    from trustfund.rules.remuneration import remuneration_schedule as schedule
+
     return memo(
         entries, ("remuneration", id(community)), lambda: list(schedule(entries, community))
     )
 
 
 def tally(community: Community, resolution_id: str, as_of: date | None = None) -> Any | None:
-    """``trustfund.rules.tally.tally`` or None when it is not available."""
-    try:
-        from trustfund.rules import tally as tally_module
-    except ImportError:
+    """``trustfund.rules.tally.tally``, or None for an unknown resolution."""
+    from trustfund.rules.tally import tally as tally_of
+
+    if resolution_id not in community.resolutions:
         return None
-    function = getattr(tally_module, "tally", None)
-    if function is None or resolution_id not in community.resolutions:
-        return None
-    return function(community, resolution_id, as_of)
+    return tally_of(community, resolution_id, as_of)

@@ -15,11 +15,12 @@ from functools import cache
 
 from beancount.core import data
 
-from ledger.accounts import RECEIVABLE_FEES, classify
+from ledger.accounts import PREPAID_FEES, RECEIVABLE_FEES, classify
 from ledger.community import Community, building_of
 from ledger.entries import meta_str
 from reports.common import ZERO, allocate, memo, transactions, unit_of, where
 
+Day = date
 AGING_BUCKETS = ((30, "d30"), (90, "d90"), (180, "d180"), (None, "over180"))
 
 
@@ -52,15 +53,49 @@ def _is_maintenance_flow(account: str) -> bool:
 # Fee receivables
 
 
+def settlement(txn: data.Transaction) -> tuple[Decimal, Decimal]:
+    """``(settled, waived)``: how the net credit of ``txn`` to ``Assets:Receivable:Fees`` splits.
+
+    DESIGN.md §3 (TF107): the part of the net credit not matched by debits to cash
+    (``Assets:Bank:*``, ``Assets:Clearing:Manager``) or ``Liabilities:Prepaid:Fees`` is a waiver
+    or write-off; it is never counted as collected (实收). ``settled`` is the rest.
+    """
+    net = matched = ZERO
+    for posting in txn.postings:
+        number = _number(posting)
+        if number is None:
+            continue
+        account = posting.account
+        if _is_receivable(account):
+            net -= number
+        elif number > 0 and _is_settling(account):
+            matched += number
+    if net <= 0:
+        return ZERO, ZERO
+    waived = max(net - matched, ZERO)
+    return net - waived, waived
+
+
+@cache
+def _is_settling(account: str) -> bool:
+    cls = classify(account)
+    return cls.is_owners_cash or _under(account, PREPAID_FEES)
+
+
 @dataclass
 class UnitArrears:
-    """One unit's open bills (FIFO) as of a day, and what it overpaid."""
+    """One unit's open bills (FIFO) as of a day, and what it overpaid.
+
+    Collections (``pay``) and waivers (``waive``) both settle the oldest open bill first; only
+    collections count as paid (实收).
+    """
 
     room: str
     open_bills: deque[list] = field(default_factory=deque)  # [date, remaining, location]
     credit: Decimal = ZERO
     billed: Decimal = ZERO
     paid: Decimal = ZERO
+    waived: Decimal = ZERO
 
     @property
     def outstanding(self) -> Decimal:
@@ -75,21 +110,36 @@ class UnitArrears:
         if amount > 0:
             self.open_bills.append([day, amount, location])
 
-    def pay(self, amount: Decimal) -> None:
+    def pay(self, amount: Decimal) -> list[tuple[date, Decimal]]:
+        """Settle bills with a collection; returns the (bill date, amount) it settled."""
         self.paid += amount
+        return self._settle(amount, keep_credit=True)
+
+    def waive(self, amount: Decimal) -> list[tuple[date, Decimal]]:
+        """Settle bills with a waiver or write-off (not collected)."""
+        self.waived += amount
+        return self._settle(amount, keep_credit=False)
+
+    def _settle(self, amount: Decimal, keep_credit: bool) -> list[tuple[date, Decimal]]:
+        settled = []
         while amount > 0 and self.open_bills:
             head = self.open_bills[0]
             used = min(head[1], amount)
             head[1] -= used
             amount -= used
+            settled.append((head[0], used))
             if head[1] == 0:
                 self.open_bills.popleft()
-        if amount > 0:
+        if amount > 0 and keep_credit:
             self.credit += amount
+        return settled
 
     def aging(self, as_of: date) -> dict[str, Decimal]:
+        """Open bills by age in days on ``as_of`` (bills dated after it are not yet due)."""
         buckets = {key: ZERO for _, key in AGING_BUCKETS}
         for day, remaining, _ in self.open_bills:
+            if day > as_of:
+                continue
             age = (as_of - day).days
             for limit, key in AGING_BUCKETS:
                 if limit is None or age <= limit:
@@ -97,20 +147,34 @@ class UnitArrears:
                     break
         return buckets
 
+    def oldest(self) -> date | None:
+        """The date of the oldest bill still open."""
+        return self.open_bills[0][0] if self.open_bills else None
+
 
 @dataclass
 class Receivables:
     units: dict[str, UnitArrears]
     billed_in_period: Decimal
     unpaid_of_period: Decimal  # what is still open at the end of the period's own bills
-    collected_in_period: Decimal
+    collected_in_period: Decimal  # settled by cash or prepayment; waivers never count
     unattributed: Decimal  # receivable movements without a unit
+    waived_in_period: Decimal = ZERO
+    waived_of_period: Decimal = ZERO  # the part of the period's own bills settled by waivers
 
     @property
     def collection_rate(self) -> Decimal | None:
+        """Collected share of the period's bills (a waived bill is not collected)."""
         if self.billed_in_period <= 0:
             return None
-        return (self.billed_in_period - self.unpaid_of_period) / self.billed_in_period
+        collected = self.billed_in_period - self.unpaid_of_period - self.waived_of_period
+        return collected / self.billed_in_period
+
+
+def aging_date(period_last_day: date, today: date | None = None) -> date:
+    """The day arrears are aged on: the period's last day, or today when that is earlier."""
+    today = today or date.today()
+    return min(period_last_day, today)
 
 
 def receivables(
@@ -118,7 +182,9 @@ def receivables(
 ) -> Receivables:
     """Fee bills and payments on ``Assets:Receivable:Fees`` per unit, up to ``end`` (exclusive).
 
-    Bills (debits) are settled first-in first-out by payments (credits) of the same unit.
+    Bills (debits) are settled first-in first-out by the same unit's credits; the part of a
+    transaction's credits that :func:`settlement` calls waived settles bills without being
+    collected.
     """
     if room is None:
         return memo(
@@ -127,12 +193,20 @@ def receivables(
     return _receivables(entries, start, end, room)
 
 
+def _unit_state(units: dict[str, UnitArrears], unit: str) -> UnitArrears:
+    state = units.get(unit)
+    if state is None:
+        state = units[unit] = UnitArrears(unit)
+    return state
+
+
 def _receivables(
     entries: Sequence[data.Directive], start: date, end: date, room: str | None
 ) -> Receivables:
     units: dict[str, UnitArrears] = {}
-    billed = collected = unattributed = ZERO
+    billed = collected = unattributed = waived_total = waived_own = ZERO
     for entry in transactions(entries, None, end):
+        credits: dict[str | None, Decimal] = {}
         for posting in entry.postings:
             if not _is_receivable(posting.account):
                 continue
@@ -140,28 +214,43 @@ def _receivables(
             if number is None or number == 0:
                 continue
             unit = unit_of(posting, entry)
+            if number > 0:
+                if unit is None:
+                    unattributed += number
+                elif room is None or unit == room:
+                    _unit_state(units, unit).bill(entry.date, number, where(entry))
+                    if entry.date >= start:
+                        billed += number
+            else:
+                credits[unit] = credits.get(unit, ZERO) - number
+        if not credits:
+            continue
+        _, waived = settlement(entry)
+        shares = allocate(waived, {k or "": v for k, v in credits.items()}) if waived else {}
+        in_period = entry.date >= start
+        for unit, amount in credits.items():
+            waive = shares.get(unit or "", ZERO)
             if unit is None:
-                unattributed += number
+                unattributed -= amount
                 continue
             if room is not None and unit != room:
                 continue
-            state = units.get(unit)
-            if state is None:
-                state = units[unit] = UnitArrears(unit)
-            if number > 0:
-                state.bill(entry.date, number, where(entry))
-                if entry.date >= start:
-                    billed += number
-            else:
-                state.pay(-number)
-                if entry.date >= start:
-                    collected -= number
+            state = _unit_state(units, unit)
+            if waive:
+                settled = state.waive(waive)
+                if in_period:
+                    waived_total += waive
+                    waived_own += sum((n for day, n in settled if day >= start), ZERO)
+            if amount - waive > 0:
+                state.pay(amount - waive)
+                if in_period:
+                    collected += amount - waive
     unpaid = ZERO
     for state in units.values():
         for day, remaining, _ in state.open_bills:
             if day >= start:
                 unpaid += remaining
-    return Receivables(units, billed, unpaid, collected, unattributed)
+    return Receivables(units, billed, unpaid, collected, unattributed, waived_total, waived_own)
 
 
 # ---------------------------------------------------------------------------------------
@@ -177,10 +266,19 @@ class UnitFund:
     deposits: Decimal = ZERO
     costs: Decimal = ZERO  # allocated costs (positive = charged to the unit)
     interest: Decimal = ZERO
+    product: Decimal = ZERO  # 积数: balance × days since the last interest posting
+    since: date | None = None  # the day ``product`` runs from
 
     @property
     def balance(self) -> Decimal:
         return self.opening + self.deposits - self.costs + self.interest
+
+    def touch(self, day: date) -> None:
+        """Add the balance held up to ``day`` (exclusive) to the 积数; call before a change."""
+        if self.since is not None and day > self.since:
+            self.product += self.balance * (day - self.since).days
+        if self.since is None or day > self.since:
+            self.since = day
 
     @property
     def low(self) -> bool:
@@ -212,11 +310,30 @@ class Project:
 
 
 @dataclass
+class InterestAllocation:
+    """One interest posting of the fund and its split over the units by 积数 (balance × days).
+
+    ``products[room]`` is the unit's 积数 from the previous interest posting (or its first
+    money) to this posting's day, the start day counted and the end day not (算头不算尾);
+    ``by_area`` is True when no unit had a positive 积数 and the interest went by area.
+    """
+
+    date: date
+    amount: Decimal
+    location: str
+    since: Day | None
+    products: dict[str, Decimal]
+    shares: dict[str, Decimal]
+    by_area: bool = False
+
+
+@dataclass
 class MaintenanceLedger:
     units: dict[str, UnitFund]
     projects: list[Project]
     interest_total: Decimal
     deposits_unattributed: Decimal
+    interest_allocations: list[InterestAllocation] = field(default_factory=list)
 
 
 def _scope_of(txn: data.Transaction, community: Community) -> tuple[str, ...]:
@@ -233,41 +350,54 @@ def maintenance_ledger(
     entries: Sequence[data.Directive], community: Community, end: date
 ) -> MaintenanceLedger:
     """Deposits, costs and interest of the maintenance fund per unit, up to ``end`` (see
-    :func:`_maintenance_ledger`); computed once per entries and day."""
+    :class:`_FundBuilder`); computed once per entries and day."""
     return memo(
         entries,
         ("maintenance", id(community), end),
-        lambda: _maintenance_ledger(entries, community, end),
+        lambda: _FundBuilder(community).run(entries, end),
     )
 
 
-def _maintenance_ledger(
-    entries: Sequence[data.Directive], community: Community, end: date
-) -> MaintenanceLedger:
+class _FundBuilder:
     """Deposits, costs and interest of the maintenance fund per unit, up to ``end`` (exclusive).
 
     A cost (``Expenses:Maintenance:*``) is charged to the unit named by ``unit:`` when there is
     one, otherwise allocated by area to the units in scope on its date: the cited resolution's
     buildings, else the transaction's ``scope:`` metadata, else every unit. Interest
-    (``Income:Maintenance:Interest``) is shared in proportion to each unit's balance that day
-    (by area when no unit has a positive balance). Shares are to the fen and add up exactly.
-    A unit's balance brought forward is its ``Equity:Owners:Maintenance`` posting with ``unit:``;
-    its first deposit is its first credit (brought forward or deposit), the base of the 30% flag.
+    (``Income:Maintenance:Interest``) is shared by each unit's 积数 since the previous interest
+    posting: its balance at the end of each day times the days it was held (by area when no
+    unit has a positive 积数). Shares are to the fen and add up exactly (largest remainder,
+    ties by room). A unit's balance brought forward is its ``Equity:Owners:Maintenance``
+    posting with ``unit:``; its first deposit is its first credit (brought forward or
+    deposit), the base of the 30% flag.
     """
-    funds: dict[str, UnitFund] = {}
-    projects: list[Project] = []
-    interest_total = unattributed = ZERO
 
-    def fund(room: str, day: date) -> UnitFund:
-        state = funds.get(room)
+    def __init__(self, community: Community) -> None:
+        self.community = community
+        self.funds: dict[str, UnitFund] = {}
+        self.projects: list[Project] = []
+        self.allocations: list[InterestAllocation] = []
+        self.interest_total = self.unattributed = ZERO
+        self.last_interest: date | None = None
+
+    def fund(self, room: str, day: date) -> UnitFund:
+        state = self.funds.get(room)
         if state is None:
-            unit = community.unit_at(room, day)
-            if unit is None and community.units.get(room):
-                unit = community.units[room][0]
-            state = funds[room] = UnitFund(room, unit.area if unit is not None else ZERO)
+            unit = self.community.unit_at(room, day)
+            if unit is None and self.community.units.get(room):
+                unit = self.community.units[room][0]
+            state = self.funds[room] = UnitFund(room, unit.area if unit is not None else ZERO)
+        state.touch(day)
         return state
 
-    for entry in transactions(entries, None, end):
+    def run(self, entries: Sequence[data.Directive], end: date) -> MaintenanceLedger:
+        for entry in transactions(entries, None, end):
+            self.entry(entry)
+        return MaintenanceLedger(
+            self.funds, self.projects, self.interest_total, self.unattributed, self.allocations
+        )
+
+    def entry(self, entry: data.Transaction) -> None:
         cost = interest = ZERO
         direct: dict[str, Decimal] = {}
         for posting in entry.postings:
@@ -277,62 +407,85 @@ def _maintenance_ledger(
             number = _number(posting)
             if number is None:
                 continue
-            cls = classify(account)
-            if cls.is_expense:
+            if classify(account).is_expense:
                 unit = unit_of(posting, entry)
-                if unit is not None and unit in community.units:
+                if unit is not None and unit in self.community.units:
                     direct[unit] = direct.get(unit, ZERO) + number
                 else:
                     cost += number
             elif _under(account, "Income:Maintenance:Interest"):
                 interest -= number
             elif _under(account, "Income:Maintenance:Deposits") or account.startswith("Equity:"):
-                unit = unit_of(posting, entry)
-                if unit is None or unit not in community.units:
-                    unattributed -= number
-                    continue
-                state = fund(unit, entry.date)
-                if account.startswith("Equity:"):
-                    state.opening -= number
-                else:
-                    state.deposits -= number
-                if state.first_deposit is None and number < 0:
-                    state.first_deposit = -number
+                self.credit(entry, posting, number)
         for unit, amount in direct.items():
-            fund(unit, entry.date).costs += amount
+            self.fund(unit, entry.date).costs += amount
         if cost:
-            scope = _scope_of(entry, community)
-            register = community.register_at(entry.date)
-            weights = {
-                room: u.area
-                for room, u in register.items()
-                if not scope or building_of(room) in scope
-            }
-            shares = allocate(cost, weights)
-            for room, share in shares.items():
-                fund(room, entry.date).costs += share
-            projects.append(
-                Project(
-                    date=entry.date,
-                    narration=(entry.narration or "").strip(),
-                    payee=(entry.payee or "").strip(),
-                    amount=cost,
-                    resolution=meta_str(entry, "resolution") or "",
-                    emergency=meta_str(entry, "emergency") or "",
-                    scope=scope,
-                    units=len(shares),
-                    area=sum((weights[r] for r in shares), ZERO),
-                    allocated=sum(shares.values(), ZERO),
-                    location=where(entry),
-                    entry=entry,
-                    shares=shares,
-                )
-            )
+            self.project(entry, cost)
         if interest:
-            interest_total += interest
-            balances = {room: state.balance for room, state in funds.items() if state.balance > 0}
-            if not balances:
-                balances = {room: u.area for room, u in community.register_at(entry.date).items()}
-            for room, share in allocate(interest, balances).items():
-                fund(room, entry.date).interest += share
-    return MaintenanceLedger(funds, projects, interest_total, unattributed)
+            self.interest(entry, interest)
+
+    def credit(self, entry: data.Transaction, posting: data.Posting, number: Decimal) -> None:
+        unit = unit_of(posting, entry)
+        if unit is None or unit not in self.community.units:
+            self.unattributed -= number
+            return
+        state = self.fund(unit, entry.date)
+        if posting.account.startswith("Equity:"):
+            state.opening -= number
+        else:
+            state.deposits -= number
+        if state.first_deposit is None and number < 0:
+            state.first_deposit = -number
+
+    def project(self, entry: data.Transaction, cost: Decimal) -> None:
+        scope = _scope_of(entry, self.community)
+        register = self.community.register_at(entry.date)
+        weights = {
+            room: u.area for room, u in register.items() if not scope or building_of(room) in scope
+        }
+        shares = allocate(cost, weights)
+        for room, share in shares.items():
+            self.fund(room, entry.date).costs += share
+        self.projects.append(
+            Project(
+                date=entry.date,
+                narration=(entry.narration or "").strip(),
+                payee=(entry.payee or "").strip(),
+                amount=cost,
+                resolution=meta_str(entry, "resolution") or "",
+                emergency=meta_str(entry, "emergency") or "",
+                scope=scope,
+                units=len(shares),
+                area=sum((weights[r] for r in shares), ZERO),
+                allocated=sum(shares.values(), ZERO),
+                location=where(entry),
+                entry=entry,
+                shares=shares,
+            )
+        )
+
+    def interest(self, entry: data.Transaction, amount: Decimal) -> None:
+        day = entry.date
+        self.interest_total += amount
+        for state in self.funds.values():
+            state.touch(day)
+        products = {room: s.product for room, s in self.funds.items() if s.product > 0}
+        by_area = not products
+        weights = products or {room: u.area for room, u in self.community.register_at(day).items()}
+        shares = allocate(amount, weights)
+        for room, share in shares.items():
+            self.fund(room, day).interest += share
+        self.allocations.append(
+            InterestAllocation(
+                day,
+                amount,
+                where(entry),
+                self.last_interest,
+                {room: s.product for room, s in self.funds.items() if s.product},
+                shares,
+                by_area,
+            )
+        )
+        for state in self.funds.values():
+            state.product = ZERO
+        self.last_interest = day

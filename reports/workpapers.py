@@ -1,0 +1,837 @@
+"""The special audit's working papers (审计工作底稿): pure functions over loaded entries.
+
+Each returns typed rows (:class:`reports.table.Row`) an auditor re-performs by hand:
+
+- :func:`billing` — billing completeness by month: the unit register × area × the
+  ``tf-fee "property"`` rate against the bills posted (DESIGN.md §3, TF108);
+- :func:`waivers` — every waiver or write-off (the part of a credit to
+  ``Assets:Receivable:Fees`` not settled by cash or prepayment, TF107) with its approvals;
+- :func:`ageing` and :func:`unit_receivables` — arrears by age on a day, and per unit the
+  opening balance, bills, collections (实收, never counting waivers), waivers and closing;
+- :func:`expense_contracts` — payments under each expense contract by period against the
+  contracted amount (TF311);
+- :func:`public_income` — public income by contract, matched on the counterparty, and the
+  receipts no contract covers (TF105);
+- :func:`projects` — maintenance-fund projects: voted budget, contract, paid, acceptance and
+  retention (TF406);
+- :func:`interest_rows` — the fund's interest split over the units by 积数 (balance × days).
+
+Nothing here judges a rule: the rules decide (their errors carry the verdict); these papers
+show the figures behind it. Pure: no I/O, no reloading.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from functools import cache
+from typing import ClassVar
+
+from beancount.core import data
+
+from ledger.accounts import RECEIVABLE_FEES, classify
+from ledger.community import Community, Contract
+from ledger.entries import bank_outflow, ids, is_maintenance_use, is_payment, meta_str, month_of
+from reports.common import ZERO, allocate, fen, transactions, unit_of, where
+from reports.period import Period
+from reports.subledgers import MaintenanceLedger, receivables, settlement
+from reports.table import Column, Row
+
+C = Column
+Day = date
+PROPERTY_FEES = "Income:Fees:Property"
+LIST_LIMIT = 12  # units named in one row; the rest are counted
+
+
+def _under(account: str, parent: str) -> bool:
+    return account == parent or account.startswith(parent + ":")
+
+
+@cache
+def _is_receivable(account: str) -> bool:
+    return _under(account, RECEIVABLE_FEES)
+
+
+@cache
+def _is_property_income(account: str) -> bool:
+    return _under(account, PROPERTY_FEES)
+
+
+def _number(posting: data.Posting) -> Decimal | None:
+    units = posting.units
+    if units is None or not isinstance(units.number, Decimal):
+        return None
+    return units.number
+
+
+def _names(rooms: Iterable[str]) -> str:
+    rooms = sorted(rooms, key=room_key)
+    shown = ", ".join(rooms[:LIST_LIMIT])
+    return shown + (f" … (+{len(rooms) - LIST_LIMIT})" if len(rooms) > LIST_LIMIT else "")
+
+
+def room_key(room: str) -> tuple:
+    """Sort ``2-1-1001`` after ``2-1-201``: numeric parts as numbers."""
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in room.split("-"))
+
+
+def _add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+# ---------------------------------------------------------------------------------------
+# Billing completeness (TF108)
+
+
+@dataclass
+class BillingMonth(Row):
+    """One month's bills against the fee standard: area × rate per unit, to the fen."""
+
+    month: str
+    standard: str
+    units_due: int
+    units_billed: int
+    due: Decimal
+    billed: Decimal
+    missing: list[str] = field(default_factory=list)
+    short: list[str] = field(default_factory=list)
+    extra: list[str] = field(default_factory=list)
+    at_stake: Decimal = ZERO  # the sum of each unit's |billed - due|
+    location: str = ""  # the tf-fee in force
+    columns: ClassVar[tuple[Column, ...]] = (
+        C("month", "月份", "Month"),
+        C("standard", "收费标准", "Fee standard"),
+        C("units_due", "应出账户数", "Units due", "int"),
+        C("units_billed", "已出账户数", "Units billed", "int"),
+        C("due", "应收(标准)", "Due by standard", "money"),
+        C("billed", "已出账", "Billed", "money"),
+        C("difference", "差额", "Difference", "money"),
+        C("at_stake", "涉及金额", "At stake", "money"),
+        C("detail", "明细", "Units"),
+    )
+
+    @property
+    def difference(self) -> Decimal:
+        return self.billed - self.due
+
+    @property
+    def detail(self) -> str:
+        parts = []
+        for label, rooms in (
+            ("漏出账 missing", self.missing),
+            ("少出账 short", self.short),
+            ("多出账 extra", self.extra),
+        ):
+            if rooms:
+                parts.append(f"{label}: {_names(rooms)}")
+        return "; ".join(parts)
+
+    @property
+    def flagged(self) -> bool:
+        return self.at_stake != 0
+
+
+def billing(
+    entries: Sequence[data.Directive], community: Community, period: Period, last: date | None
+) -> list[BillingMonth]:
+    """The months of ``period`` that began with a ``tf-fee "property"`` in force and ended
+    before the ledger's last entry ``last`` (as TF108 judges them): each unit's bills (its debits
+    to ``Assets:Receivable:Fees`` in the month's transactions crediting
+    ``Income:Fees:Property``) against area × rate of the register on the month's first day."""
+    months = [
+        m
+        for m in period.months()
+        if last is not None and m.end <= last and community.fee_at("property", m.start)
+    ]
+    if not months:
+        return []
+    bills = _bills(entries, months[0].start, months[-1].end)
+    rows = []
+    for month in months:
+        fee = community.fee_at("property", month.start)
+        assert fee is not None
+        due = {
+            room: fen(unit.area * fee.rate) if fee.basis == "m2-month" else fen(fee.rate)
+            for room, unit in community.register_at(month.start).items()
+        }
+        billed = bills.get(month.label, {})
+        row = BillingMonth(
+            month.label,
+            f"{fee.rate} {fee.currency}/{fee.basis}",
+            len(due),
+            len(billed),
+            sum(due.values(), ZERO),
+            sum(billed.values(), ZERO),
+            location=where(fee.meta),
+        )
+        for room in set(due) | set(billed):
+            want, got = due.get(room, ZERO), billed.get(room, ZERO)
+            if want == got:
+                continue
+            row.at_stake += abs(got - want)
+            if room not in billed:
+                row.missing.append(room)
+            elif got < want:
+                row.short.append(room)
+            else:
+                row.extra.append(room)
+        rows.append(row)
+    return rows
+
+
+def _bills(
+    entries: Sequence[data.Directive], start: date, end: date
+) -> dict[str, dict[str, Decimal]]:
+    """month -> unit -> its receivable debits in transactions crediting property fees."""
+    out: dict[str, dict[str, Decimal]] = {}
+    for txn in transactions(entries, start, end):
+        if not any(
+            _is_property_income(p.account) and (_number(p) or ZERO) < 0 for p in txn.postings
+        ):
+            continue
+        month = out.setdefault(month_of(txn.date), {})
+        for posting in txn.postings:
+            number = _number(posting)
+            if number is None or number <= 0 or not _is_receivable(posting.account):
+                continue
+            unit = unit_of(posting, txn) or "(无房号 no unit)"
+            month[unit] = month.get(unit, ZERO) + number
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# Waivers and write-offs (TF107)
+
+
+@dataclass
+class WaiverRow(Row):
+    """A waiver or write-off: receivable credited without cash or prepayment."""
+
+    date: date
+    units: str
+    narration: str
+    amount: Decimal
+    approvals: str
+    signoffs: str
+    location: str
+    columns: ClassVar[tuple[Column, ...]] = (
+        C("date", "日期", "Date", "date"),
+        C("units", "房号", "Units"),
+        C("narration", "摘要", "Narration"),
+        C("amount", "减免/核销", "Waived", "money"),
+        C("approvals", "审批", "Approval"),
+        C("signoffs", "签署", "Sign-offs"),
+        C("location", "位置", "file:line"),
+    )
+
+    @property
+    def flagged(self) -> bool:
+        return not self.approvals
+
+
+def waivers(
+    entries: Sequence[data.Directive], community: Community, start: date, end: date
+) -> list[WaiverRow]:
+    """Every transaction in ``[start, end)`` whose credit to ``Assets:Receivable:Fees`` is partly
+    or wholly a waiver (:func:`reports.subledgers.settlement`), with the approvals it cites."""
+    rows = []
+    for txn in transactions(entries, start, end):
+        if not any(_is_receivable(p.account) for p in txn.postings):
+            continue
+        _, waived = settlement(txn)
+        if waived <= 0:
+            continue
+        rooms = {
+            unit
+            for p in txn.postings
+            if _is_receivable(p.account)
+            and (_number(p) or ZERO) < 0
+            and (unit := unit_of(p, txn)) is not None
+        }
+        approvals = ids(txn, "approval")
+        rows.append(
+            WaiverRow(
+                txn.date,
+                _names(rooms),
+                " ".join(x for x in (txn.payee or "", txn.narration or "") if x).strip(),
+                waived,
+                ", ".join(approvals),
+                signoff_text(community, approvals, txn.date),
+                where(txn),
+            )
+        )
+    return rows
+
+
+def signoff_text(community: Community, approval_ids: Sequence[str], day: date) -> str:
+    """``AP-1: committee 李四 2025-03-03, manager 王五 2025-03-04 (300.00)`` for each approval."""
+    parts = []
+    for aid in approval_ids:
+        approval = community.approvals.get(aid)
+        if approval is None:
+            parts.append(f"{aid}: 未找到 unknown")
+            continue
+        latest = approval.latest_by_role(day)
+        roles = ", ".join(
+            f"{role} {s.name} {s.date.isoformat()}" for role, s in sorted(latest.items())
+        )
+        amount = approval.amount(day)
+        parts.append(f"{aid}: {roles or '—'}" + (f" ({amount})" if amount is not None else ""))
+    return " | ".join(parts)
+
+
+# ---------------------------------------------------------------------------------------
+# Receivables: ageing and per unit
+
+
+@dataclass
+class AgeingRow(Row):
+    room: str
+    outstanding: Decimal
+    d30: Decimal
+    d90: Decimal
+    d180: Decimal
+    over180: Decimal
+    oldest: date | None
+    columns: ClassVar[tuple[Column, ...]] = (
+        C("room", "房号", "Unit"),
+        C("outstanding", "欠费", "Outstanding", "money"),
+        C("d30", "30天内", "≤30 days", "money"),
+        C("d90", "31-90天", "31–90 days", "money"),
+        C("d180", "91-180天", "91–180 days", "money"),
+        C("over180", "180天以上", ">180 days", "money"),
+        C("oldest", "最早欠费", "Oldest bill", "date"),
+    )
+
+    @property
+    def flagged(self) -> bool:
+        return self.over180 > 0
+
+
+def ageing(entries: Sequence[data.Directive], as_of: date) -> list[AgeingRow]:
+    """Each unit's open bills on ``as_of`` (bills and settlements dated up to it), by age."""
+    state = receivables(entries, as_of, as_of + timedelta(days=1))
+    rows = []
+    for room in sorted(state.units, key=room_key):
+        unit = state.units[room]
+        if unit.outstanding <= 0:
+            continue
+        buckets = unit.aging(as_of)
+        rows.append(
+            AgeingRow(
+                room,
+                unit.outstanding,
+                buckets["d30"],
+                buckets["d90"],
+                buckets["d180"],
+                buckets["over180"],
+                unit.oldest(),
+            )
+        )
+    return rows
+
+
+@dataclass
+class UnitReceivableRow(Row):
+    """One unit's fee account for the period: opening + billed − collected − waived = closing."""
+
+    room: str
+    area: Decimal | None
+    opening: Decimal = ZERO
+    billed: Decimal = ZERO
+    collected: Decimal = ZERO
+    waived: Decimal = ZERO
+    columns: ClassVar[tuple[Column, ...]] = (
+        C("room", "房号", "Unit"),
+        C("area", "面积", "Area m²", "area"),
+        C("opening", "期初应收", "Opening", "money"),
+        C("billed", "本期应收", "Billed", "money"),
+        C("collected", "本期实收", "Collected", "money"),
+        C("waived", "减免核销", "Waived", "money"),
+        C("closing", "期末应收", "Closing", "money"),
+    )
+
+    @property
+    def closing(self) -> Decimal:
+        return self.opening + self.billed - self.collected - self.waived
+
+    @property
+    def flagged(self) -> bool:
+        return self.closing < 0
+
+
+NO_UNIT = "(无房号 no unit)"
+
+
+def unit_receivables(
+    entries: Sequence[data.Directive], community: Community, start: date, end: date
+) -> list[UnitReceivableRow]:
+    """Per unit, ``Assets:Receivable:Fees`` before ``start`` and in ``[start, end)``.
+
+    Credits split by :func:`reports.subledgers.settlement` into collected and waived (in
+    proportion to each unit's credit when one transaction credits several units); movements
+    without ``unit:`` are one row of their own, so the rows add up to the account.
+    """
+    rows: dict[str, UnitReceivableRow] = {}
+    register = community.register_at(end - timedelta(days=1))
+
+    def row(room: str) -> UnitReceivableRow:
+        found = rows.get(room)
+        if found is None:
+            unit = register.get(room)
+            found = rows[room] = UnitReceivableRow(room, unit.area if unit else None)
+        return found
+
+    for txn in transactions(entries, None, end):
+        moves: dict[str, Decimal] = {}
+        credits: dict[str, Decimal] = {}
+        for posting in txn.postings:
+            number = _number(posting)
+            if number is None or number == 0 or not _is_receivable(posting.account):
+                continue
+            room = unit_of(posting, txn) or NO_UNIT
+            if txn.date < start:
+                moves[room] = moves.get(room, ZERO) + number
+            elif number > 0:
+                row(room).billed += number
+            else:
+                credits[room] = credits.get(room, ZERO) - number
+        for room, number in moves.items():
+            row(room).opening += number
+        if credits:
+            _, waived = settlement(txn)
+            shares = allocate(waived, credits) if waived else {}
+            for room, amount in credits.items():
+                share = shares.get(room, ZERO)
+                row(room).waived += share
+                row(room).collected += amount - share
+    return [rows[r] for r in sorted(rows, key=lambda r: (r == NO_UNIT, room_key(r)))]
+
+
+# ---------------------------------------------------------------------------------------
+# Contracts: expense payments by period (TF311), public income by counterparty (TF105)
+
+
+def period_label(contract: Contract, day: date) -> str:
+    """The contract period a day falls in: the month, quarter, year, or the whole term."""
+    if contract.frequency == "monthly":
+        return month_of(day)
+    if contract.frequency == "quarterly":
+        return f"{day.year}Q{(day.month + 2) // 3}"
+    if contract.frequency == "yearly":
+        return str(day.year)
+    return "全期 term"
+
+
+def contract_periods(contract: Contract, start: date, end: date) -> list[tuple[str, date]]:
+    """(label, first day) of the contract's periods that begin in ``[start, end)`` within its term."""
+    step = {"monthly": 1, "quarterly": 3, "yearly": 12}.get(contract.frequency)
+    if step is None:  # once: one period, the whole term, due when it starts
+        return [(period_label(contract, contract.start), contract.start)]
+    day = date(contract.start.year, contract.start.month, 1)
+    if step == 3:
+        day = date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+    elif step == 12:
+        day = date(day.year, 1, 1)
+    out = []
+    while day <= contract.end and day < end:
+        if day >= start or _add_months(day, step) > start:
+            out.append((period_label(contract, day), day))
+        day = _add_months(day, step)
+    return out
+
+
+@dataclass
+class ContractPeriodRow(Row):
+    contract: str
+    counterparty: str
+    account: str
+    frequency: str
+    period: str
+    amount: Decimal
+    paid: Decimal
+    payments: int
+    location: str
+    columns: ClassVar[tuple[Column, ...]] = (
+        C("contract", "合同", "Contract"),
+        C("counterparty", "相对方", "Counterparty"),
+        C("account", "科目", "Account"),
+        C("frequency", "频率", "Frequency"),
+        C("period", "期间", "Period"),
+        C("amount", "合同金额", "Contracted", "money"),
+        C("paid", "已付", "Paid", "money"),
+        C("excess", "超付", "Excess", "money"),
+        C("payments", "笔数", "Payments", "int"),
+    )
+
+    @property
+    def excess(self) -> Decimal:
+        return max(self.paid - self.amount, ZERO)
+
+    @property
+    def flagged(self) -> bool:
+        return self.excess > 0
+
+
+def contract_charge(txn: data.Transaction, contract: Contract) -> Decimal | None:
+    """What a payment counts against ``contract`` (DESIGN.md §3, TF311), or None when it is not
+    under it: under a contract when it cites its id, or pays its counterparty on its account
+    while it is in force; it counts its debit to the contract's account (the whole payment when
+    it cites the contract and debits none)."""
+    cited = contract.id in ids(txn, "contract")
+    debit = sum(
+        ((_number(p) or ZERO) for p in txn.postings if _under(p.account, contract.account)), ZERO
+    )
+    if not cited:
+        in_force = contract.start <= txn.date <= contract.end
+        if not (in_force and debit > 0 and (txn.payee or "").strip() == contract.counterparty):
+            return None
+    if debit > 0:
+        return debit
+    return bank_outflow(txn) if cited else None
+
+
+def expense_contracts(
+    entries: Sequence[data.Directive], community: Community, start: date, end: date
+) -> list[ContractPeriodRow]:
+    """Each expense contract's periods that begin in ``[start, end)``: contracted against paid.
+
+    "once" contracts show everything paid under them up to ``end``.
+    """
+    contracts = [
+        c
+        for c in community.contracts.values()
+        if classify(c.account).is_expense and c.start < end and c.end >= start
+    ]
+    if not contracts:
+        return []
+    paid: dict[tuple[str, str], list[Decimal]] = {}
+    for txn in transactions(entries, None, end):
+        if not is_payment(txn):
+            continue
+        for contract in contracts:
+            charge = contract_charge(txn, contract)
+            if charge is None:
+                continue
+            slot = paid.setdefault((contract.id, period_label(contract, txn.date)), [])
+            slot.append(charge)
+    rows = []
+    for contract in sorted(contracts, key=lambda c: c.id):
+        for label, _ in contract_periods(contract, start, end):
+            charges = paid.get((contract.id, label), [])
+            rows.append(
+                ContractPeriodRow(
+                    contract.id,
+                    contract.counterparty,
+                    contract.account,
+                    contract.frequency,
+                    label,
+                    contract.amount,
+                    sum(charges, ZERO),
+                    len(charges),
+                    where(contract.meta),
+                )
+            )
+    return rows
+
+
+@dataclass
+class PublicIncomeRow(Row):
+    contract: str
+    counterparty: str
+    account: str
+    term: str
+    frequency: str
+    due: Decimal
+    received: Decimal
+    location: str
+    columns: ClassVar[tuple[Column, ...]] = (
+        C("contract", "合同", "Contract"),
+        C("counterparty", "相对方", "Counterparty"),
+        C("account", "科目", "Account"),
+        C("term", "期限", "Term"),
+        C("frequency", "频率", "Frequency"),
+        C("due", "应收", "Due", "money"),
+        C("received", "实收", "Received", "money"),
+        C("shortfall", "欠收", "Shortfall", "money"),
+    )
+
+    @property
+    def shortfall(self) -> Decimal:
+        return max(self.due - self.received, ZERO)
+
+    @property
+    def flagged(self) -> bool:
+        return self.shortfall > 0
+
+
+@dataclass
+class ReceiptRow(Row):
+    """A public-income receipt no contract in force covers."""
+
+    date: date
+    payer: str
+    account: str
+    amount: Decimal
+    basis: str  # "" (none), "resolution R-1", "no contract names the account"
+    location: str
+    judged: bool  # a contract names the account, so the receipt needs one (TF105)
+    columns: ClassVar[tuple[Column, ...]] = (
+        C("date", "日期", "Date", "date"),
+        C("payer", "付款方", "Payer"),
+        C("account", "科目", "Account"),
+        C("amount", "金额", "Amount", "money"),
+        C("basis_text", "依据", "Basis"),
+        C("location", "位置", "file:line"),
+    )
+
+    @property
+    def basis_text(self) -> str:
+        if self.basis:
+            return self.basis
+        return (
+            "无合同 no contract in force" if self.judged else "账户无合同 account under no contract"
+        )
+
+    @property
+    def flagged(self) -> bool:
+        return self.judged and not self.basis
+
+
+@dataclass
+class PublicIncome:
+    contracts: list[PublicIncomeRow]
+    uncontracted: list[ReceiptRow]
+
+
+def public_income(
+    entries: Sequence[data.Directive],
+    community: Community,
+    start: date,
+    end: date,
+    passed: Iterable[str] = (),
+) -> PublicIncome:
+    """Receipts on ``Income:Public:*`` in ``[start, end)`` matched to contracts (DESIGN.md §3,
+    TF105): a receipt counts for a contract on its account in force on its date whose
+    counterparty is the payer, or that it cites (``contract:``). Receipts citing a resolution in
+    ``passed`` are listed with it as their basis; receipts on accounts no contract names are
+    listed as not judged. Due: the contract amount for each period beginning in the range."""
+    passed = set(passed)
+    contracts = [c for c in community.contracts.values() if classify(c.account).is_public_income]
+    received: dict[str, Decimal] = {}
+    extra: list[ReceiptRow] = []
+    for txn in transactions(entries, start, end):
+        for posting in txn.postings:
+            number = _number(posting)
+            if number is None or number >= 0 or not classify(posting.account).is_public_income:
+                continue
+            match = _income_contract(txn, posting.account, contracts)
+            if match is not None:
+                received[match.id] = received.get(match.id, ZERO) - number
+                continue
+            resolutions = [r for r in ids(txn, "resolution") if r in passed]
+            extra.append(
+                ReceiptRow(
+                    txn.date,
+                    (txn.payee or "").strip(),
+                    posting.account,
+                    -number,
+                    f"决议 resolution {', '.join(resolutions)}" if resolutions else "",
+                    where(txn),
+                    any(_under(posting.account, c.account) for c in contracts),
+                )
+            )
+    rows = []
+    for contract in sorted(contracts, key=lambda c: (c.start, c.id)):
+        periods = contract_periods(contract, start, end)
+        periods = [p for p in periods if start <= p[1] < end]
+        if not periods and contract.id not in received:
+            continue
+        rows.append(
+            PublicIncomeRow(
+                contract.id,
+                contract.counterparty,
+                contract.account,
+                f"{contract.start.isoformat()} – {contract.end.isoformat()}",
+                contract.frequency,
+                contract.amount * len(periods),
+                received.get(contract.id, ZERO),
+                where(contract.meta),
+            )
+        )
+    return PublicIncome(rows, extra)
+
+
+def _income_contract(
+    txn: data.Transaction, account: str, contracts: Sequence[Contract]
+) -> Contract | None:
+    cited = set(ids(txn, "contract"))
+    payer = (txn.payee or "").strip()
+    for contract in contracts:
+        if not _under(account, contract.account):
+            continue
+        if contract.id in cited:
+            return contract
+        if contract.start <= txn.date <= contract.end and payer == contract.counterparty:
+            return contract
+    return None
+
+
+# ---------------------------------------------------------------------------------------
+# Maintenance-fund projects (TF406)
+
+
+@dataclass
+class ProjectRow(Row):
+    """A maintenance-fund project: the resolution (or emergency) its payments cite."""
+
+    project: str
+    title: str
+    scope: str
+    budget: Decimal | None
+    contracts: str
+    contract_amount: Decimal | None
+    paid_before: Decimal
+    paid_in_period: Decimal
+    acceptance: str
+    acceptance_date: date | None
+    retention_paid: Decimal  # paid after the acceptance (质保金 released)
+    location: str
+    columns: ClassVar[tuple[Column, ...]] = (
+        C("project", "项目依据", "Resolution / emergency"),
+        C("title", "名称", "Title"),
+        C("scope", "范围", "Scope"),
+        C("budget", "表决预算", "Voted budget", "money"),
+        C("contracts", "合同", "Contract"),
+        C("contract_amount", "合同金额", "Contracted", "money"),
+        C("paid_before", "以前已付", "Paid before", "money"),
+        C("paid_in_period", "本期支付", "Paid in period", "money"),
+        C("paid", "累计支付", "Paid to date", "money"),
+        C("over_budget", "超预算", "Over budget", "money"),
+        C("acceptance", "验收", "Acceptance"),
+        C("acceptance_date", "验收付款日", "Accepted on", "date"),
+        C("retention_held", "质保金未付", "Retention held", "money"),
+        C("retention_paid", "质保金已付", "Retention paid", "money"),
+    )
+
+    @property
+    def paid(self) -> Decimal:
+        return self.paid_before + self.paid_in_period
+
+    @property
+    def over_budget(self) -> Decimal:
+        return max(self.paid - self.budget, ZERO) if self.budget is not None else ZERO
+
+    @property
+    def retention_held(self) -> Decimal:
+        """What the contract still owes after the acceptance (the retention held back)."""
+        if self.contract_amount is None or not self.acceptance:
+            return ZERO
+        return max(self.contract_amount - self.paid, ZERO)
+
+    @property
+    def flagged(self) -> bool:
+        return self.over_budget > 0
+
+
+def projects(
+    entries: Sequence[data.Directive], community: Community, start: date, end: date
+) -> list[ProjectRow]:
+    """Maintenance-fund uses up to ``end`` grouped by the resolution (else emergency) they
+    cite; projects with a payment in ``[start, end)`` are listed.
+
+    Budget: the resolution's ``budget:``. Contract: the ``contract:`` ids cited, with the amount
+    of the ``tf-contract`` of that id when there is one. Acceptance: the ``acceptance:``
+    document on the payment that completes the contract; payments after it release the
+    retention (质保金); what the contract still owes after it is the retention held.
+    """
+    groups: dict[str, list[data.Transaction]] = {}
+    for txn in transactions(entries, None, end):
+        if not is_maintenance_use(txn) or not is_payment(txn):
+            continue
+        key = meta_str(txn, "resolution") or meta_str(txn, "emergency") or f"— {where(txn)}"
+        groups.setdefault(key, []).append(txn)
+    rows = []
+    for key, txns in groups.items():
+        if not any(start <= t.date < end for t in txns):
+            continue
+        rows.append(_project_row(key, txns, community, start))
+    return rows
+
+
+def _project_row(
+    key: str, txns: list[data.Transaction], community: Community, start: date
+) -> ProjectRow:
+    resolution = community.resolutions.get(key)
+    emergency = community.emergencies.get(key)
+    title = resolution.title if resolution else (emergency.hazard if emergency else "")
+    scope = ",".join(resolution.scope) if resolution else (meta_str(txns[0], "scope") or "")
+    cited = list(dict.fromkeys(c for t in txns for c in ids(t, "contract")))
+    amounts = [community.contracts[c].amount for c in cited if c in community.contracts]
+    accepted = next((t for t in txns if meta_str(t, "acceptance")), None)
+    before = sum((bank_outflow(t) for t in txns if t.date < start), ZERO)
+    during = sum((bank_outflow(t) for t in txns if t.date >= start), ZERO)
+    released = ZERO
+    if accepted is not None:
+        after = txns[txns.index(accepted) + 1 :]
+        released = sum((bank_outflow(t) for t in after), ZERO)
+    return ProjectRow(
+        key,
+        title,
+        scope or "全体 all",
+        resolution.budget if resolution else None,
+        ", ".join(cited),
+        sum(amounts, ZERO) if amounts else None,
+        before,
+        during,
+        meta_str(accepted, "acceptance") or "" if accepted is not None else "",
+        accepted.date if accepted is not None else None,
+        released,
+        where(resolution.meta) if resolution else where(txns[0]),
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Interest of the maintenance fund by 积数
+
+
+@dataclass
+class InterestRow(Row):
+    date: date
+    room: str
+    since: Day | None
+    product: Decimal
+    share: Decimal
+    location: str
+    columns: ClassVar[tuple[Column, ...]] = (
+        C("date", "结息日", "Posted", "date"),
+        C("room", "房号", "Unit"),
+        C("since", "计息起", "From", "date"),
+        C("product", "积数(元·天)", "Balance × days", "money"),
+        C("share", "分配利息", "Interest share", "money"),
+        C("location", "位置", "file:line"),
+    )
+
+
+def interest_rows(fund: MaintenanceLedger, start: date, end: date) -> list[InterestRow]:
+    """The allocation of each interest posting in ``[start, end)`` unit by unit."""
+    rows = []
+    for item in fund.interest_allocations:
+        if not start <= item.date < end:
+            continue
+        rooms = sorted(set(item.products) | set(item.shares), key=room_key)
+        for room in rooms:
+            rows.append(
+                InterestRow(
+                    item.date,
+                    room,
+                    item.since,
+                    item.products.get(room, ZERO),
+                    item.shares.get(room, ZERO),
+                    item.location,
+                )
+            )
+    return rows
