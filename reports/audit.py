@@ -32,7 +32,7 @@ from beancount.core import data
 
 from ledger.accounts import MAINTENANCE_BANK, classify
 from ledger.community import Community
-from ledger.entries import bank_outflow, ids
+from ledger.entries import bank_outflow, ids, lowers_bank
 from ledger.errors import TrustError, error_code
 from reports import books, workpapers
 from reports import budget as budget_report
@@ -332,11 +332,11 @@ class Context:
 
     def error_fund(self, error: Any) -> str:
         entry = getattr(error, "entry", None)
-        if type(entry) is data.Transaction:
-            for posting in entry.postings:
-                if classify(posting.account).is_bank and fund_of(posting.account) == MAINTENANCE:
-                    return MAINTENANCE
-            return COMMON
+        if type(entry) is data.Transaction:  # the fund the money leaves, else any it touches
+            banks = [p for p in entry.postings if classify(p.account).is_bank]
+            lowered = [p for p in banks if lowers_bank(p)] or banks
+            funds = {fund_of(p.account) for p in lowered}
+            return MAINTENANCE if MAINTENANCE in funds else COMMON
         if type(entry) is data.Custom and entry.type in ("tf-emergency", "tf-resolution"):
             return MAINTENANCE
         if any(self.cited.get(k) == MAINTENANCE for k in error_ids(error)):
@@ -423,10 +423,10 @@ def merge_errors(check: CheckResult, errors: Iterable[Any]) -> None:
             match.ok = False
             match.amount = amount if amount is not None else match.amount
             match.reason = _first_line(error)
-        else:
+        else:  # the rule's verdict first, then what the audit found
             if amount is not None:
                 match.amount = max(match.amount or ZERO, amount)
-            match.reason += "; " + _first_line(error)
+            match.reason = _first_line(error) + "; " + match.reason
 
 
 def _subject(entry: Any) -> str:
@@ -583,9 +583,8 @@ def check_allocation(ctx: Context, check: CheckResult) -> None:
         check.add(project.location, project.date, project.narration, project.amount, ok, reason)
     for room, unit_fund in sorted(ctx.fund.units.items()):
         if unit_fund.balance < 0:
-            check.add(
-                "", ctx.as_of, room, unit_fund.balance, False, "分户余额为负 balance negative"
-            )
+            reason = f"分户余额为负 balance negative {unit_fund.balance}"
+            check.add("", ctx.as_of, room, -unit_fund.balance, False, reason)
 
 
 def check_interest(ctx: Context, check: CheckResult) -> None:

@@ -116,18 +116,19 @@ def test_maintenance_by_building_unless_published_by_unit(small) -> None:
 def test_maintenance_per_unit(small_text) -> None:
     by_unit = load_string(small_text + '\n2024-01-01 custom "tf-publish" "receipts-by-unit" TRUE\n')
     rows = {r.room: r for r in public.compute(by_unit, MARCH).maintenance_units}
-    # elevator 750 in building 1 by area 100:50 -> 500 / 250; interest 12 by balances 100:50:300
+    # elevator 750 in building 1 by area 100:50 -> 500 / 250; interest 12 by 积数 (balance ×
+    # days since 31 Dec): 600×79 + 100×11 : 300×79 + 50×11 : 300×90 = 48500 : 24250 : 27000
     assert (rows["1-1-101"].costs, rows["1-1-102"].costs, rows["2-1-101"].costs) == (
         D("500.00"),
         D("250.00"),
         0,
     )
     assert (rows["1-1-101"].interest, rows["1-1-102"].interest, rows["2-1-101"].interest) == (
-        D("2.67"),
-        D("1.33"),
-        D("8.00"),
+        D("5.83"),
+        D("2.92"),
+        D("3.25"),
     )
-    assert rows["1-1-101"].balance == D("102.67") and rows["1-1-101"].low  # < 30% of 600
+    assert rows["1-1-101"].balance == D("105.83") and rows["1-1-101"].low  # < 30% of 600
     assert rows["1-1-102"].low and not rows["2-1-101"].low
     assert sum(r.balance for r in rows.values()) == D("462.00")  # = the fund's closing balance
     assert rows["1-1-101"].area == D("100.00")

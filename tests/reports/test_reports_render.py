@@ -137,12 +137,13 @@ def test_audit_workbook_summary_and_one_sheet_per_check(small, tmp_path) -> None
     path = tmp_path / "audit.xlsx"
     render_xlsx.write(report, path)
     wb = openpyxl.load_workbook(path)
-    assert len(wb.sheetnames) == len(report.checks) + 1
+    assert len(wb.sheetnames) == len(report.checks) + 1 + len(report.papers)
     summary = wb[wb.sheetnames[0]]
     assert summary.freeze_panes == "A3" and summary.auto_filter.ref
     rows = list(summary.iter_rows(min_row=3, values_only=True))
-    exceptions = [r[6] for r in rows[:-1]]
-    assert all(isinstance(n, int) for n in exceptions) and rows[-1][6] == sum(exceptions)
+    column = [c.value for c in summary[2]].index("例外数 Exceptions")
+    exceptions = [r[column] for r in rows[:-1]]
+    assert all(isinstance(n, int) for n in exceptions) and rows[-1][column] == sum(exceptions)
     failing = next(c for c in report.checks if not c.passed)
     sheet = wb[wb.sheetnames[report.checks.index(failing) + 1]]
     assert sheet.title.startswith(failing.id + " ")
@@ -150,7 +151,7 @@ def test_audit_workbook_summary_and_one_sheet_per_check(small, tmp_path) -> None
     bad_row = next(
         r
         for r in range(3, sheet.max_row + 1)
-        if sheet.cell(row=r, column=result_col).value == "异常 exception"
+        if sheet.cell(row=r, column=result_col).value == "例外 exception"
     )
     assert sheet.cell(row=bad_row, column=1).fill.fgColor.rgb.endswith("FDE2DC")
 

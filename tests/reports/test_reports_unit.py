@@ -24,13 +24,13 @@ def test_unit_statement_1_1_101(small) -> None:
     ]
     (project,) = report.projects
     assert (project.cost, project.share) == (D("750.00"), D("500.00"))
-    assert report.maintenance_balance == D("102.67")  # 600 - 500 + 2.67
+    assert report.maintenance_balance == D("105.83")  # 600 - 500 + 5.83 (interest by 积数)
     assert "赵六" not in repr(report.to_dict())
 
 
 def test_unit_outside_the_project_scope(small) -> None:
     report = unit.compute(small, Period.parse("2025Q1"), "2-1-101")
-    assert report.projects == [] and report.maintenance_balance == D("308.00")
+    assert report.projects == [] and report.maintenance_balance == D("303.25")
     assert report.value("本期账单") == D("50.00") and report.arrears == D("50.00")
 
 

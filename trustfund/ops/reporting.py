@@ -62,8 +62,11 @@ def renderer(fmt: str) -> ModuleType:
     raise ReportError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
 
 
-def build(kind: str, ledger: Any, period: Period, room: str | None = None) -> Report:
-    """Compute one report from a loaded ledger (no reloading)."""
+def build(
+    kind: str, ledger: Any, period: Period, room: str | None = None, fmt: str | None = None
+) -> Report:
+    """Compute one report from a loaded ledger (no reloading); the audit's workbook (``fmt``
+    xlsx) also holds the general ledger."""
     if kind == "public":
         from reports import public
 
@@ -75,7 +78,7 @@ def build(kind: str, ledger: Any, period: Period, room: str | None = None) -> Re
     if kind == "audit":
         from reports import audit
 
-        return audit.compute(ledger, period)
+        return audit.compute(ledger, period, general_ledger=fmt == "xlsx")
     if kind == "unit":
         if not room:
             raise ReportError("the unit report needs a room (--unit 3-1-101)")
@@ -132,7 +135,10 @@ def write_all(ledger: Any, out_dir: Path, period: Period) -> list[Path]:
         report = build(kind, ledger, period)
         for fmt, extension in FORMATS.items():
             path = out_dir / f"{kind}-{period.label}.{extension}"
-            written.append(write_report(report, fmt, path))
+            if kind == "audit" and fmt == "xlsx":  # the workbook also holds the general ledger
+                written.append(write_report(build(kind, ledger, period, fmt=fmt), fmt, path))
+            else:
+                written.append(write_report(report, fmt, path))
     return written
 
 
@@ -235,7 +241,7 @@ def report(
             click.echo(str(path))
         return
     assert fmt is not None
-    result = build(kind, ledger, period, room)
+    result = build(kind, ledger, period, room, fmt)
     if output is None and fmt == "xlsx":
         output = Path(f"{kind}-{period.label}{'-' + room if room else ''}.xlsx")
     if output is None:
