@@ -118,12 +118,20 @@ def test_budget_totals_tie_to_income_statement(demo) -> None:
     assert cleaning.budget == Decimal("8000.00")
 
 
+#: Checks the demo does not pass yet, each for a reason in its data: no month is sealed (C19);
+#: until the demo is regenerated with issue 11's vocabulary, no ``tf-fee "property"`` (C16),
+#: service payments above their monthly contract amounts (C13) and maintenance contracts paid
+#: in full without an ``acceptance:`` document (M07).
+DEMO_EXCEPTIONS = {"C19", "C16", "C13", "M07"}
+
+
 def test_audit_of_the_demo_passes_its_checks(demo) -> None:
     report = audit.compute(demo, YEAR)
-    failed = {c.en for c in report.checks if not c.passed}
-    assert failed <= {"Publication (monthly seals)"}, failed
-    reconciliation = next(c for c in report.checks if c.en == "Bank reconciliation")
-    assert reconciliation.items == 12
+    failed = {c.id for c in report.checks if not c.passed}
+    assert failed <= DEMO_EXCEPTIONS, failed
+    assert report.check("C08").items == 12  # a month-end balance assertion each month
+    passed = [c for c in report.checks if c.passed and c.items]
+    assert len(passed) >= 15  # passes backed by evidence, not by an empty list
 
 
 def test_write_all_on_the_demo(demo, tmp_path) -> None:
