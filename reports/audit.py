@@ -1068,9 +1068,7 @@ def working_papers(ctx: Context, general_ledger: bool = False) -> list[Table]:
     start, end = ctx.start, ctx.end
     receivables = workpapers.unit_receivables(ctx.entries, ctx.community, start, end)
     ageing = workpapers.ageing(ctx.entries, ctx.as_of)
-    interest = workpapers.interest_rows(ctx.fund, start, end)
-    for item in interest:
-        item.location = rel(item.location)
+    interest_columns, interest = workpapers.interest_table(ctx.fund, start, end)
     tb = books.trial_balance(ctx.entries, start, end)
     as_of = f"截至 as of {ctx.as_of.isoformat()}"
     papers = [
@@ -1082,7 +1080,7 @@ def working_papers(ctx: Context, general_ledger: bool = False) -> list[Table]:
         _paper("wp-public", "公共收益合同", "Public income by contract", ctx.public_income.contracts, ("due", "received", "shortfall")),
         _paper("wp-receipts", "无合同收益", "Public income without a contract", ctx.public_income.uncontracted, ("amount",)),
         _paper("wp-projects", "维修工程", "Maintenance projects", ctx.projects, ("paid_in_period", "retention_paid")),
-        _paper("wp-interest", "利息分户(积数)", "Interest by unit (balance × days)", interest, ("share",)),
+        _paper("wp-interest", "利息分户(积数)", "Interest by unit (balance × days)", interest, [c.key for c in interest_columns[1:] if c.key.startswith("share")], columns=interest_columns),
         _paper("wp-tb", "试算平衡表", "Trial balance", tb, ("opening", "debit", "credit", "closing"), as_of),
     ]  # fmt: skip
     if general_ledger:
@@ -1092,12 +1090,22 @@ def working_papers(ctx: Context, general_ledger: bool = False) -> list[Table]:
 
 
 def _paper(
-    key: str, zh: str, en: str, rows: Sequence[Row], sums: Sequence[str], note: str = ""
+    key: str,
+    zh: str,
+    en: str,
+    rows: Sequence[Any],
+    sums: Sequence[str],
+    note: str = "",
+    columns: tuple[Column, ...] | None = None,
 ) -> Table:
-    columns = type(rows[0]).columns if rows else _COLUMNS[key]
+    if columns is None:
+        columns = type(rows[0]).columns if rows else _COLUMNS[key]
     total: dict[str, Any] = {columns[0].key: "合计 Total"}
     for name in sums:
-        total[name] = sum((getattr(r, name) or ZERO for r in rows), ZERO)
+        total[name] = sum(
+            ((r.get(name) if isinstance(r, dict) else getattr(r, name)) or ZERO for r in rows),
+            ZERO,
+        )
     return Table(key, zh, en, columns, rows, total, note)
 
 
@@ -1110,6 +1118,5 @@ _COLUMNS = {
     "wp-public": workpapers.PublicIncomeRow.columns,
     "wp-receipts": workpapers.ReceiptRow.columns,
     "wp-projects": workpapers.ProjectRow.columns,
-    "wp-interest": workpapers.InterestRow.columns,
     "wp-tb": books.TrialBalanceRow.columns,
 }

@@ -798,40 +798,31 @@ def _project_row(
 # Interest of the maintenance fund by 积数
 
 
-@dataclass
-class InterestRow(Row):
-    date: date
-    room: str
-    since: Day | None
-    product: Decimal
-    share: Decimal
-    location: str
-    columns: ClassVar[tuple[Column, ...]] = (
-        C("date", "结息日", "Posted", "date"),
-        C("room", "房号", "Unit"),
-        C("since", "计息起", "From", "date"),
-        C("product", "积数(元·天)", "Balance × days", "money"),
-        C("share", "分配利息", "Interest share", "money"),
-        C("location", "位置", "file:line"),
-    )
+INTEREST_HEAD = (C("room", "房号", "Unit"),)
 
 
-def interest_rows(fund: MaintenanceLedger, start: date, end: date) -> list[InterestRow]:
-    """The allocation of each interest posting in ``[start, end)`` unit by unit."""
-    rows = []
-    for item in fund.interest_allocations:
-        if not start <= item.date < end:
-            continue
-        rooms = sorted(set(item.products) | set(item.shares), key=room_key)
-        for room in rooms:
-            rows.append(
-                InterestRow(
-                    item.date,
-                    room,
-                    item.since,
-                    item.products.get(room, ZERO),
-                    item.shares.get(room, ZERO),
-                    item.location,
-                )
-            )
-    return rows
+def interest_table(
+    fund: MaintenanceLedger, start: date, end: date
+) -> tuple[tuple[Column, ...], list[dict[str, object]]]:
+    """The split of each interest posting in ``[start, end)``: one row per unit, two columns per
+    posting (the unit's 积数 and its share), then the unit's total interest."""
+    postings = [a for a in fund.interest_allocations if start <= a.date < end]
+    columns = list(INTEREST_HEAD)
+    for i, item in enumerate(postings):
+        day = item.date.isoformat()
+        since = item.since.isoformat() if item.since else "…"
+        columns.append(C(f"product{i}", f"{day} 积数(自{since})", f"{day} balance × days", "money"))
+        columns.append(C(f"share{i}", f"{day} 分配利息", f"{day} interest", "money"))
+    columns.append(C("share", "利息合计", "Interest", "money"))
+    rooms = sorted({r for a in postings for r in (*a.products, *a.shares)}, key=room_key)
+    rows: list[dict[str, object]] = []
+    for room in rooms:
+        row: dict[str, object] = {"room": room}
+        total = ZERO
+        for i, item in enumerate(postings):
+            row[f"product{i}"] = item.products.get(room, ZERO)
+            row[f"share{i}"] = share = item.shares.get(room, ZERO)
+            total += share
+        row["share"] = total
+        rows.append(row)
+    return tuple(columns), rows

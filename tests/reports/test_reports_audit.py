@@ -377,11 +377,13 @@ def test_interest_is_split_by_balance_times_days() -> None:
     # 10 × 89/133 = 6.6917, 10 × 44/133 = 3.3083: to the fen, the parts add up to the interest
     assert posting.shares == {"1-1-101": D("6.69"), "1-1-102": D("3.31")}
     assert fund.units["1-1-101"].interest == D("6.69")
-    rows = audit.compute(ledger, Period.parse("2025Q1")).paper("wp-interest").rows
-    assert [(r.room, r.product, r.share) for r in rows] == [
+    paper = audit.compute(ledger, Period.parse("2025Q1")).paper("wp-interest")
+    assert [(r["room"], r["product0"], r["share0"]) for r in paper.rows] == [
         ("1-1-101", D("89000.00"), D("6.69")),
         ("1-1-102", D("44000.00"), D("3.31")),
     ]
+    assert paper.total is not None and paper.total["share"] == D("10.00")
+    assert paper.columns[1].zh == "2025-03-31 积数(自…)"
 
 
 def test_interest_remainder_goes_deterministically_and_the_parts_add_up() -> None:
