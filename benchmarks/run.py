@@ -68,6 +68,7 @@ TARGETS = {
     "rules_time": 1.05,
     "rules_rss": 1.10,
     "report_vs_load": 0.20,
+    "batch_vs_check": 1.10,
     "import_ratio": 1.5,
     "public_page_bytes": 2_000_000,
     "public_page_warm_s": 0.5,
@@ -411,6 +412,139 @@ def _run_side_script(
 
 
 # ---------------------------------------------------------------------------------------
+# Commands: what `trustfund report` and `trustfund batch` cost beyond the load (DESIGN §6)
+
+#: (kind, format) of the report commands measured; each runs as a person runs it.
+REPORT_COMMANDS = (
+    ("public", "text"),
+    ("public", "html"),
+    ("public", "csv"),
+    ("public", "xlsx"),
+    ("budget", "text"),
+    ("budget", "xlsx"),
+    ("audit", "text"),
+    ("audit", "xlsx"),
+    ("unit", "text"),
+)
+BATCH_COMMUNITIES = 3
+
+
+def _command_cpu(args: list[str]) -> dict[str, float]:
+    """Run ``trustfund ARGS`` (the console script's code path) in a fresh process: its CPU
+    (user + system, from ``wait4``) and wall seconds. A failing command stops the benchmark."""
+    env = dict(os.environ, BEANCOUNT_DISABLE_LOAD_CACHE="1", PYTHONHASHSEED="0")
+    with open(OUT / "command.stderr", "w+b") as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "cli", *args],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+        )
+        _pid, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        wall = time.perf_counter() - started
+        err.seek(0)
+        tail = err.read().decode(errors="replace")[-400:]
+    if proc.returncode not in (0, 1):  # 1: check found errors (reported, not a failure here)
+        raise SystemExit(f"trustfund {' '.join(args)} failed ({proc.returncode}): {tail}")
+    return {"cpu_s": usage.ru_utime + usage.ru_stime, "wall_s": wall}
+
+
+def _report_args(ledger: dict[str, Any], kind: str, fmt: str) -> list[str]:
+    folder = Path(ledger["main"]).parent
+    year = max(p.name for p in folder.iterdir() if p.is_dir() and p.name.isdigit())
+    args = ["report", kind, "-p", year, "-f", fmt]
+    if kind == "unit":
+        register = (folder / "register.beancount").read_text(encoding="utf-8")
+        args += ["-u", register.split('custom "tf-unit" "', 1)[1].split('"', 1)[0]]
+    if fmt != "text":
+        args += ["-o", str(OUT / f"report-{kind}.{'txt' if fmt == 'text' else fmt}")]
+    return [*args, ledger["main"]]
+
+
+def bench_commands(label: str, ledger: dict[str, Any], repeat: int) -> dict[str, Any]:
+    """Interleaved, best of ``repeat``: the plain load (Beancount alone, CPU), ``trustfund
+    check``, each report command; each report's cost beyond check as a share of the plain load."""
+    runs: dict[str, list[dict[str, float]]] = {"plain load": [], "check": []}
+    for kind, fmt in REPORT_COMMANDS:
+        runs[f"report {kind} {fmt}"] = []
+    for _ in range(repeat):
+        plain = _run_worker(["load", ledger["plain"]])
+        runs["plain load"].append({"cpu_s": plain["cpu_s"], "wall_s": plain["seconds"]})
+        runs["check"].append(_command_cpu(["check", "-q", ledger["main"]]))
+        for kind, fmt in REPORT_COMMANDS:
+            runs[f"report {kind} {fmt}"].append(_command_cpu(_report_args(ledger, kind, fmt)))
+    best = {name: _best(values, "cpu_s") for name, values in runs.items()}
+    result: dict[str, Any] = {"runs": runs, "best_cpu_s": best, "beyond_check": {}}
+    for name, cpu in best.items():
+        if name.startswith("report "):
+            result["beyond_check"][name] = (cpu - best["check"]) / best["plain load"]
+    result["batch"] = bench_batch_vs_check(ledger, best["check"])
+    return result
+
+
+def bench_batch_vs_check(ledger: dict[str, Any], check_cpu: float) -> dict[str, Any]:
+    """``trustfund batch`` over copies of the ledger on one local Dask worker: each
+    community's CPU in the worker against ``trustfund check``'s (a fresh process)."""
+    proc = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), "--worker", "batch", ledger["main"]],
+        capture_output=True,
+        text=True,
+        timeout=3600,
+        cwd=str(ROOT),
+        env=dict(os.environ, BEANCOUNT_DISABLE_LOAD_CACHE="1"),
+    )
+    if proc.returncode != 0:
+        return {"error": proc.stderr.strip().splitlines()[-1:] or [f"exit {proc.returncode}"]}
+    per_community = json.loads(proc.stdout.strip().splitlines()[-1])
+    cpus = [row["cpu_s"] for row in per_community]
+    return {
+        "communities": per_community,
+        "check_cpu_s": check_cpu,
+        "ratio_best": min(cpus) / check_cpu,
+        "ratio_mean": statistics.mean(cpus) / check_cpu,
+    }
+
+
+def worker_batch(path: str) -> list[dict[str, Any]]:
+    from trustfund.ops.batch import run_batch
+
+    ledgers = [(f"c{i}", Path(path)) for i in range(BATCH_COMMUNITIES)]
+    results = run_batch(ledgers, workers=1)
+    bad = [r.error for r in results if r.status != "ok"]
+    if bad:
+        raise SystemExit(f"batch failed: {bad}")
+    return [{"cpu_s": r.cpu_seconds, "wall_s": r.seconds} for r in results]
+
+
+def print_commands(label: str, commands: dict[str, Any]) -> None:
+    best = commands["best_cpu_s"]
+    print(
+        f"   commands ({label}, CPU best of N): plain load {best['plain load']:.2f} s, "
+        f"check {best['check']:.2f} s"
+    )
+    target = TARGETS["report_vs_load"]
+    for name, ratio in commands["beyond_check"].items():
+        print(
+            f"      {name:<22} {best[name]:6.2f} s  beyond check {ratio:+.3f}x the plain load "
+            f"(target ≤ {target}x) {_verdict(ratio, target)}"
+        )
+    batch = commands.get("batch") or {}
+    if "ratio_best" in batch:
+        cpus = ", ".join(f"{row['cpu_s']:.2f}" for row in batch["communities"])
+        print(
+            f"      batch, one worker: {cpus} s CPU per community against check "
+            f"{batch['check_cpu_s']:.2f} s: {batch['ratio_mean']:.2f}x mean, "
+            f"{batch['ratio_best']:.2f}x best (target ≤ {TARGETS['batch_vs_check']}x) "
+            f"{_verdict(batch['ratio_mean'], TARGETS['batch_vs_check'])}"
+        )
+    elif batch:
+        print(f"      batch: {batch.get('error')}")
+
+
+# ---------------------------------------------------------------------------------------
 # Driver
 
 
@@ -491,6 +625,7 @@ def bench_size(
         result["import"] = result["fava"] = "skipped"
         return result
     result["reports"] = _run_worker(["reports", ledger["main"]])
+    result["commands"] = bench_commands(label, ledger, repeat)
     # The statement import does not depend on the ledger size: once per run (10k rows if quick).
     result["import"] = (
         _run_side_script("bench_import.py", ledger, label, ["--rows", "10000"] if quick else None)
@@ -560,6 +695,8 @@ def print_summary(results: dict[str, Any]) -> None:
                 f"   report {name} (compute + text + HTML): {row['total_s']:.3f} s wall, {row.get('total_cpu_s', float('nan')):.3f} s CPU "
                 f"= {ratio:.3f}x the load's CPU (target ≤ {TARGETS['report_vs_load']}x) {_verdict(ratio, TARGETS['report_vs_load'])}"
             )
+        if res.get("commands"):
+            print_commands(label, res["commands"])
         for kind in ("import", "fava"):
             side = res.get(kind)
             if isinstance(side, str):
@@ -634,6 +771,21 @@ def plot(results: dict[str, Any], path: Path) -> None:
     plt.close(fig)
 
 
+def run_commands_only(sizes: list[str], repeat: int, results: dict[str, Any]) -> int:
+    """``--commands-only``: the report and batch commands against check and the plain load."""
+    for label in sizes:
+        ledger = ensure_ledger(label)
+        print(f"\n== {label}: {ledger['transactions']:,} transactions", flush=True)
+        commands = bench_commands(label, ledger, repeat)
+        results["sizes"][label] = {"ledger": ledger, "commands": commands}
+        print_commands(label, commands)
+        (OUT / "results-commands.json").write_text(json.dumps(results, indent=1, default=str))
+    results["machine"]["loadavg_end"] = os.getloadavg()
+    (OUT / "results-commands.json").write_text(json.dumps(results, indent=1, default=str))
+    print(f"\nwrote {OUT / 'results-commands.json'} (load average {results['machine']})")
+    return 0
+
+
 def _compile_bytecode() -> None:
     """Measure trustfund as an installed package runs: with its bytecode compiled.
 
@@ -671,6 +823,11 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="measure the trust rules' overhead only (no reports, import or Fava)",
     )
+    parser.add_argument(
+        "--commands-only",
+        action="store_true",
+        help="only the command costs: each report command and batch against check and the plain load",
+    )
     parser.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
@@ -682,6 +839,9 @@ def main(argv: list[str] | None = None) -> int:
             out = worker_rules(rest[0], None if rest[1] == "-" else rest[1])
         elif kind == "reports":
             out = worker_reports(rest[0])
+        elif kind == "batch":
+            print(json.dumps(worker_batch(rest[0])))
+            return 0
         else:
             parser.error(f"unknown worker {kind}")
         print(json.dumps(out, default=str))
@@ -714,6 +874,8 @@ def main(argv: list[str] | None = None) -> int:
         "targets": TARGETS,
         "sizes": {},
     }
+    if args.commands_only:
+        return run_commands_only(sizes, args.repeat or 3, results)
     import_at = "100k" if "100k" in sizes else sizes[-1]
     for label in sizes:
         repeat = args.repeat or (1 if args.quick or label == "300k" else 3)

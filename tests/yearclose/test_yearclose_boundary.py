@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 from datetime import date
@@ -228,7 +229,8 @@ def test_opening_balances_closing_entries_and_files(tmp_path: Path) -> None:
     assert min(e.date for e in ledger.entries if isinstance(e, data.Transaction)) >= date(
         2025, 12, 28
     )
-    opening = (tmp_path / "2026" / "2026-opening.beancount").read_text(encoding="utf-8")
+    text = (tmp_path / "2026" / "2026-opening.beancount").read_text(encoding="utf-8")
+    opening = re.sub(r"(?<=\S) {2,}(?=\S)", "  ", text)  # Beancount's printer aligns amounts
     # receivables per unit, collections held by the manager with their own dates
     assert 'Equity:Owners:Common  -800.00 CNY\n    unit: "1-1-101"' in opening
     assert '2025-12-28 * "期初: 物业代收未上缴 (2025-12-28)"' in opening
@@ -287,3 +289,41 @@ def test_close_year_command(tmp_path: Path) -> None:
         "TF304",
         "TF402",
     }
+
+
+def _comparable(entry: data.Directive) -> data.Directive:
+    """An entry without what a file cannot hold: its location and Beancount's ``__`` keys."""
+
+    def clean(meta: dict[str, object] | None) -> dict[str, object]:
+        return {
+            k: v
+            for k, v in (meta or {}).items()
+            if k not in ("filename", "lineno") and not k.startswith("__")
+        }
+
+    if isinstance(entry, data.Transaction):
+        postings = [p._replace(meta=clean(p.meta)) for p in entry.postings]
+        return entry._replace(meta=clean(entry.meta), postings=postings)
+    return entry._replace(meta=clean(entry.meta))  # type: ignore[attr-defined,no-any-return]
+
+
+def test_what_close_year_writes_parses_back_to_the_same_entries(tmp_path: Path) -> None:
+    """Year close builds Beancount entries and prints them with Beancount's printer: each file
+    it writes parses (alone, without errors) to exactly the entries it built."""
+    from beancount.parser import parser
+
+    main = write_ledger(tmp_path)
+    plan = close(main, 2025, today=TODAY, echo=lambda *a, **k: None)
+    assert set(plan.entries) == {"2025/2025-close.beancount", "2026/2026-opening.beancount"}
+    kinds: set[str] = set()
+    for rel, built in plan.entries.items():
+        parsed, errors, _ = parser.parse_string((tmp_path / rel).read_text(encoding="utf-8"))
+        assert not errors, (rel, errors)
+        # the parser sorts by date: compare as sets of entries, each one whole
+        assert sorted(map(repr, map(_comparable, parsed))) == sorted(
+            map(repr, map(_comparable, built))
+        ), rel
+        assert len(parsed) == len(built) > 0
+        kinds |= {type(e).__name__ for e in built}
+    # transactions with posting metadata, opens, customs with amounts and numbers all round-trip
+    assert {"Transaction", "Open", "Custom"} <= kinds

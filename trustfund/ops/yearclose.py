@@ -45,7 +45,8 @@ from typing import Any
 
 import click
 from beancount.core import data
-from beancount.parser import printer
+from beancount.core.amount import Amount
+from beancount.parser.grammar import ValueType
 
 from ledger.accounts import MAINTENANCE, classify
 from ledger.community import Community
@@ -60,6 +61,8 @@ from ledger.entries import (
 )
 from ledger.errors import error_code
 from ledger.loader import Ledger, format_error, load, resolve_ledger
+from ledger.printer import format_entries
+from reports.subledgers import maintenance_ledger
 from trustfund.rules.funds import open_collections
 from trustfund.rules.remuneration import carried_months
 
@@ -94,6 +97,7 @@ class ClosePlan:
     files: dict[str, str] = field(default_factory=dict)
     include_in_archive: str = ""
     new_main: str = ""
+    entries: dict[str, list[data.Directive]] = field(default_factory=dict)  # file -> entries
     surplus: dict[str, Decimal] = field(default_factory=dict)  # fund -> income - expenses
     opening_accounts: int = 0
     carried: dict[str, int] = field(default_factory=dict)
@@ -103,8 +107,27 @@ def _money(number: Decimal) -> str:
     return format(number, "f")
 
 
-def _print(entry: data.Directive) -> str:
-    return printer.format_entry(entry).rstrip("\n") + "\n"
+def _meta(**keys: Any) -> dict[str, Any]:
+    """Metadata of an entry ``close-year`` makes (the printer leaves filename/lineno out)."""
+    return data.new_metadata("<trustfund close-year>", 0, keys or None)
+
+
+def _posting(account: str, number: Decimal, currency: str, unit: str | None = None) -> data.Posting:
+    meta = {"unit": unit} if unit is not None else None
+    return data.Posting(account, Amount(number, currency), None, None, None, meta)
+
+
+def _transaction(
+    day: date, narration: str, tag: str, postings: list[data.Posting], **meta: Any
+) -> data.Transaction:
+    return data.Transaction(
+        _meta(**meta), day, "*", None, narration, frozenset({tag}), frozenset(), postings
+    )
+
+
+def _number_value(number: Decimal) -> ValueType:
+    # Beancount's printer writes a custom value with str(): keep it out of exponent notation.
+    return ValueType(Decimal(_money(number)) if number else Decimal(0), Decimal)
 
 
 def _source(entry: Any, root: Path) -> str:
@@ -152,64 +175,100 @@ class _Balances:
             self.by_unit[key][_unit_of(posting, txn)] += units.number
 
 
+@dataclass
+class _Year:
+    """The ledger split at the close: the closed year and before, and what comes after."""
+
+    ledger: Ledger
+    year: int
+    old: list[data.Directive]
+    new: list[data.Directive]
+    balances: _Balances
+    opens: dict[str, data.Open]
+    closed: set[str]
+
+    @property
+    def end(self) -> date:
+        return date(self.year, 12, 31)
+
+    @property
+    def start(self) -> date:
+        return date(self.year + 1, 1, 1)
+
+    @classmethod
+    def split(cls, ledger: Ledger, year: int) -> _Year:
+        end = date(year, 12, 31)
+        old = [e for e in ledger.entries if e.date <= end]
+        new = [e for e in ledger.entries if e.date > end]
+        balances = _Balances()
+        opens: dict[str, data.Open] = {}
+        closed: set[str] = set()
+        for entry in old:
+            if isinstance(entry, data.Transaction) and YEAR_CLOSE_TAG not in entry.tags:
+                balances.add(entry)
+            elif isinstance(entry, data.Open):
+                opens[entry.account] = entry
+            elif isinstance(entry, data.Close):
+                closed.add(entry.account)
+        return cls(ledger, year, old, new, balances, opens, closed)
+
+
 def plan_close(ledger: Ledger, year: int) -> ClosePlan:
     """Compute every file ``close-year`` writes, without writing anything."""
-    root = ledger.path.parent
-    end = date(year, 12, 31)
-    start = end + timedelta(days=1)
-    community = ledger.community
-    entries = ledger.entries
+    split = _Year.split(ledger, year)
     plan = ClosePlan(year)
-    old = [e for e in entries if e.date <= end]
-    new = [e for e in entries if e.date >= start]
+    closing = _closing_entries(split, plan)
+    close_rel = f"{year}/{year}-close.beancount"
+    plan.entries[close_rel] = closing
+    plan.files[close_rel] = (
+        f"; Closing entries of {year}, written by `trustfund close-year {year}`. Do not edit.\n"
+        f"; Income and expenses of {year} go to the owners' equity of their fund.\n\n"
+        + format_entries(closing)
+    )
+    plan.include_in_archive = close_rel
+    y1 = year + 1
+    opening_rel = f"{y1}/{y1}-opening.beancount"
+    sections, new_files = _opening_sections(split, plan)
+    plan.entries[opening_rel] = [entry for _, block in sections for entry in block]
+    plan.files[opening_rel] = (
+        f"; {y1}: what the new year carries from the ledger closed on {split.end} "
+        f"(`trustfund close-year {year}`). Original dates are kept. Do not edit.\n"
+        + "".join(f"\n; -- {title} --\n\n{format_entries(block)}" for title, block in sections)
+    )
+    plan.new_main = f"{y1}.beancount"
+    plan.files[plan.new_main] = _new_main(ledger, year, [opening_rel, *new_files], close_rel)
+    return plan
 
-    balances = _Balances()
-    opens: dict[str, data.Open] = {}
-    closed: set[str] = set()
-    for entry in old:
-        if isinstance(entry, data.Transaction) and YEAR_CLOSE_TAG not in entry.tags:
-            balances.add(entry)
-        elif isinstance(entry, data.Open):
-            opens[entry.account] = entry
-        elif isinstance(entry, data.Close):
-            closed.add(entry.account)
 
-    # -- closing entries (archive) -------------------------------------------------------
-    close_lines = [
-        f"; Closing entries of {year}, written by `trustfund close-year {year}`. Do not edit.",
-        f"; Income and expenses of {year} go to the owners' equity of their fund.",
-        "",
-    ]
+def _closing_entries(split: _Year, plan: ClosePlan) -> list[data.Directive]:
+    """One transaction per fund and currency moving the year's income and expenses to the
+    owners' equity of the fund (and the ``open`` of an equity account the ledger lacks)."""
     by_fund: dict[tuple[str, str], list[tuple[str, Decimal]]] = defaultdict(list)
-    for (account, currency), number in sorted(balances.total.items()):
+    for (account, currency), number in sorted(split.balances.total.items()):
         cls = classify(account)
         if number != 0 and (cls.is_income or cls.is_expense):
             by_fund[(cls.fund, currency)].append((account, number))
-    for name in sorted({EQUITY[f] for f, _ in by_fund}):
-        if name not in opens:
-            close_lines += [f"{start} open {name}", ""]
+    out: list[data.Directive] = [
+        data.Open(_meta(), split.start, name, None, None)  # type: ignore[arg-type]
+        for name in sorted({EQUITY[fund] for fund, _ in by_fund})
+        if name not in split.opens
+    ]
     for (fund, currency), rows in sorted(by_fund.items()):
         net = sum((n for _, n in rows), ZERO)
         plan.surplus[fund] = plan.surplus.get(fund, ZERO) - net
         label = "维修资金" if fund == MAINTENANCE else "共同基金"
-        close_lines.append(
-            f'{start} * "{year} 年度结转: {label}收支结余转入业主权益" #{YEAR_CLOSE_TAG}'
-        )
-        close_lines.append(f'  year-close: "{year}"')
-        for account, number in rows:
-            close_lines.append(f"  {account}  {_money(-number)} {currency}")
-        close_lines.append(f"  {EQUITY[fund]}  {_money(net)} {currency}")
-        close_lines.append("")
-    close_rel = f"{year}/{year}-close.beancount"
-    plan.files[close_rel] = "\n".join(close_lines)
-    plan.include_in_archive = close_rel
+        postings = [_posting(account, -number, currency) for account, number in rows]
+        postings.append(_posting(EQUITY[fund], net, currency))
+        narration = f"{split.year} 年度结转: {label}收支结余转入业主权益"
+        meta = {"year-close": str(split.year)}
+        out.append(_transaction(split.start, narration, YEAR_CLOSE_TAG, postings, **meta))
+    return out
 
-    # -- what the new year cites ---------------------------------------------------------
+
+def _cited(new: list[data.Directive]) -> dict[str, set[str]]:
+    """The approvals, resolutions, emergencies and contracts the new year cites."""
     cited: dict[str, set[str]] = {
-        "approval": set(),
-        "resolution": set(),
-        "emergency": set(),
-        "contract": set(),
+        k: set() for k in ("approval", "resolution", "emergency", "contract")
     }
     for entry in new:
         if isinstance(entry, data.Custom):
@@ -222,141 +281,165 @@ def plan_close(ledger: Ledger, year: int) -> ClosePlan:
                 cited["resolution"].add(str(values[0]))
         for key, ids in cited.items():
             ids.update(meta_list(entry, key))
+    return cited
 
-    used = _approvals_used(old, community)
 
-    # -- the opening file ----------------------------------------------------------------
-    head: list[str] = []
-    register: list[str] = []
-    terms: list[str] = []
-    governance: list[str] = []
-    copied: list[str] = []
-    counts: dict[str, int] = defaultdict(int)
-    main_file = str(ledger.path)
-    relevant_resolutions = {
+@dataclass
+class _Carried:
+    """The entries of the past the new year needs, by section (see :func:`_carry`)."""
+
+    head: list[data.Directive] = field(default_factory=list)
+    register: list[data.Directive] = field(default_factory=list)
+    terms: list[data.Directive] = field(default_factory=list)
+    governance: list[data.Directive] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+
+def _carry(split: _Year, cited: dict[str, set[str]], used: dict[str, Decimal]) -> _Carried:
+    """Sort the past's directives into what the new year carries (see the module docstring)."""
+    community, start = split.ledger.community, split.start
+    main_file = str(split.ledger.path)
+    resolutions = {
         rid
         for rid in community.resolutions
         if rid in cited["resolution"]
         or rid not in community.closes
         or community.closes[rid].date >= start
     }
-    relevant_approvals = {
-        aid for aid in community.approvals if aid in cited["approval"] or aid not in used
-    }
-    for entry in old:
+    approvals = {aid for aid in community.approvals if aid in cited["approval"] or aid not in used}
+    out = _Carried()
+    for entry in split.old:
         if _is_generated(entry):
             continue
-        if isinstance(entry, data.Commodity):
-            head.append(_print(entry))
-        elif isinstance(entry, data.Open):
-            if entry.account not in closed:
-                head.append(_print(entry))
+        if isinstance(entry, data.Commodity) or (
+            isinstance(entry, data.Open) and entry.account not in split.closed
+        ):
+            out.head.append(entry)
         elif isinstance(entry, data.Custom):
-            kind = entry.type
-            values = _custom_values(entry)
-            first = str(values[0]) if values else ""
-            if kind in REGISTER_TYPES:
-                register.append(_print(entry))
-                counts["register"] += 1
-            elif kind in TERM_TYPES:
-                terms.append(_print(entry))
-                counts["terms"] += 1
-            elif kind == "tf-contract":
-                ends = values[-1] if values else None
-                if first in cited["contract"] or (isinstance(ends, date) and ends >= start):
-                    terms.append(_print(entry))
-                    counts["contracts"] += 1
-            elif kind in ("tf-resolution", "tf-vote", "tf-close"):
-                if first in relevant_resolutions:
-                    governance.append(_print(entry))
-                    counts[kind] += 1
-            elif kind == "tf-approval":
-                if first in relevant_approvals and first not in used:
-                    governance.append(_print(entry))
-                    counts[kind] += 1
-            elif kind == "tf-notice":
-                if len(values) > 1 and str(values[1]) in relevant_approvals:
-                    governance.append(_print(entry))
-            elif kind == "tf-emergency":
-                if first in cited["emergency"]:
-                    governance.append(_print(entry))
-                    counts[kind] += 1
-            elif kind.startswith("tf-") or kind == CARRY_TYPE:
-                continue  # seals stay with the archive; carries are recomputed
-            elif entry.meta.get("filename") == main_file:
-                head.append(_print(entry))  # fava-option, fava-extension …
-    for aid in sorted(relevant_approvals & set(used)):
-        governance.append(_reduced_approval(community, aid, used[aid], end))
-        counts["tf-approval (partly used)"] += 1
+            _carry_custom(entry, out, cited, resolutions, approvals, used, start, main_file)
+    for aid in sorted(approvals & set(used)):
+        out.governance.extend(_reduced_approval(community, aid, used[aid], split.end))
+        out.counts["tf-approval (partly used)"] += 1
+    return out
 
-    # entries of the new year that live in files holding older entries too
+
+def _carry_custom(
+    entry: data.Custom,
+    out: _Carried,
+    cited: dict[str, set[str]],
+    resolutions: set[str],
+    approvals: set[str],
+    used: dict[str, Decimal],
+    start: date,
+    main_file: str,
+) -> None:
+    kind = entry.type
+    values = _custom_values(entry)
+    first = str(values[0]) if values else ""
+    if kind in REGISTER_TYPES:
+        out.register.append(entry)
+        out.counts["register"] += 1
+    elif kind in TERM_TYPES:
+        out.terms.append(entry)
+        out.counts["terms"] += 1
+    elif kind == "tf-contract":
+        ends = values[-1] if values else None
+        if first in cited["contract"] or (isinstance(ends, date) and ends >= start):
+            out.terms.append(entry)
+            out.counts["contracts"] += 1
+    elif kind in ("tf-resolution", "tf-vote", "tf-close"):
+        if first in resolutions:
+            out.governance.append(entry)
+            out.counts[kind] += 1
+    elif kind == "tf-approval":
+        if first in approvals and first not in used:
+            out.governance.append(entry)
+            out.counts[kind] += 1
+    elif kind == "tf-notice":
+        if len(values) > 1 and str(values[1]) in approvals:
+            out.governance.append(entry)
+    elif kind == "tf-emergency":
+        if first in cited["emergency"]:
+            out.governance.append(entry)
+            out.counts[kind] += 1
+    elif kind.startswith("tf-") or kind == CARRY_TYPE:
+        return  # seals stay with the archive; carries are recomputed
+    elif entry.meta.get("filename") == main_file:
+        out.head.append(entry)  # fava-option, fava-extension …
+
+
+def _new_year_files(split: _Year) -> tuple[list[str], list[data.Directive]]:
+    """The files holding only entries of the new year, and the new year's entries that sit in
+    files with older ones (they are copied into the opening file)."""
+    main_file = str(split.ledger.path)
     file_dates: dict[str, list[date]] = defaultdict(list)
-    for entry in entries:
+    for entry in split.ledger.entries:
         if not _is_generated(entry):
             file_dates[str(entry.meta.get("filename", ""))].append(entry.date)
     new_files = sorted(
         name
         for name, days in file_dates.items()
-        if name != main_file and days and min(days) >= start and Path(name).exists()
+        if name != main_file and days and min(days) >= split.start and Path(name).exists()
     )
-    for entry in new:
+    copied = []
+    for entry in split.new:
         if _is_generated(entry) or str(entry.meta.get("filename", "")) in new_files:
             continue
         if isinstance(entry, data.Custom) and entry.type == "tf-seal":
             values = _custom_values(entry)
-            if values and str(values[0]) < f"{year + 1}-01":
+            if values and str(values[0]) < f"{split.year + 1}-01":
                 continue
-        copied.append(_print(entry))
+        copied.append(entry)
+    return new_files, copied
 
-    opening = _opening_balances(balances, community, old, end, root, plan)
-    opened = {name for name in EQUITY.values() if name in opens}
-    for name in sorted(set(EQUITY.values()) - opened):
-        if any(name in block for block in opening):
-            first = min((block[:10] for block in opening), default=str(end))
-            head.append(f"{first} open {name}\n")
-    carry = [
-        f'{end} custom "{CARRY_TYPE}" "{month}" {_money(base)} {_money(due)} {_money(posted)}\n'
-        for month, (base, due, posted) in carried_months(old, community).items()
-        if month.startswith(f"{year}-")
+
+def _opening_sections(
+    split: _Year, plan: ClosePlan
+) -> tuple[list[tuple[str, list[data.Directive]]], list[str]]:
+    """The opening file's sections (title, entries) and the new year's own files."""
+    community = split.ledger.community
+    used = _approvals_used(split.old, community)
+    carried = _carry(split, _cited(split.new), used)
+    new_files, copied = _new_year_files(split)
+    root = split.ledger.path.parent
+    opening = _opening_balances(split.balances, community, split.old, split.end, root, plan)
+    for name in sorted(set(EQUITY.values()) - set(split.opens)):
+        if any(p.account == name for txn in opening for p in txn.postings):
+            first = min((txn.date for txn in opening), default=split.end)
+            carried.head.append(data.Open(_meta(), first, name, None, None))  # type: ignore[arg-type]
+    carry: list[data.Directive] = [
+        data.Custom(
+            _meta(),
+            split.end,
+            CARRY_TYPE,
+            [ValueType(month, str), *(_number_value(n) for n in (base, due, posted))],
+        )
+        for month, (base, due, posted) in carried_months(split.old, community).items()
+        if month.startswith(f"{split.year}-")
     ]
-    counts["remuneration months"] = len(carry)
-    plan.carried = dict(counts)
-
-    y1 = year + 1
-    opening_rel = f"{y1}/{y1}-opening.beancount"
-    sections = [
-        (
-            f"; {y1}: what the new year carries from the ledger closed on {end} "
-            f"(`trustfund close-year {year}`). Original dates are kept. Do not edit.\n"
-        ),
-        "; -- accounts -----------------------------------------------------------------\n",
-        *head,
-        "; -- unit and owner register -----------------------------------------------------\n",
-        *register,
-        "; -- contract terms, budgets, running contracts ------------------------------------\n",
-        *terms,
-        "; -- approvals, resolutions, votes, notices, emergencies still relevant --------------\n",
-        *governance,
-        f"; -- remuneration of {year} by month: collected base, amount due (unrounded), posted ---\n",
-        *carry,
-        f"; -- opening balances on {end} ----------------------------------------------------\n",
-        *opening,
+    carried.counts["remuneration months"] = len(carry)
+    plan.carried = dict(carried.counts)
+    year = split.year
+    sections: list[tuple[str, list[data.Directive]]] = [
+        ("accounts", carried.head),
+        ("unit and owner register", carried.register),
+        ("contract terms, budgets, running contracts", carried.terms),
+        ("approvals, resolutions, votes, notices, emergencies still relevant", carried.governance),
+        (f"remuneration of {year} by month: collected base, amount due (unrounded), posted", carry),
+        (f"opening balances on {split.end}", list(opening)),
     ]
     if copied:
-        sections += [
-            f"; -- entries of {y1} from files that also hold earlier years ---------------\n",
-            *copied,
-        ]
-    plan.files[opening_rel] = "\n".join(sections)
+        sections.append((f"entries of {year + 1} from files that also hold earlier years", copied))
+    return sections, [str(Path(name).resolve().relative_to(root)) for name in new_files]
 
-    # -- the new main file ---------------------------------------------------------------
+
+def _new_main(ledger: Ledger, year: int, includes: list[str], close_rel: str) -> str:
+    """The new main file: the old one's option and plugin lines, then its includes."""
     main_text = ledger.path.read_text(encoding="utf-8")
     kept = [line for line in main_text.splitlines() if KEEP_LINE_RE.match(line)]
-    includes = [opening_rel] + [str(Path(name).resolve().relative_to(root)) for name in new_files]
-    plan.new_main = f"{y1}.beancount"
-    plan.files[plan.new_main] = "\n".join(
+    return "\n".join(
         [
-            f"; The ledger from {start}, started by `trustfund close-year {year}`.",
+            f"; The ledger from {year + 1}-01-01, started by `trustfund close-year {year}`.",
             f"; Earlier years: {ledger.path.name} (closing entries in {close_rel}).",
             "",
             *kept,
@@ -365,7 +448,6 @@ def plan_close(ledger: Ledger, year: int) -> ClosePlan:
             "",
         ]
     )
-    return plan
 
 
 def _approvals_used(old: Iterable[data.Directive], community: Community) -> dict[str, Decimal]:
@@ -385,20 +467,28 @@ def _approvals_used(old: Iterable[data.Directive], community: Community) -> dict
     return {aid: amount for aid, amount in used.items() if amount > 0}
 
 
-def _reduced_approval(community: Community, aid: str, paid: Decimal, end: date) -> str:
+def _reduced_approval(
+    community: Community, aid: str, paid: Decimal, end: date
+) -> list[data.Custom]:
+    """An approval partly used before the close, each role's sign-off reduced by what was paid."""
     approval = community.approvals[aid]
-    lines = []
+    out = []
     for role, signoff in sorted(approval.latest_by_role(end).items()):
         left = signoff.amount - paid
         if left <= 0:
             left = Decimal("0.01")
-        lines.append(
-            f'{signoff.date} custom "tf-approval" "{aid}" "{role}" "{signoff.name}" '
-            f"{_money(left)} {signoff.currency}\n"
-            f'  approved: "{_money(signoff.amount)} {signoff.currency}"\n'
-            f'  paid-before: "{_money(paid)} {signoff.currency}"\n'
-        )
-    return "".join(lines)
+        meta = {
+            "approved": f"{_money(signoff.amount)} {signoff.currency}",
+            "paid-before": f"{_money(paid)} {signoff.currency}",
+        }
+        values = [
+            ValueType(aid, str),
+            ValueType(role, str),
+            ValueType(signoff.name, str),
+            ValueType(Amount(left, signoff.currency), Amount),
+        ]
+        out.append(data.Custom(_meta(**meta), signoff.date, "tf-approval", values))
+    return out
 
 
 def _maintenance_per_unit(
@@ -413,14 +503,34 @@ def _maintenance_per_unit(
             for unit, number in parts.items():
                 if unit is not None:
                     shares[unit] -= number
-    try:
-        from reports.subledgers import maintenance_ledger
-    except ImportError:  # the reports area has not landed: opening equity only
-        return {room: n for room, n in sorted(shares.items()) if n}
     ledger = maintenance_ledger(old, community, start)
     for room, fund in ledger.units.items():
         shares[room] += fund.balance
     return {room: n for room, n in sorted(shares.items()) if n}
+
+
+def _clearing_lots(
+    account: str, currency: str, lots: list[Any], advance: Decimal, end: date, root: Path
+) -> list[data.Transaction]:
+    """The collections the manager still holds, one per day collected (TF103 across the year)."""
+    equity = EQUITY[classify(account).fund]
+    out = [
+        _transaction(
+            lot.day,
+            f"期初: 物业代收未上缴 ({lot.day})",
+            OPEN_TAG,
+            [
+                _posting(account, lot.remaining, currency),
+                _posting(equity, -lot.remaining, currency),
+            ],
+            **{"carried-from": _source(lot.txn, root)},
+        )
+        for lot in lots
+    ]
+    if advance:
+        postings = [_posting(account, -advance, currency), _posting(equity, advance, currency)]
+        out.append(_transaction(end, "期初: 物业多缴上缴款", OPEN_TAG, postings))
+    return out
 
 
 def _opening_balances(
@@ -430,63 +540,42 @@ def _opening_balances(
     end: date,
     root: Path,
     plan: ClosePlan,
-) -> list[str]:
-    out: list[str] = []
+) -> list[data.Transaction]:
+    """One opening transaction per asset and liability account against its fund's equity:
+    receivables, prepayments and deposits per unit, the maintenance fund per unit."""
+    out: list[data.Transaction] = []
     lots, advance = open_collections(old, community, end)
     clearing = [key for key, n in balances.total.items() if n != 0 and classify(key[0]).is_clearing]
     lots_ok = (
         len(clearing) == 1
         and sum((lot.remaining for lot in lots), ZERO) - advance == balances.total[clearing[0]]
     )
-    equity_totals: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
     for (account, currency), number in sorted(balances.total.items()):
         cls = classify(account)
-        if number == 0 or not (account.startswith("Assets:") or account.startswith("Liabilities:")):
-            if number != 0 and account.startswith("Equity:"):
-                equity_totals[(cls.fund, currency)] += number
+        if number == 0 or not account.startswith(("Assets:", "Liabilities:")):
             continue
         plan.opening_accounts += 1
-        equity = EQUITY[cls.fund]
         if cls.is_clearing and lots_ok:
-            for lot in lots:
-                out.append(
-                    f'{lot.day} * "期初: 物业代收未上缴 ({lot.day})" #{OPEN_TAG}\n'
-                    f'  carried-from: "{_source(lot.txn, root)}"\n'
-                    f"  {account}  {_money(lot.remaining)} {currency}\n"
-                    f"  {equity}  {_money(-lot.remaining)} {currency}\n"
-                )
-            if advance:
-                out.append(
-                    f'{end} * "期初: 物业多缴上缴款" #{OPEN_TAG}\n'
-                    f"  {account}  {_money(-advance)} {currency}\n"
-                    f"  {equity}  {_money(advance)} {currency}\n"
-                )
+            out.extend(_clearing_lots(account, currency, lots, advance, end, root))
             continue
-        lines = [
-            f'{end} * "期初余额 {account}" #{OPEN_TAG}',
-            f"  {account}  {_money(number)} {currency}",
-        ]
+        equity = EQUITY[cls.fund]
+        postings = [_posting(account, number, currency)]
         parts = balances.by_unit[(account, currency)]
         per_unit = cls.is_receivable or cls.is_prepaid or cls.is_deposits
         if per_unit and any(unit is not None and n != 0 for unit, n in parts.items()):
             for unit, n in sorted(parts.items(), key=lambda item: item[0] or ""):
-                if n == 0:
-                    continue
-                if unit is None:
-                    lines.append(f"  {equity}  {_money(-n)} {currency}")
-                else:
-                    lines.append(f'  {equity}  {_money(-n)} {currency}\n    unit: "{unit}"')
+                if n != 0:
+                    postings.append(_posting(equity, -n, currency, unit))
         elif cls.fund == MAINTENANCE and account.startswith("Assets:"):
             shares = _maintenance_per_unit(old, community, end + timedelta(days=1), balances)
-            rest = number
             for unit, n in shares.items():
-                lines.append(f'  {equity}  {_money(-n)} {currency}\n    unit: "{unit}"')
-                rest -= n
+                postings.append(_posting(equity, -n, currency, unit))
+            rest = number - sum(shares.values(), ZERO)
             if rest:
-                lines.append(f"  {equity}  {_money(-rest)} {currency}")
+                postings.append(_posting(equity, -rest, currency))
         else:
-            lines.append(f"  {equity}  {_money(-number)} {currency}")
-        out.append("\n".join(lines) + "\n")
+            postings.append(_posting(equity, -number, currency))
+        out.append(_transaction(end, f"期初余额 {account}", OPEN_TAG, postings))
     return out
 
 
@@ -549,10 +638,7 @@ def close(
 
 
 def _seal_year(ledger: Ledger, year: int, today: date, ws: Any, main: Path) -> str:
-    try:
-        from ledger.seal import MANIFEST_DIR, SEALS_FILE, SealRefused, plan_seals
-    except ImportError:
-        return "not sealed (ledger.seal is not available)"
+    from ledger.seal import MANIFEST_DIR, SEALS_FILE, SealRefused, plan_seals
     from ledger.writer import uncommitted_changes
 
     edits = uncommitted_changes(main.parent, [Path(name) for name in ledger.files])
