@@ -167,7 +167,7 @@ def run(
     from trustfund.web import public as web_public
 
     web_app_interval = web_public.CHECK_INTERVAL
-    web_public.CHECK_INTERVAL = 0.0
+    web_public.CHECK_INTERVAL = 0
     try:
         stat = ledger.stat()
         os.utime(ledger, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
