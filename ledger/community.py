@@ -43,6 +43,37 @@ FEE_BASES = ("m2-month", "unit-month")
 PUBLISH_SWITCHES = ("receipts-by-unit", "arrears-by-unit", "votes-by-unit")
 #: Hash schemes a ``tf-access`` value may use: ``sha256:<hex>`` or ``pbkdf2-sha256:<iter>:<salt>:<hex>``.
 ACCESS_RE = re.compile(r"^(sha256:[0-9a-f]{64}|pbkdf2-sha256:\d+:[0-9a-f]{16,}:[0-9a-f]{64})$")
+#: The stages of a matter under 五议两公开, in the order they must happen (``tf-stage``):
+#: 提议, 商议, 审议, 决议 (the vote's ``tf-close``, or ``tf-stage "resolve"`` for a matter decided
+#: without an owners' vote), 决议公开, 评议, 结果公开.
+STAGES = (
+    "propose",
+    "discuss",
+    "review",
+    "resolve",
+    "publish-decision",
+    "evaluate",
+    "publish-result",
+)
+#: The stages that must be on record, on or before the payment day, for a payment to cite a
+#: resolution under the procedure (TF601); evaluation and the result's publication come after.
+STAGES_BEFORE_PAYMENT = STAGES[:5]
+STAGE_LABELS = {
+    "propose": "提议",
+    "discuss": "商议",
+    "review": "审议",
+    "resolve": "决议",
+    "publish-decision": "决议公开",
+    "evaluate": "评议",
+    "publish-result": "结果公开",
+}
+#: ``tf-procedure`` kinds: "five-two" (五议两公开) switches the TF601/TF603 trail on, "none" off.
+PROCEDURES = ("five-two", "none")
+#: ``tf-objection-outcome`` values; "upheld" stops the payments under the notice.
+OBJECTION_OUTCOMES = ("withdrawn", "dismissed", "upheld")
+#: ``tf-disposition`` kinds: what the owners decided to do with a year's surplus (结余处置).
+DISPOSITIONS = ("carry-forward", "reserve", "refund-by-area")
+YEAR_RE = re.compile(r"^\d{4}$")
 RULE_RE = re.compile(r"^(>=|>)\s*(\d+)\s*/\s*(\d+)$")
 
 DEFAULT_PARTICIPATION = ">=2/3"
@@ -208,10 +239,14 @@ class Close:
 
 @dataclass(frozen=True, slots=True)
 class Notice:
+    """A public notice of a payment (公示): from ``date`` to ``deadline`` owners may object."""
+
     id: str
     approval_id: str
     date: date
     meta: Meta = field(compare=False, repr=False, hash=False)
+    deadline: date | None = None  # the last day of the objection window (None: no window)
+    entry: Any = field(compare=False, repr=False, hash=False, default=None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -311,6 +346,119 @@ class Access:
     meta: Meta = field(compare=False, repr=False, hash=False)
 
 
+@dataclass(frozen=True, slots=True)
+class Stage:
+    """One step of a matter's 五议两公开 trail (``tf-stage``), tied to its resolution id."""
+
+    resolution_id: str
+    stage: str  # one of STAGES
+    date: date
+    meta: Meta = field(compare=False, repr=False, hash=False)
+    entry: Any = field(compare=False, repr=False, hash=False, default=None)
+
+
+@dataclass(frozen=True, slots=True)
+class ProcedureTerm:
+    """``tf-procedure``: from ``date``, resolutions follow ``kind``; the result is due ``days``
+    after the latest payment under it (None: no deadline)."""
+
+    kind: str  # "five-two" | "none"
+    days: int | None
+    date: date
+    meta: Meta = field(compare=False, repr=False, hash=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Objection:
+    """A written objection to a notice (``tf-objection``), by a unit, a body or a person."""
+
+    id: str
+    notice_id: str
+    by: str
+    date: date
+    meta: Meta = field(compare=False, repr=False, hash=False)
+    entry: Any = field(compare=False, repr=False, hash=False, default=None)
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectionOutcome:
+    """How an objection ended (``tf-objection-outcome``): withdrawn, dismissed or upheld."""
+
+    objection_id: str
+    outcome: str
+    date: date
+    meta: Meta = field(compare=False, repr=False, hash=False)
+    entry: Any = field(compare=False, repr=False, hash=False, default=None)
+
+
+@dataclass(frozen=True, slots=True)
+class BudgetAdoption:
+    """``tf-budget``: the owners adopted the budget of ``year`` under a resolution on ``date``."""
+
+    year: str  # "2025"
+    resolution_id: str
+    date: date
+    meta: Meta = field(compare=False, repr=False, hash=False)
+    entry: Any = field(compare=False, repr=False, hash=False, default=None)
+
+
+@dataclass(frozen=True, slots=True)
+class Disposition:
+    """``tf-disposition``: what the owners decided to do with part of a year's surplus."""
+
+    year: str  # "2025"
+    kind: str  # one of DISPOSITIONS
+    amount: Decimal
+    currency: str
+    resolution_id: str
+    date: date
+    meta: Meta = field(compare=False, repr=False, hash=False)
+    entry: Any = field(compare=False, repr=False, hash=False, default=None)
+
+
+@dataclass
+class Governance:
+    """The registers of a decision's path and of a year's end (issue 16): stages, objections,
+    budget adoptions, surplus dispositions and the procedure in force."""
+
+    stages: dict[str, list[Stage]] = field(default_factory=dict)  # resolution id -> by date
+    procedure: Dated[ProcedureTerm] = field(default_factory=lambda: Dated(()))
+    notices: dict[str, list[Notice]] = field(default_factory=dict)  # notice id -> its lines
+    objections: dict[str, Objection] = field(default_factory=dict)  # id -> objection
+    by_notice: dict[str, list[Objection]] = field(default_factory=dict)  # notice id -> objections
+    outcomes: dict[str, list[ObjectionOutcome]] = field(default_factory=dict)  # objection id ->
+    budgets: dict[str, list[BudgetAdoption]] = field(default_factory=dict)  # year -> by date
+    dispositions: dict[str, list[Disposition]] = field(default_factory=dict)  # year -> by date
+
+    def procedure_for(self, resolution: Resolution) -> ProcedureTerm | None:
+        """The procedure term that governs a resolution (in force on its date), or None."""
+        term = self.procedure.at(resolution.date)
+        return term if term is not None and term.kind != "none" else None
+
+    def stage_dates(self, resolution_id: str, close: Close | None = None) -> dict[str, date]:
+        """Each stage's first date on record; "resolve" is the vote's close when there is one."""
+        first: dict[str, date] = {}
+        for stage in self.stages.get(resolution_id, ()):
+            if stage.stage not in first or stage.date < first[stage.stage]:
+                first[stage.stage] = stage.date
+        if close is not None:
+            first["resolve"] = close.date
+        return first
+
+    def outcome(self, objection_id: str, on_or_before: date | None = None) -> ObjectionOutcome | None:
+        """The latest outcome of an objection (dated on or before a day, when given)."""
+        found = None
+        for outcome in self.outcomes.get(objection_id, ()):
+            if on_or_before is None or outcome.date <= on_or_before:
+                found = outcome
+        return found
+
+    def adoption(self, year: str) -> BudgetAdoption | None:
+        """The latest adoption of a year's budget."""
+        lines = self.budgets.get(year)
+        return lines[-1] if lines else None
+
+
 def building_of(room: str) -> str:
     """The building of a unit id ``building-entrance-room`` (its first component)."""
     return room.split("-", 1)[0]
@@ -382,6 +530,7 @@ class Community:
     fees: dict[str, Dated[FeeStandard]] = field(default_factory=dict)  # kind -> dated standards
     publish: dict[str, Dated[PublishSwitch]] = field(default_factory=dict)
     access: dict[str, Dated[Access]] = field(default_factory=dict)  # room -> dated code hashes
+    governance: Governance = field(default_factory=Governance)  # stages, objections, budgets …
 
     # -- units and owners -------------------------------------------------------------
     def unit_at(self, room: str, day: date) -> Unit | None:
@@ -525,7 +674,7 @@ _SIGNATURES: dict[str, tuple[tuple[str, ...], str]] = {
     "tf-resolution": (("str", "str", "str", "str"), '"ID" "MATTER" "TITLE" "BUILDINGS"'),
     "tf-vote": (("str", "str", "str"), '"RESOLUTION" "ROOM" "yes|no|abstain"'),
     "tf-close": (("str",), '"RESOLUTION"'),
-    "tf-notice": (("str", "str"), '"NOTICE-ID" "APPROVAL-ID"'),
+    "tf-notice": (("str", "str", "date?"), '"NOTICE-ID" "APPROVAL-ID" [OBJECTION-DEADLINE]'),
     "tf-emergency": (("str", "str", "str"), '"ID" "HAZARD" "CONFIRMATION"'),
     "tf-contract": (
         ("str", "account", "str", "amount", "str", "date"),
@@ -538,6 +687,16 @@ _SIGNATURES: dict[str, tuple[tuple[str, ...], str]] = {
     "tf-fee": (("str", "amount", "str"), '"KIND" RATE CUR "m2-month|unit-month"'),
     "tf-publish": (("str", "bool"), '"receipts-by-unit|arrears-by-unit|votes-by-unit" TRUE|FALSE'),
     "tf-access": (("str", "str"), '"ROOM" "sha256:HEX"'),
+    # the path of a decision and the end of a year (issue 16) --------------------------------
+    "tf-procedure": (("str", "num?"), '"five-two"|"none" [RESULT-DAYS]'),
+    "tf-stage": (("str", "str"), '"RESOLUTION" "propose|discuss|review|resolve|publish-decision|evaluate|publish-result"'),
+    "tf-objection": (("str", "str", "str"), '"OBJECTION-ID" "NOTICE-ID" "BY"'),
+    "tf-objection-outcome": (("str", "str"), '"OBJECTION-ID" "withdrawn|dismissed|upheld"'),
+    "tf-budget": (("str", "str"), '"YEAR" "RESOLUTION"'),
+    "tf-disposition": (
+        ("str", "str", "amount", "str"),
+        '"YEAR" "carry-forward|reserve|refund-by-area" AMOUNT CUR "RESOLUTION"',
+    ),
 }
 KNOWN_DIRECTIVES = frozenset(_SIGNATURES)
 
@@ -588,6 +747,12 @@ class _Builder:
         self.fees: dict[str, list[tuple[date, FeeStandard]]] = {}
         self.publish: dict[str, list[tuple[date, PublishSwitch]]] = {}
         self.access: list[tuple[Access, data.Custom]] = []
+        self.procedure: list[tuple[date, ProcedureTerm]] = []
+        self.stages: list[tuple[Stage, data.Custom]] = []
+        self.objections: dict[str, tuple[Objection, data.Custom]] = {}
+        self.outcomes: list[tuple[ObjectionOutcome, data.Custom]] = []
+        self.budgets: list[tuple[BudgetAdoption, data.Custom]] = []
+        self.dispositions: list[tuple[Disposition, data.Custom]] = []
 
     def error(self, code: str, message: str, entry: Any, ids: Iterable[str] = ()) -> None:
         self.errors.append(make_error(code, message, entry, ids=ids))
@@ -601,8 +766,9 @@ class _Builder:
             return
         kinds, form = signature
         values, dtypes = _values(entry), _dtypes(entry)
-        if len(values) != len(kinds) or not all(
-            _kind_ok(k, v, t) for k, v, t in zip(kinds, values, dtypes, strict=True)
+        required = sum(1 for k in kinds if not k.endswith("?"))  # optional values trail
+        if not (required <= len(values) <= len(kinds)) or not all(
+            _kind_ok(k.rstrip("?"), v, t) for k, v, t in zip(kinds, values, dtypes, strict=False)
         ):
             self.error("TF001", f'malformed "{name}": expected {name} {form}', entry)
             return
@@ -744,7 +910,16 @@ class _Builder:
         self.closes[v[0]] = Close(v[0], entry.date, entry.meta)
 
     def _notice(self, entry: data.Custom, v: list[Any]) -> None:
-        self.notices.append((Notice(v[0], v[1], entry.date, entry.meta), entry))
+        deadline = v[2] if len(v) > 2 else None
+        if deadline is not None and deadline < entry.date:
+            self.error(
+                "TF001",
+                f'malformed "tf-notice": objection deadline {deadline} is before the notice {entry.date}',
+                entry,
+            )
+            return
+        notice = Notice(v[0], v[1], entry.date, entry.meta, deadline, entry)
+        self.notices.append((notice, entry))
 
     def _emergency(self, entry: data.Custom, v: list[Any]) -> None:
         if v[0] in self.emergencies:
@@ -863,6 +1038,190 @@ class _Builder:
             return
         self.access.append((Access(room, digest, entry.date, entry.meta), entry))
 
+    # the path of a decision and the end of a year (issue 16) --------------------------------
+    def _procedure(self, entry: data.Custom, v: list[Any]) -> None:
+        kind = v[0].strip()
+        if kind not in PROCEDURES:
+            self.error(
+                "TF001",
+                f'malformed "tf-procedure": "{kind}" is not one of {", ".join(PROCEDURES)}',
+                entry,
+            )
+            return
+        days = v[1] if len(v) > 1 else None
+        if days is not None and (not _whole(days) or days == 0):
+            self.error(
+                "TF001",
+                f'malformed "tf-procedure": result days {days} must be a whole number above 0',
+                entry,
+            )
+            return
+        term = ProcedureTerm(kind, int(days) if days is not None else None, entry.date, entry.meta)
+        self.procedure.append((entry.date, term))
+
+    def _stage(self, entry: data.Custom, v: list[Any]) -> None:
+        rid, stage = v[0].strip(), v[1].strip()
+        if stage not in STAGES:
+            self.error(
+                "TF001",
+                f'malformed "tf-stage": stage "{stage}" is not one of {", ".join(STAGES)}',
+                entry,
+            )
+            return
+        self.stages.append((Stage(rid, stage, entry.date, entry.meta, entry), entry))
+
+    def _objection(self, entry: data.Custom, v: list[Any]) -> None:
+        oid, notice_id, by = (x.strip() for x in v)
+        if not by:
+            self.error("TF001", 'malformed "tf-objection": who objects is empty', entry)
+            return
+        if oid in self.objections:
+            self.error(
+                "TF001", f'malformed "tf-objection": objection "{oid}" is recorded twice', entry
+            )
+            return
+        self.objections[oid] = (Objection(oid, notice_id, by, entry.date, entry.meta, entry), entry)
+
+    def _objection_outcome(self, entry: data.Custom, v: list[Any]) -> None:
+        oid, outcome = v[0].strip(), v[1].strip()
+        if outcome not in OBJECTION_OUTCOMES:
+            self.error(
+                "TF001",
+                f'malformed "tf-objection-outcome": "{outcome}" is not one of {", ".join(OBJECTION_OUTCOMES)}',
+                entry,
+            )
+            return
+        self.outcomes.append((ObjectionOutcome(oid, outcome, entry.date, entry.meta, entry), entry))
+
+    def _budget(self, entry: data.Custom, v: list[Any]) -> None:
+        year, rid = v[0].strip(), v[1].strip()
+        if not YEAR_RE.match(year):
+            self.error("TF001", f'malformed "tf-budget": year "{year}" is not YYYY', entry)
+            return
+        self.budgets.append((BudgetAdoption(year, rid, entry.date, entry.meta, entry), entry))
+
+    def _disposition(self, entry: data.Custom, v: list[Any]) -> None:
+        year, kind, amount, rid = v[0].strip(), v[1].strip(), v[2], v[3].strip()
+        if not YEAR_RE.match(year):
+            self.error("TF001", f'malformed "tf-disposition": year "{year}" is not YYYY', entry)
+            return
+        if kind not in DISPOSITIONS:
+            self.error(
+                "TF001",
+                f'malformed "tf-disposition": "{kind}" is not one of {", ".join(DISPOSITIONS)}',
+                entry,
+            )
+            return
+        if amount.number <= 0:
+            self.error(
+                "TF001",
+                f'malformed "tf-disposition": amount must be positive, not {amount.number}',
+                entry,
+            )
+            return
+        if entry.date.year <= int(year):
+            self.error(
+                "TF001",
+                f'malformed "tf-disposition": the surplus of {year} is disposed of after the year, not on {entry.date}',
+                entry,
+            )
+            return
+        disposition = Disposition(
+            year, kind, amount.number, amount.currency, rid, entry.date, entry.meta, entry
+        )
+        self.dispositions.append((disposition, entry))
+
+    def _governance(self) -> Governance:
+        """Cross-check the issue-16 registers (TF001/TF002) and build :class:`Governance`."""
+        stages: dict[str, list[Stage]] = {}
+        for stage, entry in self.stages:
+            if stage.resolution_id not in self.resolutions:
+                self.error(
+                    "TF002",
+                    f'tf-stage cites unknown resolution "{stage.resolution_id}"',
+                    entry,
+                    [f"resolution:{stage.resolution_id}"],
+                )
+                continue
+            if stage.stage == "resolve" and stage.resolution_id in self.closes:
+                self.error(
+                    "TF001",
+                    f'malformed "tf-stage": {stage.resolution_id} is decided by its vote (tf-close); '
+                    f'"resolve" is for a matter decided without an owners\' vote',
+                    entry,
+                    [f"resolution:{stage.resolution_id}"],
+                )
+                continue
+            stages.setdefault(stage.resolution_id, []).append(stage)
+        for lines in stages.values():
+            lines.sort(key=lambda st: st.date)
+
+        by_id: dict[str, list[Notice]] = {}
+        for notice, _ in self.notices:
+            by_id.setdefault(notice.id, []).append(notice)
+        objections: dict[str, Objection] = {}
+        by_notice: dict[str, list[Objection]] = {}
+        for oid, (objection, entry) in self.objections.items():
+            if objection.notice_id not in by_id:
+                self.error(
+                    "TF002",
+                    f'objection {oid} cites unknown notice "{objection.notice_id}"',
+                    entry,
+                    [f"objection:{oid}", f"notice:{objection.notice_id}"],
+                )
+                continue
+            objections[oid] = objection
+            by_notice.setdefault(objection.notice_id, []).append(objection)
+        outcomes: dict[str, list[ObjectionOutcome]] = {}
+        for outcome, entry in self.outcomes:
+            if outcome.objection_id not in self.objections:
+                self.error(
+                    "TF002",
+                    f'tf-objection-outcome cites unknown objection "{outcome.objection_id}"',
+                    entry,
+                    [f"objection:{outcome.objection_id}"],
+                )
+                continue
+            outcomes.setdefault(outcome.objection_id, []).append(outcome)
+        for lines2 in outcomes.values():
+            lines2.sort(key=lambda o: o.date)
+
+        budgets: dict[str, list[BudgetAdoption]] = {}
+        for adoption, entry in self.budgets:
+            if adoption.resolution_id not in self.resolutions:
+                self.error(
+                    "TF002",
+                    f'tf-budget {adoption.year} cites unknown resolution "{adoption.resolution_id}"',
+                    entry,
+                    [f"resolution:{adoption.resolution_id}"],
+                )
+                continue
+            budgets.setdefault(adoption.year, []).append(adoption)
+        dispositions: dict[str, list[Disposition]] = {}
+        for disposition, entry in self.dispositions:
+            if disposition.resolution_id not in self.resolutions:
+                self.error(
+                    "TF002",
+                    f'tf-disposition of {disposition.year} cites unknown resolution "{disposition.resolution_id}"',
+                    entry,
+                    [f"resolution:{disposition.resolution_id}"],
+                )
+                continue
+            dispositions.setdefault(disposition.year, []).append(disposition)
+        for group in (budgets, dispositions):
+            for lines3 in group.values():
+                lines3.sort(key=lambda x: x.date)
+        return Governance(
+            stages=stages,
+            procedure=Dated(self.procedure),
+            notices=by_id,
+            objections=objections,
+            by_notice=by_notice,
+            outcomes=outcomes,
+            budgets=budgets,
+            dispositions=dispositions,
+        )
+
     # cross-references (TF002) ------------------------------------------------------------
     def finish(self, first: date | None, last: date | None) -> Community:
         for room, lines in self.units.items():
@@ -951,6 +1310,7 @@ class _Builder:
         for lines4 in self.parties.values():
             lines4.sort(key=lambda p: p.date)
 
+        governance = self._governance()
         approvals = {
             aid: Approval(aid, tuple(sorted(s, key=lambda x: x.date)))
             for aid, s in self.signoffs.items()
@@ -980,6 +1340,7 @@ class _Builder:
             fees={kind: Dated(items) for kind, items in self.fees.items()},
             publish={name: Dated(items) for name, items in self.publish.items()},
             access={room: Dated(items) for room, items in access.items()},
+            governance=governance,
         )
 
 

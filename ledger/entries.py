@@ -29,6 +29,9 @@ YEAR_CLOSE_TAG = "year-close"
 YEAR_OPEN_TAG = "year-open"
 #: Custom directive ``close-year`` writes to carry a month's remuneration figures forward.
 CARRY_TYPE = "trustfund-carry-remuneration"
+#: Custom directive ``close-year`` writes to carry a year's surplus per fund into the new year:
+#: ``custom "trustfund-carry-surplus" "2025" "common" 123456.78 CNY`` (TF607 and the 决算 read it).
+SURPLUS_CARRY_TYPE = "trustfund-carry-surplus"
 
 
 def meta_str(entry: Any, key: str) -> str | None:

@@ -12,7 +12,8 @@ instead of parsing the message (DESIGN.md §5):
 - ``ids``: the ids it concerns, each prefixed by its kind, so ``"resolution:R-1"`` never
   matches ``"resolution:R-10"``: ``approval:``, ``resolution:``, ``emergency:``, ``notice:``,
   ``contract:``, ``invoice:``, ``unit:``, ``owner:``, ``member:``, ``party:``, ``payee:``,
-  ``period:`` (``YYYY-MM``), ``fee:``, ``seal:``, ``account:``;
+  ``period:`` (``YYYY-MM``), ``fee:``, ``seal:``, ``account:``, ``objection:``, ``year:``
+  (``YYYY``: a budget year or the year of a surplus);
 - ``amount``: the money at stake (the excess of an overpayment, the payment that lacks a
   resolution, the shortfall of a bill), or None.
 
@@ -45,6 +46,8 @@ ID_KINDS = frozenset(
         "fee",
         "seal",
         "account",
+        "objection",
+        "year",
     }
 )
 
