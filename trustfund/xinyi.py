@@ -11,7 +11,8 @@ or, to have the monthly remuneration generated instead of checked::
 It parses the ``tf-*`` directives once (TF001/TF002), classifies every transaction once into
 the shared index (:mod:`ledger.index`), and then runs, in order: owners own the funds
 (TF101–TF104), remuneration (TF201–TF202), dual approval (TF301–TF306), maintenance-fund use
-(TF401–TF405), sealed periods (TF501) and unclassified imports (TF106). See each module's
+(TF401–TF405), the path of decisions, objections, budget and surplus (TF601–TF607), sealed
+periods (TF501) and unclassified imports (TF106). See each module's
 docstring for the ledger lines it checks.
 
 The index of the entries it returns is left for :func:`ledger.index.index_of`, so reports run
@@ -35,6 +36,7 @@ RULE_MODULES = (
     "trustfund.rules.remuneration",
     "trustfund.rules.approval",
     "trustfund.rules.maintenance",
+    "trustfund.rules.governance",
     "trustfund.rules.seal",
     "trustfund.rules.suspense",
 )
