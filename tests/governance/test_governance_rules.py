@@ -161,7 +161,7 @@ def test_tf602_decision_published_before_the_vote_closes_and_review_after_it() -
     body = PROCEDURE + resolution() + stages(review="2025-02-25")
     text, errors = run(body)
     assert codes(errors) == ["TF602"]
-    assert at(errors[0]) == line_of(text, 'tf-close "R-1"')  # the decision came first
+    assert at(errors[0]) == line_of(text, '"tf-close" "R-1"')  # the decision came first
 
 
 def test_a_second_discussion_after_the_review_is_in_order() -> None:
@@ -176,7 +176,7 @@ def test_tf603_result_not_evaluated_within_the_days() -> None:
     late = '2025-05-01 * "x" "interest"\n  Assets:Bank:Trust  1.00 CNY\n  Income:Fees:Property\n'
     text, errors = run(body + late)
     assert codes(errors) == ["TF603"]
-    assert at(errors[0]) == line_of(text, 'tf-resolution "R-1"')
+    assert at(errors[0]) == line_of(text, '"tf-resolution" "R-1"')
     assert "due by 2025-04-30" in errors[0].message
     on_time = stages(evaluate="2025-04-30", publish_result="2025-04-30")
     assert run(body + on_time + late)[1] == []
@@ -312,7 +312,7 @@ def test_tf606_adoption_under_a_resolution_that_did_not_pass() -> None:
     failing = BUDGET.replace('"1-1-102" "yes"', '"1-1-102" "no"')
     text, errors = run(failing)
     assert codes(errors) == ["TF606"]
-    assert at(errors[0]) == line_of(text, 'tf-budget "2025"')
+    assert at(errors[0]) == line_of(text, '"tf-budget" "2025"')
     assert "did not pass" in errors[0].message
 
 
