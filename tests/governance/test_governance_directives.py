@@ -33,11 +33,11 @@ def design_lines() -> str:
     lines = []
     for line in text.splitlines():
         body = line.split(";", 1)[0].strip()
-        if re.match(r'^\d{4}-\d\d-\d\d custom "(tf-[a-z-]+)"', body) and any(
-            f'"{n}"' in body or f'"{n}-' in body for n in names
-        ):
-            lines.append(body)
-        elif '"tf-notice"' in body and body.count('"') == 4 and body.endswith(("11", "1")):
+        match = re.match(r'^\d{4}-\d\d-\d\d custom "(tf-[a-z-]+)"', body)
+        if not match:
+            continue
+        name = match.group(1)
+        if name.startswith(names) or re.search(r'"tf-notice" "[^"]+" "[^"]+" \d{4}-', body):
             lines.append(body)
     return "\n".join(lines) + "\n"
 
