@@ -53,6 +53,7 @@ from ledger.community import Community
 from ledger.entries import (
     CARRY_TYPE,
     GENERATED_KEY,
+    SURPLUS_CARRY_TYPE,
     YEAR_CLOSE_TAG,
     YEAR_OPEN_TAG,
     bank_outflow,
@@ -77,6 +78,7 @@ TERM_TYPES = frozenset(
         "tf-vote-rule",
         "tf-hazard",
         "tf-auto-debit",
+        "tf-procedure",
         "budget",
     }
 )
@@ -265,8 +267,9 @@ def _closing_entries(split: _Year, plan: ClosePlan) -> list[data.Directive]:
     return out
 
 
-def _cited(new: list[data.Directive]) -> dict[str, set[str]]:
-    """The approvals, resolutions, emergencies and contracts the new year cites."""
+def _cited(new: list[data.Directive], community: Community, year: int) -> dict[str, set[str]]:
+    """The approvals, resolutions, emergencies and contracts the new year cites (and the
+    resolutions of budgets adopted in advance for it)."""
     cited: dict[str, set[str]] = {
         k: set() for k in ("approval", "resolution", "emergency", "contract")
     }
@@ -277,11 +280,28 @@ def _cited(new: list[data.Directive]) -> dict[str, set[str]]:
                 cited["approval"].add(str(values[1]))
             elif entry.type == "tf-approval" and values:
                 cited["approval"].add(str(values[0]))
-            elif entry.type in ("tf-vote", "tf-close") and values:
+            elif entry.type in ("tf-vote", "tf-close", "tf-stage") and values:
                 cited["resolution"].add(str(values[0]))
+            elif entry.type in ("tf-objection", "tf-objection-outcome") and values:
+                cited["approval"].update(_objection_approvals(community, entry.type, values))
         for key, ids in cited.items():
             ids.update(meta_list(entry, key))
+    for adoptions in community.governance.budgets.values():
+        for adoption in adoptions:
+            if int(adoption.year) > year:
+                cited["resolution"].add(adoption.resolution_id)
     return cited
+
+
+def _objection_approvals(community: Community, kind: str, values: list[Any]) -> list[str]:
+    """The approvals behind an objection (or its outcome): those its notice cites."""
+    gov = community.governance
+    if kind == "tf-objection":
+        notice_id = str(values[1]) if len(values) > 1 else ""
+    else:
+        objection = gov.objections.get(str(values[0]) if values else "")
+        notice_id = objection.notice_id if objection else ""
+    return [n.approval_id for n in gov.notices.get(notice_id, ())]
 
 
 @dataclass
@@ -316,7 +336,9 @@ def _carry(split: _Year, cited: dict[str, set[str]], used: dict[str, Decimal]) -
         ):
             out.head.append(entry)
         elif isinstance(entry, data.Custom):
-            _carry_custom(entry, out, cited, resolutions, approvals, used, start, main_file)
+            _carry_custom(
+                entry, out, cited, resolutions, approvals, used, start, main_file, community
+            )
     for aid in sorted(approvals & set(used)):
         out.governance.extend(_reduced_approval(community, aid, used[aid], split.end))
         out.counts["tf-approval (partly used)"] += 1
@@ -332,6 +354,7 @@ def _carry_custom(
     used: dict[str, Decimal],
     start: date,
     main_file: str,
+    community: Community,
 ) -> None:
     kind = entry.type
     values = _custom_values(entry)
@@ -347,7 +370,7 @@ def _carry_custom(
         if first in cited["contract"] or (isinstance(ends, date) and ends >= start):
             out.terms.append(entry)
             out.counts["contracts"] += 1
-    elif kind in ("tf-resolution", "tf-vote", "tf-close"):
+    elif kind in ("tf-resolution", "tf-vote", "tf-close", "tf-stage"):
         if first in resolutions:
             out.governance.append(entry)
             out.counts[kind] += 1
@@ -358,12 +381,20 @@ def _carry_custom(
     elif kind == "tf-notice":
         if len(values) > 1 and str(values[1]) in approvals:
             out.governance.append(entry)
+    elif kind in ("tf-objection", "tf-objection-outcome"):
+        if set(_objection_approvals(community, kind, values)) & approvals:
+            out.governance.append(entry)
+            out.counts[kind] += 1
+    elif kind == "tf-budget":
+        if first.isdigit() and int(first) >= start.year:  # adopted in advance for the new year
+            out.governance.append(entry)
+            out.counts[kind] += 1
     elif kind == "tf-emergency":
         if first in cited["emergency"]:
             out.governance.append(entry)
             out.counts[kind] += 1
-    elif kind.startswith("tf-") or kind == CARRY_TYPE:
-        return  # seals stay with the archive; carries are recomputed
+    elif kind.startswith("tf-") or kind in (CARRY_TYPE, SURPLUS_CARRY_TYPE):
+        return  # seals and dispositions stay with the archive; carries are recomputed
     elif entry.meta.get("filename") == main_file:
         out.head.append(entry)  # fava-option, fava-extension …
 
@@ -399,7 +430,7 @@ def _opening_sections(
     """The opening file's sections (title, entries) and the new year's own files."""
     community = split.ledger.community
     used = _approvals_used(split.old, community)
-    carried = _carry(split, _cited(split.new), used)
+    carried = _carry(split, _cited(split.new, community, split.year), used)
     new_files, copied = _new_year_files(split)
     root = split.ledger.path.parent
     opening = _opening_balances(split.balances, community, split.old, split.end, root, plan)
@@ -418,6 +449,26 @@ def _opening_sections(
         if month.startswith(f"{split.year}-")
     ]
     carried.counts["remuneration months"] = len(carry)
+    # the year's surplus per fund: a disposition of it (tf-disposition) made in the new year is
+    # judged against it once the year is no longer in the ledger (TF607, the 决算 report)
+    surplus: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    for (account, currency), number in split.balances.total.items():
+        cls = classify(account)
+        if cls.is_income or cls.is_expense:
+            surplus[(cls.fund, currency)] -= number
+    carry += [
+        data.Custom(
+            _meta(),
+            split.end,
+            SURPLUS_CARRY_TYPE,
+            [
+                ValueType(str(split.year), str),
+                ValueType(fund, str),
+                ValueType(Amount(Decimal(_money(amount)), currency), Amount),
+            ],
+        )
+        for (fund, currency), amount in sorted(surplus.items())
+    ]
     plan.carried = dict(carried.counts)
     year = split.year
     sections: list[tuple[str, list[data.Directive]]] = [
@@ -425,7 +476,11 @@ def _opening_sections(
         ("unit and owner register", carried.register),
         ("contract terms, budgets, running contracts", carried.terms),
         ("approvals, resolutions, votes, notices, emergencies still relevant", carried.governance),
-        (f"remuneration of {year} by month: collected base, amount due (unrounded), posted", carry),
+        (
+            f"remuneration of {year} by month (collected base, amount due unrounded, posted); "
+            "surplus per fund",
+            carry,
+        ),
         (f"opening balances on {split.end}", list(opening)),
     ]
     if copied:
