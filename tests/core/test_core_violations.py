@@ -33,6 +33,13 @@ DESIGN_CODES = [
     "TF404",
     "TF405",
     "TF501",
+    "TF601",
+    "TF602",
+    "TF603",
+    "TF604",
+    "TF605",
+    "TF606",
+    "TF607",
 ]
 
 
@@ -88,6 +95,13 @@ ID_KINDS = {
     "TF405": ({"emergency"}, False),
     "TF406": ({"resolution"}, True),
     "TF501": ({"period"}, False),
+    "TF601": ({"resolution"}, True),
+    "TF602": ({"resolution"}, False),
+    "TF603": ({"resolution"}, False),
+    "TF604": ({"notice"}, True),
+    "TF605": ({"objection"}, True),
+    "TF606": ({"year"}, False),
+    "TF607": ({"year"}, True),
 }
 
 
