@@ -12,6 +12,7 @@ the ``*_at(date)`` methods answer "what was in force on that day".
 from __future__ import annotations
 
 import bisect
+import datetime
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -245,7 +246,7 @@ class Notice:
     approval_id: str
     date: date
     meta: Meta = field(compare=False, repr=False, hash=False)
-    deadline: date | None = None  # the last day of the objection window (None: no window)
+    deadline: datetime.date | None = None  # the last day of the objection window (None: no window)
     entry: Any = field(compare=False, repr=False, hash=False, default=None)
 
 
@@ -445,7 +446,9 @@ class Governance:
             first["resolve"] = close.date
         return first
 
-    def outcome(self, objection_id: str, on_or_before: date | None = None) -> ObjectionOutcome | None:
+    def outcome(
+        self, objection_id: str, on_or_before: date | None = None
+    ) -> ObjectionOutcome | None:
         """The latest outcome of an objection (dated on or before a day, when given)."""
         found = None
         for outcome in self.outcomes.get(objection_id, ()):
@@ -689,7 +692,10 @@ _SIGNATURES: dict[str, tuple[tuple[str, ...], str]] = {
     "tf-access": (("str", "str"), '"ROOM" "sha256:HEX"'),
     # the path of a decision and the end of a year (issue 16) --------------------------------
     "tf-procedure": (("str", "num?"), '"five-two"|"none" [RESULT-DAYS]'),
-    "tf-stage": (("str", "str"), '"RESOLUTION" "propose|discuss|review|resolve|publish-decision|evaluate|publish-result"'),
+    "tf-stage": (
+        ("str", "str"),
+        '"RESOLUTION" "propose|discuss|review|resolve|publish-decision|evaluate|publish-result"',
+    ),
     "tf-objection": (("str", "str", "str"), '"OBJECTION-ID" "NOTICE-ID" "BY"'),
     "tf-objection-outcome": (("str", "str"), '"OBJECTION-ID" "withdrawn|dismissed|upheld"'),
     "tf-budget": (("str", "str"), '"YEAR" "RESOLUTION"'),

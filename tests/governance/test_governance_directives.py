@@ -118,7 +118,10 @@ def test_an_objection_recorded_twice_is_tf001() -> None:
     ("line", "ids"),
     [
         ('2025-01-01 custom "tf-stage" "R-9" "propose"', ("resolution:R-9",)),
-        ('2025-03-06 custom "tf-objection" "OB-1" "N-9" "3-1-101"', ("objection:OB-1", "notice:N-9")),
+        (
+            '2025-03-06 custom "tf-objection" "OB-1" "N-9" "3-1-101"',
+            ("objection:OB-1", "notice:N-9"),
+        ),
         ('2025-03-06 custom "tf-objection-outcome" "OB-9" "dismissed"', ("objection:OB-9",)),
         ('2024-12-20 custom "tf-budget" "2025" "R-9"', ("resolution:R-9",)),
         ('2026-03-01 custom "tf-disposition" "2025" "reserve" 1.00 CNY "R-9"', ("resolution:R-9",)),

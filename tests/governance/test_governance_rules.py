@@ -29,9 +29,7 @@ PROCEDURE = '2025-01-01 custom "tf-procedure" "five-two" 60\n'
 
 
 def resolution(rid: str = "R-1", day: str = "2025-02-01", close: str = "2025-02-20") -> str:
-    votes = "".join(
-        f'{day} custom "tf-vote" "{rid}" "{u}" "yes"\n' for u in ("1-1-101", "1-1-102")
-    )
+    votes = "".join(f'{day} custom "tf-vote" "{rid}" "{u}" "yes"\n' for u in ("1-1-101", "1-1-102"))
     text = f'{day} custom "tf-resolution" "{rid}" "hire-contractor" "电梯维保" ""\n{votes}'
     if close:
         text += f'{close} custom "tf-close" "{rid}"\n'
@@ -53,7 +51,9 @@ APPROVAL = """\
 """
 
 
-def pay(day: str, meta: str = 'approval: "AP-1"\n  resolution: "R-1"', amount: str = "1200.00") -> str:
+def pay(
+    day: str, meta: str = 'approval: "AP-1"\n  resolution: "R-1"', amount: str = "1200.00"
+) -> str:
     return (
         f'{day} * "电梯公司" "payment {day}"\n  {meta}\n'
         f"  Expenses:Service:Elevator  {amount} CNY\n  Assets:Bank:Trust\n"
@@ -114,7 +114,7 @@ def test_decision_published_on_the_payment_day_is_enough_the_day_after_is_not() 
 
 def test_missing_stages_are_named_at_the_payment() -> None:
     body = PROCEDURE + resolution() + stages(propose="2025-01-10") + APPROVAL
-    text, errors = run(body + pay("2025-03-01"))
+    _text, errors = run(body + pay("2025-03-01"))
     assert codes(errors) == ["TF601"]
     message = errors[0].message
     for name in ("discuss (商议)", "review (审议)", "publish-decision (决议公开)"):
@@ -150,7 +150,10 @@ def test_tf602_stage_before_the_stage_it_follows() -> None:
     text, errors = run(body)
     assert codes(errors) == ["TF602"]
     assert at(errors[0]) == line_of(text, '"discuss"')
-    assert "discuss (商议) on 2025-01-10 comes before propose (提议) on 2025-01-15" in errors[0].message
+    assert (
+        "discuss (商议) on 2025-01-10 comes before propose (提议) on 2025-01-15"
+        in errors[0].message
+    )
 
 
 def test_tf602_decision_published_before_the_vote_closes_and_review_after_it() -> None:
@@ -220,7 +223,7 @@ def test_a_notice_posted_after_the_payment_is_not_one_it_was_made_under() -> Non
 
 def test_tf605_objection_on_the_deadline_day_stops_the_payment() -> None:
     body = APPROVAL + NOTICE + '2025-03-03 custom "tf-objection" "OB-1" "N-1" "1-1-101"\n'
-    text, errors = run(body + pay("2025-03-10", 'approval: "AP-1"'))
+    _text, errors = run(body + pay("2025-03-10", 'approval: "AP-1"'))
     assert codes(errors) == ["TF605"]
     assert errors[0].ids == ("objection:OB-1", "notice:N-1")
     assert "1-1-101" not in errors[0].message  # who objected is not repeated in the message

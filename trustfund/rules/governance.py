@@ -155,9 +155,7 @@ class _Checker:
                 day = first.get(name)
                 if day is None:
                     continue
-                later = [
-                    (first[p], p) for p in STAGES[:position] if p in first and first[p] > day
-                ]
+                later = [(first[p], p) for p in STAGES[:position] if p in first and first[p] > day]
                 if not later:
                     continue
                 after_day, after = max(later)
@@ -249,7 +247,11 @@ class _Checker:
         if not notices:
             return
         open_windows = sorted(
-            {(n.deadline, n.id) for n in notices if n.deadline is not None and pay.date <= n.deadline}
+            {
+                (n.deadline, n.id)
+                for n in notices
+                if n.deadline is not None and pay.date <= n.deadline
+            }
         )
         if open_windows:
             deadline, nid = open_windows[-1]
@@ -258,7 +260,10 @@ class _Checker:
                 f"payment of {pay.outflow} on {pay.date} under notice {nid} before its "
                 f"objection window closes ({deadline}, the deadline day included)",
                 pay.txn,
-                [*(f"notice:{n}" for _, n in open_windows), *(f"approval:{a}" for a in pay.approvals)],
+                [
+                    *(f"notice:{n}" for _, n in open_windows),
+                    *(f"approval:{a}" for a in pay.approvals),
+                ],
                 pay.outflow,
             )
         standing: list[str] = []
@@ -268,13 +273,12 @@ class _Checker:
             if notice.id in seen:
                 continue
             seen.add(notice.id)
-            deadline = max(
-                (n.deadline for n in self.gov.notices.get(notice.id, ()) if n.deadline), default=None
-            )
+            deadlines = [n.deadline for n in self.gov.notices.get(notice.id, ()) if n.deadline]
+            window_end = max(deadlines) if deadlines else None
             for objection in self.gov.by_notice.get(notice.id, ()):
                 if objection.date > pay.date:
                     continue
-                if deadline is not None and objection.date > deadline:
+                if window_end is not None and objection.date > window_end:
                     continue  # lodged after the window: recorded, but it does not stop the payment
                 outcome = self.gov.outcome(objection.id, pay.date)
                 if outcome is None:
@@ -317,7 +321,7 @@ class _Checker:
         first_year = min(adoptions)
         unadopted: set[str] = set()
         for entry in entries:
-            if type(entry) is not data.Custom or entry.type != "budget":
+            if not isinstance(entry, data.Custom) or entry.type != "budget":
                 continue
             year = f"{entry.date.year:04d}"
             if year < first_year:
@@ -412,8 +416,7 @@ def common_surplus(entries: Sequence[data.Directive], years: set[str]) -> dict[s
     held: set[str] = set()
     carried: dict[str, Decimal] = {}
     for entry in entries:
-        kind = type(entry)
-        if kind is data.Transaction:
+        if isinstance(entry, data.Transaction):
             year = f"{entry.date.year:04d}"
             if year not in years or entry.tags & {YEAR_CLOSE_TAG, YEAR_OPEN_TAG}:
                 continue
@@ -426,7 +429,7 @@ def common_surplus(entries: Sequence[data.Directive], years: set[str]) -> dict[s
                 if units is None or not isinstance(units.number, Decimal):
                     continue
                 net[year] = net.get(year, ZERO) - units.number
-        elif kind is data.Custom and entry.type == SURPLUS_CARRY_TYPE:
+        elif isinstance(entry, data.Custom) and entry.type == SURPLUS_CARRY_TYPE:
             values = [v.value for v in entry.values or ()]
             if len(values) >= 3 and str(values[1]) == COMMON:
                 amount = values[2]
