@@ -267,7 +267,7 @@ def error_amount(error: Any) -> Decimal | None:
     """The money at stake: the error's ``amount``, else the payment it points at."""
     amount = getattr(error, "amount", None)
     if amount is not None:
-        return Decimal(amount)
+        return abs(Decimal(amount))  # TF201 says posted − computed: either way, at stake
     entry = getattr(error, "entry", None)
     if type(entry) is data.Transaction:
         return bank_outflow(entry) or None
@@ -319,16 +319,23 @@ class Context:
         """An error of the period: for one of its months, dated in it, or about an id its
         payments cite; errors with neither a date nor ids always count."""
         keys = error_ids(error)
-        months = {m.label for m in self.period.months() if m.start <= self.as_of}
         periods = [k[len("period:") :] for k in keys if k.startswith("period:")]
         if periods:
-            return any(p in months for p in periods)
+            return any(self.overlaps(p) for p in periods)
         day = getattr(getattr(error, "entry", None), "date", None)
         if isinstance(day, date) and self.start <= day < self.end:
             return True
         if any(k in self.cited for k in keys):
             return True
         return day is None and not keys
+
+    def overlaps(self, label: str) -> bool:
+        """A ``period:`` id (``2025-03``, ``2025-Q1``, ``2025``) meets ``[start, as_of]``."""
+        try:
+            period = Period.parse(label.replace("-Q", "Q"))
+        except ValueError:
+            return False
+        return period.start <= self.as_of and period.end > self.start
 
     def error_fund(self, error: Any) -> str:
         entry = getattr(error, "entry", None)
@@ -396,11 +403,17 @@ class Context:
 
 def merge_errors(check: CheckResult, errors: Iterable[Any]) -> None:
     """Each error turns the finding it concerns into an exception (its ``file:line``, or all
-    of the finding's ``keys`` among the error's ids); an error no finding matches is added."""
+    of the finding's ``keys`` among the error's ids); an error no finding matches is added.
+
+    The amount at stake of a finding: the errors' amounts, one per ``file:line`` (two rules on
+    one payment count it once, two payments under one resolution count twice), or what the
+    audit itself found when that is more."""
     by_location: dict[str, Finding] = {}
     for finding in check.findings:
         if finding.location and not finding.keys:
             by_location.setdefault(finding.location, finding)
+    stakes: dict[int, dict[str, Decimal]] = {}
+    own: dict[int, Decimal | None] = {}
     for error in errors:
         location = where(getattr(error, "source", None) or {})
         keys = set(error_ids(error))
@@ -410,23 +423,23 @@ def merge_errors(check: CheckResult, errors: Iterable[Any]) -> None:
         amount = error_amount(error)
         if match is None:
             entry = getattr(error, "entry", None)
-            check.add(
-                location,
-                getattr(entry, "date", None),
-                _subject(entry),
-                amount,
-                False,
-                _first_line(error),
-            )
+            day = getattr(entry, "date", None)
+            check.add(location, day, _subject(entry), amount, False, _first_line(error))
             continue
-        if match.ok:
+        if id(match) not in own:
+            own[id(match)] = None if match.ok else match.amount
+            match.reason = _first_line(error) + ("" if match.ok else "; " + match.reason)
             match.ok = False
-            match.amount = amount if amount is not None else match.amount
-            match.reason = _first_line(error)
-        else:  # the rule's verdict first, then what the audit found
-            if amount is not None:
-                match.amount = max(match.amount or ZERO, amount)
+        elif _first_line(error) not in match.reason:
             match.reason = _first_line(error) + "; " + match.reason
+        if amount is not None:
+            at = stakes.setdefault(id(match), {})
+            at[location] = max(at.get(location, ZERO), amount)
+    for finding in check.findings:
+        if id(finding) in stakes:
+            total = sum(stakes[id(finding)].values(), ZERO)
+            found = own.get(id(finding))
+            finding.amount = max(total, found) if found is not None else total
 
 
 def _subject(entry: Any) -> str:

@@ -16,9 +16,10 @@ from typing import Any, TypeVar, cast
 
 from beancount.core import data
 
-from ledger.accounts import classify
+from ledger.accounts import REMUNERATION, classify
 from ledger.community import Community, build_community
-from ledger.entries import bank_outflow, ids, is_payment, meta_list, meta_str
+from ledger.entries import meta_str
+from ledger.index import LedgerIndex, Payment, index_of
 
 T = TypeVar("T")
 ZERO = Decimal(0)
@@ -121,7 +122,7 @@ def resolve(source: Any, community: Community | None = None) -> Source:
         )
     entries = source if isinstance(source, list) else list(source)
     if community is None:
-        community = memo(entries, "community", lambda: build_community(entries)[0])
+        community = community_of(entries)
     return Source(entries, community)
 
 
@@ -242,39 +243,60 @@ def unit_of(posting: data.Posting, txn: data.Transaction) -> str | None:
 
 
 # ---------------------------------------------------------------------------------------
-# Payments (DESIGN.md §3), with their evidence
+# Payments (DESIGN.md §3), with their evidence: the per-load index's facts (ledger.index)
+
+
+def ledger_index(
+    entries: Sequence[data.Directive], community: Community | None = None
+) -> LedgerIndex:
+    """The per-load index the rules built (:func:`ledger.index.index_of`), or one pass now."""
+    return index_of(entries, community or community_of(entries))
+
+
+def community_of(entries: Sequence[data.Directive]) -> Community:
+    """The community of ``entries`` (built once per entries list)."""
+    return memo(entries, "community", lambda: build_community(entries)[0])
+
+
+def waived(entries: Sequence[data.Directive]) -> dict[int, Decimal]:
+    """``id(transaction)`` -> the part of its credit to receivables that is a waiver or
+    write-off (:class:`ledger.index.Waiver`): never collected."""
+    return memo(
+        entries, "waived", lambda: {id(w.txn): w.amount for w in ledger_index(entries).waivers}
+    )
 
 
 @dataclass
 class PaymentInfo:
-    """One payment and the evidence it cites (names not yet masked)."""
+    """One payment (:class:`ledger.index.Payment`) and what reports show of its evidence."""
 
     date: Day
     payee: str
     narration: str
-    amount: Decimal
+    amount: Decimal  # the outflow from the owners' bank accounts
     fund: str
     bank: str
-    accounts: tuple[str, ...]  # the non-bank accounts it pays
+    accounts: tuple[str, ...]  # the accounts it pays (not the banks it lowers)
     approvals: tuple[str, ...]
-    signoffs: str  # "committee 2025-03-03; manager 2025-03-04"
-    resolution: str
+    resolution: str  # the first resolution cited ("" for none); every one in ``resolutions``
     emergency: str
     contract: str
     price_audit: str
     invoice: str
-    notice_date: Day | None
-    large: bool
+    notice_date: Day | None  # the earliest tf-notice citing one of its approvals
+    large: bool  # at or above the tf-threshold in force
     related: bool  # flagged ``related-party: TRUE`` by the ledger
     auto_debit: bool
-    remuneration: bool
+    remuneration: bool  # pays the remuneration of a ``period:``
     location: str
     entry: data.Transaction
-    invoices: tuple[str, ...] = ()  # every invoice number cited
-    contracts: tuple[str, ...] = ()  # every contract id cited
-    resolutions: tuple[str, ...] = ()  # every resolution id cited
+    invoices: tuple[str, ...] = ()
+    contracts: tuple[str, ...] = ()
+    resolutions: tuple[str, ...] = ()
+    acceptances: tuple[str, ...] = ()
     payee_role: str | None = None  # the payee's roster role on the day (tf-member)
     payee_kind: str | None = None  # the payee's tf-party kind on the day
+    fact: Payment | None = field(default=None, repr=False)
 
     @property
     def related_party(self) -> bool:
@@ -282,89 +304,50 @@ class PaymentInfo:
         return self.payee_role is not None or self.payee_kind == "related"
 
 
-def _signoff_text(community: Community, approval_ids: Sequence[str]) -> str:
-    parts = []
-    for aid in approval_ids:
-        approval = community.approvals.get(aid)
-        if approval is None:
-            parts.append(f"{aid}: 未找到 unknown")
-            continue
-        latest = approval.latest_by_role()
-        roles = "; ".join(f"{role} {s.date.isoformat()}" for role, s in sorted(latest.items()))
-        parts.append(roles if len(approval_ids) == 1 else f"{aid}: {roles}")
-    return " | ".join(parts)
-
-
-def payment_info(txn: data.Transaction, community: Community) -> PaymentInfo:
-    """The :class:`PaymentInfo` of a transaction that :func:`is_payment`."""
-    amount = bank_outflow(txn)
-    bank = ""
-    others: list[str] = []
-    for posting in txn.postings:
-        cls = classify(posting.account)
-        if (
-            cls.is_bank
-            and posting.units is not None
-            and posting.units.number is not None
-            and posting.units.number < 0
-        ):
-            bank = bank or posting.account
-        elif not cls.is_bank:
-            others.append(posting.account)
-    approvals = tuple(meta_list(txn, "approval"))
-    threshold = community.thresholds.at(txn.date)
-    large = threshold is not None and amount >= threshold.amount
-    notice_date = None
-    for aid in approvals:
-        for notice in community.notices.get(aid, []):
-            if notice_date is None or notice.date < notice_date:
-                notice_date = notice.date
-    related_value = (
-        str((txn.meta or {}).get("related-party", (txn.meta or {}).get("related", "")))
-        .strip()
-        .lower()
-    )
-    remuneration = "period" in (txn.meta or {}) and any(classify(a).is_remuneration for a in others)
-    payee = (txn.payee or "").strip()
+def payment_info(pay: Payment, community: Community) -> PaymentInfo:
+    """What reports show of one payment of the index."""
+    threshold = community.thresholds.at(pay.date)
+    notices = [n.date for aid in pay.approvals for n in community.notices.get(aid, [])]
+    payee = pay.payee
     return PaymentInfo(
-        date=txn.date,
+        date=pay.date,
         payee=payee,
-        narration=(txn.narration or "").strip(),
-        amount=amount,
-        fund=fund_of(bank) if bank else COMMON,
-        bank=bank,
-        accounts=tuple(dict.fromkeys(others)),
-        approvals=approvals,
-        signoffs=_signoff_text(community, approvals) if approvals else "",
-        resolution=meta_str(txn, "resolution") or "",
-        emergency=meta_str(txn, "emergency") or "",
-        contract=meta_str(txn, "contract") or "",
-        price_audit=meta_str(txn, "price-audit") or "",
-        invoice=meta_str(txn, "invoice") or "",
-        notice_date=notice_date,
-        large=large,
-        related=related_value in ("true", "yes", "1"),
-        auto_debit=bool(others) and all(community.is_auto_debit(a, txn.date) for a in others),
-        remuneration=remuneration,
-        location=where(txn),
-        entry=txn,
-        invoices=tuple(ids(txn, "invoice")),
-        contracts=tuple(ids(txn, "contract")),
-        resolutions=tuple(ids(txn, "resolution")),
-        payee_role=community.member_role(payee, txn.date) if payee else None,
-        payee_kind=community.party_kind(payee, txn.date) if payee else None,
+        narration=pay.narration,
+        amount=pay.outflow,
+        fund=pay.fund,
+        bank=pay.bank,
+        accounts=pay.accounts,
+        approvals=pay.approvals,
+        resolution=pay.resolutions[0] if pay.resolutions else "",
+        emergency=pay.emergencies[0] if pay.emergencies else "",
+        contract=", ".join(pay.contracts),
+        price_audit=", ".join(pay.price_audits),
+        invoice=", ".join(pay.invoices),
+        notice_date=min(notices) if notices else None,
+        large=threshold is not None and pay.outflow >= threshold.amount,
+        related=pay.related_flag,
+        auto_debit=pay.auto_debit,
+        remuneration="period" in (pay.txn.meta or {}) and pay.debit_to(REMUNERATION) > 0,
+        location=pay.location,
+        entry=pay.txn,
+        invoices=pay.invoices,
+        contracts=pay.contracts,
+        resolutions=pay.resolutions,
+        acceptances=pay.acceptances,
+        payee_role=community.member_role(payee, pay.date) if payee else None,
+        payee_kind=community.party_kind(payee, pay.date) if payee else None,
+        fact=pay,
     )
 
 
 def payments_in(
     entries: Sequence[data.Directive], community: Community, start: date, end: date
 ) -> list[PaymentInfo]:
-    """Every payment dated in ``[start, end)``."""
+    """Every payment dated in ``[start, end)``, as the index defines them."""
 
     def build() -> list[PaymentInfo]:
-        return [
-            payment_info(t, community) for t in transactions(entries, start, end) if is_payment(t)
-        ]
+        index = ledger_index(entries, community)
+        return [payment_info(p, community) for p in index.payments_between(start, end)]
 
     return memo(entries, ("payments", id(community), start, end), build)
 

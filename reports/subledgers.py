@@ -15,10 +15,10 @@ from functools import cache
 
 from beancount.core import data
 
-from ledger.accounts import PREPAID_FEES, RECEIVABLE_FEES, classify
+from ledger.accounts import RECEIVABLE_FEES, classify
 from ledger.community import Community, building_of
 from ledger.entries import meta_str
-from reports.common import ZERO, allocate, memo, transactions, unit_of, where
+from reports.common import ZERO, allocate, memo, transactions, unit_of, waived, where
 
 Day = date
 AGING_BUCKETS = ((30, "d30"), (90, "d90"), (180, "d180"), (None, "over180"))
@@ -51,35 +51,6 @@ def _is_maintenance_flow(account: str) -> bool:
 
 # ---------------------------------------------------------------------------------------
 # Fee receivables
-
-
-def settlement(txn: data.Transaction) -> tuple[Decimal, Decimal]:
-    """``(settled, waived)``: how the net credit of ``txn`` to ``Assets:Receivable:Fees`` splits.
-
-    DESIGN.md §3 (TF107): the part of the net credit not matched by debits to cash
-    (``Assets:Bank:*``, ``Assets:Clearing:Manager``) or ``Liabilities:Prepaid:Fees`` is a waiver
-    or write-off; it is never counted as collected (实收). ``settled`` is the rest.
-    """
-    net = matched = ZERO
-    for posting in txn.postings:
-        number = _number(posting)
-        if number is None:
-            continue
-        account = posting.account
-        if _is_receivable(account):
-            net -= number
-        elif number > 0 and _is_settling(account):
-            matched += number
-    if net <= 0:
-        return ZERO, ZERO
-    waived = max(net - matched, ZERO)
-    return net - waived, waived
-
-
-@cache
-def _is_settling(account: str) -> bool:
-    cls = classify(account)
-    return cls.is_owners_cash or _under(account, PREPAID_FEES)
 
 
 @dataclass
@@ -183,8 +154,8 @@ def receivables(
     """Fee bills and payments on ``Assets:Receivable:Fees`` per unit, up to ``end`` (exclusive).
 
     Bills (debits) are settled first-in first-out by the same unit's credits; the part of a
-    transaction's credits that :func:`settlement` calls waived settles bills without being
-    collected.
+    transaction's credits the index calls a waiver (:func:`reports.common.waived`) settles bills
+    without being collected.
     """
     if room is None:
         return memo(
@@ -205,6 +176,7 @@ def _receivables(
 ) -> Receivables:
     units: dict[str, UnitArrears] = {}
     billed = collected = unattributed = waived_total = waived_own = ZERO
+    waivers = waived(entries)
     for entry in transactions(entries, None, end):
         credits: dict[str | None, Decimal] = {}
         for posting in entry.postings:
@@ -225,8 +197,12 @@ def _receivables(
                 credits[unit] = credits.get(unit, ZERO) - number
         if not credits:
             continue
-        _, waived = settlement(entry)
-        shares = allocate(waived, {k or "": v for k, v in credits.items()}) if waived else {}
+        amount_waived = waivers.get(id(entry), ZERO)
+        shares = (
+            allocate(amount_waived, {k or "": v for k, v in credits.items()})
+            if amount_waived
+            else {}
+        )
         in_period = entry.date >= start
         for unit, amount in credits.items():
             waive = shares.get(unit or "", ZERO)

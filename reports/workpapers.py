@@ -33,15 +33,15 @@ from beancount.core import data
 
 from ledger.accounts import RECEIVABLE_FEES, classify
 from ledger.community import Community, Contract
-from ledger.entries import bank_outflow, ids, is_maintenance_use, is_payment, meta_str, month_of
-from reports.common import ZERO, allocate, fen, transactions, unit_of, where
+from ledger.entries import meta_str, month_of
+from ledger.index import Payment, PublicReceipt
+from reports.common import ZERO, allocate, fen, ledger_index, transactions, unit_of, waived, where
 from reports.period import Period
-from reports.subledgers import MaintenanceLedger, receivables, settlement
+from reports.subledgers import MaintenanceLedger, receivables
 from reports.table import Column, Row
 
 C = Column
 Day = date
-PROPERTY_FEES = "Income:Fees:Property"
 LIST_LIMIT = 12  # units named in one row; the rest are counted
 
 
@@ -52,11 +52,6 @@ def _under(account: str, parent: str) -> bool:
 @cache
 def _is_receivable(account: str) -> bool:
     return _under(account, RECEIVABLE_FEES)
-
-
-@cache
-def _is_property_income(account: str) -> bool:
-    return _under(account, PROPERTY_FEES)
 
 
 def _number(posting: data.Posting) -> Decimal | None:
@@ -148,7 +143,7 @@ def billing(
     ]
     if not months:
         return []
-    bills = _bills(entries, months[0].start, months[-1].end)
+    bills = ledger_index(entries, community).bills
     rows = []
     for month in months:
         fee = community.fee_at("property", month.start)
@@ -157,7 +152,7 @@ def billing(
             room: fen(unit.area * fee.rate) if fee.basis == "m2-month" else fen(fee.rate)
             for room, unit in community.register_at(month.start).items()
         }
-        billed = bills.get(month.label, {})
+        billed = {room or NO_UNIT: n for room, n in bills.get(month.label, {}).items()}
         row = BillingMonth(
             month.label,
             f"{fee.rate} {fee.currency}/{fee.basis}",
@@ -180,26 +175,6 @@ def billing(
                 row.extra.append(room)
         rows.append(row)
     return rows
-
-
-def _bills(
-    entries: Sequence[data.Directive], start: date, end: date
-) -> dict[str, dict[str, Decimal]]:
-    """month -> unit -> its receivable debits in transactions crediting property fees."""
-    out: dict[str, dict[str, Decimal]] = {}
-    for txn in transactions(entries, start, end):
-        if not any(
-            _is_property_income(p.account) and (_number(p) or ZERO) < 0 for p in txn.postings
-        ):
-            continue
-        month = out.setdefault(month_of(txn.date), {})
-        for posting in txn.postings:
-            number = _number(posting)
-            if number is None or number <= 0 or not _is_receivable(posting.account):
-                continue
-            unit = unit_of(posting, txn) or "(无房号 no unit)"
-            month[unit] = month.get(unit, ZERO) + number
-    return out
 
 
 # ---------------------------------------------------------------------------------------
@@ -235,31 +210,22 @@ class WaiverRow(Row):
 def waivers(
     entries: Sequence[data.Directive], community: Community, start: date, end: date
 ) -> list[WaiverRow]:
-    """Every transaction in ``[start, end)`` whose credit to ``Assets:Receivable:Fees`` is partly
-    or wholly a waiver (:func:`reports.subledgers.settlement`), with the approvals it cites."""
+    """Every waiver or write-off of the index (:class:`ledger.index.Waiver`) in ``[start, end)``:
+    the part of a credit to ``Assets:Receivable:Fees`` not settled by cash or prepayment, with
+    the approvals it cites and their sign-offs as of its day."""
     rows = []
-    for txn in transactions(entries, start, end):
-        if not any(_is_receivable(p.account) for p in txn.postings):
+    for waiver in ledger_index(entries, community).waivers:
+        if not start <= waiver.date < end:
             continue
-        _, waived = settlement(txn)
-        if waived <= 0:
-            continue
-        rooms = {
-            unit
-            for p in txn.postings
-            if _is_receivable(p.account)
-            and (_number(p) or ZERO) < 0
-            and (unit := unit_of(p, txn)) is not None
-        }
-        approvals = ids(txn, "approval")
+        txn = waiver.txn
         rows.append(
             WaiverRow(
-                txn.date,
-                _names(rooms),
+                waiver.date,
+                _names(waiver.units),
                 " ".join(x for x in (txn.payee or "", txn.narration or "") if x).strip(),
-                waived,
-                ", ".join(approvals),
-                signoff_text(community, approvals, txn.date),
+                waiver.amount,
+                ", ".join(waiver.approvals),
+                signoff_text(community, waiver.approvals, waiver.date),
                 where(txn),
             )
         )
@@ -371,12 +337,13 @@ def unit_receivables(
 ) -> list[UnitReceivableRow]:
     """Per unit, ``Assets:Receivable:Fees`` before ``start`` and in ``[start, end)``.
 
-    Credits split by :func:`reports.subledgers.settlement` into collected and waived (in
+    Credits split into collected and waived (:func:`reports.common.waived`; in
     proportion to each unit's credit when one transaction credits several units); movements
     without ``unit:`` are one row of their own, so the rows add up to the account.
     """
     rows: dict[str, UnitReceivableRow] = {}
     register = community.register_at(end - timedelta(days=1))
+    waivers = waived(entries)
 
     def row(room: str) -> UnitReceivableRow:
         found = rows.get(room)
@@ -402,8 +369,8 @@ def unit_receivables(
         for room, number in moves.items():
             row(room).opening += number
         if credits:
-            _, waived = settlement(txn)
-            shares = allocate(waived, credits) if waived else {}
+            amount_waived = waivers.get(id(txn), ZERO)
+            shares = allocate(amount_waived, credits) if amount_waived else {}
             for room, amount in credits.items():
                 share = shares.get(room, ZERO)
                 row(room).waived += share
@@ -420,7 +387,7 @@ def period_label(contract: Contract, day: date) -> str:
     if contract.frequency == "monthly":
         return month_of(day)
     if contract.frequency == "quarterly":
-        return f"{day.year}Q{(day.month + 2) // 3}"
+        return f"{day.year}-Q{(day.month + 2) // 3}"
     if contract.frequency == "yearly":
         return str(day.year)
     return "全期 term"
@@ -476,22 +443,20 @@ class ContractPeriodRow(Row):
         return self.excess > 0
 
 
-def contract_charge(txn: data.Transaction, contract: Contract) -> Decimal | None:
+def contract_charge(pay: Payment, contract: Contract) -> Decimal | None:
     """What a payment counts against ``contract`` (DESIGN.md §3, TF311), or None when it is not
     under it: under a contract when it cites its id, or pays its counterparty on its account
     while it is in force; it counts its debit to the contract's account (the whole payment when
     it cites the contract and debits none)."""
-    cited = contract.id in ids(txn, "contract")
-    debit = sum(
-        ((_number(p) or ZERO) for p in txn.postings if _under(p.account, contract.account)), ZERO
-    )
+    cited = contract.id in pay.contracts
+    debit = pay.debit_to(contract.account)
     if not cited:
-        in_force = contract.start <= txn.date <= contract.end
-        if not (in_force and debit > 0 and (txn.payee or "").strip() == contract.counterparty):
+        in_force = contract.start <= pay.date <= contract.end
+        if not (in_force and debit > 0 and pay.payee == contract.counterparty):
             return None
     if debit > 0:
         return debit
-    return bank_outflow(txn) if cited else None
+    return pay.outflow if cited else None
 
 
 def expense_contracts(
@@ -509,14 +474,12 @@ def expense_contracts(
     if not contracts:
         return []
     paid: dict[tuple[str, str], list[Decimal]] = {}
-    for txn in transactions(entries, None, end):
-        if not is_payment(txn):
-            continue
+    for pay in ledger_index(entries, community).payments_between(None, end):
         for contract in contracts:
-            charge = contract_charge(txn, contract)
+            charge = contract_charge(pay, contract)
             if charge is None:
                 continue
-            slot = paid.setdefault((contract.id, period_label(contract, txn.date)), [])
+            slot = paid.setdefault((contract.id, period_label(contract, pay.date)), [])
             slot.append(charge)
     rows = []
     for contract in sorted(contracts, key=lambda c: c.id):
@@ -614,8 +577,8 @@ def public_income(
     end: date,
     passed: Iterable[str] = (),
 ) -> PublicIncome:
-    """Receipts on ``Income:Public:*`` in ``[start, end)`` matched to contracts (DESIGN.md §3,
-    TF105): a receipt counts for a contract on its account in force on its date whose
+    """The index's public receipts in ``[start, end)`` matched to contracts (DESIGN.md §3,
+    TF105): a credit counts for a contract on its account in force on its date whose
     counterparty is the payer, or that it cites (``contract:``). Receipts citing a resolution in
     ``passed`` are listed with it as their basis; receipts on accounts no contract names are
     listed as not judged. Due: the contract amount for each period beginning in the range."""
@@ -623,31 +586,29 @@ def public_income(
     contracts = [c for c in community.contracts.values() if classify(c.account).is_public_income]
     received: dict[str, Decimal] = {}
     extra: list[ReceiptRow] = []
-    for txn in transactions(entries, start, end):
-        for posting in txn.postings:
-            number = _number(posting)
-            if number is None or number >= 0 or not classify(posting.account).is_public_income:
-                continue
-            match = _income_contract(txn, posting.account, contracts)
+    for receipt in ledger_index(entries, community).public_receipts:
+        if not start <= receipt.date < end:
+            continue
+        for account, amount in receipt.credits:
+            match = _income_contract(receipt, account, contracts)
             if match is not None:
-                received[match.id] = received.get(match.id, ZERO) - number
+                received[match.id] = received.get(match.id, ZERO) + amount
                 continue
-            resolutions = [r for r in ids(txn, "resolution") if r in passed]
+            resolutions = [r for r in receipt.resolutions if r in passed]
             extra.append(
                 ReceiptRow(
-                    txn.date,
-                    (txn.payee or "").strip(),
-                    posting.account,
-                    -number,
+                    receipt.date,
+                    receipt.payee,
+                    account,
+                    amount,
                     f"决议 resolution {', '.join(resolutions)}" if resolutions else "",
-                    where(txn),
-                    any(_under(posting.account, c.account) for c in contracts),
+                    where(receipt.txn),
+                    any(_under(account, c.account) for c in contracts),
                 )
             )
     rows = []
     for contract in sorted(contracts, key=lambda c: (c.start, c.id)):
-        periods = contract_periods(contract, start, end)
-        periods = [p for p in periods if start <= p[1] < end]
+        periods = [p for p in contract_periods(contract, start, end) if start <= p[1] < end]
         if not periods and contract.id not in received:
             continue
         rows.append(
@@ -666,16 +627,15 @@ def public_income(
 
 
 def _income_contract(
-    txn: data.Transaction, account: str, contracts: Sequence[Contract]
+    receipt: PublicReceipt, account: str, contracts: Sequence[Contract]
 ) -> Contract | None:
-    cited = set(ids(txn, "contract"))
-    payer = (txn.payee or "").strip()
     for contract in contracts:
         if not _under(account, contract.account):
             continue
-        if contract.id in cited:
+        if contract.id in receipt.contracts:
             return contract
-        if contract.start <= txn.date <= contract.end and payer == contract.counterparty:
+        in_force = contract.start <= receipt.date <= contract.end
+        if in_force and receipt.payee == contract.counterparty:
             return contract
     return None
 
@@ -748,36 +708,30 @@ def projects(
     document on the payment that completes the contract; payments after it release the
     retention (质保金); what the contract still owes after it is the retention held.
     """
-    groups: dict[str, list[data.Transaction]] = {}
-    for txn in transactions(entries, None, end):
-        if not is_maintenance_use(txn) or not is_payment(txn):
+    groups: dict[str, list[Payment]] = {}
+    for pay in ledger_index(entries, community).payments_between(None, end):
+        if not pay.maintenance:
             continue
-        key = meta_str(txn, "resolution") or meta_str(txn, "emergency") or f"— {where(txn)}"
-        groups.setdefault(key, []).append(txn)
+        key = (pay.resolutions or pay.emergencies or (f"— {pay.location}",))[0]
+        groups.setdefault(key, []).append(pay)
     rows = []
-    for key, txns in groups.items():
-        if not any(start <= t.date < end for t in txns):
-            continue
-        rows.append(_project_row(key, txns, community, start))
+    for key, pays in groups.items():
+        if any(start <= p.date < end for p in pays):
+            rows.append(_project_row(key, pays, community, start))
     return rows
 
 
-def _project_row(
-    key: str, txns: list[data.Transaction], community: Community, start: date
-) -> ProjectRow:
+def _project_row(key: str, pays: list[Payment], community: Community, start: date) -> ProjectRow:
     resolution = community.resolutions.get(key)
     emergency = community.emergencies.get(key)
     title = resolution.title if resolution else (emergency.hazard if emergency else "")
-    scope = ",".join(resolution.scope) if resolution else (meta_str(txns[0], "scope") or "")
-    cited = list(dict.fromkeys(c for t in txns for c in ids(t, "contract")))
+    scope = ",".join(resolution.scope) if resolution else (meta_str(pays[0].txn, "scope") or "")
+    cited = list(dict.fromkeys(c for p in pays for c in p.contracts))
     amounts = [community.contracts[c].amount for c in cited if c in community.contracts]
-    accepted = next((t for t in txns if meta_str(t, "acceptance")), None)
-    before = sum((bank_outflow(t) for t in txns if t.date < start), ZERO)
-    during = sum((bank_outflow(t) for t in txns if t.date >= start), ZERO)
+    accepted = next((i for i, p in enumerate(pays) if p.acceptances), None)
     released = ZERO
     if accepted is not None:
-        after = txns[txns.index(accepted) + 1 :]
-        released = sum((bank_outflow(t) for t in after), ZERO)
+        released = sum((p.outflow for p in pays[accepted + 1 :]), ZERO)
     return ProjectRow(
         key,
         title,
@@ -785,12 +739,12 @@ def _project_row(
         resolution.budget if resolution else None,
         ", ".join(cited),
         sum(amounts, ZERO) if amounts else None,
-        before,
-        during,
-        meta_str(accepted, "acceptance") or "" if accepted is not None else "",
-        accepted.date if accepted is not None else None,
+        sum((p.outflow for p in pays if p.date < start), ZERO),
+        sum((p.outflow for p in pays if p.date >= start), ZERO),
+        ", ".join(pays[accepted].acceptances) if accepted is not None else "",
+        pays[accepted].date if accepted is not None else None,
         released,
-        where(resolution.meta) if resolution else where(txns[0]),
+        where(resolution.meta) if resolution else pays[0].location,
     )
 
 
