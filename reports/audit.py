@@ -81,7 +81,8 @@ class Finding(Row):
     amount: Decimal | None
     ok: bool
     reason: str
-    keys: tuple[str, ...] = ()  # ids ("kind:value") a rule error must concern to match this row
+    keys: tuple[str, ...] = ()  # ids ("kind:value") a rule error must concern all of to match
+    also: tuple[str, ...] = ()  # ids of which a rule error concerning any one matches
     columns: ClassVar[tuple[Column, ...]] = (
         C("location", "位置", "file:line"),
         C("date", "日期", "Date", "date"),
@@ -164,8 +165,11 @@ class CheckResult(Row):
         ok: bool,
         reason: str,
         keys: Iterable[str] = (),
+        also: Iterable[str] = (),
     ) -> Finding:
-        finding = Finding(self.id, location, day, subject, amount, ok, reason, tuple(keys))
+        finding = Finding(
+            self.id, location, day, subject, amount, ok, reason, tuple(keys), tuple(also)
+        )
         self.findings.append(finding)
         return finding
 
@@ -401,13 +405,21 @@ class Context:
 # Merging the rules' errors into a check
 
 
-def merge_errors(check: CheckResult, errors: Iterable[Any]) -> None:
-    """Each error turns the finding it concerns into an exception (its ``file:line``, or all
-    of the finding's ``keys`` among the error's ids); an error no finding matches is added.
+def _matches(finding: Finding, keys: set[str]) -> bool:
+    if finding.keys:
+        return set(finding.keys) <= keys
+    return bool(keys.intersection(finding.also))
 
-    The amount at stake of a finding: the errors' amounts, one per ``file:line`` (two rules on
-    one payment count it once, two payments under one resolution count twice), or what the
-    audit itself found when that is more."""
+
+def merge_errors(check: CheckResult, errors: Iterable[Any]) -> None:
+    """Each error turns the finding it concerns into an exception (all of the finding's
+    ``keys``, or one of its ``also`` ids, among the error's ids; else its ``file:line``); an
+    error no finding matches is added.
+
+    The amount at stake of a finding: the errors' amounts, one per payment (two rules on one
+    payment count it once, two payments under one resolution count twice), an error on a
+    directive (an approval, a resolution) counting the same money as the payments citing it;
+    or what the audit itself found when that is more."""
     by_location: dict[str, Finding] = {}
     for finding in check.findings:
         if finding.location and not finding.keys:
@@ -417,12 +429,12 @@ def merge_errors(check: CheckResult, errors: Iterable[Any]) -> None:
     for error in errors:
         location = where(getattr(error, "source", None) or {})
         keys = set(error_ids(error))
-        match = next(
-            (f for f in check.findings if f.keys and set(f.keys) <= keys), None
-        ) or by_location.get(location)
+        match = next((f for f in check.findings if _matches(f, keys)), None) or by_location.get(
+            location
+        )
         amount = error_amount(error)
+        entry = getattr(error, "entry", None)
         if match is None:
-            entry = getattr(error, "entry", None)
             day = getattr(entry, "date", None)
             check.add(location, day, _subject(entry), amount, False, _first_line(error))
             continue
@@ -434,12 +446,15 @@ def merge_errors(check: CheckResult, errors: Iterable[Any]) -> None:
             match.reason = _first_line(error) + "; " + match.reason
         if amount is not None:
             at = stakes.setdefault(id(match), {})
-            at[location] = max(at.get(location, ZERO), amount)
+            slot = location if type(entry) is data.Transaction else ""
+            at[slot] = max(at.get(slot, ZERO), amount)
     for finding in check.findings:
-        if id(finding) in stakes:
-            total = sum(stakes[id(finding)].values(), ZERO)
-            found = own.get(id(finding))
-            finding.amount = max(total, found) if found is not None else total
+        if id(finding) not in stakes:
+            continue
+        parts = stakes[id(finding)]
+        total = max(sum((n for k, n in parts.items() if k), ZERO), parts.get("", ZERO))
+        found = own.get(id(finding))
+        finding.amount = max(total, found) if found is not None else total
 
 
 def _subject(entry: Any) -> str:
@@ -454,8 +469,11 @@ def _payment_subject(pay: PaymentInfo) -> str:
     return " ".join(x for x in (pay.payee, pay.narration) if x)
 
 
-def _payment_row(check: CheckResult, pay: PaymentInfo, ok: bool, reason: str) -> Finding:
-    return check.add(pay.location, pay.date, _payment_subject(pay), pay.amount, ok, reason)
+def _payment_row(
+    check: CheckResult, pay: PaymentInfo, ok: bool, reason: str, also: Iterable[str] = ()
+) -> Finding:
+    subject = _payment_subject(pay)
+    return check.add(pay.location, pay.date, subject, pay.amount, ok, reason, also=also)
 
 
 # ---------------------------------------------------------------------------------------
@@ -527,7 +545,7 @@ def _co_signatures(ctx: Context, check: CheckResult, fund: str) -> None:
     for pay in ctx.fund_payments(fund):
         if pay.approvals and not pay.auto_debit:
             text = workpapers.signoff_text(ctx.community, pay.approvals, pay.date)
-            _payment_row(check, pay, True, text)
+            _payment_row(check, pay, True, text, also=[f"approval:{a}" for a in pay.approvals])
 
 
 def _invoices(ctx: Context, check: CheckResult, fund: str) -> None:
