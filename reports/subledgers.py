@@ -105,8 +105,11 @@ class UnitArrears:
             self.credit += amount
         return settled
 
-    def aging(self, as_of: date) -> dict[str, Decimal]:
-        """Open bills by age in days on ``as_of`` (bills dated after it are not yet due)."""
+    def aging(self, as_of: date, today: date | None = None) -> dict[str, Decimal]:
+        """Open bills by age in days on ``as_of``, or today when that is earlier (an open
+        period's bills are not aged from its future last day); bills dated after it are not
+        yet due."""
+        as_of = aging_date(as_of, today)
         buckets = {key: ZERO for _, key in AGING_BUCKETS}
         for day, remaining, _ in self.open_bills:
             if day > as_of:

@@ -285,7 +285,7 @@ def ageing(entries: Sequence[data.Directive], as_of: date) -> list[AgeingRow]:
         unit = state.units[room]
         if unit.outstanding <= 0:
             continue
-        buckets = unit.aging(as_of)
+        buckets = unit.aging(as_of, today=as_of)  # as_of is already the earlier of the two
         rows.append(
             AgeingRow(
                 room,
