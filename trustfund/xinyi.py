@@ -10,10 +10,12 @@ or, to have the monthly remuneration generated instead of checked::
 
 It parses the ``tf-*`` directives once (TF001/TF002), classifies every transaction once into
 the shared index (:mod:`ledger.index`), and then runs, in order: owners own the funds
-(TF101–TF104), remuneration (TF201–TF202), dual approval (TF301–TF306), maintenance-fund use
-(TF401–TF405), the path of decisions, objections, budget and surplus (TF601–TF607), sealed
-periods (TF501) and unclassified imports (TF106). See each module's
-docstring for the ledger lines it checks.
+(TF101–TF104), fees billed by the standard and waived with approval (TF107, TF108),
+remuneration (TF201–TF202), dual approval and split payments (TF301–TF307), the roster and
+related parties (TF309, TF310), invoices paid once (TF308), contracts and budgets (TF105,
+TF311, TF406), maintenance-fund use (TF401–TF405), the path of decisions, objections, budget
+and surplus (TF601–TF607), sealed periods (TF501) and unclassified imports (TF106). See each
+module's docstring for the ledger lines it checks.
 
 The index of the entries it returns is left for :func:`ledger.index.index_of`, so reports run
 on the ledger just loaded read the same payments without another pass.
@@ -33,8 +35,12 @@ __plugins__ = ("xinyi",)
 #: Rule modules in the order they run; each exposes ``check(entries, community, config, index)``.
 RULE_MODULES = (
     "trustfund.rules.funds",
+    "trustfund.rules.fees",
     "trustfund.rules.remuneration",
     "trustfund.rules.approval",
+    "trustfund.rules.people",
+    "trustfund.rules.invoices",
+    "trustfund.rules.contracts",
     "trustfund.rules.maintenance",
     "trustfund.rules.governance",
     "trustfund.rules.seal",

@@ -171,3 +171,30 @@ def test_directive_errors_are_reported_once_by_xinyi_runner() -> None:
     assert [e.message.split()[0] for e in errors] == ["TF001"]
     _, direct = build_community(ledger.entries)
     assert len(direct) == 1
+
+
+def test_tf001_malformed_member_party_fee_at_file_line_nothing_raises() -> None:
+    from ruleledger import load_rules
+
+    bad = [
+        '2025-01-01 custom "tf-member" "赵一"',  # role missing
+        '2025-01-01 custom "tf-member" "赵一" "treasurer"',  # role not on the list
+        '2025-01-01 custom "tf-member" "  " "committee"',  # empty name
+        '2025-01-01 custom "tf-member" 12 "committee"',  # not a string
+        '2025-01-01 custom "tf-party" "洁美保洁" "supplier"',  # kind not on the list
+        '2025-01-01 custom "tf-party" "" "organisation"',  # empty name
+        '2025-01-01 custom "tf-party" "洁美保洁"',  # kind missing
+        '2025-01-01 custom "tf-fee" "property" -2.20 CNY "m2-month"',  # rate not positive
+        '2025-01-01 custom "tf-fee" "property" 2.20 CNY "m2-year"',  # basis not on the list
+        '2025-01-01 custom "tf-fee" "property" 2.20 "m2-month"',  # rate without currency
+        '2025-01-01 custom "tf-fee" "" 2.20 CNY "m2-month"',  # empty kind
+        '2025-01-01 custom "tf-fee" "property"',  # rate and basis missing
+    ]
+    result = load_rules("\n".join(bad) + "\n")
+    text = result.text.splitlines()
+    assert result.at() == [("TF001", text.index(line) + 1) for line in bad]
+    for error in result["TF001"]:
+        assert error.source["filename"] == "<string>"
+    # The good lines around them still count: a roster of one with a valid role.
+    good = load_rules('2025-01-01 custom "tf-member" "赵一" "committee"\n' + bad[1] + "\n")
+    assert good.codes() == ["TF001"]

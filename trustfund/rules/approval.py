@@ -1,4 +1,4 @@
-"""Spending needs dual approval (双签): TF301–TF306.
+"""Spending needs dual approval (双签): TF301–TF307.
 
 Enable on its own with ``plugin "trustfund.rules.approval"`` (``trustfund.xinyi`` includes it).
 
@@ -21,7 +21,9 @@ Codes:
 - TF002 ``approval:``, ``resolution:`` or ``emergency:`` names an unknown id, on any
   transaction (the resolutions and emergencies a maintenance-fund use cites are
   :mod:`trustfund.rules.maintenance`'s to check).
-- TF302 the approval has sign-offs from fewer than two distinct roles.
+- TF302 the approval has sign-offs from fewer than two distinct roles, or its roles were all
+  signed by one person (the latest sign-off of each role counts; 李四 signing as committee and
+  as manager is one person, not two).
 - TF303 a required sign-off is dated after the payment (the same day is fine).
 - TF304 the payments citing one approval add up to more than the approved amount: the smallest of
   the roles' latest sign-offs dated on or before each payment.
@@ -31,6 +33,21 @@ Codes:
   an emergency record that is not valid (a valid emergency satisfies the rule).
 - TF306 a payment at or above the threshold without a ``tf-notice`` citing its approval dated
   at least N days before the payment (exactly N is fine). Emergencies need no prior notice.
+- TF307 payments split to stay below the threshold: payments to one payee, each below the
+  threshold, dated at most 30 days apart (30 included), that together reach it. The payment
+  that brings the sum to the threshold needs what TF305 and TF306 ask of one large payment: a
+  passed resolution (or, for a maintenance-fund use, a valid emergency) and a notice citing its
+  approval N days before (none after an emergency); without either it gets TF307 (not
+  TF305/TF306)::
+
+      2025-03-01 * "安泰保安服务有限公司" "保安服务 第1期"      ; 60,000: below 100,000
+        approval: "AP-1"
+        Expenses:Service:Security   60000.00 CNY
+        Assets:Bank:Trust
+      2025-03-02 * "安泰保安服务有限公司" "保安服务 第2期"      ; TF307: 120,000 in 30 days,
+        approval: "AP-2"                                     ; no resolution, no notice
+        Expenses:Service:Security   60000.00 CNY
+        Assets:Bank:Trust
 
 Each payment is reported at its own file:line. The payments come from the shared index
 (:mod:`ledger.index`); approvals, resolutions and notices indexed by id from
@@ -39,6 +56,7 @@ Each payment is reported at its own file:line. The payments come from the shared
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
@@ -50,25 +68,13 @@ from ledger.entries import emergency_is_valid, ids
 from ledger.errors import TrustError, make_error
 from ledger.index import LedgerIndex, Payment
 from trustfund.rules.plugin import Config, Entries, ensure_index, plugin_entry
-from trustfund.rules.tally import Tally, tally
+from trustfund.rules.tally import resolutions
 
 __plugins__ = ("plugin",)
 
 REQUIRED_ROLES = 2
-
-
-class _Tallies:
-    """Final tallies computed once per resolution id."""
-
-    def __init__(self, community: Community) -> None:
-        self.community = community
-        self._cache: dict[str, Tally] = {}
-
-    def final(self, resolution_id: str) -> Tally:
-        result = self._cache.get(resolution_id)
-        if result is None:
-            result = self._cache[resolution_id] = tally(self.community, resolution_id)
-        return result
+#: Payments to one payee dated at most this many days apart are judged together (TF307).
+SPLIT_DAYS = 30
 
 
 def _payee_id(pay: Payment) -> list[str]:
@@ -78,9 +84,11 @@ def _payee_id(pay: Payment) -> list[str]:
 class _Checker:
     def __init__(self, community: Community) -> None:
         self.community = community
-        self.tallies = _Tallies(community)
+        self.resolutions = resolutions(community)
         self.used: dict[str, Decimal] = {}  # approval id -> paid so far
         self.errors: list[TrustError] = []
+        # TF307: per payee, the recent payments below the threshold (date, amount, payment).
+        self.recent: dict[str, deque[Payment]] = {}
 
     def error(
         self,
@@ -130,7 +138,10 @@ class _Checker:
             )
         approvals = self._approvals(pay)
         threshold = self.community.thresholds.at(pay.date)
-        if threshold is None or outflow < threshold.amount:
+        if threshold is None:
+            return
+        if outflow < threshold.amount:
+            self._split(pay, approvals, threshold.amount, threshold.notice_days)
             return
         emergency = self._large_payment_basis(pay, threshold.amount)
         if emergency or not approvals:
@@ -160,6 +171,18 @@ class _Checker:
                     f"two distinct roles are required",
                     txn,
                     ids,
+                    outflow,
+                )
+                continue
+            signers = {s.name.strip() for s in approval.latest_by_role().values()}
+            if len(signers) < REQUIRED_ROLES:
+                who = next(iter(signers))
+                self.error(
+                    "TF302",
+                    f"approval {approval_id} is signed by one person ({who}) as "
+                    f"{' and '.join(sorted(roles))}: two distinct persons are required",
+                    txn,
+                    [*ids, f"member:{who}"],
                     outflow,
                 )
                 continue
@@ -247,24 +270,9 @@ class _Checker:
                     outflow,
                 )
             return True
-        reasons: list[str] = []
-        for resolution_id in pay.resolutions:
-            if resolution_id not in self.community.resolutions:
-                reasons.append(f'unknown resolution "{resolution_id}"')
-                continue
-            close = self.community.closes.get(resolution_id)
-            if close is None or close.date > day:
-                when = f"closed {close.date}" if close else "not closed"
-                reasons.append(f"vote on {resolution_id} {when}, after the payment of {day}")
-                continue
-            result = self.tallies.final(resolution_id)
-            if result.passed:
-                return False
-            reasons.append(
-                f"{resolution_id} did not pass ({', '.join(result.failed_tests)}: "
-                f"{result.summary()})"
-            )
-        why = "; ".join(reasons) if reasons else "cites no resolution"
+        passed, why = self.resolutions.basis(pay.resolutions, day)
+        if passed:
+            return False
         self.error(
             "TF305",
             f"payment of {outflow} is at or above the threshold {threshold} without a passed "
@@ -274,6 +282,65 @@ class _Checker:
             outflow,
         )
         return False
+
+    # -- TF307 ---------------------------------------------------------------------------
+    def _split(
+        self, pay: Payment, approvals: list[Approval], threshold: Decimal, days: int
+    ) -> None:
+        """A payment below the threshold: does it bring one payee's 30 days to the threshold?"""
+        if not pay.payee:
+            return
+        window = self.recent.get(pay.payee)
+        if window is None:
+            window = self.recent[pay.payee] = deque()
+        earliest = pay.date - timedelta(days=SPLIT_DAYS)
+        while window and window[0].date < earliest:
+            window.popleft()
+        before = sum((p.outflow for p in window), Decimal(0))
+        window.append(pay)
+        total = before + pay.outflow
+        if not (before < threshold <= total):
+            return
+        missing: list[str] = []
+        emergency = self._valid_emergency(pay)
+        if not emergency:
+            passed, why = self.resolutions.basis(pay.resolutions, pay.date)
+            if not passed:
+                missing.append(f"no passed owners' resolution ({why})")
+            if not self._noticed(approvals, pay.date - timedelta(days=days)):
+                cited = ", ".join(a.id for a in approvals) or "its approval"
+                missing.append(f"no notice citing {cited} {days} days before")
+        if not missing:
+            return
+        parts = ", ".join(f"{p.outflow} on {p.date}" for p in window)
+        self.error(
+            "TF307",
+            f"payments to {pay.payee} within {SPLIT_DAYS} days reach the threshold {threshold} "
+            f"({parts}: {total}), each below it: this one needs what one large payment needs; "
+            + "; ".join(missing),
+            pay.txn,
+            [
+                f"payee:{pay.payee}",
+                *(f"approval:{a}" for a in pay.approvals),
+                *(f"resolution:{r}" for r in pay.resolutions),
+            ],
+            total,
+        )
+
+    def _valid_emergency(self, pay: Payment) -> bool:
+        """A maintenance-fund use resting on a valid emergency record (no vote, no notice)."""
+        if not pay.maintenance:
+            return False
+        emergencies = self.community.emergencies
+        return any(
+            e in emergencies and emergency_is_valid(emergencies[e], self.community)
+            for e in pay.emergencies
+        )
+
+    def _noticed(self, approvals: list[Approval], latest: date) -> bool:
+        return any(
+            n.date <= latest for a in approvals for n in self.community.notices.get(a.id, ())
+        )
 
     # -- TF306 ---------------------------------------------------------------------------
     def _notice(

@@ -189,3 +189,59 @@ def tally(community: Community, resolution_id: str, as_of: date | None = None) -
         passed=not failed,
         failed_tests=tuple(failed),
     )
+
+
+class Resolutions:
+    """Whether a resolution stands behind a payment: passed its vote, closed on or before the day.
+
+    Tallies are computed once per resolution id; :func:`resolutions` shares one instance per
+    community between the rules of one load.
+    """
+
+    def __init__(self, community: Community) -> None:
+        self.community = community
+        self._tallies: dict[str, Tally] = {}
+
+    def final(self, resolution_id: str) -> Tally:
+        """The tally at the close (or the ledger's end); the id must be known."""
+        result = self._tallies.get(resolution_id)
+        if result is None:
+            result = self._tallies[resolution_id] = tally(self.community, resolution_id)
+        return result
+
+    def why_not(self, resolution_id: str, day: date) -> str | None:
+        """None when the resolution passed with its vote closed on or before ``day``, else why."""
+        if resolution_id not in self.community.resolutions:
+            return f'unknown resolution "{resolution_id}"'
+        close = self.community.closes.get(resolution_id)
+        if close is None or close.date > day:
+            when = f"closed {close.date}" if close else "not closed"
+            return f"vote on {resolution_id} {when}, after the payment of {day}"
+        result = self.final(resolution_id)
+        if result.passed:
+            return None
+        return (
+            f"{resolution_id} did not pass ({', '.join(result.failed_tests)}: {result.summary()})"
+        )
+
+    def basis(self, resolution_ids: tuple[str, ...] | list[str], day: date) -> tuple[bool, str]:
+        """(True, "") when one of ``resolution_ids`` passed by ``day``; else (False, the reasons)."""
+        reasons: list[str] = []
+        for resolution_id in resolution_ids:
+            why = self.why_not(resolution_id, day)
+            if why is None:
+                return True, ""
+            reasons.append(why)
+        return False, "; ".join(reasons) if reasons else "cites no resolution"
+
+
+_SHARED: list[Resolutions] = []
+
+
+def resolutions(community: Community) -> Resolutions:
+    """The :class:`Resolutions` of ``community`` (one shared instance for the last community)."""
+    if _SHARED and _SHARED[0].community is community:
+        return _SHARED[0]
+    shared = Resolutions(community)
+    _SHARED[:] = [shared]
+    return shared
