@@ -13,7 +13,8 @@ so that ``trustfund demo`` (and a treasurer trying the tool) has a month to impo
   bill layout: UTF-8 with BOM, CRLF, 16 preamble lines, ``交易单号``); the payer's note holds
   the room number.
 - ``审批登记_202601.csv``: the approval register (committee and manager sign-offs) of
-  January's payments.
+  January's payments, signed by the members the roster (tf-member) names in January 2026;
+  each service invoice is at most its contract's monthly amount.
 - ``物业收费系统_应收账单_202601.xlsx``: the fee system's January bills per unit (HC 房屋缴费历史
   layout, 实缴金额 0), which the owners' January payments settle.
 
@@ -96,10 +97,14 @@ def _ledger_facts() -> dict[str, object]:
                     december_remuneration += units.number
         elif isinstance(entry, data.Custom) and entry.type == "tf-contract":
             contracts[str(entry.values[0].value)] = Decimal(entry.values[3].value.number)
-        elif isinstance(entry, data.Custom) and entry.type == "tf-approval":
-            (committee if entry.values[1].value == "committee" else manager).add(
-                str(entry.values[2].value)
-            )
+        elif isinstance(entry, data.Custom) and entry.type == "tf-member":
+            name, role = str(entry.values[0].value), str(entry.values[1].value)
+            committee.discard(name)
+            manager.discard(name)
+            if role == "committee":
+                committee.add(name)  # the roster as of January 2026 (later lines supersede)
+            elif role == "manager":
+                manager.add(name)
     names = {
         room: community.owner_name(
             community.unit_at(room, date(2026, 1, 1)).owner_id, date(2026, 1, 1)
@@ -187,7 +192,7 @@ def build(out: Path) -> list[Path]:
     for day, payer, what, contract, number in PUBLIC:
         amount = contracts[contract]
         if contract == "C-PUB-01":
-            amount = _q(amount * Decimal(rng.randrange(85, 121)) / 100)
+            amount = _q(amount * Decimal(rng.randrange(100, 121)) / 100)  # guaranteed + share
         bank_rows.append((datetime(2026, 1, day, 10, 30), payer, number, what, amount))
 
     approvals: list[
@@ -195,8 +200,8 @@ def build(out: Path) -> list[Path]:
     ] = []  # id, role, name, day, amount, purpose
     service_accounts = {1: "C-SVC-01", 2: "C-SVC-02", 3: "C-SVC-03", 4: "C-SVC-04", 5: "C-SVC-05"}
     for k, vendor, what, number in SERVICES:
-        base = contracts[service_accounts[k]]
-        amount = _q(base * (1 + Decimal(rng.randrange(-300, 301)) / 10000))
+        base = contracts[service_accounts[k]]  # the invoice never exceeds the contract
+        amount = _q(base * (1 - Decimal(rng.randrange(0, 301)) / 10000))
         pay_day = date(2026, 1, 20 + k)
         aid = f"AP-2026-01{k}0"
         purpose = f"2026-01 {what}"

@@ -50,7 +50,7 @@ def test_two_years_load_with_zero_errors(tmp_path: Path) -> None:
     community = ledger.community
     assert len(community.units) == 40
     assert {u[0].building for u in community.units.values()} == {"1", "2", "3"}
-    assert set(community.resolutions) == {"R-2024-01", "R-2025-01"}
+    assert set(community.resolutions) == {"R-2024-01", "R-2024-02", "R-2025-01", "R-2025-02"}
     assert set(community.emergencies) == {"E-2024-01", "E-2025-01"}
     txns = [e for e in ledger.entries if isinstance(e, data.Transaction)]
     assert min(t.date for t in txns).year == 2024 and max(t.date for t in txns).year == 2025
@@ -61,3 +61,53 @@ def test_two_years_load_with_zero_errors(tmp_path: Path) -> None:
 def test_rejects_impossible_sizes(tmp_path: Path) -> None:
     with pytest.raises(ValueError):
         generate(tmp_path / "x", units=5, buildings=4)
+
+
+def test_the_community_is_honest_by_construction(tmp_path: Path) -> None:
+    """Roster, parties, the fee standard, contracts the payments keep to, two persons."""
+    from ledger.index import build_index
+    from trustfund.rules.contracts import is_income_contract
+
+    main_file = generate(tmp_path / "honest", units=40, buildings=3, seed=11)
+    ledger = load(main_file, cache=False)
+    assert [format_error(e) for e in ledger.errors] == []
+    community = ledger.community
+    assert community.has_roster and community.fee_at("property", community.first_date)
+    index = build_index(ledger.entries, community)
+    for approval in community.approvals.values():
+        latest = approval.latest_by_role()
+        assert set(latest) == {"committee", "manager"}
+        assert len({s.name for s in latest.values()}) == 2
+        for signoff in latest.values():
+            assert community.member_role(signoff.name, signoff.date) == signoff.role
+    related = [p for p in index.payments if community.party_kind(p.payee, p.date) == "related"]
+    assert len(related) == 1 and related[0].related_flag and related[0].resolutions
+    for pay in index.payments:
+        if not pay.auto_debit:
+            assert community.party_kind(pay.payee, pay.date) in ("organisation", "related")
+    expense = [c for c in community.contracts.values() if not is_income_contract(c)]
+    assert {c.frequency for c in expense} == {"monthly", "once"}
+    assert community.resolutions["R-2025-01"].budget is not None
+
+
+def test_a_large_community_votes_its_recurring_contracts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where two monthly payments to one payee reach the threshold (here lowered to 2,500 so a
+    40-unit community shows it), the owners vote the year's contracts and every such payment
+    cites the vote and is noticed: nothing is split, nothing is TF307."""
+    from trustfund.ops import generator
+
+    monkeypatch.setattr(generator, "THRESHOLD", generator.Decimal("2500.00"))
+    main_file = generate(tmp_path / "large", units=40, buildings=3, seed=11)
+    ledger = load(main_file, cache=False)
+    assert [format_error(e) for e in ledger.errors] == []
+    assert "R-2025-00" in ledger.community.resolutions
+    cited = [
+        t
+        for t in ledger.entries
+        if isinstance(t, data.Transaction) and t.meta.get("resolution") == "R-2025-00"
+    ]
+    assert "安泰保安服务有限公司" in {t.payee for t in cited}
+    notices = {n.approval_id for ns in ledger.community.notices.values() for n in ns}
+    assert all(t.meta["approval"] in notices for t in cited)
