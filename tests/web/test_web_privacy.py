@@ -55,8 +55,12 @@ def _secrets(path: Path) -> set[str]:
     _SOURCES[path] = ledger
     community = ledger.community
     secrets = {o.name for lines in community.owners.values() for o in lines if len(o.name) >= 2}
+    # Signers are private unless on the roster: DESIGN §7 publishes roster members as signers.
     secrets |= {
-        s.name for a in community.approvals.values() for s in a.signoffs if len(s.name) >= 2
+        s.name
+        for a in community.approvals.values()
+        for s in a.signoffs
+        if len(s.name) >= 2 and s.name not in community.members
     }
     for lines in community.owners.values():
         for owner in lines:
