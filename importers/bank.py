@@ -39,7 +39,7 @@ from importers.readers import (
     preamble_values,
     read_table,
 )
-from importers.records import RowError, SourceError, Statement, StatementRow
+from importers.records import RowError, Skipped, SourceError, Statement, StatementRow
 
 
 def _n(*labels: str) -> tuple[str, ...]:
@@ -199,15 +199,58 @@ OUT_FLAGS = ("借", "支", "出", "付", "d", "dr", "-")
 IN_FLAGS = ("贷", "收", "入", "存", "c", "cr", "+")
 CURRENCIES = {
     "人民币": "CNY",
+    "本币": "CNY",
     "rmb": "CNY",
     "cny": "CNY",
     "156": "CNY",
     "01": "CNY",
     "美元": "USD",
+    "美金": "USD",
     "usd": "USD",
     "港币": "HKD",
+    "港元": "HKD",
     "hkd": "HKD",
+    "欧元": "EUR",
+    "eur": "EUR",
+    "日元": "JPY",
+    "jpy": "JPY",
+    "英镑": "GBP",
+    "gbp": "GBP",
+    "澳元": "AUD",
+    "澳大利亚元": "AUD",
+    "aud": "AUD",
+    "加元": "CAD",
+    "加拿大元": "CAD",
+    "cad": "CAD",
+    "新加坡元": "SGD",
+    "sgd": "SGD",
+    "瑞士法郎": "CHF",
+    "chf": "CHF",
 }
+#: Words after a currency name that say cash or remittance (美元 现汇, 人民币 钞): not part of it.
+_CURRENCY_SUFFIX = re.compile(r"(现汇|现钞|钞户|汇户|钞|汇|账户|户|[(（][^)）]*[)）])+$")
+#: Columns only payment-platform bills have (a 京东 or Alipay bill is no bank statement).
+PAYMENT_APP_LABELS = frozenset(
+    norm_label(label)
+    for label in ("收/付款方式", "支付方式", "交易订单号", "商家订单号", "商户单号")
+)
+#: First-cell texts of notes below the table (说明 | 交易明细涉及您的个人隐私…).
+NOTE_MARKS: tuple[str, ...] = (
+    "说明",
+    "注:",
+    "注：",
+    "备注:",
+    "备注：",
+    "温馨提示",
+    "特别提示",
+    "声明",
+    "打印",
+    "制表",
+    "经办",
+    "客户签章",
+    "银行签章",
+    "交易明细涉及",
+)
 
 
 def accepts(columns: dict[str, int]) -> bool:
@@ -230,10 +273,11 @@ class Located:
 
 
 def locate(sheets: Sequence[Sheet]) -> Located | None:
-    """The bank-statement header in the first sheet that has one."""
+    """The bank-statement header in the first sheet that has one (a payment platform's bill,
+    whose header has an order number or a payment-method column, is not one)."""
     for sheet in sheets:
         header = find_header(sheet, ALIASES, accepts, SUB_LABELS)
-        if header is not None:
+        if header is not None and not PAYMENT_APP_LABELS.intersection(header.labels):
             _merge_date_time(header.columns)
             taken = set(header.columns.values())
             memo = tuple(
@@ -272,7 +316,7 @@ class BankStatementImporter(SourceImporter):
 
     def identify(self, filepath: str) -> bool:
         try:
-            sheets = read_table(filepath, max_rows=60)
+            sheets = read_table(filepath)
         except (SourceError, OSError):
             return False
         return locate(sheets) is not None
@@ -292,9 +336,14 @@ def parse_statement(located: Located, kind: str, default_currency: str = "CNY") 
     sheet = header.sheet
     cols = header.columns
     statement = Statement(file=sheet.file, kind=kind, rows=[])
+    statement.date_column = header.label("date")
     pre = preamble_values(header.preamble, PREAMBLE_LABELS)
     statement.account_number = pre.get("account_number")
-    statement.currency = _currency(pre.get("currency", ""), default_currency)
+    stated = currency_code(pre.get("currency", "")) or preamble_currency(header.preamble)
+    if stated:
+        statement.currency, statement.currency_source = stated, "preamble"
+    else:
+        statement.currency = default_currency
     for key in ("opening", "closing"):
         if key in pre:
             try:
@@ -306,10 +355,9 @@ def parse_statement(located: Located, kind: str, default_currency: str = "CNY") 
             else:
                 statement.closing_balance = value
     rows: list[StatementRow] = []
-    balances: list[Decimal | None] = []
     width_needed = max(cols.values()) + 1
     own_col = cols.get("own_account")
-    for row in sheet.rows[header.data_start :]:
+    for row in header.data_rows():
         if row.error:
             statement.rows_read += 1
             texts = tuple(cell_text(c) for c in row.cells)
@@ -327,28 +375,84 @@ def parse_statement(located: Located, kind: str, default_currency: str = "CNY") 
             continue
         if first.startswith(TRAILER_MARKS) or first[0] == "#":
             break
+        if first.startswith(NOTE_MARKS) or _is_note(row, header):
+            continue  # a note below (or between) the rows: 说明 | 交易明细涉及您的个人隐私…
         statement.rows_read += 1
         parsed = _parse_row(row, header, located, statement, width_needed, default_currency)
         if isinstance(parsed, RowError):
             statement.errors.append(parsed)
             continue
         if parsed is None:
+            statement.skipped.append(Skipped(row.number, "moved no money (0.00)"))
             continue
         rows.append(parsed)
-        balances.append(parsed.balance)
         if not statement.account_number and own_col is not None and own_col < len(row.cells):
             statement.account_number = cell_text(row.cells[own_col]) or None
     statement.rows = rows
+    if not stated and "currency" in cols:
+        found = {r.currency for r in rows}
+        if len(found) == 1:
+            statement.currency = found.pop()
+            statement.currency_source = "column"
+    elif stated and "currency" in cols:
+        statement.currency_source = "preamble"
     if rows:
         _closing(statement)
     return statement
 
 
-def _currency(text: str, default: str) -> str:
-    key = norm_label(text)
+def currency_code(text: str) -> str:
+    """The ISO code of a currency as a statement writes it (美元, 美元 现汇, USD, 人民币 …); ""
+    when the text names none."""
+    key = _CURRENCY_SUFFIX.sub("", norm_label(text))
     if not key:
-        return default
-    return CURRENCIES.get(key, key.upper() if key.isascii() and len(key) == 3 else default)
+        return ""
+    if key in CURRENCIES:
+        return CURRENCIES[key]
+    if key.isascii() and key.isalpha() and len(key) == 3:
+        return key.upper()
+    return ""
+
+
+def preamble_currency(rows: Sequence[Row]) -> str:
+    """A currency stated alone in a preamble cell (``美元 现汇`` without a 币种 label)."""
+    for row in rows:
+        for cell in row.cells:
+            text = cell_text(cell)
+            if text and len(text) <= 12:
+                code = currency_code(text)
+                if code and (not text.isascii() or norm_label(text) in CURRENCIES):
+                    return code
+    return ""
+
+
+def _is_note(row: Row, header: Header) -> bool:
+    """A row that is text below the table, not a movement: at most two cells, no date and no
+    amount where the columns hold them."""
+    texts = [cell_text(c) for c in row.cells]
+    if sum(1 for t in texts if t) > 2:
+        return False
+    cells = row.cells
+    for name in ("date", "amount", "credit", "debit"):
+        col = header.columns.get(name)
+        if col is None or col >= len(cells):
+            continue
+        text = cell_text(cells[col])
+        if not text:
+            continue
+        try:
+            if name == "date":
+                parse_date(cells[col])
+            else:
+                parse_amount(cells[col])
+        except ValueError:
+            continue
+        return False
+    return True
+
+
+def _currency(text: str, default: str) -> str:
+    return currency_code(text) or default
 
 
 def _parse_row(

@@ -67,7 +67,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -80,6 +80,7 @@ from beancount.core import data
 from importers.records import SourceError, Statement, StatementRow
 
 if TYPE_CHECKING:
+    from importers.existing import LedgerAccount
     from importers.rules import Rules
     from ledger.community import Community
 
@@ -144,9 +145,11 @@ def dedup_key(entry: data.Directive) -> str:
         serial = (entry.meta or {}).get(SERIAL_KEY)
         if serial is not None and str(serial).strip():
             account = entry.postings[0].account if entry.postings else ""
-            return f"txn|{account}|{str(serial).strip()}"
+            return row_key(account, str(serial))
     if isinstance(entry, data.Balance):
-        return f"balance|{entry.account}|{entry.date}|{entry.amount.currency}"
+        # the amount too: two statements that disagree on a day's balance both stay, and
+        # `check` reports the disagreement instead of the import hiding one of them
+        return f"balance|{entry.account}|{entry.date}|{entry.amount.number}|{entry.amount.currency}"
     if isinstance(entry, data.Custom) and str((entry.meta or {}).get(SERIAL_KEY) or "").strip():
         # register directives (tf-approval, tf-vote, tf-unit …) carry their natural key
         return f"custom|{entry.type}|{str(entry.meta[SERIAL_KEY]).strip()}"
@@ -192,8 +195,30 @@ class ImportContext:
 
     rules: Rules | None = None
     account: str | None = None  # --account: the ledger account of the imported source
-    entries: list[data.Directive] = field(default_factory=list)  # the existing ledger's
+    #: the ledger's opened accounts (see :mod:`importers.existing`); ``account-number:`` on an
+    #: Open names the bank account it holds
+    opens: Mapping[str, LedgerAccount] = field(default_factory=dict)
     community: Community | None = None
+
+
+def row_key(account: str, serial: str) -> str:
+    """The dedup key of a money row posted to ``account`` (what :func:`dedup_key` gives for the
+    transaction it becomes), so duplicates are dropped before any entry is built."""
+    return f"txn|{account}|{serial.strip()}"
+
+
+@dataclass(slots=True)
+class Item:
+    """One row of a file on its way to the ledger: its dedup keys and what it becomes.
+
+    ``source`` is the :class:`StatementRow` of a money row (the entry is built only if the row
+    is new); ``entries`` the directives of a row an importer built up front (registers)."""
+
+    row: int
+    date: date
+    keys: tuple[str, ...]
+    source: StatementRow | None = None
+    entries: list[data.Directive] | None = None
 
 
 class SourceImporter(beangulp.Importer):
@@ -208,6 +233,8 @@ class SourceImporter(beangulp.Importer):
     default_account: ClassVar[str | None] = None
     currency: ClassVar[str] = "CNY"
     flag: ClassVar[str] = "*"
+    #: False for sources that move no money (registers): no account, currency or balances.
+    moves_money: ClassVar[bool] = True
 
     def __init__(self, context: ImportContext | None = None) -> None:
         self.context = context or ImportContext()
@@ -231,7 +258,17 @@ class SourceImporter(beangulp.Importer):
             statement = self.read(filepath)
         except SourceError:
             statement = Statement(file=filepath, kind=self.importer_name, rows=[])
-        return self.statement_account(statement)
+        parts = statement.accounts()
+        return self.statement_account(parts[0])
+
+    def date(self, filepath: str) -> date | None:
+        """The statement's last day (beangulp's archive date), None for an empty file."""
+        try:
+            statement = self.read(filepath)
+        except SourceError:
+            return None
+        days = [row.date for part in statement.accounts() for row in part.rows]
+        return max(days) if days else None
 
     def statement_account(self, statement: Statement) -> str:
         """``--account``, else the rules file's account for the statement's account number,
@@ -244,13 +281,9 @@ class SourceImporter(beangulp.Importer):
                 mapped = self.context.rules.account_for_number(number)
                 if mapped:
                     return mapped
-            for entry in self.context.entries:
-                if isinstance(entry, data.Open):
-                    meta_number = normalise_account_number(
-                        str((entry.meta or {}).get("account-number", ""))
-                    )
-                    if meta_number and meta_number == number:
-                        return entry.account
+            for opened in self.context.opens.values():
+                if opened.number and opened.number == number:
+                    return opened.account
         fallback = self.fallback_account()
         if fallback:
             return fallback
@@ -259,26 +292,61 @@ class SourceImporter(beangulp.Importer):
             "no ledger account for this statement: pass --account or map its account number in the import rules",
         )
 
+    def part_accounts(self, statement: Statement) -> list[str]:
+        """The ledger account of each account's statement of a file; raises
+        :class:`SourceError` when two would land on the same ledger account."""
+        parts = statement.accounts()
+        accounts = [self.statement_account(part) for part in parts]
+        if len(set(accounts)) < len(accounts):
+            numbers = ", ".join(part.account_number or "?" for part in parts)
+            raise SourceError(
+                statement.file,
+                f"the file holds accounts {numbers}: map each account number to its own "
+                "ledger account (import-rules.toml [accounts], or account-number: on its open)",
+            )
+        return accounts
+
     def fallback_account(self) -> str | None:
         """The account when neither ``--account`` nor the statement's account number decides:
         the importer's ``default_account`` (bank statements: the rules file's ``default``)."""
         return self.default_account
 
     def extract(self, filepath: str, existing: data.Entries) -> data.Entries:
-        return self.build(self.read(filepath), filepath)
+        statement = self.read(filepath)
+        return self.build(statement, filepath)
 
     def build(self, statement: Statement, filepath: str) -> list[data.Directive]:
-        """Rows → entries (the builder step). Rows without ``serial`` get a content serial."""
-        account = self.statement_account(statement)
+        """Every entry of ``statement`` (no de-duplication): what an import of the file into a
+        ledger that agrees with its opening balance writes."""
         entries: list[data.Directive] = []
-        for row in assign_content_serials(statement.rows):
-            entry = self.row_entry(row, account, statement, filepath)
-            if entry is not None:
-                entries.append(entry)
-        balance = self.closing_balance(statement, account, filepath)
-        if balance is not None:
-            entries.append(balance)
+        parts = statement.accounts()
+        accounts = self.part_accounts(statement) if self.moves_money else [""] * len(parts)
+        for part, account in zip(parts, accounts, strict=True):
+            for item in self.items(part, account, filepath):
+                entries.extend(self.item_entries(item, account, part, filepath))
+            if self.moves_money:
+                opening = self.opening_balance(part, account, filepath)
+                closing = self.closing_balance(part, account, filepath)
+                entries.extend(e for e in (opening, closing) if e is not None)
         return entries
+
+    def items(self, statement: Statement, account: str, filepath: str) -> list[Item]:
+        """The rows of one account's statement with their dedup keys (a row without a serial
+        gets a content serial first). Override for sources whose rows are not money rows."""
+        return [
+            Item(row.row, row.date, (row_key(account, row.serial or ""),), row)
+            for row in assign_content_serials(statement.rows)
+        ]
+
+    def item_entries(
+        self, item: Item, account: str, statement: Statement, filepath: str
+    ) -> list[data.Directive]:
+        """The entries of one item (built now for a money row)."""
+        if item.entries is not None:
+            return item.entries
+        assert item.source is not None
+        entry = self.row_entry(item.source, account, statement, filepath)
+        return [] if entry is None else [entry]
 
     def row_entry(
         self, row: StatementRow, account: str, statement: Statement, filepath: str
@@ -286,14 +354,15 @@ class SourceImporter(beangulp.Importer):
         """One row's transaction: the source posting, then the categorised counter posting."""
         meta = data.new_metadata(filepath, row.row)
         meta[SERIAL_KEY] = row.serial or ""
-        units = bc_amount.Amount(row.amount, row.currency or self.currency)
+        currency = row.currency or statement.currency or self.currency
+        units = bc_amount.Amount(row.amount, currency)
         postings = [data.Posting(account, units, None, None, None, None)]
         counter, posting_meta, txn_meta, narration = self.categorise(row, account)
         meta.update(txn_meta)
         postings.append(data.Posting(counter, -units, None, None, None, posting_meta or None))
         if row.fee:
             # a fee the source took out of this movement: kept visible, categorised as a bank fee
-            fee_units = bc_amount.Amount(row.fee, row.currency or self.currency)
+            fee_units = bc_amount.Amount(row.fee, currency)
             postings.append(data.Posting(account, -fee_units, None, None, None, None))
             postings.append(data.Posting(self.fee_account(), fee_units, None, None, None, None))
         return data.Transaction(
@@ -339,6 +408,18 @@ class SourceImporter(beangulp.Importer):
             meta, statement.closing_date + timedelta(days=1), account, units, None, None
         )
 
+    def opening_balance(
+        self, statement: Statement, account: str, filepath: str
+    ) -> data.Balance | None:
+        """The statement's opening balance as a ``balance`` assertion at the start of its first
+        day (Beancount checks a balance before the day's transactions)."""
+        if statement.opening_balance is None or not statement.rows:
+            return None
+        day = min(row.date for row in statement.rows)
+        meta = data.new_metadata(filepath, 0)
+        units = bc_amount.Amount(statement.opening_balance, statement.currency or self.currency)
+        return data.Balance(meta, day, account, units, None, None)
+
     # -- de-duplication -------------------------------------------------------------------
     def deduplicate(self, entries: data.Entries, existing: data.Entries) -> None:
         """Mark ``entries`` already in ``existing`` (by :func:`dedup_key`, never by similarity)."""
@@ -352,8 +433,22 @@ class SourceImporter(beangulp.Importer):
             else:
                 keys[key] = entry
 
-    def date(self, filepath: str) -> date | None:
-        return None
+
+def entry_items(entries: Iterable[data.Directive]) -> list[Item]:
+    """Entries an importer built up front, grouped into one :class:`Item` per source row (by
+    the row number in their metadata), each keyed by :func:`dedup_key`."""
+    items: dict[int, Item] = {}
+    for entry in entries:
+        row = int((entry.meta or {}).get("lineno") or 0)
+        item = items.get(row)
+        if item is None:
+            items[row] = Item(row, entry.date, (dedup_key(entry),), None, [entry])
+        else:
+            assert item.entries is not None
+            item.entries.append(entry)
+            item.keys = (*item.keys, dedup_key(entry))
+            item.date = min(item.date, entry.date)
+    return list(items.values())
 
 
 def normalise_account_number(number: str | None) -> str:

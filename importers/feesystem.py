@@ -56,8 +56,10 @@ from beancount.core import data
 from importers.base import (
     RECEIVABLE_FEES,
     SERIAL_KEY,
+    Item,
     SourceImporter,
     clean_text,
+    entry_items,
 )
 from importers.payapps import labels as _n
 from importers.payapps import locate_header, sniff_table
@@ -189,6 +191,10 @@ class FeeSystemImporter(SourceImporter):
             "method": clean_text(cell_text(values.get("method"))),
         }
 
+    def items(self, statement: Statement, account: str, filepath: str) -> list[Item]:
+        """One item per fee row (its bill and its payment), keyed by their serials."""
+        return entry_items(self.build(statement, filepath))
+
     def build(self, statement: Statement, filepath: str) -> list[data.Directive]:
         account = self.statement_account(statement)
         entries: list[data.Directive] = []
@@ -285,8 +291,13 @@ class FeeMasterImporter(SourceImporter):
             rows=_IDENTIFY_ROWS,
         )
 
+    moves_money = False
+
     def account(self, filepath: str) -> data.Account:
         return "Equity:Registers"  # not used: master data posts nothing
+
+    def items(self, statement: Statement, account: str, filepath: str) -> list[Item]:
+        return entry_items(self.build(statement, filepath))
 
     def read(self, filepath: str) -> Statement:
         sheets = read_table(filepath)

@@ -72,7 +72,7 @@ from importers.readers import (
     preamble_values,
     read_table,
 )
-from importers.records import RowError, SourceError, Statement, StatementRow
+from importers.records import RowError, Skipped, SourceError, Statement, StatementRow
 
 CLEARING_ACCOUNT = "Assets:Clearing:Manager"
 _SCIENTIFIC = re.compile(r"^[+-]?\d+(\.\d+)?[eE][+-]?\d+$")
@@ -106,10 +106,16 @@ def sniff_table(
 ) -> bool:
     """``identify`` for a table source: the first ``rows`` rows hold such a header. Never raises."""
     try:
-        sheets = read_table(filepath, max_rows=rows)
+        sheets = read_table(filepath)
     except (SourceError, OSError, ValueError):
         return False
-    return locate_header(sheets, aliases, required) is not None
+    for sheet in sheets:
+        header = find_header(
+            sheet, aliases, lambda columns: all(name in columns for name in required), scan=rows
+        )
+        if header is not None:
+            return True
+    return False
 
 
 def clean_serial(value: object) -> str:
@@ -234,11 +240,12 @@ class _PayAppImporter(_AppTable):
         if header is None:
             raise SourceError(filepath, f"no {self.importer_name} bill header ({self.needs})")
         statement = Statement(file=filepath, kind=self.importer_name, rows=[])
+        statement.date_column = header.label("time")
         values = preamble_values(header.preamble, self.preamble_labels)
         statement.account_number = values.get("account") or None
         records: list[_Record] = []
         columns = [header.columns.get(name, -1) for name in _FIELDS]
-        for row in header.sheet.rows[header.data_start :]:
+        for row in header.data_rows():
             cells = row.cells
             width = len(cells)
             raw = [cells[col] if 0 <= col < width else None for col in columns]
@@ -269,8 +276,7 @@ class _PayAppImporter(_AppTable):
                     )
                 )
         rows = self._judge(records, statement)
-        if not statement.errors:
-            statement.rows = number_repeats(rows)
+        statement.rows = number_repeats(rows)  # a rejected row never takes the good ones along
         return statement
 
     @staticmethod
@@ -401,6 +407,9 @@ class WeChatImporter(_PayAppImporter):
         rows = []
         for record in records:
             sign, fee = self.sign(record)
+            if not sign:
+                statement.skipped.append(Skipped(record.row, self.skip_reason(record)))
+                continue
             if fee is not None and fee > record.amount:
                 statement.errors.append(
                     RowError(
@@ -411,10 +420,20 @@ class WeChatImporter(_PayAppImporter):
                     )
                 )
                 continue
-            if sign:
-                note = "" if _FEE.search(record.note) else record.note
-                rows.append(self._row(record, sign, (record.kind, record.goods, note), fee))
+            note = "" if _FEE.search(record.note) else record.note
+            rows.append(self._row(record, sign, (record.kind, record.goods, note), fee))
         return rows
+
+    @staticmethod
+    def skip_reason(record: _Record) -> str:
+        """Why :meth:`sign` leaves a row out (for the import summary)."""
+        if "失败" in record.status or "已关闭" in record.status:
+            return "failed or closed: no money moved"
+        if record.direction in ("收入", "支出"):
+            return "paid with a bank card, not through the WeChat balance"
+        if record.kind.startswith(("转入零钱通", "零钱通转出")):
+            return "moved between 零钱 and 零钱通 (inside the balance)"
+        return "did not touch the WeChat balance"
 
     @staticmethod
     def sign(record: _Record) -> tuple[int, Decimal | None]:
@@ -453,7 +472,7 @@ class AlipayImporter(_PayAppImporter):
     """支付宝交易明细 (CSV; the 2023+ personal export, the older mobile and web layouts)."""
 
     importer_name = "alipay"
-    needs = "header row with 交易时间, 收/支, 金额, 交易订单号 (or 交易号)"
+    needs = "header row with 交易时间, 交易对方, 收/支, 金额, 交易订单号 (or 交易号)"
     aliases: ClassVar[dict[str, tuple[str, ...]]] = {
         "time": _n("交易时间", "交易创建时间", "付款时间"),
         "kind": _n("交易分类", "类型", "交易来源地"),
@@ -468,7 +487,8 @@ class AlipayImporter(_PayAppImporter):
         "merchant_serial": _n("商家订单号"),
         "note": _n("备注"),
     }
-    required: ClassVar[tuple[str, ...]] = ("time", "direction", "amount", "serial")
+    #: 交易对方 too: a 京东 bill has 交易时间, 收/支, 金额 and 交易订单号 but 商户名称 instead
+    required: ClassVar[tuple[str, ...]] = ("time", "direction", "amount", "serial", "counterparty")
     preamble_labels: ClassVar[dict[str, tuple[str, ...]]] = {"account": ("支付宝账户", "账号")}
 
     def _judge(self, records: list[_Record], statement: Statement) -> list[StatementRow]:
@@ -478,7 +498,20 @@ class AlipayImporter(_PayAppImporter):
             sign = self.sign(record, closed)
             if sign:
                 rows.append(self._row(record, sign, (record.goods, record.note)))
+            else:
+                statement.skipped.append(Skipped(record.row, self.skip_reason(record, closed)))
         return rows
+
+    @classmethod
+    def skip_reason(cls, record: _Record, closed: set[str]) -> str:
+        """Why :meth:`sign` leaves a row out (for the import summary)."""
+        if "交易关闭" in record.status or "失败" in record.status:
+            return "closed or failed: no money moved"
+        if record.direction in ("收入", "支出"):
+            return "paid with a bank card or credit, not through the Alipay balance"
+        if cls.is_refund(record) and record.serial.split("_", 1)[0] in closed:
+            return "refund of a closed order (they cancel out)"
+        return "did not touch the Alipay balance (不计收支)"
 
     @staticmethod
     def is_refund(record: _Record) -> bool:
@@ -535,10 +568,11 @@ class _MerchantImporter(_AppTable):
         if header is None:
             raise SourceError(filepath, f"no {self.importer_name} header ({self.needs})")
         statement = Statement(file=filepath, kind=self.importer_name, rows=[])
+        statement.date_column = header.label("time")
         values = preamble_values(header.preamble, self.preamble_labels)
         statement.account_number = (values.get("account") or "").strip("[]") or None
         columns = list(header.columns.items())
-        for row in header.sheet.rows[header.data_start :]:
+        for row in header.data_rows():
             cells = row.cells
             texts = {
                 name: (_mtext(cells[col]) if col < len(cells) else "") for name, col in columns
@@ -569,14 +603,18 @@ class _MerchantImporter(_AppTable):
                     )
                 )
                 continue
-            if parsed is not None:
+            if parsed is None:
+                statement.skipped.append(Skipped(row.number, self.skip_reason(texts)))
+            else:
                 statement.rows.append(parsed)
-        if statement.errors:
-            statement.rows = []
-        else:
-            statement.rows = number_repeats(statement.rows)
-            self.finish(statement)
+        statement.rows = number_repeats(statement.rows)  # bad rows never take good ones along
+        self.finish(statement)
         return statement
+
+    def skip_reason(self, texts: dict[str, str]) -> str:
+        """Why :meth:`parse` left a row out."""
+        status = texts.get("status", "")
+        return f"{status}: no money moved" if status else "no money moved"
 
     def is_trailer(self, first: str) -> bool:
         return first.startswith("#")

@@ -1,20 +1,35 @@
-"""Readers: a downloaded file → a grid of cells, plus the cell parsers every importer shares.
+"""Readers: a downloaded file → sheets of cells, streamed, plus the cell parsers every importer
+shares.
 
-:func:`read_table` reads CSV/TXT (UTF-8 with or without BOM, GB18030/GBK detected), XLSX and
-XLS (python-calamine, far faster than openpyxl) into :class:`Sheet` objects whose rows keep the
-row number a person sees in the spreadsheet. The kind of file is told by its first bytes, not
-its name. :func:`find_header` locates a header row by column names within the first rows;
+:func:`open_source` opens a file once per import: it tells the kind by the first bytes (not the
+name), checks the size limits, and hands out :class:`Sheet` objects. A sheet keeps its first
+:data:`HEAD_ROWS` rows in memory (what identification and header finding look at) and streams
+the rest with :meth:`Sheet.iter_rows`, so a statement is never held twice and identifying a file
+with every importer costs one parse. CSV/TXT (UTF-8 with or without BOM, GB18030/GBK detected,
+comma or tab) is read line by line; XLSX and XLS with python-calamine (far faster than
+openpyxl); HTML tables saved as ``.xls`` in one piece. Row numbers are the ones a person sees in
+the spreadsheet.
+
+**Limits** (stated, so that no input makes an import use more than 500 MB): a text file
+(CSV, TXT, HTML, XML, OFX, MT940) or an XLS larger than :data:`MAX_FILE_BYTES`, an XLSX whose
+parts unpack to more than :data:`MAX_UNPACKED_BYTES` (checked from the zip's directory *and* by
+unpacking it in a bounded stream before any parser sees it, so a zip bomb that lies about its
+sizes is refused too), and a table with more than :data:`MAX_ROWS` rows are refused with a
+:class:`~importers.records.SourceError` that says so. Split such an export by period.
+
+:func:`find_header` locates a header row by column names within the first rows;
 :func:`parse_date` and :func:`parse_amount` turn cells into ``date`` and ``Decimal`` (never
 float: an Excel number is converted through its shortest repr and rounded to the fen).
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
-import io
 import os
 import re
-from collections.abc import Iterable, Mapping, Sequence
+import zipfile
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -26,28 +41,75 @@ from importers.records import SourceError
 Cell = Any  # str | float | int | bool | date | datetime | time | None
 
 HEADER_SCAN_ROWS = 50
+#: Rows of each sheet kept in memory for identification, header and preamble.
+HEAD_ROWS = 60
 PEEK_BYTES = 64 * 1024
+#: Data rows a table may have (about 20 years of a busy community's bank account).
+MAX_ROWS = 200_000
+#: Largest text file (CSV, TXT, HTML, XML, OFX, MT940) or XLS accepted.
+MAX_FILE_BYTES = 100 * 1024 * 1024
+#: Largest total size the parts of an XLSX may unpack to.
+MAX_UNPACKED_BYTES = 160 * 1024 * 1024
 EMPTY_MARKS = frozenset({"", "-", "--", "/", "—", "－"})
 _SPACE_RE = re.compile(r"[\s\u3000\u00a0\ufeff]+")
 _BRACKETS = str.maketrans({"（": "(", "）": ")", "［": "[", "］": "]", "：": ":", "／": "/"})
 _ENGLISH_RE = re.compile(r"\[[^\]]*\]")
 _YUAN_RE = re.compile(r"/元|\(元\)|\(人民币\)|\(rmb\)|\(cny\)")
 FEN = Decimal("0.01")
+_MB = 1024 * 1024
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
-    number: int  # 1-based, as shown in the sheet (CSV: line number)
-    cells: list[Cell]
+    number: int  # 1-based, as shown in the sheet (CSV: the record's row in a spreadsheet)
+    cells: Sequence[Cell]
     error: str | None = None  # e.g. "wrong encoding" for a CSV line that did not decode
 
 
-@dataclass
 class Sheet:
-    file: str
-    name: str
-    rows: list[Row]
-    encoding: str | None = None
+    """One table: ``head`` holds its first rows; :meth:`iter_rows` streams all of them.
+
+    ``Sheet(file, name, rows)`` makes a sheet that is wholly in memory (tests, HTML tables).
+    """
+
+    __slots__ = ("_more", "encoding", "file", "head", "name")
+
+    def __init__(
+        self,
+        file: str,
+        name: str,
+        rows: list[Row],
+        encoding: str | None = None,
+        more: Callable[[], Iterator[Row]] | None = None,
+    ) -> None:
+        self.file = file
+        self.name = name
+        self.head = rows
+        self.encoding = encoding
+        self._more = more  # every row from the first, streamed (None: ``head`` is all)
+
+    @property
+    def rows(self) -> list[Row]:
+        """The rows held in memory: all of a small sheet, the first :data:`HEAD_ROWS` of a
+        streamed one (use :meth:`iter_rows` to read a whole table)."""
+        return self.head
+
+    def iter_rows(self, start: int = 0) -> Iterator[Row]:
+        """The rows from position ``start`` (0 = the sheet's first row) to the end, streamed.
+        Raises :class:`SourceError` once more than :data:`MAX_ROWS` rows follow ``start``."""
+        source: Iterable[Row] = self.head if self._more is None else self._more()
+        limit = start + MAX_ROWS
+        for position, row in enumerate(source):
+            if position < start:
+                continue
+            if position >= limit:
+                raise SourceError(
+                    self.file,
+                    f"more than {MAX_ROWS:,} rows: too large to import in one piece; "
+                    "export it again in shorter periods",
+                    row=row.number,
+                )
+            yield row
 
 
 # --------------------------------------------------------------------------------------
@@ -170,15 +232,19 @@ def parse_amount(value: Cell) -> Decimal | None:
 
 
 def file_kind(path: str | Path) -> str:
-    """ "xlsx", "xls", "xml" or "text", from the file's first bytes."""
+    """ "xlsx", "xls", "html", "xml" or "text", from the file's first bytes."""
     with open(path, "rb") as handle:
         head = handle.read(512)
+    return _kind(head)
+
+
+def _kind(head: bytes) -> str:
     if head.startswith(b"PK\x03\x04"):
         return "xlsx"
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         return "xls"
-    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-    lowered = stripped[:512].lower()
+    stripped = head[:512].lstrip(b"\xef\xbb\xbf \t\r\n")
+    lowered = stripped.lower()
     if (
         lowered.startswith((b"<html", b"<!doctype html", b"<table", b"<meta"))
         or b"<table" in lowered
@@ -189,46 +255,241 @@ def file_kind(path: str | Path) -> str:
     return "text"
 
 
-#: The last workbook read in full: identifying a file (every importer peeks at its first rows)
-#: and reading it then cost one parse of the workbook, not one per importer. Keyed on the
-#: file's path, size and modification time.
-_WORKBOOK_CACHE: dict[tuple[str, int, int], list[Sheet]] = {}
+def _size(number: int) -> str:
+    return f"{number / _MB:,.0f} MB" if number >= _MB else f"{number:,} bytes"
+
+
+def check_zip(name: str) -> None:
+    """Refuse a zip (XLSX) whose parts unpack to more than :data:`MAX_UNPACKED_BYTES`: first by
+    the sizes its directory declares, then by unpacking every part in a bounded stream (a part
+    that unpacks to more than it declares fails its CRC check; one that would exceed the limit
+    is stopped there). Memory stays at one 1 MB chunk."""
+    try:
+        with zipfile.ZipFile(name) as archive:
+            infos = archive.infolist()
+            declared = sum(info.file_size for info in infos)
+            if declared > MAX_UNPACKED_BYTES:
+                raise SourceError(
+                    name,
+                    f"the workbook unpacks to {_size(declared)} (packed {_size(os.path.getsize(name))}); "
+                    f"the limit is {_size(MAX_UNPACKED_BYTES)}: a zip bomb, or an export too large to "
+                    "import in one piece",
+                )
+            total = 0
+            for info in infos:
+                with archive.open(info) as part:
+                    while chunk := part.read(_MB):
+                        total += len(chunk)
+                        if total > MAX_UNPACKED_BYTES:
+                            raise SourceError(
+                                name,
+                                f"{info.filename} unpacks to more than {_size(MAX_UNPACKED_BYTES)} "
+                                f"although the zip declares {_size(info.file_size)}: refused as a zip bomb",
+                            )
+    except SourceError:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError) as exc:
+        raise SourceError(
+            name, f"not a readable workbook (damaged or disguised zip: {exc})"
+        ) from None
+    except (OSError, RuntimeError, ValueError) as exc:  # encrypted parts, unsupported methods
+        raise SourceError(name, f"not a readable workbook: {exc}") from None
+
+
+class Source:
+    """One input file, opened once: its kind, first bytes and sheets (see the module doc)."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        try:
+            stat = os.stat(self.path)
+            with open(self.path, "rb") as handle:
+                self.head = handle.read(PEEK_BYTES)
+        except OSError as exc:
+            raise SourceError(self.path, f"cannot open: {exc.strerror or exc}") from None
+        self.key = (os.path.abspath(self.path), stat.st_size, stat.st_mtime_ns)
+        self.size = stat.st_size
+        self.kind = _kind(self.head)
+        self._sheets: list[Sheet] | None = None
+        self._workbook: Any = None
+        self._checked = False
+
+    # -- limits --------------------------------------------------------------------------
+    def check_limits(self) -> None:
+        """Raise :class:`SourceError` for a file over the size limits (zip bombs included)."""
+        if self._checked:
+            return
+        if self.kind == "xlsx":
+            check_zip(self.path)
+        elif self.size > MAX_FILE_BYTES:
+            raise SourceError(
+                self.path,
+                f"{_size(self.size)} is over the limit of {_size(MAX_FILE_BYTES)} for one file: "
+                "export it again in shorter periods",
+            )
+        self._checked = True
+
+    def text_head(self) -> str:
+        """The first bytes as text (UTF-8, GB18030 or Windows-1252, as they decode)."""
+        data = self.head
+        if data.startswith(b"\xef\xbb\xbf"):
+            data = data[3:]
+        for encoding in ("utf-8", "gb18030", "cp1252"):
+            try:
+                return _decode_prefix(data, encoding)
+            except UnicodeDecodeError:
+                continue
+        return data.decode("utf-8", errors="replace")
+
+    # -- tables --------------------------------------------------------------------------
+    def sheets(self) -> list[Sheet]:
+        """Every sheet of a workbook, or the one table of a CSV/TXT/HTML file."""
+        if self._sheets is None:
+            self.check_limits()
+            if self.kind in ("xlsx", "xls"):
+                self._sheets = self._workbook_sheets()
+            elif self.kind == "xml":
+                raise SourceError(self.path, "an XML file, not a table")
+            elif self.kind == "html":
+                self._sheets = [_read_html(self.path)]
+            else:
+                self._sheets = [self._csv_sheet()]
+        return self._sheets
+
+    def release(self) -> None:
+        """Free the parsed workbook (the next :func:`open_source` of the file parses it again)."""
+        self._sheets = None
+        if self._workbook is not None:
+            with contextlib.suppress(Exception):  # already closed, or calamine's own errors
+                self._workbook.close()
+            self._workbook = None
+
+    def _workbook_sheets(self) -> list[Sheet]:
+        import python_calamine
+
+        try:
+            workbook = python_calamine.CalamineWorkbook.from_path(self.path)
+            names = list(workbook.sheet_names)
+        except Exception as exc:  # calamine raises its own error types for damaged files
+            raise SourceError(self.path, f"cannot read the workbook: {exc}") from None
+        self._workbook = workbook
+        return [
+            _CalamineSheet(self.path, name, workbook, index) for index, name in enumerate(names)
+        ]
+
+    def _csv_sheet(self) -> Sheet:
+        head = self.head
+        if b"\x00" in head[:4096]:
+            raise SourceError(self.path, "not a text table (binary content)")
+        encoding = _guess_encoding(head, complete=self.size <= len(head))
+        sample = _decode_prefix(head, encoding, errors="replace")[:4096]
+        delimiter = "\t" if sample.count("\t") > sample.count(",") * 2 else ","
+        path = self.path
+
+        def rows() -> Generator[Row]:
+            return _csv_rows(path, encoding, delimiter)
+
+        first: list[Row] = []
+        stream = rows()
+        try:
+            for row in stream:
+                first.append(row)
+                if len(first) >= HEAD_ROWS:
+                    break
+        finally:
+            stream.close()
+        complete = len(first) < HEAD_ROWS
+        return Sheet(path, "", first, encoding, None if complete else rows)
+
+
+class _CalamineSheet(Sheet):
+    """A workbook sheet: parsed by calamine the first time it is looked at, then streamed."""
+
+    __slots__ = ("_index", "_loaded", "_workbook")
+
+    def __init__(self, file: str, name: str, workbook: Any, index: int) -> None:
+        super().__init__(file, name, [], None, None)
+        self._workbook = workbook
+        self._index = index
+        self._loaded: Any = None
+
+    def _sheet(self) -> Any:
+        if self._loaded is None:
+            try:
+                self._loaded = self._workbook.get_sheet_by_index(self._index)
+            except Exception as exc:
+                raise SourceError(self.file, f"cannot read the workbook: {exc}") from None
+            head: list[Row] = []
+            stream = self._stream()
+            try:
+                for row in stream:
+                    head.append(row)
+                    if len(head) >= HEAD_ROWS:
+                        break
+            finally:
+                stream.close()
+            self.head = head
+            self._more = self._stream
+        return self._loaded
+
+    def _stream(self) -> Generator[Row]:
+        # iter_rows starts at the sheet's first row (empty leading rows included), so the
+        # position is the row number a person sees; columns start at the first used one.
+        try:
+            for number, cells in enumerate(self._loaded.iter_rows(), 1):
+                yield Row(number, cells)
+        except Exception as exc:
+            raise SourceError(self.file, f"cannot read the workbook: {exc}") from None
+
+    @property
+    def rows(self) -> list[Row]:
+        self._sheet()
+        return self.head
+
+    def iter_rows(self, start: int = 0) -> Iterator[Row]:
+        self._sheet()
+        return super().iter_rows(start)
+
+
+#: The source being imported: identification by every importer and the read share one open.
+_CURRENT: list[Source] = []
+
+
+def open_source(path: str | Path) -> Source:
+    """The :class:`Source` of ``path``, shared while the same file (path, size, mtime) is
+    being imported."""
+    try:
+        stat = os.stat(path)
+    except OSError as exc:
+        raise SourceError(str(path), f"cannot open: {exc.strerror or exc}") from None
+    key = (os.path.abspath(str(path)), stat.st_size, stat.st_mtime_ns)
+    if _CURRENT and _CURRENT[0].key == key:
+        return _CURRENT[0]
+    clear_cache()
+    source = Source(path)
+    _CURRENT.append(source)
+    return source
 
 
 def clear_cache() -> None:
-    """Forget the cached workbook (the import command calls it after each file)."""
-    _WORKBOOK_CACHE.clear()
+    """Forget the open source (the import command calls it after each file)."""
+    while _CURRENT:
+        _CURRENT.pop().release()
 
 
 def read_table(path: str | Path, max_rows: int | None = None) -> list[Sheet]:
-    """Every sheet of a spreadsheet, or the one table of a CSV/TXT file. ``max_rows`` limits the
-    rows returned (for identification; a CSV is then only peeked at, a workbook is parsed once
-    and kept for the full read). Raises :class:`SourceError` when the file cannot be read.
-    Treat the returned rows as read-only: they may be shared with the cache."""
-    name = str(path)
-    try:
-        kind = file_kind(path)
-        stat = os.stat(path)
-    except OSError as exc:
-        raise SourceError(name, f"cannot open: {exc.strerror or exc}") from None
-    if kind in ("xlsx", "xls"):
-        key = (os.path.abspath(name), stat.st_size, stat.st_mtime_ns)
-        sheets = _WORKBOOK_CACHE.get(key)
-        if sheets is None:
-            sheets = _read_workbook(name, None)
-            _WORKBOOK_CACHE.clear()
-            _WORKBOOK_CACHE[key] = sheets
-        if max_rows is None:
-            return [Sheet(s.file, s.name, list(s.rows), s.encoding) for s in sheets]
-        return [Sheet(s.file, s.name, s.rows[:max_rows], s.encoding) for s in sheets]
-    if kind == "xml":
-        raise SourceError(name, "an XML file, not a table")
-    if kind == "html":
-        return [_read_html(name, max_rows)]
-    return [_read_csv(name, max_rows)]
+    """Every sheet of a spreadsheet, or the one table of a CSV/TXT/HTML file (see
+    :class:`Sheet`: ``rows`` holds the first rows, :meth:`Sheet.iter_rows` streams them all).
+    ``max_rows`` is accepted for compatibility; identification looks at ``rows`` only. Raises
+    :class:`SourceError` when the file cannot be read or is over the limits."""
+    del max_rows
+    sheets = open_source(path).sheets()
+    for sheet in sheets:
+        _ = sheet.rows  # parse now, so a damaged sheet fails here and not half-way
+    return sheets
 
 
-def _read_html(name: str, max_rows: int | None) -> Sheet:
+def _read_html(name: str) -> Sheet:
     """The rows of the first table of an HTML "spreadsheet" (``<tr>``/``<td>``/``<th>`` text)."""
     from html.parser import HTMLParser
 
@@ -268,35 +529,7 @@ def _read_html(name: str, max_rows: int | None) -> Sheet:
     parser = _Table()
     parser.feed(text)
     rows = [Row(number, cells) for number, cells in enumerate(parser.rows, 1)]
-    if max_rows is not None:
-        rows = rows[:max_rows]
     return Sheet(name, "", rows, encoding)
-
-
-def _read_workbook(name: str, max_rows: int | None) -> list[Sheet]:
-    import python_calamine
-
-    try:
-        workbook = python_calamine.CalamineWorkbook.from_path(name)
-    except Exception as exc:  # calamine raises its own error types for damaged files
-        raise SourceError(name, f"cannot read the workbook: {exc}") from None
-    sheets: list[Sheet] = []
-    try:
-        for index, sheet_name in enumerate(workbook.sheet_names):
-            sheet = workbook.get_sheet_by_index(index)
-            rows: list[Row] = []
-            # iter_rows starts at the sheet's first row (empty leading rows included), so the
-            # position is the row number a person sees; columns start at the first used one.
-            for number, cells in enumerate(sheet.iter_rows(), 1):
-                if max_rows is not None and number > max_rows:
-                    break
-                rows.append(Row(number, cells))
-            sheets.append(Sheet(name, sheet_name, rows))
-    except Exception as exc:
-        raise SourceError(name, f"cannot read the workbook: {exc}") from None
-    finally:
-        workbook.close()
-    return sheets
 
 
 def decode_text(data: bytes) -> tuple[str, str]:
@@ -310,65 +543,83 @@ def decode_text(data: bytes) -> tuple[str, str]:
     return data.decode("gb18030"), "gb18030"
 
 
-def _read_csv(name: str, max_rows: int | None) -> Sheet:
-    try:
-        with open(name, "rb") as handle:
-            data = handle.read(PEEK_BYTES if max_rows is not None else -1)
-    except OSError as exc:
-        raise SourceError(name, f"cannot open: {exc.strerror or exc}") from None
-    truncated = max_rows is not None and len(data) == PEEK_BYTES
-    try:
-        text, encoding = decode_text(data)
-        bad_lines: dict[int, str] = {}
-    except UnicodeDecodeError:
-        if truncated:  # a multi-byte character cut at the peek boundary
-            data = data[: data.rfind(b"\n") + 1]
-        text, encoding, bad_lines = _decode_lines(data)
-    if truncated:
-        text = text[: text.rfind("\n") + 1]
-    if "\x00" in text[:4096]:
-        raise SourceError(name, "not a text table (binary content)")
-    delimiter = "\t" if text[:4096].count("\t") > text[:4096].count(",") * 2 else ","
-    rows: list[Row] = []
-    lines = text.splitlines()
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter, skipinitialspace=False)
-    try:
-        for number, cells in enumerate(reader, 1):  # the record's row in a spreadsheet program
-            if max_rows is not None and len(rows) >= max_rows:
-                break
-            rows.append(Row(number, list(cells), bad_lines.get(reader.line_num)))
-    except csv.Error as exc:
-        raise SourceError(name, f"not a CSV table: {exc}", row=reader.line_num) from None
-    del lines
-    return Sheet(name, "", rows, encoding)
+def _decode_prefix(data: bytes, encoding: str, errors: str = "strict") -> str:
+    """Decode the first bytes of a file: a multi-byte character cut at the end is dropped."""
+    if encoding == "utf-8-sig":
+        data, encoding = data.removeprefix(b"\xef\xbb\xbf"), "utf-8"
+    for cut in range(4):
+        try:
+            return data[: len(data) - cut].decode(encoding, errors)
+        except UnicodeDecodeError:
+            if cut == 3:
+                raise
+    return ""  # unreachable
 
 
-def _decode_lines(data: bytes) -> tuple[str, str, dict[int, str]]:
-    """A file that is neither valid UTF-8 nor GB18030 as a whole: decode it line by line in the
-    encoding most lines accept; lines that do not decode become bad rows."""
-    raw_lines = data.split(b"\n")
+def _guess_encoding(head: bytes, complete: bool) -> str:
+    """UTF-8 (with or without BOM) or GB18030: the one more lines of ``head`` decode in."""
+    if head.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    lines = head.split(b"\n")
+    if not complete and len(lines) > 1:
+        lines = lines[:-1]  # the last line may be cut in the middle of a character
     scores = {}
     for encoding in ("utf-8", "gb18030"):
         ok = 0
-        for line in raw_lines:
+        for line in lines:
             try:
                 line.decode(encoding)
                 ok += 1
             except UnicodeDecodeError:
                 pass
         scores[encoding] = ok
-    encoding = max(scores, key=lambda enc: scores[enc])
+    return "utf-8" if scores["utf-8"] >= scores["gb18030"] else "gb18030"
+
+
+def _csv_rows(path: str, encoding: str, delimiter: str) -> Generator[Row]:
+    """The records of a CSV/TXT file, one at a time. A line that does not decode in
+    ``encoding`` makes its record a bad row ("wrong encoding")."""
+    codec = "utf-8" if encoding == "utf-8-sig" else encoding
     bad: dict[int, str] = {}
-    out: list[str] = []
-    for number, line in enumerate(raw_lines, 1):
-        try:
-            out.append(line.decode(encoding))
-        except UnicodeDecodeError as exc:
-            bad[number] = (
-                f"wrong encoding: byte {exc.start + 1} of the line is not {encoding.upper()}"
-            )
-            out.append("")
-    return "\n".join(out), encoding, bad
+
+    def lines(handle: Any) -> Iterator[str]:
+        for number, raw in enumerate(handle, 1):
+            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            try:
+                yield raw.decode(codec)
+            except UnicodeDecodeError as exc:
+                bad[number] = (
+                    f"wrong encoding: byte {exc.start + 1} of the line is not {codec.upper()}"
+                )
+                yield "\n"
+
+    try:
+        handle = open(path, "rb")  # noqa: SIM115 (closed in finally: this is a generator)
+    except OSError as exc:
+        raise SourceError(path, f"cannot open: {exc.strerror or exc}") from None
+    try:
+        reader = csv.reader(lines(handle), delimiter=delimiter)
+        last_line = 0
+        number = 0
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                raise SourceError(path, f"not a CSV table: {exc}", row=number + 1) from None
+            number += 1  # the record's row in a spreadsheet program
+            error = None
+            if bad:
+                for line in range(last_line + 1, reader.line_num + 1):
+                    if line in bad:
+                        error = bad.pop(line)
+                        break
+            last_line = reader.line_num
+            yield Row(number, cells, error)
+    finally:
+        handle.close()
 
 
 # --------------------------------------------------------------------------------------
@@ -389,6 +640,10 @@ class Header:
     @property
     def row_number(self) -> int:
         return self.sheet.rows[self.index].number
+
+    def data_rows(self) -> Iterator[Row]:
+        """The rows below the header, streamed (see :meth:`Sheet.iter_rows`)."""
+        return self.sheet.iter_rows(self.data_start)
 
     def label(self, field_name: str) -> str:
         """The column's label as the file writes it (for ``file:row: column: reason``)."""

@@ -40,7 +40,7 @@ class SourceError(Exception):
         super().__init__(f"{where}: {reason}")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StatementRow:
     """One money movement, normalised. ``amount`` is signed: positive = into the account."""
 
@@ -57,9 +57,23 @@ class StatementRow:
     extra: dict[str, str] = field(default_factory=dict, compare=False)
 
 
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A row read and deliberately left out by the importer's own rules (a payment-app row
+    that did not touch the balance, a closed trade, a row that moved no money …)."""
+
+    row: int
+    reason: str
+
+
 @dataclass
 class Statement:
-    """What a reader got out of one file."""
+    """What a reader got out of one file.
+
+    Every row read ends up in exactly one of ``rows`` (money movements), ``errors`` (rejected:
+    one or more :class:`RowError` per row) or ``skipped``; ``rows_read`` counts them all.
+    A file holding several accounts has one statement per account in ``parts``.
+    """
 
     file: str
     kind: str  # importer name that read it
@@ -67,7 +81,23 @@ class Statement:
     errors: list[RowError] = field(default_factory=list)
     account_number: str | None = None
     currency: str = "CNY"
-    opening_balance: Decimal | None = None
+    #: where ``currency`` was found: "" (the importer's default), "preamble", "file", "column"
+    currency_source: str = ""
+    opening_balance: Decimal | None = None  # the balance before the first row
+    opening_date: date | None = None  # the day the opening balance holds at the start of
     closing_balance: Decimal | None = None
     closing_date: date | None = None  # day the closing balance holds at the end of
     rows_read: int = 0
+    #: the column that dates a row, as the file names it (for ``file:row: column: reason``)
+    date_column: str = "date"
+    skipped: list[Skipped] = field(default_factory=list)
+    parts: list[Statement] = field(default_factory=list)
+
+    @property
+    def rejected_rows(self) -> int:
+        """Rows rejected (a row with two bad cells counts once)."""
+        return len({(error.file, error.row) for error in self.errors})
+
+    def accounts(self) -> list[Statement]:
+        """The per-account statements: ``parts``, or this statement itself."""
+        return self.parts or [self]

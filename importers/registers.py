@@ -98,7 +98,7 @@ from beancount.core import amount as bc_amount
 from beancount.core import data
 from beancount.parser.grammar import ValueType
 
-from importers.base import SERIAL_KEY, SourceImporter
+from importers.base import SERIAL_KEY, Item, SourceImporter, entry_items
 from importers.payapps import clean_serial, locate_header, sniff_table
 from importers.payapps import labels as _n
 from importers.readers import (
@@ -166,7 +166,7 @@ def parse_records(
     """``parse`` every non-empty data row (its mapped cells, field → cell) into
     ``statement.records``; a row it rejects (:class:`_Bad`) or that did not decode becomes a
     :class:`RowError` naming the row and the column."""
-    for row in header.sheet.rows[header.data_start :]:
+    for row in header.data_rows():
         cells = list(row.cells)
         values = {
             name: cells[col] if col < len(cells) else None for name, col in header.columns.items()
@@ -208,8 +208,14 @@ class RegisterImporter(SourceImporter):
     def identify(self, filepath: str) -> bool:
         return sniff_table(filepath, self.aliases, self.signature, rows=_IDENTIFY_ROWS)
 
+    moves_money = False
+
     def account(self, filepath: str) -> data.Account:
         return "Equity:Registers"  # not used: registers post nothing
+
+    def items(self, statement: Statement, account: str, filepath: str) -> list[Item]:
+        """One item per register row, keyed by its directives' natural keys."""
+        return entry_items(self.build(statement, filepath))
 
     def read(self, filepath: str) -> Statement:
         """Check and parse every row (``records``); ``rows`` stays empty: a register moves no money."""
@@ -231,6 +237,7 @@ class RegisterImporter(SourceImporter):
         raise NotImplementedError
 
     def build(self, statement: Statement, filepath: str) -> list[data.Directive]:
+        """Every directive of the register (no de-duplication)."""
         entries: list[data.Directive] = []
         for number, parsed in getattr(statement, "records", []):
             entries.extend(self.row_entries(number, parsed["date"], parsed, filepath))

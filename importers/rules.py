@@ -8,6 +8,8 @@ The rules live with the community's ledger, in ``import-rules.toml`` beside ``ma
     "6222 0210 0000 1234" = "Assets:Bank:Trust"
     default = "Assets:Bank:Trust"          # a bank statement that names no account number
     fee = "Expenses:Admin:BankFees"        # where a payment app's fee goes
+    opening = "Equity:Owners:Common"       # `--pad-opening` pads from here (default: the
+                                           # fund's Equity:Owners:Common / :Maintenance)
 
     # a room number in the memo ("3-1-1001 3月物业费") of money coming in
     [units]
@@ -26,12 +28,22 @@ The rules live with the community's ledger, in ``import-rules.toml`` beside ``ma
     memo = "广告"                          # regex searched in the memo
     counter-account = "1100 2233"          # the counterparty's account number (exact, spaces ignored)
     direction = "in"                       # "in" | "out" (default: either)
+    statement-account = "Assets:Bank:Trust"  # the statement's own ledger account (or a parent
+                                             # such as "Assets:Bank"; a list for several)
     account = "Income:Public:Advertising"  # the counter posting's account
     meta = { contract = "C-2025-01" }      # extra transaction metadata (strings)
 
+    # interest credited to the maintenance-fund account stays in that fund
+    [[rule]]
+    memo = "结息|利息"
+    statement-account = "Assets:Bank:Maintenance"
+    account = "Income:Maintenance:Interest"
+
 A row no rule matches goes to ``Income:Suspense`` (money in) or ``Expenses:Suspense`` (money
 out); ``trustfund check`` reports those as TF106, so nothing is lost and nothing is silently
-misfiled. Existing postings teach nothing: only these rules decide.
+misfiled. Existing postings teach nothing: only these rules decide. After adding a rule,
+``trustfund import --recategorize`` applies the rules to the entries still in suspense
+(:mod:`importers.recategorize`).
 """
 
 from __future__ import annotations
@@ -73,11 +85,17 @@ class Rule:
     counter_account: str | None = None
     direction: str | None = None  # "in" | "out"
     meta: tuple[tuple[str, str], ...] = ()
+    statement_accounts: tuple[str, ...] = ()  # the statement's ledger account (or a parent)
 
-    def matches(self, row: StatementRow) -> bool:
+    def matches(self, row: StatementRow, source_account: str = "") -> bool:
         if self.direction == "in" and row.amount <= 0:
             return False
         if self.direction == "out" and row.amount >= 0:
+            return False
+        if self.statement_accounts and not any(
+            source_account == account or source_account.startswith(account + ":")
+            for account in self.statement_accounts
+        ):
             return False
         if self.counterparty is not None and not self.counterparty.search(row.counterparty or ""):
             return False
@@ -87,6 +105,15 @@ class Rule:
             self.counter_account is not None
             and _digits(row.counter_account) != self.counter_account
         )
+
+
+def _looks_like_date(room: str) -> bool:
+    """``DD-MM-YYYY`` (or ``YYYY-MM-DD`` cut to the pattern): a date, not a room id."""
+    parts = room.split("-")
+    if len(parts) != 3 or not all(p.isdigit() for p in parts):
+        return False
+    day, month, year = (int(p) for p in parts)
+    return len(parts[2]) == 4 and 1900 <= year <= 2100 and 1 <= month <= 12 and 1 <= day <= 31
 
 
 def _digits(text: str | None) -> str:
@@ -100,6 +127,7 @@ class Rules:
     accounts: dict[str, str] = field(default_factory=dict)  # normalised number -> account
     default_account: str | None = None
     fee_account: str | None = None
+    opening_account: str | None = None
     unit_pattern: re.Pattern[str] | None = field(
         default_factory=lambda: re.compile(DEFAULT_UNIT_PATTERN)
     )
@@ -123,7 +151,7 @@ class Rules:
                 txn_meta[key] = match.group(1) if pattern.groups else match.group(0)
         room = self._room(row, community)
         for rule in self.rules:
-            if rule.matches(row):
+            if rule.matches(row, source_account):
                 txn_meta.update(dict(rule.meta))
                 posting_meta = {"unit": room} if room and row.amount > 0 else {}
                 return Categorised(rule.account, posting_meta, txn_meta, rule=f"rule {rule.index}")
@@ -138,6 +166,8 @@ class Rules:
         for text in (row.memo, row.counterparty):
             for match in self.unit_pattern.finditer(text or ""):
                 room = match.group(1) if self.unit_pattern.groups else match.group(0)
+                if _looks_like_date(room):
+                    continue  # "transactiedatum: 22-07-2010" is a day, not building 22
                 if not self.unit_known_only or community is None or not community.units:
                     return room
                 if room in community.units:
@@ -189,6 +219,8 @@ def parse_rules(raw: dict[str, Any], name: str = "<rules>") -> Rules:
             rules.default_account = _account(value, name, "accounts.default")
         elif key == "fee":
             rules.fee_account = _account(value, name, "accounts.fee")
+        elif key == "opening":
+            rules.opening_account = _account(value, name, "accounts.opening")
         else:
             rules.accounts[_digits(key)] = _account(value, name, f"accounts.{key}")
     units = raw.get("units", {})
@@ -210,7 +242,15 @@ def parse_rules(raw: dict[str, Any], name: str = "<rules>") -> Rules:
         ):
             raise SourceError(name, f"extract {i}: needs key (a metadata key) and pattern")
         rules.extract.append((item["key"], _regex(item.get("pattern"), name, f"extract {i}")))
-    known = {"counterparty", "memo", "counter-account", "direction", "account", "meta"}
+    known = {
+        "counterparty",
+        "memo",
+        "counter-account",
+        "direction",
+        "statement-account",
+        "account",
+        "meta",
+    }
     for i, item in enumerate(raw.get("rule", []), 1):
         where = f"rule {i}"
         if not isinstance(item, dict):
@@ -230,6 +270,11 @@ def parse_rules(raw: dict[str, Any], name: str = "<rules>") -> Rules:
                 name,
                 f"{where}: metadata keys must be ASCII, lower-case first: {', '.join(bad_keys)}",
             )
+        statement_accounts = item.get("statement-account", ())
+        if isinstance(statement_accounts, str):
+            statement_accounts = (statement_accounts,)
+        if not isinstance(statement_accounts, list | tuple):
+            raise SourceError(name, f"{where}: statement-account must be an account or a list")
         rules.rules.append(
             Rule(
                 index=i,
@@ -243,6 +288,9 @@ def parse_rules(raw: dict[str, Any], name: str = "<rules>") -> Rules:
                 else None,
                 direction=direction,
                 meta=tuple((str(k), str(v)) for k, v in meta.items()),
+                statement_accounts=tuple(
+                    _account(a, name, f"{where}: statement-account") for a in statement_accounts
+                ),
             )
         )
     return rules

@@ -294,9 +294,26 @@ def test_unmatched_rows_go_to_suspense_and_check_reports_tf106(tmp_path: Path) -
 
 
 def test_account_option_overrides_rules(tmp_path: Path) -> None:
-    main = make_ledger(tmp_path, MAIN + "2025-01-01 open Assets:Bank:Other CNY\n")
-    import_files([DATA / "bank" / "PSBC_01.xlsx"], main, account="Assets:Bank:Other", echo=quiet)
-    assert (main.parent / "imports" / "Assets-Bank-Other" / "2026-01.beancount").exists()
+    main = make_ledger(
+        tmp_path,
+        MAIN + "2025-01-01 open Assets:Bank:Other CNY\n2025-01-01 open Equity:Owners:Common\n",
+    )
+    with pytest.raises(click.ClickException, match="--pad-opening"):
+        # the account's first statement opens with 100000.00: the ledger must say so first
+        import_files(
+            [DATA / "bank" / "PSBC_01.xlsx"], main, account="Assets:Bank:Other", echo=quiet
+        )
+    import_files(
+        [DATA / "bank" / "PSBC_01.xlsx"],
+        main,
+        account="Assets:Bank:Other",
+        pad_opening=True,
+        echo=quiet,
+    )
+    month = main.parent / "imports" / "Assets-Bank-Other" / "2026-01.beancount"
+    text = month.read_text(encoding="utf-8")
+    assert "2026-01-02 pad Assets:Bank:Other Equity:Owners:Common" in text
+    assert "2026-01-03 balance Assets:Bank:Other" in text
 
 
 def test_account_option_is_validated(tmp_path: Path) -> None:
@@ -312,7 +329,10 @@ def test_cli_prints_importer_and_summary(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert "HXB_01.xlsx: bank-statement" in result.output
-    assert "HXB_01.xlsx  bank-statement           5       5       0        0" in result.output
+    assert "read     new     dup skipped rejected" in result.output
+    assert (
+        "HXB_01.xlsx  bank-statement           5       5       0       0        0" in result.output
+    )
     from cli import main as trustfund  # users meet errors through the group (cli.py words them)
 
     failed = CliRunner().invoke(
