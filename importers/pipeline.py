@@ -64,6 +64,7 @@ from importers.records import RowError, Skipped, SourceError, Statement
 from importers.registry import all_importers
 from importers.rules import ACCOUNT_RE, Rules, find_rules, load_rules
 from ledger.accounts import MAINTENANCE, classify
+from ledger.failures import TrustfundError
 from ledger.printer import format_entries
 
 IMPORTS_DIR = "imports"
@@ -80,7 +81,7 @@ def _quiet(_: str) -> None:
     pass
 
 
-class ImportFailed(Exception):
+class ImportFailed(TrustfundError):
     """Nothing was written. ``details`` holds every reason (``file:row: column: reason`` lines
     and whole-file refusals); ``summaries`` what each file gave."""
 

@@ -33,12 +33,13 @@ from importers.base import EXPENSE_SUSPENSE, INCOME_SUSPENSE
 from importers.existing import ledger_files, scan_ledger
 from importers.records import StatementRow
 from importers.rules import Rules, find_rules, load_rules
+from ledger.failures import TrustfundError
 from ledger.printer import format_entries
 
 SUSPENSE = (INCOME_SUSPENSE, EXPENSE_SUSPENSE)
 
 
-class RecategorizeFailed(Exception):
+class RecategorizeFailed(TrustfundError):
     """Nothing was written; ``details`` says why."""
 
     def __init__(self, message: str, details: list[str] | None = None) -> None:

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from ledger.failures import TrustfundError
+
 
 @dataclass(frozen=True)
 class RowError:
@@ -27,8 +29,9 @@ class RowError:
         return f"{self.file}:{self.row}: {self.column}: {self.reason}"
 
 
-class SourceError(Exception):
-    """A whole file cannot be read (wrong encoding, no header, truncated workbook …)."""
+class SourceError(TrustfundError):
+    """A whole file cannot be read (wrong encoding, no header, truncated workbook, over the
+    size limits …); also a malformed rules file."""
 
     def __init__(
         self, file: str, reason: str, row: int | None = None, column: str | None = None
