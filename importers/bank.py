@@ -606,15 +606,32 @@ def _closing(statement: Statement) -> None:
         elif ascending and descending:
             last = rows[-1] if rows[-1].date >= rows[0].date else rows[0]
         else:
-            last = max(rows, key=lambda r: r.date) if rows[0].date != rows[-1].date else None
+            last = _last_of_day(rows)
+        chained = ascending or descending
+    else:
+        chained = False
     if last is not None and last.balance is not None:
         statement.closing_balance = last.balance
         statement.closing_date = max(r.date for r in rows)
-        if statement.opening_balance is None:
+        if statement.opening_balance is None and chained:
+            # the running balances add up: the balance before the first row is the opening
             first = rows[0] if last is rows[-1] else rows[-1]
             statement.opening_balance = (first.balance or Decimal(0)) - first.amount
     elif statement.closing_balance is not None:
         statement.closing_date = max(r.date for r in rows)
+
+
+def _last_of_day(rows: Sequence[StatementRow]) -> StatementRow | None:
+    """The last movement of the statement's last day when the rows are not in booking order
+    (same-day rows sorted some other way): the row whose balance, less the day's movements,
+    is the balance some row of that day started from. None when no row fits (a balance
+    column that does not add up asserts nothing)."""
+    day = max(r.date for r in rows)
+    today = [r for r in rows if r.date == day]
+    total = sum((r.amount for r in today), Decimal(0))
+    starts = {r.balance - r.amount for r in today if r.balance is not None}
+    fits = [r for r in today if r.balance is not None and r.balance - total in starts]
+    return fits[0] if len(fits) == 1 else None
 
 
 def _digits(text: str | None) -> str:

@@ -336,6 +336,7 @@ class SourceImporter(beangulp.Importer):
         return [
             Item(row.row, row.date, (row_key(account, row.serial or ""),), row)
             for row in assign_content_serials(statement.rows)
+            if row.amount or row.fee  # a row that moved no money is never a zero transaction
         ]
 
     def item_entries(

@@ -131,9 +131,12 @@ def split_by_account(
     closings: dict[str, Balance],
     openings: dict[str, Balance] | None = None,
     currencies: dict[str, str] | None = None,
+    derive_opening: bool = False,
 ) -> Statement:
     """``out`` (rows tagged ``extra["account"]``) as one statement per account, with each
-    account's opening and closing balance when its currency is the account's."""
+    account's opening and closing balance when its currency is the account's (with
+    ``derive_opening``, a file that states no opening balance gets the closing balance less
+    the rows up to its day)."""
     openings = openings or {}
     currencies = currencies or {}
     parts = []
@@ -162,6 +165,10 @@ def split_by_account(
             part.closing_date, part.closing_balance = closing[0], closing[1]
         if opening is not None and opening[2] == currency:
             part.opening_date, part.opening_balance = opening[0], opening[1]
+        elif derive_opening and part.closing_balance is not None and part.closing_date:
+            # no opening balance in the file (OFX): the closing one less the rows up to it
+            moved = sum((r.amount for r in rows if r.date <= part.closing_date), Decimal(0))
+            part.opening_balance = part.closing_balance - moved
         part.rows_read = len(rows)
         parts.append(part)
     if len(parts) == 1:
@@ -501,7 +508,7 @@ class OfxImporter(_StatementFile):
                 for row in out.rows
             ]
         )
-        return split_by_account(out, accounts, closings, None, currencies)
+        return split_by_account(out, accounts, closings, None, currencies, derive_opening=True)
 
     def _transaction(
         self,

@@ -52,6 +52,7 @@ like a date or amount that does not parse: ``file:row: column: reason``.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -275,7 +276,13 @@ class _PayAppImporter(_AppTable):
                         filepath, row.number, header.label(bad.field), bad.reason, _texts(cells)
                     )
                 )
-        rows = self._judge(records, statement)
+        moved = []
+        for record in records:
+            if record.amount == 0:
+                statement.skipped.append(Skipped(record.row, "moved no money (0.00)"))
+            else:
+                moved.append(record)
+        rows = self._judge(moved, statement)
         statement.rows = number_repeats(rows)  # a rejected row never takes the good ones along
         return statement
 
@@ -605,6 +612,8 @@ class _MerchantImporter(_AppTable):
                 continue
             if parsed is None:
                 statement.skipped.append(Skipped(row.number, self.skip_reason(texts)))
+            elif parsed.amount == 0 and not parsed.fee:
+                statement.skipped.append(Skipped(row.number, "moved no money (0.00)"))
             else:
                 statement.rows.append(parsed)
         statement.rows = number_repeats(statement.rows)  # bad rows never take good ones along
@@ -767,11 +776,18 @@ class AlipayMerchantImporter(_MerchantImporter):
         )
 
     def finish(self, statement: Statement) -> None:
-        dated = [
+        dated = sorted(
             (row.date, row.extra.get("time", ""), i, row)
             for i, row in enumerate(statement.rows)
             if row.balance is not None
-        ]
+        )
         if dated:
-            last = max(dated, key=lambda item: (item[0], item[1], item[2]))[3]
+            last = dated[-1][3]
             statement.closing_balance, statement.closing_date = last.balance, last.date
+            chain = [item[3] for item in dated]
+            if len(chain) == len(statement.rows) and all(
+                after.balance == before.balance + after.amount  # type: ignore[operator]
+                for before, after in itertools.pairwise(chain)
+            ):
+                first = chain[0]
+                statement.opening_balance = first.balance - first.amount  # type: ignore[operator]
