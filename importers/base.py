@@ -67,7 +67,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -435,15 +435,19 @@ class SourceImporter(beangulp.Importer):
                 keys[key] = entry
 
 
-def entry_items(entries: Iterable[data.Directive]) -> list[Item]:
+def entry_items(
+    entries: Iterable[data.Directive], sheet: Callable[[data.Directive], str] | None = None
+) -> list[Item]:
     """Entries an importer built up front, grouped into one :class:`Item` per source row (by
-    the row number in their metadata), each keyed by :func:`dedup_key`."""
-    items: dict[int, Item] = {}
+    the row number in their metadata, and ``sheet(entry)`` for a workbook whose sheets both
+    give entries), each keyed by :func:`dedup_key`."""
+    items: dict[tuple[str, int], Item] = {}
     for entry in entries:
         row = int((entry.meta or {}).get("lineno") or 0)
-        item = items.get(row)
+        where = (sheet(entry) if sheet else "", row)
+        item = items.get(where)
         if item is None:
-            items[row] = Item(row, entry.date, (dedup_key(entry),), None, [entry])
+            items[where] = Item(row, entry.date, (dedup_key(entry),), None, [entry])
         else:
             assert item.entries is not None
             item.entries.append(entry)

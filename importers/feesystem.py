@@ -297,7 +297,10 @@ class FeeMasterImporter(SourceImporter):
         return "Equity:Registers"  # not used: master data posts nothing
 
     def items(self, statement: Statement, account: str, filepath: str) -> list[Item]:
-        return entry_items(self.build(statement, filepath))
+        # owners (业主信息) and rooms (房屋信息) are rows of two sheets
+        return entry_items(
+            self.build(statement, filepath), sheet=lambda e: str(getattr(e, "type", ""))
+        )
 
     def read(self, filepath: str) -> Statement:
         sheets = read_table(filepath)

@@ -293,19 +293,31 @@ class _Checker:
             return f"dated {day}, after {account} was closed ({info.closed})"
         return None
 
-    def check(self, entry: data.Directive) -> str | None:
+    def check(self, entry: data.Directive, currency: str = "") -> str | None:
+        """Why ``entry`` cannot be written (an account not open on its date, or not holding
+        its currency); None when it can. ``currency`` is a pad's."""
+        postings: dict[str, str] = {}
         if isinstance(entry, data.Transaction):
-            accounts = dict.fromkeys(p.account for p in entry.postings)
-        elif isinstance(entry, data.Balance | data.Pad):
-            accounts = dict.fromkeys([entry.account])
-            if isinstance(entry, data.Pad):
-                accounts[entry.source_account] = None
+            for posting in entry.postings:
+                postings.setdefault(posting.account, getattr(posting.units, "currency", ""))
+        elif isinstance(entry, data.Balance):
+            postings[entry.account] = entry.amount.currency
+        elif isinstance(entry, data.Pad):
+            postings[entry.account] = currency
+            postings[entry.source_account] = currency
         else:
             return None
-        for account in accounts:
+        for account, held in postings.items():
             reason = self.problem(account, entry.date)
             if reason:
                 return reason
+            info = self.opened(account)
+            if info is not None and info.currencies and held and held not in info.currencies:
+                return (
+                    f"{account} holds {', '.join(info.currencies)} only (open at "
+                    f"{info.where(self.root)}), not {held}: add {held} to that open, or book "
+                    "the row elsewhere"
+                )
         return None
 
     def hint(self) -> str:
@@ -521,7 +533,7 @@ def _resolve_openings(files: Sequence[_File], batch: _Batch, checker: _Checker) 
                     account,
                     _equity_account(account, batch.rules),
                 )
-                problem = checker.check(pad)
+                problem = checker.check(pad, stated.currency)
                 if problem:
                     summary.error = f"{request.path}: opening balance: {problem}"
                     continue
@@ -665,6 +677,9 @@ def import_files(
                 report(f"warning: {warning}")
         if ws is not None:
             _stage(ws, ledger_path, batch)
+            rules_file = find_rules(ledger_path)
+            if batch.by_target and rules_file is not None:
+                ws.commit_also([rules_file])  # the rules that filed these rows, in the commit
         return prepared, batch
 
     if options.dry_run:

@@ -11,7 +11,8 @@ suspense are not touched; a row the rules still do not place stays where it is.
 
 Every changed entry is printed again with :func:`ledger.printer.format_entries` in place of
 its old lines (indented comments inside it are kept below it), and all files are written in
-one locked, atomic transaction of :class:`ledger.writer.LedgerWriter` (one git commit). A rule
+one locked, atomic transaction of :class:`ledger.writer.LedgerWriter` (one git commit, which
+also holds ``import-rules.toml`` as it is, so the history shows the rule that moved them). A rule
 whose account is not opened on the entry's date changes nothing and is reported.
 
 Limitation: a rule's ``counter-account`` condition cannot match here, because the imported
@@ -189,6 +190,9 @@ def recategorize(
                 lines[begin:stop] = [printed, *comments]
             ws.write(path, "".join(lines))  # type: ignore[attr-defined]
             result.written.append(relative)
+        rules_file = find_rules(ledger_path)
+        if ws is not None and result.changes and rules_file is not None:
+            ws.commit_also([rules_file])  # type: ignore[attr-defined]  # the rules that moved them
 
     if dry_run:
         run(None)

@@ -347,7 +347,7 @@ def test_cli_prints_importer_and_summary(tmp_path: Path) -> None:
     assert failed.exit_code == 1 and "no such ledger file" in failed.output
 
 
-@pytest.mark.parametrize("step", ["tmp:2026-01.beancount", "journal-tmp"])
+@pytest.mark.parametrize("step", ["reading", "tmp:2026-01.beancount", "journal-tmp"])
 def test_killed_mid_write_leaves_the_ledger_unchanged_and_loadable(
     tmp_path: Path, step: str
 ) -> None:
@@ -365,6 +365,14 @@ def test_killed_mid_write_leaves_the_ledger_unchanged_and_loadable(
                 os.kill(os.getpid(), signal.SIGKILL)
 
         writer._fault_hook = hook
+        if {step!r} == "reading":  # killed half-way through the statement's rows
+            import importers.bank as bank
+            original = bank._parse_row
+            def parse_row(row, *args):
+                if row.number == 12:
+                    os.kill(os.getpid(), signal.SIGKILL)
+                return original(row, *args)
+            bank._parse_row = parse_row
         import_files([Path({str(DATA / "bank" / "CCB_01.xlsx")!r})], Path({str(main)!r}), echo=lambda *a, **k: None)
         """
     )
@@ -383,10 +391,14 @@ def test_killed_mid_write_leaves_the_ledger_unchanged_and_loadable(
     entries, errors = load(main)
     assert errors == []
     assert not any(isinstance(e, data.Transaction) and "serial" in e.meta for e in entries)
-    # the next import recovers and imports normally
+    # the next import recovers and imports normally; a second run of it adds nothing
     summaries = import_files([DATA / "bank" / "CCB_01.xlsx"], main, echo=quiet)
     assert summaries[0].new == 5
     assert not [p for p in main.parent.rglob("*") if ".tf-tmp-" in p.name]
+    done = snapshot(main.parent)
+    again = import_files([DATA / "bank" / "CCB_01.xlsx"], main, echo=quiet)
+    assert (again[0].new, again[0].duplicate) == (0, 5)
+    assert snapshot(main.parent) == done
 
 
 def test_xlsx_bad_cell_is_reported_at_its_sheet_row(tmp_path: Path) -> None:

@@ -19,7 +19,11 @@ from ledger.printer import format_entries
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 RULES = load_rules(DATA / "import-rules.toml")
-LAYOUT_FILES = sorted(p for p in (DATA / "bank").iterdir() if p.suffix in (".xlsx", ".csv"))
+LAYOUT_FILES = sorted(  # make_layouts.py's files (make_cases.py writes the CIB_personal_* ones)
+    p
+    for p in (DATA / "bank").iterdir()
+    if p.suffix in (".xlsx", ".csv") and not p.name.startswith("CIB_personal")
+)
 
 
 @pytest.mark.parametrize("path", LAYOUT_FILES, ids=lambda p: p.name)

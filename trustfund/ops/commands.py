@@ -119,7 +119,13 @@ key = "approval"                         # copy approval ids out of the memo
 pattern = '(AP-\\d{4}-\\w+)'
 
 [[rule]]
-memo = "结息"
+memo = "结息|利息"
+direction = "in"
+statement-account = "Assets:Bank:Maintenance"
+account = "Income:Maintenance:Interest"  # the maintenance fund's interest stays in that fund
+
+[[rule]]
+memo = "结息|利息"
 direction = "in"
 account = "Income:Interest"
 
