@@ -429,10 +429,13 @@ def preamble_currency(rows: Sequence[Row]) -> str:
 def _is_note(row: Row, header: Header) -> bool:
     """A row that is text below the table, not a movement: at most two cells, no date and no
     amount where the columns hold them."""
-    texts = [cell_text(c) for c in row.cells]
-    if sum(1 for t in texts if t) > 2:
-        return False
     cells = row.cells
+    filled = 0
+    for cell in cells:  # most rows are movements: leave as soon as a third cell has content
+        if cell is not None and cell != "" and cell_text(cell):
+            filled += 1
+            if filled > 2:
+                return False
     for name in ("date", "amount", "credit", "debit"):
         col = header.columns.get(name)
         if col is None or col >= len(cells):
