@@ -29,6 +29,7 @@ import csv
 import os
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -288,7 +289,13 @@ def check_zip(name: str) -> None:
                             )
     except SourceError:
         raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        NotImplementedError,
+        EOFError,
+        zlib.error,
+    ) as exc:
         raise SourceError(
             name, f"not a readable workbook (damaged or disguised zip: {exc})"
         ) from None
