@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -586,9 +587,11 @@ def _finish(
         date=day,
         amount=amount,
         currency=currency,
-        counterparty=counterparty,
-        counter_account=counter_account,
-        memo=" ".join(memo_parts),
+        # payers, their accounts and memos repeat: one string each (a large statement's rows
+        # are held until they are de-duplicated)
+        counterparty=sys.intern(counterparty),
+        counter_account=sys.intern(counter_account),
+        memo=sys.intern(" ".join(memo_parts)),
         serial=serial,
         balance=balance,
     )

@@ -10,38 +10,47 @@ turns one downloaded file into Beancount entries in three separate steps:
    prints it, with the columns actually found, for a file nobody takes.
 2. **read** (``read(path) -> importers.records.Statement``): the *reader* step, format → normalised
    rows (``StatementRow``: signed amount, positive = into ``account``; ``serial`` = the source's
-   own transaction id, or ``None`` when the source has none). Row numbers are as a person sees
-   them in the sheet. A bad row goes to ``Statement.errors`` as a ``RowError`` and is left out
-   of ``rows``; a file that cannot be read at all raises ``SourceError``. Use the shared readers
-   in :mod:`importers.readers` (``read_table(path)`` gives a grid of cells for CSV/XLS/XLSX with
-   encoding detection; ``find_header`` locates a header row by column aliases).
-3. **build** (``build(statement, path) -> entries``): the *builder* step, rows → entries. The
-   default makes one balanced transaction per row: the source account (``account(path)``) and
-   a counter posting chosen by the community's categorisation rules (:mod:`importers.rules`):
-   a matching rule's account, else the fees receivable with ``unit:`` for a room number in the
-   memo, else ``Income:Suspense`` / ``Expenses:Suspense`` (which ``trustfund check`` reports as
-   TF106). Override :meth:`SourceImporter.row_entry` to change one row's entry (a payment-app fee
-   posting, say) or :meth:`SourceImporter.build` for sources that are not money movements (an
-   approval register gives ``custom "tf-approval"`` directives). The closing balance, when the
-   statement has one, becomes a ``balance`` assertion the day after ``closing_date``.
+   own transaction id, or ``None`` when the source has none or only a placeholder such as
+   ``NONREF``). Row numbers are as a person sees them in the sheet. Every row read ends up in
+   ``rows``, in ``errors`` (a ``RowError``: ``file:row: column: reason``) or in ``skipped`` (a
+   ``Skipped`` with the reason, for a row the source's own rules leave out); a bad row never
+   takes good rows with it. A file that cannot be read at all raises ``SourceError``. The
+   statement also carries its currency (and where it was found), its account number and its
+   opening and closing balances. Use the shared readers in :mod:`importers.readers`
+   (``read_table(path)`` opens the file once for every importer; a sheet's first rows are in
+   memory, ``Header.data_rows()`` streams the rest; ``find_header`` locates a header row by
+   column aliases).
+3. **items** and **build**: rows → entries. :meth:`SourceImporter.items` gives each row with
+   its de-duplication key, so :mod:`importers.pipeline` drops duplicates *before* any entry is
+   built; :meth:`SourceImporter.item_entries` builds a new row's entry. The default makes one
+   balanced transaction per row: the source account and a counter posting chosen by the
+   community's categorisation rules (:mod:`importers.rules`): a matching rule's account, else
+   the fees receivable with ``unit:`` for a room number in the memo, else ``Income:Suspense`` /
+   ``Expenses:Suspense`` (which ``trustfund check`` reports as TF106). Override
+   :meth:`SourceImporter.row_entry` to change one row's entry (a payment-app fee posting, say),
+   or ``build`` and ``items`` (with :func:`entry_items`) for sources that are not money rows
+   (an approval register gives ``custom "tf-approval"`` directives; set ``moves_money =
+   False``). The opening balance becomes a ``balance`` assertion at the first row's day, the
+   closing one the day after ``closing_date``. ``build`` gives every entry at once (the golden
+   harness, beangulp's ``extract``).
 
 **De-duplication** is by key, not by beangulp's similarity heuristic (which drops two owners
-paying the same amount on the same day). :func:`dedup_key` gives an entry's key: a transaction's
-``serial:`` metadata (qualified by its first posting's account), a balance's (account, date),
-a register directive's ``serial:`` (its natural key, e.g. ``approval:AP-1:committee:2025-03-03``),
-and for anything else, or an entry without ``serial:``, a hash of its printed content. A
-source without serial numbers gets a ``serial:`` from :func:`content_serial` (a hash of the
-row's content plus its occurrence number among identical rows of the file), so re-importing a
-file adds nothing while two identical payments in one file are both kept. Put any extra id a
-source has (order number, receipt number) in ``StatementRow.serial``; prefix it if it might
-collide with another source's ids.
+paying the same amount on the same day). :func:`row_key` / :func:`dedup_key` give the key: a
+transaction's ``serial:`` metadata qualified by the statement's account (its first posting), a
+balance's (account, date, amount), a register directive's ``serial:`` (its natural key, e.g.
+``approval:AP-1:committee:2025-03-03``), and for anything else a hash of its printed content.
+A row without a serial gets one from :func:`content_serial` (a hash of the row's content plus
+its occurrence number among identical rows of the file), so re-importing a file adds nothing
+while two identical payments in one file are both kept. Put any extra id a source has (order
+number, receipt number) in ``StatementRow.serial``; prefix it if it might collide with another
+source's ids.
 
 **Registry.** Add the class to ``IMPORTER_CLASSES`` in :mod:`importers.registry` (as a
 ``"module:Class"`` string; a module that does not exist yet is skipped). The command tries the
 importers in that order and the first whose ``identify`` is true takes the file; put the most
 specific first. Every importer is constructed as ``Cls(context)`` with an
-:class:`ImportContext` (the ledger's rules, the ``--account`` override, the loaded ledger's
-entries and community), so per-file state stays in local variables, never on ``self``.
+:class:`ImportContext` (the ledger's rules, the ``--account`` override, the ledger's opened
+accounts and its community), so per-file state stays in local variables, never on ``self``.
 
 A minimal importer::
 
@@ -54,7 +63,7 @@ A minimal importer::
 
         def identify(self, filepath: str) -> bool:
             try:
-                sheets = read_table(filepath, max_rows=60)  # a workbook is parsed once, then cached
+                sheets = read_table(filepath)  # opened once for every importer
             except SourceError:
                 return False
             return any(find_header(s, self.ALIASES, lambda c: len(c) == 3) for s in sheets)
@@ -84,6 +93,7 @@ if TYPE_CHECKING:
     from importers.rules import Rules
     from ledger.community import Community
 
+Day = date  # (inside SourceImporter, ``date`` is beangulp's method)
 SERIAL_KEY = "serial"
 UNIT_KEY = "unit"
 INCOME_SUSPENSE = "Income:Suspense"
@@ -410,13 +420,17 @@ class SourceImporter(beangulp.Importer):
         )
 
     def opening_balance(
-        self, statement: Statement, account: str, filepath: str
+        self, statement: Statement, account: str, filepath: str, day: Day | None = None
     ) -> data.Balance | None:
         """The statement's opening balance as a ``balance`` assertion at the start of its first
-        day (Beancount checks a balance before the day's transactions)."""
-        if statement.opening_balance is None or not statement.rows:
+        day (``day``, else its first row's; Beancount checks a balance before the day's
+        transactions)."""
+        if statement.opening_balance is None:
             return None
-        day = min(row.date for row in statement.rows)
+        if day is None:
+            if not statement.rows:
+                return None
+            day = min(row.date for row in statement.rows)
         meta = data.new_metadata(filepath, 0)
         units = bc_amount.Amount(statement.opening_balance, statement.currency or self.currency)
         return data.Balance(meta, day, account, units, None, None)

@@ -38,6 +38,7 @@ import csv
 import io
 import os
 import re
+import sys
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -72,6 +73,7 @@ ACCOUNTS_FILE = "imports/accounts.beancount"
 FILE_HEADER = "; Imported by `trustfund import`. Append-only: correct mistakes with new entries.\n"
 SUSPENSE_OPEN_DATE = date(2000, 1, 1)
 SUSPENSE_ACCOUNTS = (INCOME_SUSPENSE, EXPENSE_SUSPENSE)
+_ORDER: dict[type, int] = {data.Open: 0, data.Pad: 1, data.Balance: 2}
 MAX_SHOWN_ERRORS = 20
 
 Report = Callable[[str], None]
@@ -137,6 +139,7 @@ class _Opening:
     account: str
     summary: FileSummary
     path: Path
+    day: date  # the statement's first day
 
 
 @dataclass
@@ -150,17 +153,21 @@ class _File:
 
 @dataclass
 class _Batch:
-    """What the run will write: entries by import file, and the accounts it must open."""
+    """What the run will write: entries by import file, printed as they are made (UTF-8 text
+    takes a tenth of the memory of the entry), and the accounts it must open."""
 
     scan: LedgerScan
     rules: Rules
     options: ImportOptions
-    by_target: dict[str, list[data.Directive]] = field(default_factory=dict)
+    by_target: dict[str, list[tuple[tuple[date, int, int], bytes]]] = field(default_factory=dict)
     suspense_used: set[str] = field(default_factory=set)
 
-    def add(self, entry: data.Directive, target_account: str, summary: FileSummary) -> None:
-        target = import_target(entry, target_account)
-        self.by_target.setdefault(target, []).append(entry)
+    def add(self, entry: data.Directive, target_account: str, summary: FileSummary) -> str:
+        """Print ``entry`` into its import file; returns its dedup key (now known)."""
+        target = sys.intern(import_target(entry, target_account))
+        texts = self.by_target.setdefault(target, [])
+        order = (entry.date, _ORDER.get(type(entry), 3), len(texts))
+        texts.append((order, format_entries([entry]).encode("utf-8")))
         if target not in summary.targets:
             summary.targets.append(target)
         if isinstance(entry, data.Transaction):
@@ -176,7 +183,23 @@ class _Batch:
                     self.scan.add_movement(
                         posting.account, units.currency, entry.date, units.number
                     )
-        self.scan.keys.add(dedup_key(entry))
+        key = dedup_key(entry)
+        self.scan.keys.add(key)
+        return key
+
+    def mark(self) -> dict[str, int]:
+        return {target: len(texts) for target, texts in self.by_target.items()}
+
+    def rollback(self, mark: dict[str, int], keys: list[str], summary: FileSummary) -> None:
+        """Forget what a file added (it failed): its entries and keys. (Its movements stay:
+        a failed file fails the run, which then writes nothing.)"""
+        for target in list(self.by_target):
+            del self.by_target[target][mark.get(target, 0) :]
+            if not self.by_target[target]:
+                del self.by_target[target]
+        for key in keys:
+            self.scan.keys.discard(key)
+        summary.targets.clear()
 
 
 def account_slug(account: str) -> str:
@@ -425,7 +448,8 @@ def _prepare(
         accounts = [importer.importer_name] * len(parts)
 
     keys = batch.scan.keys
-    new_entries: list[tuple[data.Directive, str]] = []
+    mark = batch.mark()
+    added: list[str] = []  # keys this file added (forgotten if it fails)
     for part, account in zip(parts, accounts, strict=True):
         first_day = min((row.date for row in part.rows), default=None)
         ledger_on_first_day = first_day is not None and any(
@@ -439,7 +463,12 @@ def _prepare(
             summary.error = str(exc)
             return item
         date_column = part.date_column or "date"
-        for unit in items:
+        # the rows are in the items now: free each one once its entry is printed
+        part.rows = []
+        statement.rows = []
+        for index in range(len(items)):
+            unit = items[index]
+            items[index] = None  # type: ignore[call-overload]
             if all(key in keys for key in unit.keys):
                 summary.duplicate += 1
                 continue
@@ -457,8 +486,7 @@ def _prepare(
             summary.new += 1
             new_on_first_day = new_on_first_day or unit.date == first_day
             for entry in fresh:
-                new_entries.append((entry, account))
-                keys.add(dedup_key(entry))
+                added.append(batch.add(entry, account, summary))
         if importer.moves_money:
             closing = importer.closing_balance(part, account, str(path))
             if closing is not None and dedup_key(closing) not in keys:
@@ -468,16 +496,15 @@ def _prepare(
                         f"{path}: closing balance not asserted: {problem.split(': ', 1)[-1]}"
                     )
                 else:
-                    new_entries.append((closing, account))
-                    keys.add(dedup_key(closing))
+                    added.append(batch.add(closing, account, summary))
             # the opening balance holds at the start of the first day, unless the ledger has
             # other movements that day (a statement cut in the middle of a day)
             if (
                 part.opening_balance is not None
-                and part.rows
+                and first_day is not None
                 and not (ledger_on_first_day and new_on_first_day)
             ):
-                item.openings.append(_Opening(importer, part, account, summary, path))
+                item.openings.append(_Opening(importer, part, account, summary, path, first_day))
     rejected_rows = {(e.file, e.row) for e in errors}
     summary.rejected = len(rejected_rows)
     item.rejected = errors
@@ -485,11 +512,8 @@ def _prepare(
         summary.new = 0
         summary.error = _row_errors_text(errors, checker.hint())
         item.openings = []
-        for entry, _ in new_entries:  # nothing of this file is written: forget its keys
-            keys.discard(dedup_key(entry))
+        batch.rollback(mark, added, summary)  # nothing of this file is written
         return item
-    for entry, account in new_entries:
-        batch.add(entry, account, summary)
     return item
 
 
@@ -510,7 +534,7 @@ def _resolve_openings(files: Sequence[_File], batch: _Batch, checker: _Checker) 
             if summary.error:
                 continue
             balance = request.importer.opening_balance(
-                request.part, request.account, str(request.path)
+                request.part, request.account, str(request.path), request.day
             )
             if balance is None or dedup_key(balance) in scan.keys:
                 continue
@@ -567,10 +591,8 @@ def _stage(ws: Any, ledger_path: Path, batch: _Batch) -> None:
             text = FILE_HEADER + text
         ws.append(ACCOUNTS_FILE, text)
         ws.ensure_include(main, ACCOUNTS_FILE)
-    order = {data.Open: 0, data.Pad: 1, data.Balance: 2}
     for target in sorted(batch.by_target):
-        entries = sorted(batch.by_target[target], key=lambda e: (e.date, order.get(type(e), 3)))
-        body = format_entries(entries)
+        body = _body(batch.by_target[target])
         if not ws.read(target):
             body = FILE_HEADER + "\n" + body
         ws.append(target, body)
@@ -685,7 +707,7 @@ def import_files(
     if options.dry_run:
         prepared, batch = run(None)
         text = "".join(
-            f"; ---- {target}\n" + format_entries(sorted(batch.by_target[target], key=_order))
+            f"; ---- {target}\n" + _body(batch.by_target[target])
             for target in sorted(batch.by_target)
         )
         return ImportResult([item.summary for item in prepared], text=text)
@@ -713,8 +735,10 @@ def import_files(
     return result
 
 
-def _order(entry: data.Directive) -> tuple[date, int]:
-    return entry.date, {data.Open: 0, data.Pad: 1, data.Balance: 2}.get(type(entry), 3)
+def _body(texts: list[tuple[tuple[date, int, int], bytes]]) -> str:
+    """An import file's new text: entries by date, a day's pad and balances first."""
+    texts.sort(key=lambda item: item[0])
+    return b"".join(text for _, text in texts).decode("utf-8")
 
 
 def _relative(path: Path, root: Path) -> str:
