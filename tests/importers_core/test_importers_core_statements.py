@@ -299,3 +299,31 @@ def test_import_rules_match_the_statements_own_account(tmp_path: Path) -> None:
         "Assets:Bank:Trust": "Income:Interest",
         "Assets:Bank:Maintenance": "Income:Maintenance:Interest",
     }
+
+
+def test_statements_of_one_run_in_any_order_pad_only_the_first(tmp_path: Path) -> None:
+    """February given before January: the openings are decided once the run is read."""
+    main = ledger(tmp_path, BANK + "2020-01-01 open Income:Suspense CNY\n")
+    month = ":20:S{n}\n:25:111\n:28C:{n}\n:60F:C{start}CNY{opening},00\n:61:{day}C{amount},00NTRF//R{n}\n:62F:C{day}CNY{closing},00\n"
+    january = tmp_path / "jan.sta"
+    january.write_text(
+        month.format(n=1, start="260101", opening=500, day="260110", amount=100, closing=600),
+        encoding="utf-8",
+    )
+    february = tmp_path / "feb.sta"
+    february.write_text(
+        month.format(n=2, start="260201", opening=600, day="260205", amount=50, closing=650),
+        encoding="utf-8",
+    )
+    rules = '[accounts]\n"111" = "Assets:Bank:Trust"\n'
+    (main.parent / "import-rules.toml").write_text(rules, encoding="utf-8")
+    import_files([february, january], main, ImportOptions(pad_opening=True))
+    entries, errors, _ = loader.load_file(str(main))
+    assert errors == []
+    assert [str(e.date) for e in entries if isinstance(e, data.Pad)] == ["2026-01-09"]
+    assert [(str(e.date), str(e.amount)) for e in entries if isinstance(e, data.Balance)] == [
+        ("2026-01-10", "500.00 CNY"),
+        ("2026-01-11", "600.00 CNY"),
+        ("2026-02-05", "600.00 CNY"),
+        ("2026-02-06", "650.00 CNY"),
+    ]
