@@ -421,17 +421,20 @@ def merge_errors(check: CheckResult, errors: Iterable[Any]) -> None:
     directive (an approval, a resolution) counting the same money as the payments citing it;
     or what the audit itself found when that is more."""
     by_location: dict[str, Finding] = {}
-    for finding in check.findings:
+    by_id: dict[str, list[tuple[int, Finding]]] = {}  # under its first key and its ``also`` ids
+    for order, finding in enumerate(check.findings):
         if finding.location and not finding.keys:
             by_location.setdefault(finding.location, finding)
+        for key in finding.keys[:1] or finding.also:
+            by_id.setdefault(key, []).append((order, finding))
     stakes: dict[int, dict[str, Decimal]] = {}
     own: dict[int, Decimal | None] = {}
     for error in errors:
         location = where(getattr(error, "source", None) or {})
         keys = set(error_ids(error))
-        match = next((f for f in check.findings if _matches(f, keys)), None) or by_location.get(
-            location
-        )
+        candidates = sorted((pair for k in keys for pair in by_id.get(k, ())), key=lambda p: p[0])
+        match = next((f for _, f in candidates if _matches(f, keys)), None)
+        match = match or by_location.get(location)
         amount = error_amount(error)
         entry = getattr(error, "entry", None)
         if match is None:

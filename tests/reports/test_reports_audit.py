@@ -454,3 +454,30 @@ def test_a_part_paid_part_waived_credit() -> None:
     assert failure.amount == D("40.00")
     units = {r.room: r for r in result.paper("wp-units").rows}
     assert (units["1-1-102"].collected, units["1-1-102"].waived) == (D("60.00"), D("40.00"))
+
+
+def test_amount_at_stake_counts_each_payment_once() -> None:
+    ledger = load(CLEAN)
+    payments = {e.narration: e for e in ledger.entries if getattr(e, "narration", None)}
+    approval = next(
+        e
+        for e in ledger.entries
+        if getattr(e, "type", "") == "tf-approval" and "AP-1" in str(e.values[0].value)
+    )
+    cleaning, greenery = payments["保洁 2025-03"], payments["绿化 2025-03"]
+    errors = [
+        # two rules on one payment, and the roster rule on its approval: 300 at stake, once
+        make_error("TF302", "one person", cleaning, ids=["approval:AP-1"], amount=D("300.00")),
+        make_error("TF303", "late", cleaning, ids=["approval:AP-1"], amount=D("300.00")),
+        make_error(
+            "TF309", "roster", approval, ids=["approval:AP-1", "member:李四"], amount=D("300.00")
+        ),
+        # another payment: its own 200
+        make_error("TF304", "over", greenery, ids=["approval:AP-2"], amount=D("200.00")),
+    ]
+    src = Source(ledger.entries, ledger.community, errors, ledger.options)
+    check = audit.compute(src, MARCH).check("C05")
+    assert [f.amount for f in failures(check)] == [D("300.00"), D("200.00")]
+    assert check.exception_amount == D("500.00")
+    (first, _) = failures(check)
+    assert first.reason.count("TF30") == 3  # every rule's message is on the row
