@@ -43,6 +43,7 @@ from reports.common import (
     PaymentInfo,
     Source,
     fund_of,
+    ledger_index,
     payments_in,
     remuneration_schedule,
     resolve,
@@ -892,13 +893,9 @@ def check_billing(ctx: Context, check: CheckResult) -> None:
         )
     if ctx.billing or ctx.community.fees.get("property"):
         return
-    billed = sum(
-        (
-            r.billed
-            for r in workpapers.unit_receivables(ctx.entries, ctx.community, ctx.start, ctx.end)
-        ),
-        ZERO,
-    )
+    bills = ledger_index(ctx.entries, ctx.community).bills
+    months = [m.label for m in ctx.period.months() if m.start <= ctx.as_of]
+    billed = sum((n for m in months for n in bills.get(m, {}).values()), ZERO)
     if billed:
         check.add(
             "",

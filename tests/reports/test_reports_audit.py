@@ -481,3 +481,10 @@ def test_amount_at_stake_counts_each_payment_once() -> None:
     assert check.exception_amount == D("500.00")
     (first, _) = failures(check)
     assert first.reason.count("TF30") == 3  # every rule's message is on the row
+
+
+def test_bills_without_a_fee_standard_cannot_be_verified() -> None:
+    text = change(CLEAN, '2025-03-01 custom "tf-fee" "property" 2.00 CNY "m2-month"\n', "")
+    check = audit.compute(load(text), MARCH).check("C16")
+    (failure,) = failures(check)
+    assert failure.amount == D("460.00") and "no fee standard" in failure.reason
