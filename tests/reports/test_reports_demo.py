@@ -118,11 +118,8 @@ def test_budget_totals_tie_to_income_statement(demo) -> None:
     assert cleaning.budget == Decimal("8000.00")
 
 
-#: Checks the demo does not pass yet, each for a reason in its data: no month is sealed (C19);
-#: until the demo is regenerated with issue 11's vocabulary, no ``tf-fee "property"`` (C16),
-#: service payments above their monthly contract amounts (C13) and maintenance contracts paid
-#: in full without an ``acceptance:`` document (M07).
-DEMO_EXCEPTIONS = {"C19", "C16", "C13", "M07"}
+#: The demo's months are not sealed (C19); every other check passes.
+DEMO_EXCEPTIONS = {"C19"}
 
 
 def test_audit_of_the_demo_passes_its_checks(demo) -> None:

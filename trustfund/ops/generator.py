@@ -71,6 +71,7 @@ THRESHOLD = Decimal("100000.00")
 NOTICE_DAYS = 10
 REMIT_DAYS = 7
 ELEVATOR_PRICE = Decimal("168000.00")  # per elevator (one per entrance)
+RETENTION = Decimal("0.05")  # 质保金: the share of a project paid after its warranty
 MANAGER_FIRM = "信义物业服务有限公司"
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
@@ -925,7 +926,8 @@ def _annual_resolution(ctx: _Ctx, year: int) -> None:
 
 
 def _elevator_project(ctx: _Ctx, year: int, building: str) -> None:
-    """Voted elevator replacement for one building, paid once within its budget."""
+    """Voted elevator replacement for one building within its budget: 95 % paid on the
+    acceptance (``acceptance:``), the 5 % retention (质保金) after six months' warranty."""
     st, setup = ctx.st, ctx.setup
     rid, cid, aid = f"R-{year}-01", f"C-{year}-M01", f"AP-{year}-M01"
     scope = [u for u in ctx.comm.units if u.building == building]
@@ -940,7 +942,7 @@ def _elevator_project(ctx: _Ctx, year: int, building: str) -> None:
     contract_day, pay_day = date(year, 5, 12), date(year, 6, 18)
     st.gov(
         contract_day,
-        f'{contract_day} custom "tf-contract" "{cid}" Expenses:Maintenance:Elevator "通达电梯工程有限公司" {_money(price)} CNY "once" {date(year, 9, 30)}\n'
+        f'{contract_day} custom "tf-contract" "{cid}" Expenses:Maintenance:Elevator "通达电梯工程有限公司" {_money(price)} CNY "once" {date(year, 12, 31)}\n'
         f'  price-audit: "SJ-{year}-018 审价报告(华信造价咨询)"',
     )
     d1 = date(year, 5, 20)
@@ -956,20 +958,40 @@ def _elevator_project(ctx: _Ctx, year: int, building: str) -> None:
         notice_day,
         f'{notice_day} custom "tf-notice" "N-{year}-01" "{aid}"\n  title: "{building}号楼电梯更换工程付款公示"',
     )
+    retention = _q(price * RETENTION)
     meta = {
         "approval": aid,
         "resolution": rid,
         "contract": cid,
         "price-audit": f"SJ-{year}-018",
+        "acceptance": f"竣工验收单 YS-{year}-06",
         "invoice": st.next_invoice(pay_day),
         "scope": building,
     }
     ctx.pay(
         pay_day,
         "通达电梯工程有限公司",
-        f"{building}号楼电梯更换工程款",
+        f"{building}号楼电梯更换工程款(验收后95%)",
         "Expenses:Maintenance:Elevator",
-        price,
+        price - retention,
+        meta,
+        bank="Assets:Bank:Maintenance",
+    )
+    release_day = date(year, 12, 18)
+    meta = {
+        "approval": aid,
+        "resolution": rid,
+        "contract": cid,
+        "price-audit": f"SJ-{year}-018",
+        "invoice": st.next_invoice(release_day),
+        "scope": building,
+    }
+    ctx.pay(
+        release_day,
+        "通达电梯工程有限公司",
+        f"{building}号楼电梯更换质保金(5%)",
+        "Expenses:Maintenance:Elevator",
+        retention,
         meta,
         bank="Assets:Bank:Maintenance",
     )
@@ -999,6 +1021,7 @@ def _roof_emergency(ctx: _Ctx, year: int) -> None:
         "emergency": eid,
         "contract": cid,
         "price-audit": f"SJ-{year}-027",
+        "acceptance": f"维修验收单 YS-{year}-07",
         "invoice": st.next_invoice(pay_day),
         "scope": building,
     }
