@@ -17,6 +17,23 @@ row holds the cells ``(actual | None, budget | None)`` for the period and for th
 the variance (actual − budget) and the share executed (only when the budget is not zero).
 The actual totals tie to the income statement of the period.
 
+The rows fall in parts, each with its own table, total and execution (a maintenance project or
+the manager's remuneration never counts against the common fund's operating budget):
+
+- ``common-income``: the common fund's income (an income budget is a Fava line on an
+  ``Income`` account, written negative as Fava shows income, or positive: either reads as the
+  income expected);
+- ``operating``: the common fund's operating spending (services, utilities, bank charges …);
+- ``remuneration``: the manager's remuneration (酬金), paid by contract;
+- ``committee``: the committee's working fund (业委会工作经费), when there is one;
+- ``maintenance-income`` and ``maintenance``: the maintenance fund's income and spending, the
+  latter also by project (:class:`ProjectRow`: each resolution's ``budget:`` against what was
+  paid under it, emergencies and uses citing neither apart).
+
+When the owners adopted the year's budget (``tf-budget``), the report notes the adoption and
+every change of the year (a line dated after 1 January, with its resolution and what it adds
+to the year's budget): :func:`year_budget`.
+
 The report is owner-facing: accounts and labels go through the publication policy
 (:mod:`reports.publication`: a component naming a person is masked) and its notes carry no
 file names or line numbers.
@@ -35,7 +52,10 @@ from beancount.core import data
 
 from ledger.accounts import classify
 from ledger.community import Community
+from ledger.entries import meta_list
+from ledger.index import index_of
 from reports.common import (
+    COMMITTEE,
     MAINTENANCE,
     ZERO,
     account_labels,
@@ -57,6 +77,7 @@ OVER = "超支 over"
 UNBUDGETED_STATUS = "无预算 unbudgeted"
 UNDER = "未达 below"
 BY_RESOLUTION = "维修资金按决议 by resolution"
+NO_RESOLUTION = "无决议 no resolution"
 BY_CONTRACT = "酬金按合同 by contract"
 AUTO_DEBIT = "自动扣款 auto-debit"
 
@@ -86,6 +107,7 @@ class Budget(NamedTuple):
     interval: str
     number: Decimal
     currency: str
+    entry: data.Custom | None = None  # the line itself (its ``resolution:``, file and line)
 
 
 class BudgetError(NamedTuple):
@@ -112,7 +134,7 @@ def parse_budgets(
                 continue
             amount = entry.values[2].value
             budget = Budget(
-                entry.values[0].value, entry.date, interval, amount.number, amount.currency
+                entry.values[0].value, entry.date, interval, amount.number, amount.currency, entry
             )
         except (IndexError, TypeError, AttributeError):
             errors.append(BudgetError(entry.meta, "Failed to parse budget entry", entry))
@@ -143,6 +165,39 @@ def calculate_budget(
     return totals
 
 
+#: The parts of the budget, in the order the report shows them: (Chinese, English) titles.
+PARTS: dict[str, tuple[str, str]] = {
+    "common-income": ("共同基金收入", "Common fund: income"),
+    "operating": ("共同基金运营支出", "Common fund: operating spending"),
+    "remuneration": ("物业酬金", "Manager's remuneration (by contract)"),
+    "committee": ("业委会工作经费", "Committee working fund"),
+    "maintenance-income": ("维修资金收入", "Maintenance fund: income"),
+    "maintenance": ("维修资金支出", "Maintenance fund: spending (by resolution)"),
+}
+#: Parts shown even when empty.
+ALWAYS_SHOWN = ("common-income", "operating")
+
+
+def part_of(account: str) -> str:
+    """The budget part of an ``Income``/``Expenses`` account (see the module docstring)."""
+    fund = fund_of(account)
+    if account.startswith("Income"):
+        return "maintenance-income" if fund == MAINTENANCE else "common-income"
+    if fund == MAINTENANCE:
+        return "maintenance"
+    if classify(account).is_remuneration:
+        return "remuneration"
+    if fund == COMMITTEE:
+        return "committee"
+    return "operating"
+
+
+def goal_of(account: str, number: Decimal) -> Decimal:
+    """A budget goal as the amount expected: an income budget written negative (as Fava shows
+    income) reads as the positive income expected."""
+    return -number if number < 0 and account.startswith("Income") else number
+
+
 @dataclass
 class BudgetRow(Row):
     section: str  # "income" | "expenses"
@@ -158,6 +213,7 @@ class BudgetRow(Row):
     variance_ytd: Decimal | None
     executed_ytd: Decimal | None
     status: str
+    part: str = ""  # one of PARTS
     columns: ClassVar[tuple[Column, ...]] = (
         C("account", "科目", "Account"),
         C("label", "名称", "Name"),
@@ -182,6 +238,92 @@ class BudgetRow(Row):
 
 
 @dataclass
+class ProjectRow(Row):
+    """A maintenance project: what was paid under one resolution (or emergency) against the
+    ``budget:`` of its resolution."""
+
+    project: str  # "R-2025-01", "E-2025-01", or "" (a use citing neither)
+    kind: str  # "resolution" | "emergency" | ""
+    title: str
+    budget: Decimal | None
+    paid: Decimal  # in the period
+    paid_ytd: Decimal
+    paid_to_date: Decimal  # since the ledger's first entry, to the period's end
+    remaining: Decimal | None
+    executed: Decimal | None  # paid to date / budget
+    status: str
+    columns: ClassVar[tuple[Column, ...]] = (
+        C("project", "决议/应急", "Resolution / emergency"),
+        C("title", "项目", "Project"),
+        C("budget", "项目预算", "Project budget", "money"),
+        C("paid", "本期支付", "Paid in period", "money"),
+        C("paid_ytd", "年累计支付", "Paid YTD", "money"),
+        C("paid_to_date", "累计支付", "Paid to date", "money"),
+        C("remaining", "预算余额", "Budget left", "money"),
+        C("executed", "执行率", "% executed", "percent"),
+        C("status", "标记", "Flag"),
+    )
+
+    @property
+    def flagged(self) -> bool:
+        return self.status in (OVER, NO_RESOLUTION)
+
+
+@dataclass(frozen=True)
+class BudgetChange:
+    """A budget line dated within its year after 1 January: a change of the adopted budget."""
+
+    account: str
+    date: date
+    resolutions: tuple[str, ...]
+    delta: Decimal  # what it adds to the year's goal of the account (negative: a cut)
+    entry: data.Custom | None
+
+
+@dataclass
+class YearBudget:
+    """A year's budget per budgeted account: as adopted (the lines in force on 1 January) and
+    final (with every change of the year), and the changes."""
+
+    year: int
+    adopted: dict[str, Decimal] = field(default_factory=dict)
+    final: dict[str, Decimal] = field(default_factory=dict)
+    changes: list[BudgetChange] = field(default_factory=list)
+
+
+def year_budget(entries: Sequence[data.Directive], year: int, currency: str) -> YearBudget:
+    """The adopted and final goals of ``year`` per budgeted account, and its changes."""
+    budgets, _ = parse_budgets(entries)
+    start, end = date(year, 1, 1), date(year + 1, 1, 1)
+    out = YearBudget(year)
+
+    def goal(lines: Sequence[Budget], account: str) -> Decimal | None:
+        value = calculate_budget({account: lines}, account, start, end).get(currency)
+        return None if value is None else fen(goal_of(account, value))
+
+    for account, lines in sorted(budgets.items()):
+        if account.split(":", 1)[0] not in ("Income", "Expenses"):
+            continue
+        mine = [b for b in lines if b.currency == currency]
+        final = goal(mine, account)
+        if final is None:
+            continue
+        out.final[account] = final
+        out.adopted[account] = goal([b for b in mine if b.date_start <= start], account) or ZERO
+        for k, line in enumerate(mine):
+            if not start < line.date_start < end:
+                continue
+            before = goal(mine[:k], account) or ZERO
+            after = goal(mine[: k + 1], account) or ZERO
+            cited = tuple(meta_list(line.entry, "resolution")) if line.entry is not None else ()
+            out.changes.append(
+                BudgetChange(account, line.date_start, cited, after - before, line.entry)
+            )
+    out.changes.sort(key=lambda c: (c.date, c.account))
+    return out
+
+
+@dataclass
 class BudgetReport(Report):
     income: list[BudgetRow] = field(default_factory=list)
     expenses: list[BudgetRow] = field(default_factory=list)
@@ -189,6 +331,15 @@ class BudgetReport(Report):
     expense_total: Decimal = ZERO
     income_total_ytd: Decimal = ZERO
     expense_total_ytd: Decimal = ZERO
+    projects: list[ProjectRow] = field(default_factory=list)
+
+    def part(self, name: str) -> list[BudgetRow]:
+        """The rows of one part (see :data:`PARTS`)."""
+        return [r for r in self.income + self.expenses if r.part == name]
+
+    def part_total(self, name: str) -> dict[str, Any]:
+        """The total row of one part: budget, actual, variance and execution on its own."""
+        return _total(self.part(name))
 
     def find(self, account: str) -> BudgetRow | None:
         return next((r for r in self.income + self.expenses if r.account == account), None)
@@ -205,26 +356,43 @@ class BudgetReport(Report):
         return [r for r in self.expenses if r.flagged]
 
     def tables(self) -> list[Table]:
-        return [
-            Table(
-                "income",
-                "收入预算执行",
-                "Income: budget and actual",
-                BudgetRow.columns,
-                self.income,
-                _total(self.income),
-            ),
-            Table(
-                "expenses",
-                "支出预算执行",
-                "Expenses: budget and actual",
-                BudgetRow.columns,
-                self.expenses,
-                _total(self.expenses),
-                note="无预算不支出: spending without a budget line is flagged "
-                "(maintenance fund by resolution, remuneration by contract and auto-debits excepted)",
-            ),
-        ]
+        notes = {
+            "operating": "无预算不支出: spending without a budget line is flagged "
+            "(auto-debits excepted); remuneration and the maintenance fund are apart",
+            "remuneration": "酬金 = 费率 × 实收 (rate × fees collected): paid by contract",
+            "maintenance": "维修资金按业主决议或应急程序使用 (by resolution or emergency)",
+        }
+        keys = {"common-income": "income", "operating": "expenses"}
+        tables = []
+        for name, (zh, en) in PARTS.items():
+            rows = self.part(name)
+            if not rows and name not in ALWAYS_SHOWN:
+                continue
+            tables.append(
+                Table(
+                    keys.get(name, name),
+                    zh,
+                    en,
+                    BudgetRow.columns,
+                    rows,
+                    _total(rows),
+                    note=notes.get(name, ""),
+                )
+            )
+        if self.projects:
+            tables.append(
+                Table(
+                    "projects",
+                    "维修工程(按决议)",
+                    "Maintenance projects: budget by resolution",
+                    ProjectRow.columns,
+                    self.projects,
+                    _project_total(self.projects),
+                    note="项目预算 = 决议的 budget: (the resolution's budget); 累计支付 from the "
+                    "ledger's first entry to the period's end",
+                )
+            )
+        return tables
 
 
 def _sum(values: Sequence[Decimal | None]) -> Decimal:
@@ -239,6 +407,13 @@ def _total(rows: Sequence[BudgetRow]) -> dict[str, Any]:
     out["variance_ytd"] = out["actual_ytd"] - out["budget_ytd"]
     out["executed"] = out["actual"] / out["budget"] if out["budget"] else None
     out["executed_ytd"] = out["actual_ytd"] / out["budget_ytd"] if out["budget_ytd"] else None
+    return out
+
+
+def _project_total(rows: Sequence[ProjectRow]) -> dict[str, Any]:
+    out: dict[str, Any] = {"project": "合计 Total"}
+    for key in ("budget", "paid", "paid_ytd", "paid_to_date", "remaining"):
+        out[key] = _sum([getattr(r, key) for r in rows])
     return out
 
 
@@ -338,7 +513,7 @@ def compute(
 
     def goal(account: str, start: date, end: date) -> Decimal | None:
         value = calculate_budget(budgets, account, start, end).get(currency)
-        return None if value is None else fen(value)
+        return None if value is None else fen(goal_of(account, value))
 
     keys = sorted(budgeted | set(actual) | set(actual_ytd))
     for key in keys:
@@ -376,6 +551,7 @@ def compute(
             _variance(act_ytd, budget_ytd),
             _ratio(act_ytd, budget_ytd),
             status,
+            part_of(account),
         )
         (report.income if section == "income" else report.expenses).append(row)
     # budgeted rows first, then the unbudgeted ones (as hledger lists <unbudgeted> last)
@@ -385,4 +561,86 @@ def compute(
     report.expense_total = _sum([r.actual for r in report.expenses])
     report.income_total_ytd = _sum([r.actual_ytd for r in report.income])
     report.expense_total_ytd = _sum([r.actual_ytd for r in report.expenses])
+    report.projects = projects(src, period, policy)
+    report.notes.extend(adoption_notes(src, period.start.year, currency, policy))
     return report
+
+
+def projects(src: Any, period: Period, policy: Policy) -> list[ProjectRow]:
+    """Maintenance spending (debits to ``Expenses:Maintenance:*`` of payments, from the shared
+    index) per resolution or emergency cited, against the resolution's ``budget:``."""
+    community = src.community
+    paid: dict[tuple[str, str], list[Decimal]] = {}  # (kind, id) -> [period, ytd, to date]
+    for pay in index_of(src.entries, community).payments:
+        if pay.date >= period.end:
+            break
+        amount = pay.debit_to("Expenses:Maintenance")
+        if not amount:
+            continue
+        if pay.resolutions:
+            key = ("resolution", pay.resolutions[0])
+        elif pay.emergencies:
+            key = ("emergency", pay.emergencies[0])
+        else:
+            key = ("", "")
+        sums = paid.setdefault(key, [ZERO, ZERO, ZERO])
+        sums[2] += amount
+        if pay.date >= period.year_start:
+            sums[1] += amount
+        if pay.date >= period.start:
+            sums[0] += amount
+    rows = []
+    for (kind, pid), (in_period, ytd, to_date) in sorted(paid.items()):
+        budget: Decimal | None = None
+        if kind == "resolution":
+            resolution = community.resolutions.get(pid)
+            title = policy.text(resolution.title) if resolution else "未知决议 unknown"
+            budget = resolution.budget if resolution else None
+        elif kind == "emergency":
+            emergency = community.emergencies.get(pid)
+            title = f"应急 emergency: {emergency.hazard}" if emergency else "未知 unknown"
+        else:
+            title = "未引用决议或应急 cites neither a resolution nor an emergency"
+        remaining = budget - to_date if budget is not None else None
+        status = ""
+        if kind == "":
+            status = NO_RESOLUTION
+        elif budget is not None and to_date > budget:
+            status = OVER
+        rows.append(
+            ProjectRow(
+                pid,
+                kind,
+                title,
+                budget,
+                in_period,
+                ytd,
+                to_date,
+                remaining,
+                _ratio(to_date, budget),
+                status,
+            )
+        )
+    return rows
+
+
+def adoption_notes(src: Any, year: int, currency: str, policy: Policy) -> list[str]:
+    """Who adopted the year's budget, when and under which resolution; each change of it."""
+    community = src.community
+    notes = []
+    adoption = community.governance.adoption(f"{year:04d}")
+    if adoption is not None:
+        resolution = community.resolutions.get(adoption.resolution_id)
+        title = f" {policy.text(resolution.title)}" if resolution else ""
+        notes.append(
+            f"{year}年度预算由业主决议 {adoption.resolution_id}{title} 于 {adoption.date} 通过 "
+            f"(budget adopted under {adoption.resolution_id} on {adoption.date})"
+        )
+    for change in year_budget(src.entries, year, currency).changes:
+        cited = ", ".join(change.resolutions) or "无决议 no resolution"
+        sign = "+" if change.delta >= 0 else ""
+        notes.append(
+            f"预算调整 budget change {change.date}: {policy.account(change.account)} "
+            f"{sign}{change.delta} for {year} ({cited})"
+        )
+    return notes

@@ -125,10 +125,16 @@ def test_income_rows_and_totals_tie_to_income_statement() -> None:
     assert report.income_total == D("4300.00")
     assert report.expense_total == D("3840.00")  # 1200 + 2500 + 50 + 80 + 10
     assert report.expense_total_ytd == D("4740.00")
+    tables = {t.key: t for t in report.tables()}
     expenses_table = report.tables()[1]
-    assert expenses_table.total is not None
-    assert expenses_table.total["actual"] == report.expense_total
-    assert expenses_table.total["budget"] == D("1000.00") + D("3100.00") + D("0.00") + D("16.00")
+    assert expenses_table.key == "expenses" and expenses_table.total is not None
+    # the common fund's operating spending, the committee's working fund on its own
+    assert expenses_table.total["actual"] == report.expense_total - D("50.00")
+    assert expenses_table.total["budget"] == D("1000.00") + D("3100.00") + D("16.00")
+    committee = tables["committee"].total
+    assert committee is not None and (committee["budget"], committee["actual"]) == (0, D("50.00"))
+    spending = [t for t in report.tables() if t.key != "income"]
+    assert sum(t.total["actual"] for t in spending if t.total) == report.expense_total
 
 
 def test_bad_budget_directive_is_a_note_not_a_crash() -> None:
