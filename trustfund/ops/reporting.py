@@ -28,7 +28,7 @@ from reports.period import Period
 from reports.table import Report
 
 P = ParamSpec("P")
-KINDS = ("public", "budget", "audit", "unit", "all")
+KINDS = ("public", "budget", "audit", "unit", "settlement", "all")
 #: format -> the file extension it writes
 FORMATS = {"text": "txt", "html": "html", "xlsx": "xlsx", "csv": "csv"}
 #: file extension -> format, for ``-o FILE`` without ``--format``
@@ -79,6 +79,14 @@ def build(
         from reports import audit
 
         return audit.compute(ledger, period, general_ledger=fmt == "xlsx")
+    if kind == "settlement":
+        if period.kind != "year":
+            raise ReportError(
+                f"the settlement (决算) is of a whole year: --period {period.start.year}"
+            )
+        from reports import settlement
+
+        return settlement.compute(ledger, period)
     if kind == "unit":
         if not room:
             raise ReportError("the unit report needs a room (--unit 3-1-101)")
@@ -209,7 +217,8 @@ def report(
     output: Path | None,
     formulas: bool,
 ) -> None:
-    """Compute a report: public (公示), budget (预算执行), audit (专项审计) or unit (分户对账单).
+    """Compute a report: public (公示), budget (预算执行), audit (专项审计), unit (分户对账单) or
+    settlement (年度决算, a whole year).
 
     ``all`` writes the public, budget and audit reports in every format into the folder given
     with ``-o`` (default: ``reports/`` beside the ledger).
@@ -227,6 +236,8 @@ def report(
     ledger = _load(ledger_path)
     if period is None:
         period = default_period(ledger)
+        if kind == "settlement":  # a whole year: the year of the last transaction
+            period = Period.parse(f"{period.start.year}")
     if kind == "unit" and room not in ledger.community.units:
         raise click.ClickException(f"unknown unit {room!r}: not in the unit register (tf-unit)")
     if ledger.errors:
