@@ -28,6 +28,7 @@ COMMANDS = {
     "seal": ("trustfund.ops.sealing", "seal"),
     "verify": ("trustfund.ops.sealing", "verify"),
     "close-year": ("trustfund.ops.yearclose", "close_year"),
+    "handover": ("trustfund.ops.handover", "handover"),
     "batch": ("trustfund.ops.batch", "batch"),
     "demo": ("trustfund.ops.demo", "demo"),
 }

@@ -37,7 +37,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_DOWN, Decimal
+from decimal import Decimal
 from typing import Any, ClassVar
 
 from beancount.core import data
@@ -47,11 +47,11 @@ from ledger.index import index_of
 from reports import budget as budget_report
 from reports.common import (
     COMMON,
-    FEN,
     FUND_LABELS,
     FUNDS,
     MAINTENANCE,
     ZERO,
+    allocate,
     fund_of,
     label_of,
     resolve,
@@ -560,21 +560,14 @@ def refund_by_area(
     largest remainders (ties by unit id), so the shares add up to ``amount`` exactly."""
     register = community.register_at(day)
     total_area = sum((u.area for u in register.values()), ZERO)
-    if not register or total_area <= 0:
-        return []
-    cents = int((amount / FEN).to_integral_value())
-    raw = {room: Decimal(cents) * unit.area / total_area for room, unit in register.items()}
-    floor = {room: int(value.to_integral_value(rounding=ROUND_DOWN)) for room, value in raw.items()}
-    left = cents - sum(floor.values())
-    for room in sorted(raw, key=lambda r: (-(raw[r] - floor[r]), r))[:left]:
-        floor[room] += 1
+    shares = allocate(amount, {room: unit.area for room, unit in register.items()})
     return [
         RefundRow(
             room,
             register[room].area,
             register[room].area / total_area,
-            Decimal(floor[room]) * FEN,
+            shares[room],
             resolution_id,
         )
-        for room in sorted(register)
+        for room in sorted(shares)
     ]
