@@ -50,7 +50,13 @@ def test_two_years_load_with_zero_errors(tmp_path: Path) -> None:
     community = ledger.community
     assert len(community.units) == 40
     assert {u[0].building for u in community.units.values()} == {"1", "2", "3"}
-    assert set(community.resolutions) == {"R-2024-01", "R-2024-02", "R-2025-01", "R-2025-02"}
+    # each year: the budget (00), the elevator (01), the related party (02), the supplement
+    # (03); each January the settlement of the year before (09)
+    assert set(community.resolutions) == {
+        *(f"R-{y}-0{k}" for y in (2024, 2025) for k in range(4)),
+        "R-2025-09",
+        "R-2026-09",
+    }
     assert set(community.emergencies) == {"E-2024-01", "E-2025-01"}
     txns = [e for e in ledger.entries if isinstance(e, data.Transaction)]
     assert min(t.date for t in txns).year == 2024 and max(t.date for t in txns).year == 2025

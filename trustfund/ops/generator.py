@@ -9,8 +9,11 @@
     terms.beancount         remuneration, threshold, remit days, vote rule, hazards, auto-debit,
                             the fee standard (tf-fee), the roster (tf-member), the counterparties
                             (tf-party) and the contracts
-    budget.beancount        Fava ``custom "budget"`` lines per service account and year
-    governance.beancount    approvals, resolutions, votes, closes, notices, emergencies
+    budget.beancount        Fava ``custom "budget"`` lines per service account and year, the
+                            income budget, and the year's supplement (追加) citing its resolution
+    governance.beancount    approvals, resolutions, votes, closes, notices (with objection
+                            deadlines), objections, emergencies, 五议两公开 stages, budget
+                            adoptions, surplus dispositions
     2025/2025-01.beancount  one file of transactions per month
 
 The community is honest by construction, so every rule passes:
@@ -35,8 +38,18 @@ The community is honest by construction, so every rule passes:
   close, ``budget:``, contract, price audit, notice) paid within its budget, one emergency
   roof repair, one small repair by the related party paid with ``related-party: TRUE`` under
   an owners' resolution, and, when a community is large enough that two monthly payments to
-  one payee reach the threshold, an annual owners' resolution on the service contracts with a
-  notice before each such payment (no payment is split to stay under the threshold).
+  one payee reach the threshold, a notice before each such payment citing the annual budget
+  resolution (no payment is split to stay under the threshold);
+- the path of decisions and the year's end (issue 16): ``tf-procedure`` (五议两公开) from
+  February of the first year; each matter's stages (:func:`_trail`: proposed, discussed,
+  reviewed, decided, published, and after the work evaluated and its result published within
+  the procedure's days); the elevator's notice with an objection deadline, an owner's
+  objection and the committee's answer before the payment; each January the owners adopt the
+  year's budget (``tf-budget``, with an income budget) and in June add to the greenery budget
+  (:func:`_budget_supplement`: a budget line from July citing the resolution, the replanting
+  paid under it); the next January they adopt the settlement and dispose of the common fund's
+  surplus (:func:`_surplus_disposition`: reserve, refund by area, the rest carried forward;
+  directives only, so the downloads' January 2026 bank statement still runs on).
 
 Everything is derived from ``random.Random(seed)``: the same arguments give byte-identical
 files. Money is ``Decimal`` throughout.
@@ -55,7 +68,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from pathlib import Path
 
@@ -70,6 +83,7 @@ REMUNERATION_RATE = Decimal("0.10")
 THRESHOLD = Decimal("100000.00")
 NOTICE_DAYS = 10
 REMIT_DAYS = 7
+PROCEDURE_DAYS = 90  # 五议两公开: a matter's result is evaluated and published within 90 days
 ELEVATOR_PRICE = Decimal("168000.00")  # per elevator (one per entrance)
 RETENTION = Decimal("0.05")  # 质保金: the share of a project paid after its warranty
 MANAGER_FIRM = "信义物业服务有限公司"
@@ -411,6 +425,11 @@ def _terms_file(setup: _Setup, start: date) -> str:
         f'{start} custom "tf-remit-days" {REMIT_DAYS}',
         f'{start} custom "tf-vote-rule" "use-maintenance-fund" ">=2/3" ">1/2"',
         "",
+        "; 五议两公开: the owners adopted the procedure at the January assembly; from February every",
+        "; matter is proposed, discussed, reviewed, decided and published before money moves, and",
+        f"; its result evaluated and published within {PROCEDURE_DAYS} days of its last payment.",
+        f'{date(start.year, 2, 1)} custom "tf-procedure" "five-two" {PROCEDURE_DAYS}',
+        "",
         "; The fee standard (收费标准): every unit is billed area × rate each month.",
         f'{start} custom "tf-fee" "property" {FEE_RATE} CNY "m2-month"',
         "",
@@ -448,16 +467,28 @@ def _terms_file(setup: _Setup, start: date) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _budget_file(setup: _Setup, years: list[int]) -> str:
-    lines = ["; Annual budget (Fava's own directive), per service account, monthly amounts.", ""]
+def _budget_amount(svc: _Service) -> Decimal:
+    """A service's monthly budget: its contract plus half its usual deductions, to 100."""
+    return (svc.monthly * (1 + svc.jitter / 2) / 100).quantize(
+        Decimal(1), rounding=ROUND_HALF_UP
+    ) * 100
+
+
+def _budget_file(setup: _Setup, years: list[int], extra: dict[int, list[str]]) -> str:
+    lines = [
+        "; Annual budget (Fava's own directive), monthly amounts: spending per service account,",
+        "; and income (written negative, as Fava shows income). Adopted each year by the owners",
+        "; (tf-budget in governance.beancount); a line dated later in a year changes it and cites",
+        "; the owners' resolution (追加预算).",
+        "",
+    ]
     for year in years:
         for svc in setup.services:
-            amount = (svc.monthly * (1 + svc.jitter / 2) / 100).quantize(
-                Decimal(1), rounding=ROUND_HALF_UP
-            ) * 100
+            amount = _budget_amount(svc)
             lines.append(
                 f'{date(year, 1, 1)} custom "budget" {svc.account} "monthly" {_money(amount)} CNY'
             )
+        lines += extra.get(year, [])
         lines.append("")
     return "\n".join(lines)
 
@@ -481,6 +512,7 @@ class _Ctx:
     unpaid: dict[str, list[tuple[str, Decimal]]] = field(default_factory=lambda: defaultdict(list))
     prepaid_left: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     annual: dict[int, tuple[str, date]] = field(default_factory=dict)  # year -> (id, close day)
+    budget_lines: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
     recent: dict[str, list[tuple[date, Decimal]]] = field(default_factory=dict)  # payee -> 30 days
 
     @property
@@ -910,19 +942,71 @@ def _vote(
     ctx.st.gov(closed, f'{closed} custom "tf-close" "{rid}"')
 
 
+def _trail(ctx: _Ctx, rid: str, **days: date) -> None:
+    """The 五议两公开 stages of a matter (``publish_decision=…`` for "publish-decision")."""
+    notes = {
+        "propose": "业委会会议提出议案",
+        "discuss": "业委会与物业、居委会商议",
+        "review": "业主代表审议方案",
+        "resolve": "业委会会议决定",
+        "publish-decision": "决议在公告栏与业主群公示",
+        "evaluate": "业主代表评议实施结果",
+        "publish-result": "结果公示",
+    }
+    for key, day in days.items():
+        stage = key.replace("_", "-")
+        ctx.st.gov(day, f'{day} custom "tf-stage" "{rid}" "{stage}"\n  by: "{notes[stage]}"')
+
+
+def _under_procedure(ctx: _Ctx, day: date) -> bool:
+    """Whether a resolution dated ``day`` falls under 五议两公开 (from February of year one)."""
+    return day >= date(ctx.years[0], 2, 1)
+
+
 def _annual_resolution(ctx: _Ctx, year: int) -> None:
-    """A large community's owners vote each January on the year's service contracts and
-    remuneration, since two monthly payments to one of those payees reach the threshold."""
-    if not ctx.setup.large:
-        return
+    """The owners vote each January on the year's budget (the service contracts and the
+    remuneration) and adopt it (tf-budget); two monthly payments to a payee of a large
+    community may reach the threshold, and then cite it."""
     rid, opened, closed = f"R-{year}-00", date(year, 1, 2), date(year, 1, 12)
     total = sum((s.monthly for s in ctx.setup.services), Decimal(0)) * 12
     heading = (
-        f'{opened} custom "tf-resolution" "{rid}" "annual-budget" "{year}年度服务合同与物业酬金" ""\n'
+        f'{opened} custom "tf-resolution" "{rid}" "annual-budget" "{year}年度预算(服务合同与物业酬金)" ""\n'
         f'  budget: "{_money(total)} CNY"'
     )
+    if _under_procedure(ctx, opened):  # prepared in the autumn before
+        _trail(
+            ctx,
+            rid,
+            propose=date(year - 1, 11, 20),
+            discuss=date(year - 1, 12, 1),
+            review=date(year - 1, 12, 10),
+            publish_decision=closed,
+        )
     _vote(ctx, rid, heading, ctx.comm.units, opened, closed)
+    ctx.st.gov(closed, f'{closed} custom "tf-budget" "{year}" "{rid}"')
+    last = ctx.annual.get(year - 1)
+    if last is not None and _under_procedure(ctx, date(year - 1, 1, 2)):
+        # last year's budget is evaluated with its settlement, and the result published
+        _trail(ctx, last[0], evaluate=date(year, 1, 20), publish_result=date(year, 1, 25))
     ctx.annual[year] = (rid, closed)
+    _income_budget(ctx, year)
+
+
+def _income_budget(ctx: _Ctx, year: int) -> None:
+    """The year's income budget: the fee standard's bills, owners' parking, the contracts."""
+    setup, first = ctx.setup, date(year, 1, 1)
+    fees = sum((u.fee for u in ctx.comm.units), Decimal(0))
+    lines = [
+        ("Income:Fees:Property", fees),
+        ("Income:Fees:Parking", PARKING_FEE * len(ctx.parking)),
+        ("Income:Public:Parking", setup.parking_fee),
+        ("Income:Public:Advertising", setup.ad_fee),
+        ("Income:Public:Leasing", setup.shop_rent),
+    ]
+    ctx.budget_lines[year] += [
+        f'{first} custom "budget" {account} "monthly" -{_money(amount)} CNY'
+        for account, amount in lines
+    ]
 
 
 def _elevator_project(ctx: _Ctx, year: int, building: str) -> None:
@@ -937,6 +1021,18 @@ def _elevator_project(ctx: _Ctx, year: int, building: str) -> None:
     heading = (
         f'{opened} custom "tf-resolution" "{rid}" "use-maintenance-fund" "{building}号楼电梯更换({elevators}部)" "{building}"\n'
         f'  budget: "{_money(price)} CNY"'
+    )
+    # 五议两公开: proposed, discussed, reviewed before the vote; the decision published after
+    # it; the result evaluated and published within PROCEDURE_DAYS of the payment
+    _trail(
+        ctx,
+        rid,
+        propose=date(year, 2, 20),
+        discuss=date(year, 3, 1),
+        review=date(year, 3, 10),
+        publish_decision=date(year, 5, 2),
+        evaluate=date(year, 8, 28),
+        publish_result=date(year, 9, 5),
     )
     _vote(ctx, rid, heading, scope, opened, closed)
     contract_day, pay_day = date(year, 5, 12), date(year, 6, 18)
@@ -954,9 +1050,23 @@ def _elevator_project(ctx: _Ctx, year: int, building: str) -> None:
     d2 = d1 + timedelta(days=1)
     st.gov(d2, f'{d2} custom "tf-approval" "{aid}" "manager" "{setup.manager}" {_money(price)} CNY')
     notice_day = pay_day - timedelta(days=NOTICE_DAYS + ctx.rng.randrange(2, 12))
+    deadline = notice_day + timedelta(days=NOTICE_DAYS)  # owners may object until then
     st.gov(
         notice_day,
-        f'{notice_day} custom "tf-notice" "N-{year}-01" "{aid}"\n  title: "{building}号楼电梯更换工程付款公示"',
+        f'{notice_day} custom "tf-notice" "N-{year}-01" "{aid}" {deadline}\n  title: "{building}号楼电梯更换工程付款公示"',
+    )
+    # an owner objects in writing within the window; the committee answers before paying
+    objector = scope[ctx.rng.randrange(len(scope))].room
+    lodged, answered = notice_day + timedelta(days=3), notice_day + timedelta(days=7)
+    st.gov(
+        lodged,
+        f'{lodged} custom "tf-objection" "OB-{year}-01" "N-{year}-01" "{objector}"\n'
+        f'  note: "对电梯品牌与单价有异议"',
+    )
+    st.gov(
+        answered,
+        f'{answered} custom "tf-objection-outcome" "OB-{year}-01" "dismissed"\n'
+        f'  note: "业委会书面答复: 品牌与单价经审价(SJ-{year}-018)比选确定"',
     )
     retention = _q(price * RETENTION)
     meta = {
@@ -1047,6 +1157,16 @@ def _related_repair(ctx: _Ctx, year: int) -> None:
         f'{opened} custom "tf-resolution" "{rid}" "related-party-contract" "委托{setup.related_party}维修公共水电(关联交易)" ""\n'
         f'  budget: "{_money(amount)} CNY"'
     )
+    _trail(
+        ctx,
+        rid,
+        propose=date(year, 1, 20),
+        discuss=date(year, 1, 28),
+        review=date(year, 2, 5),
+        publish_decision=date(year, 3, 12),
+        evaluate=date(year, 5, 20),
+        publish_result=date(year, 5, 28),
+    )
     _vote(ctx, rid, heading, ctx.comm.units, opened, closed)
     st.gov(
         closed,
@@ -1055,9 +1175,10 @@ def _related_repair(ctx: _Ctx, year: int) -> None:
     pay_day = date(year, 4, 16)
     ctx.approve(aid, amount, pay_day, "公共区域水电维修(关联交易)", recuse=setup.related_member)
     notice_day = pay_day - timedelta(days=NOTICE_DAYS + 5)  # related-party deals are noticed
+    deadline = notice_day + timedelta(days=NOTICE_DAYS)
     st.gov(
         notice_day,
-        f'{notice_day} custom "tf-notice" "N-{aid[3:]}" "{aid}"\n  title: "关联交易付款公示"',
+        f'{notice_day} custom "tf-notice" "N-{aid[3:]}" "{aid}" {deadline}\n  title: "关联交易付款公示"',
     )
     meta = {
         "approval": aid,
@@ -1071,12 +1192,103 @@ def _related_repair(ctx: _Ctx, year: int) -> None:
     )
 
 
+def _budget_supplement(ctx: _Ctx, year: int) -> None:
+    """The owners add to the greenery budget mid-year (追加预算) for replanting after a dry
+    spring: a resolution with its full trail, a budget line from July citing it, and the
+    replanting paid under it."""
+    st = ctx.st
+    svc = next(s for s in ctx.setup.services if s.account == "Expenses:Service:Greenery")
+    rid, aid = f"R-{year}-03", f"AP-{year}-G01"
+    vendor = "青禾苗木有限公司"
+    extra = Decimal("1500.00")  # a month, July to December
+    opened, closed = date(year, 5, 20), date(year, 6, 20)
+    heading = (
+        f'{opened} custom "tf-resolution" "{rid}" "budget-supplement" "{year}年绿化补植追加预算" ""\n'
+        f'  budget: "{_money(extra * 6)} CNY"'
+    )
+    _trail(
+        ctx,
+        rid,
+        propose=date(year, 4, 25),
+        discuss=date(year, 5, 6),
+        review=date(year, 5, 15),
+        publish_decision=date(year, 6, 21),
+        evaluate=date(year, 10, 15),
+        publish_result=date(year, 10, 22),
+    )
+    _vote(ctx, rid, heading, ctx.comm.units, opened, closed)
+    ctx.budget_lines[year].append(
+        f'{date(year, 7, 1)} custom "budget" {svc.account} "monthly" '
+        f'{_money(_budget_amount(svc) + extra)} CNY\n  resolution: "{rid}"'
+    )
+    st.gov(date(year, 1, 1), f'{date(year, 1, 1)} custom "tf-party" "{vendor}" "organisation"')
+    amount = _q(Decimal(ctx.rng.randrange(1200000, 1400000)) / 100)
+    pay_day = date(year, 8, ctx.rng.randrange(10, 20))
+    ctx.approve(aid, amount, pay_day, "绿化补植(追加预算)")
+    meta = {"approval": aid, "resolution": rid, "invoice": st.next_invoice(pay_day)}
+    meta.update(ctx.large_payment(vendor, aid, pay_day, "绿化补植", amount, resolved=True))
+    ctx.pay(pay_day, vendor, "绿化补植", svc.account, amount, meta)
+
+
+def _common_surplus(ctx: _Ctx, year: int) -> Decimal:
+    """The common fund's income − expenses of the year, read off the generated postings."""
+    total = Decimal(0)
+    for month in range(1, 13):
+        for txn in ctx.st.txns[_period(year, month)]:
+            for line in txn.text.splitlines():
+                parts = line.split()
+                if len(parts) != 3 or parts[2] != "CNY" or not line.startswith("  "):
+                    continue
+                account = parts[0]
+                if account.startswith(("Income:", "Expenses:")) and ":Maintenance" not in account:
+                    total -= Decimal(parts[1])
+    return total
+
+
+def _surplus_disposition(ctx: _Ctx, year: int) -> None:
+    """In January the owners adopt the year's settlement (决算) and decide on the common
+    fund's surplus: a reserve for the maintenance fund, a refund by area, the rest carried
+    forward (custom directives only: the money moves in the months that follow)."""
+    surplus = _common_surplus(ctx, year)
+    if surplus <= 0:
+        return
+    nxt = year + 1
+    rid = f"R-{nxt}-09"
+    opened, closed = date(nxt, 1, 8), date(nxt, 1, 18)
+    heading = f'{opened} custom "tf-resolution" "{rid}" "surplus" "{year}年度决算及结余处置" ""'
+    _trail(
+        ctx,
+        rid,
+        propose=date(nxt, 1, 3),
+        discuss=date(nxt, 1, 5),
+        review=date(nxt, 1, 7),
+        publish_decision=date(nxt, 1, 19),
+    )
+    _vote(ctx, rid, heading, ctx.comm.units, opened, closed)
+    reserve = (surplus * Decimal("0.3") / 100).quantize(Decimal(1), rounding=ROUND_DOWN) * 100
+    refund = (surplus * Decimal("0.2") / 100).quantize(Decimal(1), rounding=ROUND_DOWN) * 100
+    day = date(nxt, 1, 19)
+    for kind, amount, note in (
+        ("reserve", reserve, "转入专项维修资金(物业管理条例第54条)"),
+        ("refund-by-area", refund, "按专有面积退还业主,抵扣次月物业费"),
+        ("carry-forward", surplus - reserve - refund, "结转下年共同基金"),
+    ):
+        ctx.st.gov(
+            day,
+            f'{day} custom "tf-disposition" "{year}" "{kind}" {_money(amount)} CNY "{rid}"\n'
+            f'  note: "{note}"',
+        )
+
+
 def _governance(ctx: _Ctx) -> None:
     buildings = sorted({u.building for u in ctx.comm.units}, key=int)
     for index, year in enumerate(ctx.years):
         _elevator_project(ctx, year, buildings[(1 + index) % len(buildings)])
         _roof_emergency(ctx, year)
         _related_repair(ctx, year)
+        _budget_supplement(ctx, year)
+    for year in ctx.years:  # once every payment of the year is written
+        _surplus_disposition(ctx, year)
 
 
 # ---------------------------------------------------------------------------------------
@@ -1218,7 +1430,7 @@ def generate(
         "accounts.beancount": _accounts_file(start),
         "register.beancount": "\n".join(comm.register) + "\n",
         "terms.beancount": _terms_file(setup, start),
-        "budget.beancount": _budget_file(setup, year_list),
+        "budget.beancount": _budget_file(setup, year_list, ctx.budget_lines),
     }
     gov = [
         "; Governance: approvals (双签), owners' resolutions and votes, closes, notices, emergencies.",

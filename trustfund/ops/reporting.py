@@ -134,12 +134,14 @@ def write_report(report: Report, fmt: str, path: Path, formulas: bool = False) -
 
 
 def write_all(ledger: Any, out_dir: Path, period: Period) -> list[Path]:
-    """Write the public, budget and audit reports of ``period`` in every format into ``out_dir``."""
+    """Write the public, budget and audit reports of ``period`` in every format into ``out_dir``,
+    and the settlement (决算) too when ``period`` is a year."""
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise ReportError(f"{out_dir} is a file: `report all` writes into a folder")
     written = []
-    for kind in ("public", "budget", "audit"):
+    kinds = ("public", "budget", "audit", *(("settlement",) if period.kind == "year" else ()))
+    for kind in kinds:
         report = build(kind, ledger, period)
         for fmt, extension in FORMATS.items():
             path = out_dir / f"{kind}-{period.label}.{extension}"
@@ -220,7 +222,8 @@ def report(
     """Compute a report: public (公示), budget (预算执行), audit (专项审计), unit (分户对账单) or
     settlement (年度决算, a whole year).
 
-    ``all`` writes the public, budget and audit reports in every format into the folder given
+    ``all`` writes the public, budget and audit reports (and for a year the settlement) in every
+    format into the folder given
     with ``-o`` (default: ``reports/`` beside the ledger).
     """
     if kind == "unit" and not room:
