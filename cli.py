@@ -25,6 +25,8 @@ COMMANDS = {
     "report": ("trustfund.ops.reporting", "report"),
     "serve": ("trustfund.web.command", "serve"),
     "codes": ("trustfund.ops.codes", "codes"),
+    "publish": ("trustfund.ops.publish", "publish_cmd"),
+    "notice": ("trustfund.ops.notice", "notice"),
     "seal": ("trustfund.ops.sealing", "seal"),
     "verify": ("trustfund.ops.sealing", "verify"),
     "close-year": ("trustfund.ops.yearclose", "close_year"),

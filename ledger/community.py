@@ -338,6 +338,16 @@ class PublishSwitch:
 
 
 @dataclass(frozen=True, slots=True)
+class SiteAddress:
+    """The address of the owners' published site (``tf-site``): QR codes on access slips and
+    on the printed notice point there."""
+
+    url: str
+    date: date
+    meta: Meta = field(compare=False, repr=False, hash=False)
+
+
+@dataclass(frozen=True, slots=True)
 class Access:
     """The hash of a unit's access code (``trustfund codes``); the code itself is never stored."""
 
@@ -534,6 +544,7 @@ class Community:
     publish: dict[str, Dated[PublishSwitch]] = field(default_factory=dict)
     access: dict[str, Dated[Access]] = field(default_factory=dict)  # room -> dated code hashes
     governance: Governance = field(default_factory=Governance)  # stages, objections, budgets …
+    site: Dated[SiteAddress] = field(default_factory=lambda: Dated(()))  # tf-site addresses
 
     # -- units and owners -------------------------------------------------------------
     def unit_at(self, room: str, day: date) -> Unit | None:
@@ -703,6 +714,7 @@ _SIGNATURES: dict[str, tuple[tuple[str, ...], str]] = {
         ("str", "str", "amount", "str"),
         '"YEAR" "carry-forward|reserve|refund-by-area" AMOUNT CUR "RESOLUTION"',
     ),
+    "tf-site": (("str",), '"https://ADDRESS/"'),
 }
 KNOWN_DIRECTIVES = frozenset(_SIGNATURES)
 
@@ -759,6 +771,7 @@ class _Builder:
         self.outcomes: list[tuple[ObjectionOutcome, data.Custom]] = []
         self.budgets: list[tuple[BudgetAdoption, data.Custom]] = []
         self.dispositions: list[tuple[Disposition, data.Custom]] = []
+        self.site: list[tuple[date, SiteAddress]] = []
 
     def error(self, code: str, message: str, entry: Any, ids: Iterable[str] = ()) -> None:
         self.errors.append(make_error(code, message, entry, ids=ids))
@@ -1227,6 +1240,16 @@ class _Builder:
             budgets=budgets,
             dispositions=dispositions,
         )
+    def _site(self, entry: data.Custom, v: list[Any]) -> None:
+        url = v[0].strip()
+        if not re.match(r"^https?://[^\s/?#]+(/[^\s?#]*)?$", url):
+            self.error(
+                "TF001",
+                f'malformed "tf-site": "{url}" is not a web address (https://host/path/)',
+                entry,
+            )
+            return
+        self.site.append((entry.date, SiteAddress(url, entry.date, entry.meta)))
 
     # cross-references (TF002) ------------------------------------------------------------
     def finish(self, first: date | None, last: date | None) -> Community:
@@ -1347,6 +1370,7 @@ class _Builder:
             publish={name: Dated(items) for name, items in self.publish.items()},
             access={room: Dated(items) for room, items in access.items()},
             governance=governance,
+            site=Dated(self.site),
         )
 
 

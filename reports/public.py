@@ -470,7 +470,22 @@ def fund_flows(
     dict[str, Decimal],
 ]:
     """One pass: opening and closing net assets, income and expense per account, transfers,
-    equity entries and cash, per fund."""
+    equity entries and cash, per fund (once per entries and period: :mod:`reports.series`
+    computes many periods in one pass)."""
+    return memo(entries, ("fund-flows", start, end), lambda: _fund_flows(entries, start, end))
+
+
+def _fund_flows(
+    entries: Sequence[data.Directive], start: date, end: date
+) -> tuple[
+    dict[str, Decimal],
+    dict[str, Decimal],
+    dict[tuple[str, str], Decimal],
+    dict[tuple[str, str], Decimal],
+    dict[str, Decimal],
+    dict[str, Decimal],
+    dict[str, Decimal],
+]:
     opening: dict[str, Decimal] = {}
     closing: dict[str, Decimal] = {}
     income: dict[tuple[str, str], Decimal] = {}

@@ -537,6 +537,7 @@ META_ALLOWED = frozenset(
         "emergency",
         "contract",
         "price-audit",
+        "acceptance",
         "invoice",
         "notice",
         "period",
@@ -553,7 +554,9 @@ META_ALLOWED = frozenset(
     }
 )
 #: Allowed keys whose value may be a document path.
-DOCUMENT_KEYS = frozenset({"contract", "price-audit", "invoice", "approval", "resolution"})
+DOCUMENT_KEYS = frozenset(
+    {"contract", "price-audit", "acceptance", "invoice", "approval", "resolution"}
+)
 #: Metadata keys whose values name persons: not published, but masked wherever they appear.
 PERSON_KEYS = frozenset(
     {
@@ -615,6 +618,7 @@ CUSTOM_PUBLIC = frozenset(
         "tf-fee",
         "tf-publish",
         "tf-member",
+        "tf-site",
         "budget",
     }
 )
@@ -1527,7 +1531,7 @@ PublishedReport: Any = _published_report_class()
 #: Unambiguous characters (no 0/O, 1/I/L): 31 symbols, 10 of them carry 49.5 bits.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 10
-PBKDF2_ITERATIONS = 200_000
+PBKDF2_ITERATIONS = 600_000  # OWASP 2023 for PBKDF2-HMAC-SHA256; see trustfund/ops/unitpages.py
 
 
 def new_code() -> str:

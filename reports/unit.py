@@ -6,16 +6,15 @@ On the owners' site it is shown only with the unit's access code.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from beancount.core import data
-
 from ledger.accounts import PREPAID_FEES, RECEIVABLE_FEES
 from ledger.community import Community, building_of
-from reports.common import ZERO, resolve, unit_of, where
+from reports.common import ZERO, resolve, transactions, unit_of, where
 from reports.period import Period
 from reports.publication import Policy
 from reports.subledgers import maintenance_ledger, receivables
@@ -155,57 +154,74 @@ def compute(
     policy: Policy | None = None,
 ) -> UnitReport:
     """The statement of unit ``room`` for ``period`` (balances as of the period's end)."""
+    return statements(source, period, [room], community=community, policy=policy)[room]
+
+
+def statements(
+    source: Any,
+    period: Period,
+    rooms: Sequence[str],
+    *,
+    community: Community | None = None,
+    policy: Policy | None = None,
+) -> dict[str, UnitReport]:
+    """The statements of several units for ``period`` in one pass over the ledger (the static
+    site encrypts one per unit); each is what :func:`compute` gives for its room."""
     src = resolve(source, community)
     entries, community = src.entries, src.community
     masker = policy if policy is not None else Policy.of(src)
-    report = UnitReport(
-        "unit", "分户对账单", "Unit statement", period.label, period.title, src.title
-    )
-    report.room, report.building = room, building_of(room)
-    unit = community.unit_at(room, period.last_day)
-    if unit is None:
-        report.notes.append(f"房号 {room} 不在房屋登记中 unit not in the register")
-    else:
-        report.area = unit.area
-        name = community.owner_name(unit.owner_id, period.last_day)
-        report.owner = masker.party(name) if name else ""
-        report.zh = f"分户对账单 {room}"
-        report.en = f"Unit statement {room}"
+    wanted = set(rooms)
+    reports: dict[str, UnitReport] = {}
+    totals: dict[str, list[Decimal]] = {}  # room -> [billed, paid, prepaid in, used, balance]
+    for room in rooms:
+        report = UnitReport(
+            "unit", "分户对账单", "Unit statement", period.label, period.title, src.title
+        )
+        report.room, report.building = room, building_of(room)
+        unit = community.unit_at(room, period.last_day)
+        if unit is None:
+            report.notes.append(f"房号 {room} 不在房屋登记中 unit not in the register")
+        else:
+            report.area = unit.area
+            name = community.owner_name(unit.owner_id, period.last_day)
+            report.owner = masker.party(name) if name else ""
+            report.zh = f"分户对账单 {room}"
+            report.en = f"Unit statement {room}"
+        reports[room] = report
+        totals[room] = [ZERO, ZERO, ZERO, ZERO, ZERO]
 
-    billed = paid = prepaid_in = prepaid_used = ZERO
-    prepaid_balance = ZERO
-    for entry in entries:
-        if type(entry) is not data.Transaction:
-            continue
-        if entry.date >= period.end:
-            break
+    for entry in transactions(entries, None, period.end):
         for posting in entry.postings:
             account = posting.account
             is_receivable = account == RECEIVABLE_FEES or account.startswith(RECEIVABLE_FEES + ":")
             is_prepaid = account == PREPAID_FEES or account.startswith(PREPAID_FEES + ":")
-            if not (is_receivable or is_prepaid) or unit_of(posting, entry) != room:
+            if not (is_receivable or is_prepaid):
+                continue
+            room = unit_of(posting, entry)
+            if room not in wanted:
                 continue
             units = posting.units
             if units is None or units.number is None:
                 continue
             number = units.number
+            sums = totals[room]  # type: ignore[index]
             if is_prepaid:
-                prepaid_balance -= number
+                sums[4] -= number
             if entry.date < period.start:
                 continue
             if is_receivable:
                 kind = "账单 bill" if number > 0 else "缴费 payment"
                 if number > 0:
-                    billed += number
+                    sums[0] += number
                 else:
-                    paid -= number
+                    sums[1] -= number
             else:
                 kind = "预缴 prepayment" if number < 0 else "预缴抵扣 prepayment applied"
                 if number < 0:
-                    prepaid_in -= number
+                    sums[2] -= number
                 else:
-                    prepaid_used += number
-            report.lines.append(
+                    sums[3] += number
+            reports[room].lines.append(  # type: ignore[index]
                 LineRow(
                     entry.date,
                     kind,
@@ -216,36 +232,15 @@ def compute(
                 )
             )
 
-    rec = receivables(entries, period.start, period.end, room)
-    state = rec.units.get(room)
-    opening = receivables(entries, period.start, period.start, room).units.get(room)
-    if state is not None:
-        for day, remaining, location in state.open_bills:
-            report.open_bills.append(
-                OpenBillRow(day, remaining, (period.last_day - day).days, location)
-            )
-        report.arrears = state.outstanding
-
+    rec = receivables(entries, period.start, period.end)
+    opening_rec = receivables(entries, period.start, period.start)
     ledger = maintenance_ledger(entries, community, period.end)
-    unit_fund = ledger.units.get(room)
-    for project in ledger.projects:
-        share = project.shares.get(room)
-        if share:
-            report.projects.append(
-                ProjectShareRow(
-                    project.date,
-                    masker.text(project.narration),
-                    project.resolution or project.emergency,
-                    project.amount,
-                    share,
-                )
-            )
-    report.maintenance_balance = unit_fund.balance if unit_fund else ZERO
+    votes_of: dict[str, list[VoteRow]] = {}
     for rid, votes in community.votes.items():
         resolution = community.resolutions.get(rid)
         for vote in votes:
-            if vote.room == room and vote.date < period.end:
-                report.votes.append(
+            if vote.room in wanted and vote.date < period.end:
+                votes_of.setdefault(vote.room, []).append(
                     VoteRow(
                         rid,
                         masker.text(resolution.title) if resolution else "",
@@ -253,20 +248,48 @@ def compute(
                         CHOICES.get(vote.choice, vote.choice),
                     )
                 )
-    report.votes.sort(key=lambda v: (v.date, v.resolution))
-
-    report.summary = [
-        SummaryRow("期初欠费 Arrears at start", opening.outstanding if opening else ZERO),
-        SummaryRow("本期账单 Billed", billed),
-        SummaryRow("本期缴费 Paid", paid),
-        SummaryRow("期末欠费 Arrears at end", report.arrears),
-        SummaryRow("预缴余额 Prepaid balance", prepaid_balance),
-        SummaryRow(
-            "维修资金结转 Maintenance brought forward", unit_fund.opening if unit_fund else ZERO
-        ),
-        SummaryRow("维修资金缴存 Maintenance deposits", unit_fund.deposits if unit_fund else ZERO),
-        SummaryRow("维修资金分摊 Maintenance costs", unit_fund.costs if unit_fund else ZERO),
-        SummaryRow("维修资金利息 Maintenance interest", unit_fund.interest if unit_fund else ZERO),
-        SummaryRow("维修资金余额 Maintenance balance", report.maintenance_balance),
-    ]
-    return report
+    for room, report in reports.items():
+        billed, paid, _prepaid_in, _prepaid_used, prepaid_balance = totals[room]
+        state = rec.units.get(room)
+        opening = opening_rec.units.get(room)
+        if state is not None:
+            for day, remaining, location in state.open_bills:
+                report.open_bills.append(
+                    OpenBillRow(day, remaining, (period.last_day - day).days, location)
+                )
+            report.arrears = state.outstanding
+        unit_fund = ledger.units.get(room)
+        for project in ledger.projects:
+            share = project.shares.get(room)
+            if share:
+                report.projects.append(
+                    ProjectShareRow(
+                        project.date,
+                        masker.text(project.narration),
+                        project.resolution or project.emergency,
+                        project.amount,
+                        share,
+                    )
+                )
+        report.maintenance_balance = unit_fund.balance if unit_fund else ZERO
+        report.votes = sorted(votes_of.get(room, []), key=lambda v: (v.date, v.resolution))
+        report.summary = [
+            SummaryRow("期初欠费 Arrears at start", opening.outstanding if opening else ZERO),
+            SummaryRow("本期账单 Billed", billed),
+            SummaryRow("本期缴费 Paid", paid),
+            SummaryRow("期末欠费 Arrears at end", report.arrears),
+            SummaryRow("预缴余额 Prepaid balance", prepaid_balance),
+            SummaryRow(
+                "维修资金结转 Maintenance brought forward",
+                unit_fund.opening if unit_fund else ZERO,
+            ),
+            SummaryRow(
+                "维修资金缴存 Maintenance deposits", unit_fund.deposits if unit_fund else ZERO
+            ),
+            SummaryRow("维修资金分摊 Maintenance costs", unit_fund.costs if unit_fund else ZERO),
+            SummaryRow(
+                "维修资金利息 Maintenance interest", unit_fund.interest if unit_fund else ZERO
+            ),
+            SummaryRow("维修资金余额 Maintenance balance", report.maintenance_balance),
+        ]
+    return reports

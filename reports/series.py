@@ -1,0 +1,268 @@
+"""Many periods of the same reports in one pass each (the static site, ``trustfund publish``).
+
+The owners' site shows the 公示 of every month and year of a ledger. Each report of a period
+replays the ledger from its start (arrears are first-in first-out since the first bill, the
+maintenance sub-accounts since the first deposit, fund balances since the opening): 24 months
+of a 100k-transaction ledger would replay it 24 times. :func:`prime` replays it once and
+records, at each boundary between the periods, what the per-period functions would have
+computed there, in the reports' memo (:func:`reports.common.memo`) under the very keys those
+functions use:
+
+- :func:`reports.subledgers.receivables` ``(start, end)`` for every pair of boundaries asked;
+- :func:`reports.subledgers.maintenance_ledger` at every boundary;
+- :func:`reports.public.fund_flows` ``(start, end)`` for every pair asked.
+
+The figures are the same objects the functions build (tests compare them field by field with a
+fresh computation); only the work is shared. Nothing is computed for pairs not asked.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import deque
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+
+from beancount.core import data
+
+from ledger.accounts import classify
+from ledger.community import Community
+from reports.common import ZERO, fund_of, memo, transactions, unit_of, where
+
+Pair = tuple[date, date]
+
+
+def prime(
+    entries: Sequence[data.Directive], community: Community, periods: Iterable[Pair]
+) -> None:
+    """Compute receivables, maintenance sub-ledgers and fund flows of ``periods`` at once."""
+    pairs = sorted({(start, end) for start, end in periods if start <= end})
+    if not pairs:
+        return
+    bounds = sorted({d for pair in pairs for d in pair})
+    prime_receivables(entries, pairs, bounds)
+    prime_maintenance(entries, community, bounds)
+    prime_fund_flows(entries, pairs, bounds)
+
+
+# ---------------------------------------------------------------------------------------
+# Receivables
+
+
+def prime_receivables(
+    entries: Sequence[data.Directive], pairs: Sequence[Pair], bounds: Sequence[date]
+) -> None:
+    """``receivables(entries, start, end)`` of each pair, from one first-in first-out replay
+    (the same steps as :func:`reports.subledgers._receivables`, stopped at each boundary)."""
+    from reports.common import allocate, waived
+    from reports.subledgers import Receivables, UnitArrears, _is_receivable, _number, _unit_state
+
+    units: dict[str, UnitArrears] = {}
+    billed = collected = unattributed = waived_total = ZERO
+    settlements: list[tuple[date, date, Decimal]] = []  # waivers: (day, bill's day, amount)
+    snapshots: dict[date, tuple[dict[str, UnitArrears], Decimal, Decimal, Decimal, Decimal]] = {}
+    waivers = waived(entries)
+    txns = transactions(entries, None, bounds[-1])
+    index = 0
+
+    def snapshot(day: date) -> None:
+        copy = {
+            room: UnitArrears(
+                room,
+                deque([list(bill) for bill in state.open_bills]),
+                state.credit,
+                state.billed,
+                state.paid,
+                state.waived,
+            )
+            for room, state in units.items()
+        }
+        snapshots[day] = (copy, billed, collected, unattributed, waived_total)
+
+    for bound in bounds:
+        while index < len(txns) and txns[index].date < bound:
+            entry = txns[index]
+            index += 1
+            credits: dict[str | None, Decimal] = {}
+            for posting in entry.postings:
+                if not _is_receivable(posting.account):
+                    continue
+                number = _number(posting)
+                if number is None or number == 0:
+                    continue
+                unit = unit_of(posting, entry)
+                if number > 0:
+                    if unit is None:
+                        unattributed += number
+                    else:
+                        _unit_state(units, unit).bill(entry.date, number, where(entry))
+                        billed += number
+                else:
+                    credits[unit] = credits.get(unit, ZERO) - number
+            if not credits:
+                continue
+            amount_waived = waivers.get(id(entry), ZERO)
+            shares = (
+                allocate(amount_waived, {k or "": v for k, v in credits.items()})
+                if amount_waived
+                else {}
+            )
+            for unit, amount in credits.items():
+                waive = shares.get(unit or "", ZERO)
+                if unit is None:
+                    unattributed -= amount
+                    continue
+                state = _unit_state(units, unit)
+                if waive:
+                    for bill_day, settled in state.waive(waive):
+                        settlements.append((entry.date, bill_day, settled))
+                    waived_total += waive
+                if amount - waive > 0:
+                    state.pay(amount - waive)
+                    collected += amount - waive
+        snapshot(bound)
+
+    for start, end in pairs:
+        states, billed_end, collected_end, unattributed_end, waived_end = snapshots[end]
+        _, billed_start, collected_start, _, waived_start = snapshots[start]
+        unpaid = ZERO
+        for state in states.values():
+            for day, remaining, _ in state.open_bills:
+                if day >= start:
+                    unpaid += remaining
+        waived_own = sum(
+            (n for day, bill_day, n in settlements if start <= day < end and bill_day >= start),
+            ZERO,
+        )
+        result = Receivables(
+            states,
+            billed_end - billed_start,
+            unpaid,
+            collected_end - collected_start,
+            unattributed_end,
+            waived_end - waived_start,
+            waived_own,
+        )
+        _store(entries, ("receivables", start, end), result)
+
+
+# ---------------------------------------------------------------------------------------
+# Maintenance fund per unit
+
+
+def prime_maintenance(
+    entries: Sequence[data.Directive], community: Community, bounds: Sequence[date]
+) -> None:
+    """``maintenance_ledger(entries, community, day)`` at every boundary, from one replay.
+
+    The replay is :class:`reports.subledgers._FundBuilder` itself, stopped at each boundary to
+    take a copy of the sub-accounts.
+    """
+    from reports.subledgers import MaintenanceLedger, _FundBuilder
+
+    builder = _FundBuilder(community)
+    txns = transactions(entries, None, bounds[-1])
+    index = 0
+    for bound in bounds:
+        while index < len(txns) and txns[index].date < bound:
+            builder.entry(txns[index])
+            index += 1
+        ledger = MaintenanceLedger(
+            {room: replace(fund) for room, fund in builder.funds.items()},
+            list(builder.projects),
+            builder.interest_total,
+            builder.unattributed,
+            list(builder.allocations),
+        )
+        _store(entries, ("maintenance", id(community), bound), ledger)
+
+
+# ---------------------------------------------------------------------------------------
+# Fund flows
+
+
+def prime_fund_flows(
+    entries: Sequence[data.Directive], pairs: Sequence[Pair], bounds: Sequence[date]
+) -> None:
+    """``fund_flows(entries, start, end)`` of each pair, from per-interval sums.
+
+    The intervals are those between consecutive boundaries (and the one before the first):
+    opening and closing net assets and cash are sums of intervals, income, expense, transfers
+    and equity entries are sums of the intervals inside the pair.
+    """
+    from reports.public import _weight
+
+    count = len(bounds) + 1
+    assets: list[dict[str, Decimal]] = [{} for _ in range(count)]
+    cash: list[dict[str, Decimal]] = [{} for _ in range(count)]
+    income: list[dict[tuple[str, str], Decimal]] = [{} for _ in range(count)]
+    expense: list[dict[tuple[str, str], Decimal]] = [{} for _ in range(count)]
+    transfers: list[dict[str, Decimal]] = [{} for _ in range(count)]
+    equity: list[dict[str, Decimal]] = [{} for _ in range(count)]
+    kinds: dict[str, tuple[str, str, bool]] = {}
+    for entry in transactions(entries, None, bounds[-1]):
+        slot = bisect.bisect_right(bounds, entry.date)  # interval [bounds[slot-1], bounds[slot])
+        sums: dict[str, Decimal] = {}
+        for posting in entry.postings:
+            number = _weight(posting)
+            if number is None:
+                continue
+            account = posting.account
+            kind = kinds.get(account)
+            if kind is None:
+                kind = kinds[account] = (
+                    fund_of(account),
+                    account.split(":", 1)[0],
+                    classify(account).is_owners_cash,
+                )
+            fund, root, is_cash = kind
+            if root == "Assets" or root == "Liabilities":
+                bucket = assets[slot]
+                bucket[fund] = bucket.get(fund, ZERO) + number
+                if is_cash:
+                    bucket = cash[slot]
+                    bucket[fund] = bucket.get(fund, ZERO) + number
+            sums[fund] = sums.get(fund, ZERO) + number
+            if root == "Income":
+                key = (fund, account)
+                income[slot][key] = income[slot].get(key, ZERO) - number
+            elif root == "Expenses":
+                key = (fund, account)
+                expense[slot][key] = expense[slot].get(key, ZERO) + number
+            elif root == "Equity":
+                equity[slot][fund] = equity[slot].get(fund, ZERO) - number
+        for fund, total in sums.items():
+            if total:
+                transfers[slot][fund] = transfers[slot].get(fund, ZERO) + total
+
+    def add(target: dict, source: dict) -> None:  # type: ignore[type-arg]
+        for key, value in source.items():
+            target[key] = target.get(key, ZERO) + value
+
+    for start, end in pairs:
+        first = bisect.bisect_right(bounds, start)  # the first interval on or after start
+        last = bisect.bisect_right(bounds, end)  # intervals before end: [0, last)
+        opening: dict[str, Decimal] = {}
+        closing: dict[str, Decimal] = {}
+        cash_end: dict[str, Decimal] = {}
+        inc: dict[tuple[str, str], Decimal] = {}
+        exp: dict[tuple[str, str], Decimal] = {}
+        moved: dict[str, Decimal] = {}
+        eq: dict[str, Decimal] = {}
+        for slot in range(last):
+            add(closing, assets[slot])
+            add(cash_end, cash[slot])
+            if slot < first:
+                add(opening, assets[slot])
+                continue
+            add(inc, income[slot])
+            add(exp, expense[slot])
+            add(moved, transfers[slot])
+            add(eq, equity[slot])
+        result = (opening, closing, inc, exp, moved, eq, cash_end)
+        memo(entries, ("fund-flows", start, end), lambda result=result: result)
+
+
+__all__ = ["prime", "prime_fund_flows", "prime_maintenance", "prime_receivables"]

@@ -1,0 +1,1 @@
+"""Templates and assets of the static owners' site (``trustfund publish``)."""
