@@ -34,9 +34,7 @@ from reports.common import ZERO, fund_of, memo, transactions, unit_of, where
 Pair = tuple[date, date]
 
 
-def prime(
-    entries: Sequence[data.Directive], community: Community, periods: Iterable[Pair]
-) -> None:
+def prime(entries: Sequence[data.Directive], community: Community, periods: Iterable[Pair]) -> None:
     """Compute receivables, maintenance sub-ledgers and fund flows of ``periods`` at once."""
     pairs = sorted({(start, end) for start, end in periods if start <= end})
     if not pairs:

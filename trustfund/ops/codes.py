@@ -1,6 +1,7 @@
 """``trustfund codes``: an access code per unit, for the unit's page on the owners' site.
 
-    trustfund codes main.beancount -o ../codes-2025.csv --url https://xinyi.example.org
+    trustfund codes main.beancount -o ../codes-2025.csv --site-url https://xinyi.example.org/
+    trustfund codes main.beancount -o ../codes-2025.csv --url https://fava.example.org
     trustfund codes main.beancount -o ../codes-rotated.csv --rotate 3-1-101
 
 Each code is 10 characters of an unambiguous alphabet (no 0/O, 1/I/L: 49.5 bits, from
@@ -11,6 +12,13 @@ git repository). The plain codes are written once, to FILE (``unit,code`` CSV, m
 over an existing file) and to a printable sheet beside it (FILE with ``.html``: one slip per unit
 with the code and a QR code of the unit page's address), to be printed and handed out; keep FILE
 out of the ledger folder, which is shared and versioned.
+
+The QR code on each slip opens the unit's page: on the static site (``trustfund publish``) when
+a site address is known (``--site-url``, else the ledger's ``custom "tf-site" "https://…/"``),
+as ``SITE/unit.html#PAGE.CODE`` (the fragment never reaches the host; the slip also prints the
+13-character page number for typing it in); otherwise on ``trustfund serve --public`` at
+``--url``. Hashing is slow on purpose (PBKDF2, 600,000 iterations): the codes are hashed on all
+cores.
 
 Without ``--rotate`` codes are made for every unit of the register that has none yet;
 ``--rotate UNIT`` (repeatable) replaces those units' codes (the old ones stop working at the next
@@ -63,11 +71,19 @@ def sheet(title: str, rows: list[tuple[str, str, str]]) -> str:
 
     slips = []
     for room, code, url in rows:
+        page = ""
+        if "/unit.html#" in url:
+            name = url.rsplit("#", 1)[1].split(".", 1)[0]
+            page = (
+                f'<p class="code">页面编号 Page: <b>{html.escape(name)}</b>'
+                "（打开网站“我的房屋”，输入页面编号和访问码）</p>"
+            )
         qr = segno.make(url, error="m").svg_inline(scale=3, dark="#000")
         slips.append(
             '<div class="slip">'
             f"<h2>{html.escape(title)} · 房号 {html.escape(room)}</h2>"
             f'<p class="code">访问码 Access code: <b>{html.escape(format_code(code))}</b></p>'
+            f"{page}"
             f'<div class="qr">{qr}</div>'
             f'<p class="url">{html.escape(url)}</p>'
             "<p>扫码或打开网址，输入房号和访问码，查看本户账单、缴费、欠费、预缴、维修资金和表决记录。"
@@ -103,10 +119,21 @@ def sheet(title: str, rows: list[tuple[str, str, str]]) -> str:
     "--url",
     default="http://127.0.0.1:5000",
     show_default=True,
-    help="Address of the owners' site, for the QR codes on the sheet.",
+    help="Address of `trustfund serve --public`, for the QR codes when there is no static site.",
+)
+@click.option(
+    "--site-url",
+    default=None,
+    metavar="URL",
+    help="Address of the static site (`trustfund publish`); default: the ledger's tf-site.",
 )
 def codes(
-    ledger_path: str, output: Path | None, rotate: tuple[str, ...], all_units: bool, url: str
+    ledger_path: str,
+    output: Path | None,
+    rotate: tuple[str, ...],
+    all_units: bool,
+    url: str,
+    site_url: str | None,
 ) -> None:
     """Make an access code per unit; record only its hash (tf-access); print the codes once."""
     from ledger.loader import resolve_ledger
@@ -132,7 +159,9 @@ def codes(
     today = date.today()
     created: list[Path] = []
     try:
-        ws, count = _issue(writer, main, rotate, all_units, url, target, page, today, created)
+        ws, count = _issue(
+            writer, main, rotate, all_units, url, site_url, target, page, today, created
+        )
     except BaseException:
         for path in created:  # the ledger was not written: these codes would not work
             path.unlink(missing_ok=True)
@@ -149,6 +178,7 @@ def _issue(
     rotate: tuple[str, ...],
     all_units: bool,
     url: str,
+    site_url: str | None,
     target: Path,
     page: Path,
     today: date,
@@ -179,10 +209,11 @@ def _issue(
                 "one (or --all to replace every code)"
             )
         made = [(room, new_code()) for room in chosen]
+        hashes = _hashes([code for _, code in made])
         lines = [f"; trustfund codes {today.isoformat()}: hashes of the units' access codes"]
         lines += [
-            f'{today.isoformat()} custom "tf-access" "{room}" "{hash_code(code)}"'
-            for room, code in made
+            f'{today.isoformat()} custom "tf-access" "{room}" "{digest}"'
+            for (room, _), digest in zip(made, hashes, strict=True)
         ]
         ws.append(ACCESS_FILE, "\n".join(lines) + "\n")
         ws.ensure_include(main, ACCESS_FILE)
@@ -193,9 +224,29 @@ def _issue(
         table.writerows((room, format_code(code)) for room, code in made)
         title = str(ledger.options.get("title") or "")
         slug = slugify(title) or "ledger"
-        rows = [(room, code, unit_url(url, slug, room, code)) for room, code in made]
+        from trustfund.ops.publish import site_url_of
+        from trustfund.ops.unitpages import page_url, parse
+
+        static = site_url_of(community, site_url)
+        rows = []
+        for (room, code), digest in zip(made, hashes, strict=True):
+            secret = parse(digest)
+            if static and secret is not None:
+                rows.append((room, code, page_url(static, secret, code)))
+            else:
+                rows.append((room, code, unit_url(url, slug, room, code)))
         _write_new(target, buffer.getvalue())
         created.append(target)
         _write_new(page, sheet(title or "trustfund", rows))
         created.append(page)
     return ws, len(made)
+
+
+def _hashes(codes: list[str]) -> list[str]:
+    """The ``tf-access`` hash of each code, on every core (PBKDF2 releases the GIL)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    if len(codes) < 4:
+        return [hash_code(code) for code in codes]
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        return list(pool.map(hash_code, codes))

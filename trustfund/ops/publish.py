@@ -94,11 +94,20 @@ def show(value: Any, kind: str, key: str = "") -> str:
     return text
 
 
+NUMERIC = frozenset({"money", "area", "int", "percent", "ratio"})
+
+
 @dataclass
 class Cell:
     label: str
     kind: str
     text: str
+    value: str = ""  # the exact number behind a numeric cell (``data-value``)
+
+
+def cell(label: str, kind: str, value: Any, key: str = "") -> Cell:
+    exact = "" if value is None or kind not in NUMERIC or isinstance(value, bool) else str(value)
+    return Cell(label, kind, show(value, kind, key), exact)
 
 
 @dataclass
@@ -125,19 +134,23 @@ def shown(table: Table, *, title: str | None = None, skip: Iterable[str] = ()) -
     rows = []
     for row, flag in zip(table.dicts(), flags, strict=True):
         rows.append(
-            ShownRow([Cell(c.zh, c.kind, show(row.get(c.key), c.kind, c.key)) for c in columns], flag)
+            ShownRow([cell(c.zh, c.kind, row.get(c.key), c.key) for c in columns], flag)
         )
     total = None
     if table.total:
         total = []
         for c in columns:
             value = table.total.get(c.key)
-            text = show(value, c.kind, c.key)
-            total.append(Cell(c.zh, c.kind, _zh(text) if isinstance(value, str) else text))
+            item = cell(c.zh, c.kind, value, c.key)
+            if isinstance(value, str):
+                item.text = _zh(item.text)
+            total.append(item)
     return ShownTable(table.key, title or table.zh, columns, rows, total, _zh(table.note))
 
 
-def _table(key: str, title: str, columns: Sequence[Column], rows: Sequence[dict[str, Any]]) -> Table:
+def _table(
+    key: str, title: str, columns: Sequence[Column], rows: Sequence[dict[str, Any]]
+) -> Table:
     return Table(key, title, "", tuple(columns), list(rows))
 
 
@@ -261,7 +274,10 @@ class SiteBuilder:
             path = f"y/{period.label}.html"
             months = [m for m in self.months if m.start.year == period.start.year]
             built.files[path] = self.year_page(
-                path, period, year_reports[period.label], [(m, month_reports[m.label]) for m in months]
+                path,
+                period,
+                year_reports[period.label],
+                [(m, month_reports[m.label]) for m in months],
             )
         built.files["maintenance.html"] = self.maintenance_page("maintenance.html", month_reports)
         built.files["votes.html"] = self.votes_page("votes.html")
@@ -386,7 +402,10 @@ class SiteBuilder:
                 if not rows:
                     continue
                 table = Table(f"{fund}-{kind}", f"{zh} {word}", "", tuple(columns), rows)
-                table.total = {"label": "合计", "amount": sum((r["amount"] for r in rows), Decimal(0))}
+                table.total = {
+                    "label": "合计",
+                    "amount": sum((r["amount"] for r in rows), Decimal(0)),
+                }
                 out.append(shown(table))
         return out
 
@@ -398,7 +417,13 @@ class SiteBuilder:
             labels.append(row.label)
             values.append(str(row.amount))
             classes.append("in" if row.kind.startswith("收入") else "out")
-        return {"kind": "hbars", "title": "共同基金 收支分类", "labels": labels, "values": values, "classes": classes}
+        return {
+            "kind": "hbars",
+            "title": "共同基金 收支分类",
+            "labels": labels,
+            "values": values,
+            "classes": classes,
+        }
 
     def payment_cards(self, period: Period, report: Any) -> list[dict[str, str]]:
         """Every payment of the month with its evidence (the public report's rows, plus the
@@ -425,6 +450,7 @@ class SiteBuilder:
                     "payee": row.payee or "—",
                     "purpose": row.purpose,
                     "amount": show(row.amount, "money"),
+                    "value": str(row.amount),
                     "fund": row.fund,
                     "account": row.account,
                     "approval": row.approval,
@@ -461,7 +487,11 @@ class SiteBuilder:
                 objections = []
                 if governance is not None:
                     for objection in getattr(governance, "by_notice", {}).get(notice.id, []):
-                        outcome = governance.outcome(objection.id) if hasattr(governance, "outcome") else None
+                        outcome = (
+                            governance.outcome(objection.id)
+                            if hasattr(governance, "outcome")
+                            else None
+                        )
                         objections.append(
                             {
                                 "id": objection.id,
@@ -499,8 +529,7 @@ class SiteBuilder:
         return self.render("notices.html", path, title="公告与异议", notices=self.notices())
 
     def seals_page(self, path: str) -> bytes:
-        from reports.public import seal_rows
-        from reports.public import SealRow
+        from reports.public import SealRow, seal_rows
 
         rows = []
         for year in reversed(self.years):
@@ -652,7 +681,11 @@ class SiteBuilder:
             ):
                 register = self.community.register_at(result.close_date or self.last)
                 ballots = [
-                    (v.room, show(register[v.room].area, "area") if v.room in register else "", VOTE_WORDS.get(v.choice, v.choice))
+                    (
+                        v.room,
+                        show(register[v.room].area, "area") if v.room in register else "",
+                        VOTE_WORDS.get(v.choice, v.choice),
+                    )
                     for v in sorted(self.community.votes.get(rid, []), key=lambda v: v.room)
                 ]
             resolutions.append(
@@ -847,7 +880,9 @@ def write_site(built: Built, folder: Path) -> WriteResult:
         lock = FileLock(str(folder / LOCK), timeout=0)
         lock.acquire()
     except Timeout:
-        raise PublishError(f"another publish is writing {folder}: try again when it is done") from None
+        raise PublishError(
+            f"another publish is writing {folder}: try again when it is done"
+        ) from None
     try:
         for stale in folder.rglob(f"{TEMP_PREFIX}*"):  # left by an interrupted run
             with contextlib.suppress(OSError):
