@@ -25,10 +25,14 @@ def test_every_page_is_there_small_and_in_the_manifest(site: Path) -> None:
     files = manifest["files"]
     for page in ("index.html", "maintenance.html", "votes.html", "notices.html", "seals.html"):
         assert page in files
-    assert [p for p in files if p.startswith("m/")] == [f"m/2025-{m:02d}.html" for m in range(1, 13)]
+    assert [p for p in files if p.startswith("m/")] == [
+        f"m/2025-{m:02d}.html" for m in range(1, 13)
+    ]
     assert "y/2025.html" in files and "unit.html" in files
     on_disk = {
-        str(p.relative_to(site)) for p in site.rglob("*") if p.is_file() and not p.name.startswith(".")
+        str(p.relative_to(site))
+        for p in site.rglob("*")
+        if p.is_file() and not p.name.startswith(".")
     }
     assert on_disk == set(files) | {"manifest.json"}
     for path, digest in files.items():
@@ -36,7 +40,7 @@ def test_every_page_is_there_small_and_in_the_manifest(site: Path) -> None:
         assert hashlib.sha256(data).hexdigest() == digest, path
         if path.endswith(".html"):
             assert len(gzip.compress(data)) <= 200_000, path
-            assert "<html lang=\"zh-CN\">" in data.decode()
+            assert '<html lang="zh-CN">' in data.decode()
 
 
 def test_nothing_private_is_published(site: Path, demo_ledger) -> None:  # type: ignore[no-untyped-def]
@@ -47,7 +51,9 @@ def test_nothing_private_is_published(site: Path, demo_ledger) -> None:  # type:
         for line in lines:
             phones.update(str(v) for k, v in line.meta.items() if k in ("phone", "id-number"))
     assert names and phones
-    blob = "\n".join(_text(p) for p in site.rglob("*") if p.is_file() and p.suffix in (".html", ".json"))
+    blob = "\n".join(
+        _text(p) for p in site.rglob("*") if p.is_file() and p.suffix in (".html", ".json")
+    )
     leaked = sorted(n for n in names if len(n) >= 2 and n in blob)
     assert leaked == []
     assert not [p for p in phones if p in blob]
@@ -59,11 +65,15 @@ def test_nothing_private_is_published(site: Path, demo_ledger) -> None:  # type:
 
 def _cells(html: str, section: str) -> list[list[str]]:
     """The data-value (else text) of each cell of a section's table rows."""
-    block = re.search(rf'<section class="tbl" id="{re.escape(section)}">(.*?)</section>', html, re.S)
+    block = re.search(
+        rf'<section class="tbl" id="{re.escape(section)}">(.*?)</section>', html, re.S
+    )
     assert block, section
     rows = []
     for row in re.findall(r"<tr[^>]*>(.*?)</tr>", block.group(1), re.S):
-        cells = re.findall(r'<td class="[^"]*" data-label="[^"]*"(?: data-value="([^"]*)")?>(.*?)</td>', row, re.S)
+        cells = re.findall(
+            r'<td class="[^"]*" data-label="[^"]*"(?: data-value="([^"]*)")?>(.*?)</td>', row, re.S
+        )
         if cells:
             rows.append([value or text for value, text in cells])
     return rows
@@ -104,16 +114,25 @@ def test_figures_equal_those_of_report_public(site: Path, demo_copy: Path, demo_
         assert len(funds) == len(report["funds"])
         for shown, expected in zip(funds, report["funds"], strict=True):
             assert [Decimal(v) for v in shown[1:]] == [Decimal(v) for v in expected[1:]]
-        kinds = {t.key: [c.kind for c in t.columns] for t in public.compute(ledger, Period.parse(period)).tables()}
+        kinds = {
+            t.key: [c.kind for c in t.columns]
+            for t in public.compute(ledger, Period.parse(period)).tables()
+        }
         for key in ("arrears", "contracts", "remuneration", "maintenance_units", "collection"):
             shown_rows = _cells(html, key)
             assert len(shown_rows) == len(report[key]), key
-            numeric = [i for i, kind in enumerate(kinds[key]) if kind in ("money", "int", "area", "percent")]
+            numeric = [
+                i
+                for i, kind in enumerate(kinds[key])
+                if kind in ("money", "int", "area", "percent")
+            ]
             for shown, expected in zip(shown_rows, report[key], strict=True):
                 assert [Decimal(shown[i]) if shown[i] else None for i in numeric] == [
                     Decimal(expected[i]) if expected[i] else None for i in numeric
                 ], (key, shown, expected)
-        paid = [Decimal(v) for v in re.findall(r'class="card payment[^"]*" data-value="([^"]+)"', html)]
+        paid = [
+            Decimal(v) for v in re.findall(r'class="card payment[^"]*" data-value="([^"]+)"', html)
+        ]
         expected_paid = [Decimal(row[3]) for row in report["payments"][:-1]]  # last row: total
         assert paid == expected_paid
         categories = {}
@@ -139,7 +158,9 @@ def test_unit_pages_only_for_usable_codes(site: Path, demo_ledger) -> None:  # t
         assert statement is not None and statement["unit"] == room
         titles = [t["title"] for t in statement["years"][0]["tables"]]
         assert titles[:2] == ["概要", "账单与缴费"]
-        other = unitpages.parse(access_digest(demo_ledger.community, next(r for r in CODES if r != room)))
+        other = unitpages.parse(
+            access_digest(demo_ledger.community, next(r for r in CODES if r != room))
+        )
         assert other is not None and unitpages.decrypt(other, blob) is None
     assert unitpages.parse(access_digest(demo_ledger.community, WEAK_UNIT)) is None
 
@@ -157,8 +178,6 @@ def test_unit_statement_equals_report_unit(site: Path, demo_ledger) -> None:  # 
     assert statement is not None
     report = unit.compute(demo_ledger, Period.parse("2025"), room)
     summary = statement["years"][0]["tables"][0]
-    assert [row[1] for row in summary["rows"]] == [
-        f"{r.amount:,.2f}" for r in report.summary
-    ]
+    assert [row[1] for row in summary["rows"]] == [f"{r.amount:,.2f}" for r in report.summary]
     lines = statement["years"][0]["tables"][1]
     assert len(lines["rows"]) == len(report.lines)

@@ -133,9 +133,7 @@ def shown(table: Table, *, title: str | None = None, skip: Iterable[str] = ()) -
     flags = table.flags()
     rows = []
     for row, flag in zip(table.dicts(), flags, strict=True):
-        rows.append(
-            ShownRow([cell(c.zh, c.kind, row.get(c.key), c.key) for c in columns], flag)
-        )
+        rows.append(ShownRow([cell(c.zh, c.kind, row.get(c.key), c.key) for c in columns], flag))
     total = None
     if table.total:
         total = []

@@ -40,7 +40,7 @@
     section.appendChild(node("h3", t.title));
     if (t.note) section.appendChild(node("p", t.note, "note"));
     if (!t.rows.length) { section.appendChild(node("p", "无", "empty")); return section; }
-    var tbl = node("table", null, "rt"), head = node("thead"), tr = node("tr");
+    var tbl = node("table", null, t.columns.length <= 3 ? "rt keep" : "rt"), head = node("thead"), tr = node("tr");
     t.columns.forEach(function (c, i) { tr.appendChild(node("th", c, t.kinds[i])); });
     head.appendChild(tr); tbl.appendChild(head);
     var body = node("tbody");
