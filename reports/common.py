@@ -168,14 +168,21 @@ ACCOUNT_LABELS = {
 
 
 def account_labels(entries: Iterable[data.Directive]) -> dict[str, str]:
-    """Chinese labels from ``name:`` (or ``zh:``) metadata on Open directives."""
-    labels: dict[str, str] = {}
-    for entry in entries:
-        if type(entry) is data.Open:
-            name = meta_str(entry, "name") or meta_str(entry, "zh")
-            if name:
-                labels[entry.account] = name
-    return labels
+    """Chinese labels from ``name:`` (or ``zh:``) metadata on Open directives (read once per
+    entries list; a copy each time)."""
+
+    def build() -> dict[str, str]:
+        labels: dict[str, str] = {}
+        for entry in entries:
+            if type(entry) is data.Open:
+                name = meta_str(entry, "name") or meta_str(entry, "zh")
+                if name:
+                    labels[entry.account] = name
+        return labels
+
+    if isinstance(entries, Sequence):
+        return dict(memo(entries, "account-labels", build))
+    return build()
 
 
 def label_of(account: str, labels: dict[str, str] | None = None) -> str:

@@ -396,6 +396,9 @@ def segments(text: str, vocabulary: frozenset[str] = VOCABULARY) -> bool:
 # Digit runs: phone, ID and bank-card numbers, with spaces or hyphens too
 
 _RUN = re.compile(r"(?<![0-9])(\+?86[ \-]?)?(\d(?:[ \-]?\d)*)([Xx](?![A-Za-z0-9]))?(?![0-9])")
+#: A run of at least 7 digits (spaces or hyphens between them): the shortest number
+#: :func:`_classify` masks (``123 4567``); text without one is left as it is, untouched.
+_LONG_RUN = re.compile(r"\d(?:[ \-]?\d){6}")
 _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@([A-Za-z0-9.\-]+\.[A-Za-z]{2,})")
 _DATE_GROUPS = ((4, 2, 2), (4, 2), (4, 1, 1), (4, 2, 1), (4, 1, 2), (4, 1))
 
@@ -504,8 +507,9 @@ def mask_numbers(text: str) -> str:
     """
     if not text or not any(c.isdigit() or c == "@" for c in text):
         return text
-    text = _RUN.sub(_mask_run, text)
-    return _EMAIL.sub(lambda m: "***@" + m.group(1), text)
+    if _LONG_RUN.search(text):  # every number masked has at least 7 digits
+        text = _RUN.sub(_mask_run, text)
+    return _EMAIL.sub(lambda m: "***@" + m.group(1), text) if "@" in text else text
 
 
 def mask_name(name: str) -> str:

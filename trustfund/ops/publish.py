@@ -38,6 +38,7 @@ folder it did not publish into.
 from __future__ import annotations
 
 import contextlib
+import gc
 import gzip
 import hashlib
 import json
@@ -78,6 +79,7 @@ def _zh(text: str) -> str:
     return match.group(1).strip() if match else text
 
 
+_FEN = Decimal("0.01")
 #: Columns whose values are bilingual labels: the site shows their Chinese.
 BILINGUAL_VALUES = frozenset({"name", "kind", "status", "fund_name", "item", "basis", "base_kind"})
 
@@ -86,6 +88,8 @@ def show(value: Any, kind: str, key: str = "") -> str:
     """A cell as text for the page (the reports' own formatting)."""
     from reports.format import display
 
+    if type(value) is Decimal and kind == "money" and value == value.quantize(_FEN):
+        return f"{value:,.2f}"
     if isinstance(value, bool) or kind == "bool":
         return "是" if value else ""
     text = display(value, kind)
@@ -741,7 +745,7 @@ class SiteBuilder:
                     {
                         "label": f"{year.label}年度",
                         "note": self._period_note(year),
-                        "tables": [_plain(shown(t)) for t in reports[room].tables()],
+                        "tables": [_plain(t) for t in reports[room].tables()],
                     }
                     for year, reports in per_year
                 ],
@@ -751,14 +755,26 @@ class SiteBuilder:
         built.unit_pages = len(secrets_of)
 
 
-def _plain(table: ShownTable) -> dict[str, Any]:
+def _plain(table: Table) -> dict[str, Any]:
+    """A table of a unit's statement as the unit page shows it (what :func:`shown` gives, as
+    plain lists: thousands of statements are made at once)."""
+    columns = [c for c in table.columns if c.key != "location"]
+    specs = [(c.key, c.kind) for c in columns]
+    rows = [[show(row.get(key), kind, key) for key, kind in specs] for row in table.dicts()]
+    total = None
+    if table.total:
+        total = []
+        for key, kind in specs:
+            value = table.total.get(key)
+            text = show(value, kind, key)
+            total.append(_zh(text) if isinstance(value, str) else text)
     return {
-        "title": table.title,
-        "note": table.note,
-        "columns": [c.zh for c in table.columns],
-        "kinds": [c.kind for c in table.columns],
-        "rows": [[cell.text for cell in row.cells] for row in table.rows],
-        "total": [cell.text for cell in table.total] if table.total else None,
+        "title": table.zh,
+        "note": _zh(table.note),
+        "columns": [c.zh for c in columns],
+        "kinds": [kind for _, kind in specs],
+        "rows": rows,
+        "total": total,
     }
 
 
@@ -810,21 +826,55 @@ def _order(path: str) -> tuple[int, str]:
     return (2, path)
 
 
-def _atomic_write(folder: Path, path: str, data: bytes) -> None:
-    target = folder / path
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temp = target.parent / f"{TEMP_PREFIX}{secrets.token_hex(6)}"
+def _replace_all(folder: Path, items: list[tuple[str, bytes]]) -> None:
+    """Write each file to a temporary file beside it, make them all durable at once, then rename
+    them over the old ones in the order given (a reader sees an old or a new file, never a
+    partial one; a kill before the renames leaves the old site). Temporary files of a failed
+    run are removed."""
+    temps: list[tuple[Path, Path]] = []
     try:
-        with open(temp, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, 0o644)
-        os.replace(temp, target)
+        for path, data in items:
+            target = folder / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temp = target.parent / f"{TEMP_PREFIX}{secrets.token_hex(6)}"
+            temps.append((temp, target))
+            with open(temp, "wb") as handle:
+                handle.write(data)
+            os.chmod(temp, 0o644)
+        if temps:
+            _sync(folder)
+        for temp, target in temps:
+            os.replace(temp, target)
     except BaseException:
-        with contextlib.suppress(OSError):
-            temp.unlink()
+        for temp, _ in temps:
+            with contextlib.suppress(OSError):
+                temp.unlink()
         raise
+
+
+def _sync(folder: Path) -> None:
+    """Flush the written files to disk (one ``syncfs`` of the folder's file system)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        if _libc_syncfs(fd) != 0:
+            os.sync()
+    finally:
+        os.close(fd)
+
+
+def _libc_syncfs(fd: int) -> int:
+    """``syncfs(2)`` where the C library has it (Linux), else -1."""
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        return int(libc.syncfs(fd))
+    except (OSError, AttributeError):
+        return -1
 
 
 def _read(path: Path) -> bytes | None:
@@ -903,6 +953,7 @@ def write_site(built: Built, folder: Path) -> WriteResult:
             "files": {path: _sha(data) for path, data in sorted(files.items())},
         }
         files[MANIFEST] = (json.dumps(manifest, ensure_ascii=False, indent=1) + "\n").encode()
+        changed: list[str] = []
         for path in sorted(files, key=_order):
             data = files[path]
             size = len(gzip.compress(data, 6)) if path.endswith(".html") else 0
@@ -910,9 +961,10 @@ def write_site(built: Built, folder: Path) -> WriteResult:
                 result.largest_gzip = (path, size)
             if _read(folder / path) == data:
                 result.unchanged += 1
-                continue
-            _atomic_write(folder, path, data)
-            result.written.append(path)
+            else:
+                changed.append(path)
+        _replace_all(folder, [(path, files[path]) for path in changed])
+        result.written = changed
         for path in sorted(previous.get("files", {})):
             if path in files or not _safe_relative(path):
                 continue
@@ -973,12 +1025,17 @@ def publish_cmd(ledger_path: str, output: Path) -> None:
     from ledger.loader import load, resolve_ledger
 
     main = resolve_ledger(ledger_path)
+    # A one-shot command over an acyclic ledger: no garbage-collection passes over its millions
+    # of objects (a third of the load at 100k transactions; `cli.run` exits without teardown).
+    gc.disable()
     try:
         check_folder(output, main.parent)
         ledger = load(main)
         built, result = publish(ledger, output)
     except PublishError as exc:
         raise click.ClickException(str(exc)) from exc
+    finally:
+        gc.enable()
     pages = sum(1 for p in built.files if p.endswith(".html"))
     click.echo(
         f"site in {output}: {pages} pages, {built.unit_pages} unit pages; "
