@@ -59,6 +59,8 @@ PUBLIC_FILENAME = "<公示>"
 #: The Fava extension module the publication keeps (the only one).
 EXTENSION_MODULE = "trustfund.web.extension"
 OWNER = "业主"
+#: Where the owners' Fava site lands (unless the ledger sets its own ``default-page``).
+DEFAULT_PAGE = "extension/PublicBalance/"
 PRIVATE_DOCUMENT = "非公开文件 (not public)"
 
 # ---------------------------------------------------------------------------------------
@@ -1159,7 +1161,7 @@ def publish_entries(
     out: list[data.Directive] = []
     groups: dict[tuple[date, str, str], list[data.Transaction]] = {}
     seal_verdicts: dict[str, str] | None = None
-    has_language = has_extension = False
+    has_language = has_extension = has_default_page = False
 
     for entry in entries:
         kind = type(entry)
@@ -1184,6 +1186,11 @@ def publish_entries(
             if published is not None:
                 if published.type == "fava-option" and published.values[0].value == "language":
                     has_language = True
+                if published.type == "fava-option" and published.values[0].value in (
+                    "default-page",
+                    "default_page",
+                ):
+                    has_default_page = True
                 if published.type == "fava-extension":
                     has_extension = True
                 out.append(published)
@@ -1230,6 +1237,12 @@ def publish_entries(
     if first is not None:
         if not has_language:
             out.append(data.Custom({}, first, "fava-option", [_value("language"), _value("zh")]))
+        if not has_default_page:  # owners land on the 公示
+            out.append(
+                data.Custom(
+                    {}, first, "fava-option", [_value("default-page"), _value(DEFAULT_PAGE)]
+                )
+            )
         if not has_extension:
             out.append(data.Custom({}, first, "fava-extension", [_value(EXTENSION_MODULE)]))
     order = data.SORT_ORDER

@@ -34,6 +34,11 @@ from reports.common import ZERO, fund_of, memo, transactions, unit_of, where
 Pair = tuple[date, date]
 
 
+def _store(entries: Sequence[data.Directive], key: object, value: object) -> None:
+    """Put a computed value in the reports' memo under ``key`` (unless one is there)."""
+    memo(entries, key, lambda: value)
+
+
 def prime(entries: Sequence[data.Directive], community: Community, periods: Iterable[Pair]) -> None:
     """Compute receivables, maintenance sub-ledgers and fund flows of ``periods`` at once."""
     pairs = sorted({(start, end) for start, end in periods if start <= end})
@@ -259,8 +264,9 @@ def prime_fund_flows(
             add(exp, expense[slot])
             add(moved, transfers[slot])
             add(eq, equity[slot])
-        result = (opening, closing, inc, exp, moved, eq, cash_end)
-        memo(entries, ("fund-flows", start, end), lambda result=result: result)
+        _store(
+            entries, ("fund-flows", start, end), (opening, closing, inc, exp, moved, eq, cash_end)
+        )
 
 
 __all__ = ["prime", "prime_fund_flows", "prime_maintenance", "prime_receivables"]

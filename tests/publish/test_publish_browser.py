@@ -78,7 +78,7 @@ def _driver(javascript: bool = True) -> Any:
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     browser = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
     browser.set_page_load_timeout(60)
-    browser._tf_profile = profile
+    browser._tf_profile = profile  # type: ignore[attr-defined]
     return browser
 
 

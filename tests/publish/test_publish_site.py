@@ -46,7 +46,7 @@ def test_every_page_is_there_small_and_in_the_manifest(site: Path) -> None:
 def test_nothing_private_is_published(site: Path, demo_ledger) -> None:  # type: ignore[no-untyped-def]
     community = demo_ledger.community
     names = {line.name for lines in community.owners.values() for line in lines}
-    phones = set()
+    phones: set[str] = set()
     for lines in community.owners.values():
         for line in lines:
             phones.update(str(v) for k, v in line.meta.items() if k in ("phone", "id-number"))

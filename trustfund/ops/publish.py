@@ -533,7 +533,7 @@ class SiteBuilder:
     def seals_page(self, path: str) -> bytes:
         from reports.public import SealRow, seal_rows
 
-        rows = []
+        rows: list[Any] = []
         for year in reversed(self.years):
             rows.extend(reversed(seal_rows(self.src, year)))
         table = Table("seals", "封存状态", "", SealRow.columns, rows)

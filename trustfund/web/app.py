@@ -12,16 +12,22 @@ extension with ``custom "fava-extension" "trustfund.web.extension"``).
   ledger changes; ``serve`` does it in a thread and swaps the new ledger in when it is ready.
 - Answers are cached in memory (:class:`ResponseCache`) until the publication changes: the
   site is read-only, so a warm page is a look-up (the unit page, which needs its code, never).
+  The cache is an LRU bounded in bytes and entries; its key keeps only the parameters a page
+  reads, normalised (:func:`cache_key`), so random query strings share one entry instead of
+  growing it; concurrent requests for a page not yet cached wait for the first one.
+- It lands on the 公示 page (Fava's ``default-page``, unless the ledger sets its own).
 - Fava's read-only mode, plus an allow-list of routes: the editor, raw source, entry context,
   file downloads (``download-journal``, ``download-query``, ``statement``), importing, options and
   free-form queries answer 403; every request other than GET/HEAD answers 405.
 - Documents: only ``document`` entries marked ``public: TRUE`` whose file lies inside the ledger
   folder after resolving links, re-checked at every request.
 - Every bad query parameter is a 400 with a message, on both sites (:func:`check_params`).
-- Big ledgers: the account journal shows the latest entries of the selected period, at most
-  :data:`ACCOUNT_JOURNAL_LIMIT` entries and :data:`POSTING_BUDGET` postings (Fava's own is
-  unpaginated); the journal pages hold at most :data:`JOURNAL_PAGE_SIZE` entries and
-  :data:`POSTING_BUDGET` postings each.
+- Big ledgers, on both sites: the account journal is paged (:func:`paged_account_report`):
+  the latest entries of the selected period, whole days up to :data:`ACCOUNT_JOURNAL_LIMIT`
+  entries and :data:`POSTING_BUDGET` postings, with links to the earlier ones and to each month
+  (Fava's own is one unpaginated page: 164 MB for the bank account at 100k transactions); the
+  journal pages hold at most :data:`JOURNAL_PAGE_SIZE` entries and :data:`POSTING_BUDGET`
+  postings each. No page exceeds 2 MB.
 - Chinese interface by default (the publication sets ``fava-option "language" "zh"``).
 """
 
@@ -32,7 +38,9 @@ import os
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
@@ -180,6 +188,7 @@ def create_app(
     if not public:
         app = fava_create_app([path], load=load)
         _install_param_checks(app)
+        _install_paging(app)
         return app
 
     publication = Publication(path, background=background)
@@ -244,6 +253,10 @@ def _install_public_guards(app: Flask, publication: Publication) -> None:
         cache.store(response)
         return response
 
+    @app.teardown_request
+    def _release(_error: BaseException | None) -> None:
+        cache.release()
+
     @app.errorhandler(500)
     def _server_error(_error: Exception) -> Response:
         logging.getLogger(__name__).error(
@@ -256,11 +269,16 @@ def _install_public_guards(app: Flask, publication: Publication) -> None:
         )
         return response
 
-    app.view_functions["json_api.get_account_report"] = _capped_account_report(
+    _install_paging(app)
+    app.view_functions["document"] = _public_document
+
+
+def _install_paging(app: Flask) -> None:
+    """Fava's account journal and journal pages, cut to pages of at most 2 MB (both sites)."""
+    app.view_functions["json_api.get_account_report"] = paged_account_report(
         app.view_functions["json_api.get_account_report"]
     )
     app.view_functions["json_api.get_journal_page"] = _small_journal_page
-    app.view_functions["document"] = _public_document
 
 
 def _public_document() -> Response:
@@ -280,7 +298,41 @@ def _public_document() -> Response:
 
 
 CACHE_HEADER = "X-Trustfund-Cache"
-RESPONSE_CACHE_BYTES = 256 * 1024 * 1024
+RESPONSE_CACHE_BYTES = 64 * 1024 * 1024  # answers kept, body + headers + key (about 40 pages a MB)
+RESPONSE_CACHE_ENTRIES = 4096
+ENTRY_OVERHEAD = 1024  # bytes counted per entry besides its body (key, headers, bookkeeping)
+WAIT_FOR_FIRST = 30.0  # seconds a request waits for the same page being computed
+#: The query parameters the cached pages read (Fava's filters and report arguments, the
+#: trustfund pages' arguments); any other parameter is ignored by them, so not in the key.
+CACHE_PARAMS = (
+    "time",
+    "account",
+    "filter",
+    "conversion",
+    "interval",
+    "a",
+    "r",
+    "page",
+    "order",
+    "project",
+    "resolution",
+    "filename",
+    "query_string",
+)
+
+
+def cache_key(path: str, args: Any) -> str:
+    """A cache key for a request: its path and the parameters its page reads, in a fixed
+    order, each value stripped (``?b=1&time=2025&x=junk`` and ``?time=2025`` are one page)."""
+    from urllib.parse import urlencode
+
+    kept: list[tuple[str, str]] = []
+    for name in CACHE_PARAMS:
+        values = [v.strip() for v in args.getlist(name)]
+        kept.extend((name, v) for v in values if v)
+    return path + ("?" + urlencode(kept) if kept else "")
+
+
 #: Endpoints whose answer depends only on the publication and the URL.
 CACHED_ENDPOINTS = PUBLIC_ENDPOINTS - {
     "static",
@@ -292,19 +344,24 @@ CACHED_ENDPOINTS = PUBLIC_ENDPOINTS - {
 
 
 class ResponseCache:
-    """Answers of the public site, kept until the publication is regenerated (LRU by bytes).
+    """Answers of the public site, kept until the publication is regenerated.
 
     The site is read-only and changes only when the publication does, so a page computed once
-    is served again from memory: warm pages cost a dictionary look-up.
+    is served again from memory: warm pages cost a dictionary look-up. An LRU bounded by
+    ``max_bytes`` (bodies, headers and :data:`ENTRY_OVERHEAD` per entry) and ``max_entries``;
+    keys are normalised by :func:`cache_key`. A page being computed is computed once: other
+    requests for it wait (up to :data:`WAIT_FOR_FIRST` seconds) and get the cached answer.
     """
 
-    def __init__(self, max_bytes: int) -> None:
+    def __init__(self, max_bytes: int, max_entries: int = RESPONSE_CACHE_ENTRIES) -> None:
         self.max_bytes = max_bytes
+        self.max_entries = max_entries
         self.size = 0
         self._items: OrderedDict[tuple[Any, ...], tuple[int, list[tuple[str, str]], bytes]] = (
             OrderedDict()
         )
         self._lock = threading.Lock()
+        self._pending: dict[tuple[Any, ...], threading.Event] = {}
         self.generation = 0
 
     def _key(self, endpoint: str) -> tuple[Any, ...] | None:
@@ -317,7 +374,12 @@ class ResponseCache:
         ledger = getattr(g, "ledger", None)
         if ledger is None:
             return None
-        return (self.generation, id(ledger), id(ledger.all_entries), request.full_path)
+        return (
+            self.generation,
+            id(ledger),
+            id(ledger.all_entries),
+            cache_key(request.path, request.args),
+        )
 
     def lookup(self, endpoint: str) -> Response | None:
         from flask import g as flask_g
@@ -326,15 +388,41 @@ class ResponseCache:
         flask_g.trustfund_cache_key = key
         if key is None:
             return None
-        with self._lock:
-            item = self._items.get(key)
-            if item is None:
-                return None
-            self._items.move_to_end(key)
+        for _ in range(2):
+            with self._lock:
+                item = self._items.get(key)
+                if item is not None:
+                    self._items.move_to_end(key)
+                    break
+                pending = self._pending.get(key)
+                if pending is None:  # this request computes the page; others wait for it
+                    self._pending[key] = threading.Event()
+                    flask_g.trustfund_cache_owner = True
+                    return None
+            pending.wait(WAIT_FOR_FIRST)
+        else:
+            return None
         status, headers, body = item
         response = Response(body, status=status, headers=headers)
         response.headers[CACHE_HEADER] = "hit"
         return response
+
+    def release(self) -> None:
+        """Wake the requests waiting for this request's page (stored or not)."""
+        from flask import g as flask_g
+
+        key = getattr(flask_g, "trustfund_cache_key", None)
+        if key is None or not getattr(flask_g, "trustfund_cache_owner", False):
+            return
+        flask_g.trustfund_cache_owner = False
+        with self._lock:
+            pending = self._pending.pop(key, None)
+        if pending is not None:
+            pending.set()
+
+    @staticmethod
+    def _cost(headers: list[tuple[str, str]], body: bytes) -> int:
+        return len(body) + sum(len(k) + len(v) for k, v in headers) + ENTRY_OVERHEAD
 
     def store(self, response: Response) -> None:
         from flask import g as flask_g
@@ -348,20 +436,28 @@ class ResponseCache:
             for k, v in response.headers.items()
             if k.lower() not in ("content-length", "set-cookie")
         ]
+        cost = self._cost(headers, body)
+        if cost > self.max_bytes // 4:
+            return  # one answer may not take a quarter of the cache
         with self._lock:
-            if key in self._items:
+            if key in self._items or key[0] != self.generation:
                 return
             self._items[key] = (response.status_code, headers, body)
-            self.size += len(body)
-            while self.size > self.max_bytes and self._items:
-                _, (_, _, old) = self._items.popitem(last=False)
-                self.size -= len(old)
+            self.size += cost
+            while (self.size > self.max_bytes or len(self._items) > self.max_entries) and (
+                self._items
+            ):
+                _, (_, old_headers, old) = self._items.popitem(last=False)
+                self.size -= self._cost(old_headers, old)
 
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
             self.size = 0
             self.generation += 1
+            pending, self._pending = self._pending, {}
+        for event in pending.values():
+            event.set()
 
     def __len__(self) -> int:
         return len(self._items)
@@ -373,8 +469,8 @@ def _public_extensions() -> frozenset[str]:
     return frozenset(cls.__name__ for cls in extension.PAGES)
 
 
-def _capped_account_report(original: Callable[..., Any]) -> Callable[[], Any]:
-    """Fava's account report, with the journal cut to the latest entries of the period."""
+def paged_account_report(original: Callable[..., Any]) -> Callable[[], Any]:
+    """Fava's account report, its journal paged (:func:`journal_window`) with a pager."""
 
     def get_account_report() -> Any:
         from fava.context import g
@@ -385,41 +481,138 @@ def _capped_account_report(original: Callable[..., Any]) -> Callable[[], Any]:
             return original()
         account_name = request.args.get("a", "")
         charts = fava_compat.account_charts(account_name, g.interval, gettext("Changes"))
-        journal = g.ledger.account_journal(
-            g.filtered,
-            account_name,
-            g.conv,
-            with_children=g.ledger.fava_options.account_journal_include_children,
+        rows = list(
+            g.ledger.account_journal(
+                g.filtered,
+                account_name,
+                g.conv,
+                with_children=g.ledger.fava_options.account_journal_include_children,
+            )
         )
-        latest = _latest(journal, ACCOUNT_JOURNAL_LIMIT, POSTING_BUDGET)
+        window = journal_window(rows, ACCOUNT_JOURNAL_LIMIT, POSTING_BUDGET)
         contents = fava_compat.journal_contents()
-        return fava_compat.account_report_journal(
-            charts, contents(latest, show_change_and_balance=True)
-        )
+        html = contents(window.rows, show_change_and_balance=True)
+        return fava_compat.account_report_journal(charts, pager_html(window) + html)
 
     return get_account_report
+
+
+@dataclass
+class JournalWindow:
+    """The newest page of an account journal and where the rest is."""
+
+    rows: list[Any]  # newest first
+    total: int  # rows in the period
+    first: date | None  # the earliest day shown
+    last: date | None  # the latest day shown
+    older_from: date | None  # the first day of the period (when there are older rows)
+    cut_day: int = 0  # rows of the earliest day left out (a day over the budget)
+    months: list[str] = field(default_factory=list)  # months of the period, newest first
+
+
+def _entry_of(row: Any) -> Any:
+    if isinstance(row, tuple):
+        return next((x for x in row if hasattr(x, "date")), None)
+    return row
+
+
+def journal_window(rows: Sequence[Any], count: int, budget: int) -> JournalWindow:
+    """The newest whole days of ``rows`` (oldest first) within ``count`` entries and ``budget``
+    postings; a single day over the budget is cut to its latest rows."""
+    out: list[Any] = []
+    used = 0
+    index = len(rows) - 1
+    cut = 0
+    while index >= 0:
+        day = _entry_of(rows[index]).date
+        start = index
+        while start > 0 and _entry_of(rows[start - 1]).date == day:
+            start -= 1
+        group = rows[start : index + 1]
+        size = sum(_size(_entry_of(r)) for r in group)
+        if out and (len(out) + len(group) > count or used + size > budget):
+            break
+        if not out and (len(group) > count or size > budget):  # one day alone is too big
+            taken: list[Any] = []
+            for row in reversed(group):
+                cost = _size(_entry_of(row))
+                if taken and (len(taken) >= count or used + cost > budget):
+                    break
+                taken.append(row)
+                used += cost
+            out.extend(taken)
+            cut = len(group) - len(taken)
+            index = start - 1
+            break
+        out.extend(reversed(group))
+        used += size
+        index = start - 1
+    months: list[str] = []
+    for row in reversed(rows):
+        label = _entry_of(row).date.strftime("%Y-%m")
+        if not months or months[-1] != label:
+            months.append(label)
+    return JournalWindow(
+        rows=out,
+        total=len(rows),
+        first=_entry_of(out[-1]).date if out else None,
+        last=_entry_of(out[0]).date if out else None,
+        older_from=_entry_of(rows[0]).date if index >= 0 and rows else None,
+        cut_day=cut,
+        months=months if len(rows) > len(out) else [],
+    )
+
+
+def _with_time(time_filter: str | None) -> str:
+    """The current URL's query string with another time filter (None: without one)."""
+    from urllib.parse import urlencode
+
+    kept = [(k, v) for k, v in request.args.items(multi=True) if k not in ("time", "a", "r")]
+    if time_filter:
+        kept.append(("time", time_filter))
+    return "?" + urlencode(kept) if kept else "?"
+
+
+def pager_html(window: JournalWindow) -> str:
+    """A line above the journal: what is shown, links to earlier entries and to each month."""
+    from markupsafe import escape
+
+    if window.total <= len(window.rows) and not window.cut_day:
+        return ""
+    parts = [
+        f"共 {window.total} 条，显示 {len(window.rows)} 条"
+        + (f"（{window.first} 至 {window.last}）" if window.first else "")
+        + " / showing "
+        + f"{len(window.rows)} of {window.total} entries."
+    ]
+    if window.cut_day:
+        parts.append(
+            f"{window.first} 当日另有 {window.cut_day} 条未显示（单日条目过多），请用查询页或按科目筛选 / "
+            f"{window.cut_day} more entries of that day are not shown."
+        )
+    links = []
+    if window.older_from is not None and window.first is not None:
+        before = window.first - timedelta(days=1)
+        if before >= window.older_from:
+            older = f"{window.older_from.isoformat()} - {before.isoformat()}"
+            links.append(f"<a href='{escape(_with_time(older))}'>更早 Earlier ›</a>")
+    if request.args.get("time"):
+        links.append(f"<a href='{escape(_with_time(None))}'>最新 Latest</a>")
+    months = "".join(
+        f" <a href='{escape(_with_time(month))}'>{escape(month)}</a>"
+        for month in window.months[:60]
+    )
+    html = " ".join(escape(p) for p in parts)
+    if links:
+        html += " " + " · ".join(links)
+    if months:
+        html += f"<br>按月 By month:{months}"
+    return f"<li class='tf-journal-pager' style='padding:.4em .6em;list-style:none'>{html}</li>"
 
 
 def _size(entry: Any) -> int:
     postings = getattr(entry, "postings", None)
     return 1 + (len(postings) if postings else 0)
-
-
-def _latest(rows: Iterable[Any], count: int, budget: int) -> list[Any]:
-    """The latest rows of an account journal (newest first) within the entry and posting budget."""
-    seq = list(rows)
-    out: list[Any] = []
-    used = 0
-    for row in reversed(seq):
-        entry = (
-            next((x for x in row if hasattr(x, "date")), None) if isinstance(row, tuple) else row
-        )
-        size = _size(entry)
-        if out and (len(out) >= count or used + size > budget):
-            break
-        out.append(row)
-        used += size
-    return out
 
 
 def paginate(entries: list[Any], count: int, budget: int) -> list[list[tuple[int, Any]]]:
@@ -466,6 +659,36 @@ def _small_journal_page() -> Response:
     return fava_compat.journal_page(page, len(all_pages), contents(all_pages[page - 1]))  # type: ignore[no-any-return]
 
 
+SERVER_THREADS = 24
+BACKLOG = 1024
+#: Pages computed once at start (in the background), so the first owners get cached answers.
+WARM_PAGES = (
+    "",
+    "extension/PublicBalance/",
+    "income_statement/",
+    "balance_sheet/",
+    "journal/",
+    "api/ledger_data",
+    "api/income_statement",
+    "api/balance_sheet",
+    "api/journal_page?page=1&order=desc",
+)
+
+
+def warm_up(app: Flask) -> None:
+    """Request the landing pages once through the app (fills the response cache)."""
+    client = app.test_client()
+    try:
+        location = client.get("/").headers.get("Location", "")
+        slug = location.split("://", 1)[-1].split("/", 1)[-1].strip("/").split("/")[0]
+        if not slug:
+            return
+        for page in WARM_PAGES:
+            client.get(f"/{slug}/{page}").close()
+    except Exception:  # a cold cache is only slower: never stop the server for it
+        logging.getLogger(__name__).exception("trustfund: warming the public site failed")
+
+
 def serve(
     ledger_path: str | os.PathLike[str],
     public: bool = False,
@@ -478,7 +701,12 @@ def serve(
     from cheroot.wsgi import Server
 
     app = create_app(ledger_path, public, cache_dir=cache_dir, load=True, background=public)
-    server = Server((host, port), app)
+    # Enough threads that slow pages do not hold up cached ones, and a listen backlog for 50+
+    # clients connecting at once (cheroot's default of 5 makes the kernel drop connections,
+    # which clients retry after 1, 3, 7 … seconds).
+    server = Server((host, port), app, numthreads=SERVER_THREADS, request_queue_size=BACKLOG)
+    if public:
+        threading.Thread(target=warm_up, args=(app,), name="trustfund-warm-up", daemon=True).start()
     try:
         server.start()
     except KeyboardInterrupt:
