@@ -1240,6 +1240,7 @@ class _Builder:
             budgets=budgets,
             dispositions=dispositions,
         )
+
     def _site(self, entry: data.Custom, v: list[Any]) -> None:
         url = v[0].strip()
         if not re.match(r"^https?://[^\s/?#]+(/[^\s?#]*)?$", url):

@@ -197,14 +197,14 @@ def statements(
             is_prepaid = account == PREPAID_FEES or account.startswith(PREPAID_FEES + ":")
             if not (is_receivable or is_prepaid):
                 continue
-            room = unit_of(posting, entry)
-            if room not in wanted:
+            owner_unit = unit_of(posting, entry)
+            if owner_unit is None or owner_unit not in wanted:
                 continue
             units = posting.units
             if units is None or units.number is None:
                 continue
             number = units.number
-            sums = totals[room]  # type: ignore[index]
+            sums = totals[owner_unit]
             if is_prepaid:
                 sums[4] -= number
             if entry.date < period.start:
@@ -221,7 +221,7 @@ def statements(
                     sums[2] -= number
                 else:
                     sums[3] += number
-            reports[room].lines.append(  # type: ignore[index]
+            reports[owner_unit].lines.append(
                 LineRow(
                     entry.date,
                     kind,

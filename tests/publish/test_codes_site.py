@@ -5,10 +5,13 @@ from __future__ import annotations
 import csv
 import json
 import re
+import sys
 from pathlib import Path
 
 from click.testing import CliRunner
-from conftest import DEMO
+
+sys.path.insert(0, str(Path(__file__).parent))
+from publish_ledgers import DEMO
 
 from cli import main
 

@@ -6,6 +6,7 @@ import functools
 import http.server
 import shutil
 import socketserver
+import sys
 import tempfile
 import threading
 import time
@@ -14,7 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import CODES
+
+sys.path.insert(0, str(Path(__file__).parent))
+from publish_ledgers import CODES
 
 pytestmark = pytest.mark.browser
 

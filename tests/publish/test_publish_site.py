@@ -6,11 +6,14 @@ import gzip
 import hashlib
 import json
 import re
+import sys
 from decimal import Decimal
 from pathlib import Path
 
 from click.testing import CliRunner
-from conftest import CODES, WEAK_UNIT
+
+sys.path.insert(0, str(Path(__file__).parent))
+from publish_ledgers import CODES, WEAK_UNIT
 
 from cli import main
 

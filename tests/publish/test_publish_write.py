@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import copy_demo
+
+sys.path.insert(0, str(Path(__file__).parent))
+from publish_ledgers import copy_demo
 
 from cli import main
 
