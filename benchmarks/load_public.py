@@ -2,9 +2,15 @@
 
 Usage::
 
-    python benchmarks/load_public.py                       # 100k-transaction generated ledger
-    python benchmarks/load_public.py --ledger path/main.beancount --requests 2000 --concurrency 16
+    python benchmarks/load_public.py                       # 100k ledger, 50 clients for 60 s
+    python benchmarks/load_public.py --ledger path/main.beancount --concurrency 16 --duration 30
     python benchmarks/load_public.py --units 430 --years 1 # a smaller generated ledger (≈10k)
+
+DESIGN §6: under 50 concurrent clients for 60 s, no errors, p99 ≤ 0.5 s, memory bounded. A
+share of the requests (``--random-share``, default 0.2) carry random query strings (unknown
+parameters, random values of ``time`` and ``filter``), the way a crawler or a bored visitor
+would: they must not grow the server's memory. The server's resident memory is sampled every
+second (``/proc/PID/status``) and reported at the start of the load, its end and its peak.
 
 It starts ``trustfund serve --public`` on 127.0.0.1 (a free port, a private publication cache),
 waits until the site answers (the first load of a 100k ledger takes a while: the source is
@@ -40,6 +46,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+if str(HERE) not in sys.path:
+    sys.path.insert(0, str(HERE))
 
 PAGES = ("PublicBalance", "BudgetExecution", "MaintenanceFund", "Votes", "SpecialAudit")
 
@@ -53,17 +61,17 @@ def free_port() -> int:
 def ledger_for(args: argparse.Namespace, work: Path) -> Path:
     if args.ledger:
         return Path(args.ledger).resolve()
-    cached = HERE / "out" / "ledgers" / "100k" / "main.beancount"
-    if args.units is None and cached.exists():
+    if args.units is None:
+        import bench_ledgers
+
+        source = bench_ledgers.with_codes(bench_ledgers.generated("100k"))
         target = work / "ledger"
-        shutil.copytree(
-            cached.parent, target
-        )  # a private copy: the benchmark may regenerate its own
+        shutil.copytree(source.parent, target)  # a private copy: the server may be touched
         return target / "main.beancount"
     from trustfund.ops.generator import generate
 
-    print(f"generating a ledger: {args.units or 2200} units, {args.years or 2} years …", flush=True)
-    return generate(work / "ledger", units=args.units or 2200, years=args.years or 2)
+    print(f"generating a ledger: {args.units} units, {args.years or 2} years …", flush=True)
+    return generate(work / "ledger", units=args.units, years=args.years or 2)
 
 
 def get(conn: http.client.HTTPConnection, path: str) -> tuple[int, int, float]:
@@ -80,6 +88,31 @@ def percentile(values: list[float], fraction: float) -> float:
         return float("nan")
     index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
     return ordered[index]
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process (and its threads), MB."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")
+
+
+def random_query(rng: Any, path: str) -> str:
+    """The path with a random query string: junk parameters, random filters and times."""
+    junk = f"x{rng.randrange(10**9)}={rng.randrange(10**9)}"
+    choice = rng.randrange(3)
+    if choice == 0:
+        extra = junk
+    elif choice == 1:
+        extra = f"time=2025-{rng.randrange(1, 13):02d}-{rng.randrange(1, 28):02d}&{junk}"
+    else:
+        extra = f"filter=%E5%AD%97{rng.randrange(10**6)}"
+    return path + ("&" if "?" in path else "?") + extra
 
 
 def wait_ready(port: int, proc: subprocess.Popen[bytes], timeout: float) -> tuple[str, float]:
@@ -113,10 +146,18 @@ def main(argv: list[str] | None = None) -> int:
         "--units", type=int, default=None, help="generate a ledger with this many units"
     )
     parser.add_argument("--years", type=int, default=None)
-    parser.add_argument("--requests", type=int, default=1000, help="GET requests after warm-up")
-    parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument(
-        "--duration", type=float, default=180.0, help="stop sending after this many seconds"
+        "--requests", type=int, default=10**9, help="at most this many GET requests after warm-up"
+    )
+    parser.add_argument("--concurrency", type=int, default=50)
+    parser.add_argument(
+        "--duration", type=float, default=60.0, help="stop sending after this many seconds"
+    )
+    parser.add_argument(
+        "--random-share",
+        type=float,
+        default=0.2,
+        help="share of requests with random query strings (cache pollution)",
     )
     parser.add_argument("--startup-timeout", type=float, default=900.0)
     parser.add_argument("--json", type=Path, default=None, help="write the figures here")
@@ -156,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
             return (path[len(base) :] if base and path.startswith(base) else path)[:60]
 
         paths = [f"{base}/extension/{page}/" for page in PAGES] + [
-            f"{base}/extension/MyUnit/?room=1-1-101",
+            f"{base}/extension/MyUnit/?unit=1-1-101",
             f"{base}/income_statement/",
             f"{base}/balance_sheet/",
             f"{base}/journal/",
@@ -176,13 +217,26 @@ def main(argv: list[str] | None = None) -> int:
                 f"{short(path):<60} {cold[path][2]:>8.2f} {warm[path][2]:>8.3f} {warm[path][1]:>10} {warm[path][0]}"
             )
 
+        import random
+
         latencies: dict[str, list[float]] = {path: [] for path in paths}
+        latencies["random query strings"] = []
         statuses: dict[int, int] = {}
         lock = threading.Lock()
         counter = iter(range(args.requests))
+        memory: list[float] = [rss_mb(proc.pid)]
+        stop = threading.Event()
+
+        def sample() -> None:
+            while not stop.wait(1.0):
+                memory.append(rss_mb(proc.pid))
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
         deadline = time.perf_counter() + args.duration
 
-        def worker() -> None:
+        def worker(seed: int) -> None:
+            rng = random.Random(seed)
             local = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
             while time.perf_counter() < deadline:
                 with lock:
@@ -190,6 +244,10 @@ def main(argv: list[str] | None = None) -> int:
                 if index is None:
                     break
                 path = paths[index % len(paths)]
+                key = path
+                if rng.random() < args.random_share:
+                    key = "random query strings"
+                    path = random_query(rng, path)
                 try:
                     status, _, seconds = get(local, path)
                 except (OSError, http.client.HTTPException):
@@ -198,15 +256,17 @@ def main(argv: list[str] | None = None) -> int:
                     status, seconds = -1, 0.0
                 with lock:
                     statuses[status] = statuses.get(status, 0) + 1
-                    if status == 200:
-                        latencies[path].append(seconds)
+                    if status in (200, 400):  # a bad random filter is a 400, as it should be
+                        latencies[key].append(seconds)
             local.close()
 
         load_started = time.perf_counter()
         with ThreadPoolExecutor(args.concurrency) as pool:
-            for _ in range(args.concurrency):
-                pool.submit(worker)
+            for number in range(args.concurrency):
+                pool.submit(worker, number)
         elapsed = time.perf_counter() - load_started
+        stop.set()
+        memory.append(rss_mb(proc.pid))
         everything = [s for values in latencies.values() for s in values]
         done = sum(statuses.values())
         print(
@@ -214,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(f"{'page':<60} {'n':>5} {'p50':>7} {'p90':>7} {'p99':>7} {'max':>7}")
         rows: dict[str, Any] = {}
-        for path in [*paths, "all"]:
+        for path in [*paths, "random query strings", "all"]:
             values = everything if path == "all" else latencies[path]
             figures = {
                 q: percentile(values, f)
@@ -238,11 +298,17 @@ def main(argv: list[str] | None = None) -> int:
             "latency": rows,
             "mean": statistics.mean(everything) if everything else None,
             "server_started": started,
+            "load_average": os.getloadavg(),
+            "rss_mb": {"start": memory[0], "end": memory[-1], "peak": max(memory)},
         }
+        print(
+            f"server memory: {memory[0]:.0f} MB at the start of the load, {memory[-1]:.0f} MB "
+            f"at its end, peak {max(memory):.0f} MB; load average {os.getloadavg()[0]:.1f}"
+        )
         if args.json:
             args.json.parent.mkdir(parents=True, exist_ok=True)
             args.json.write_text(json.dumps(result, indent=1, default=str), encoding="utf-8")
-        failures = sum(n for status, n in statuses.items() if status != 200)
+        failures = sum(n for status, n in statuses.items() if status not in (200, 400))
         return 1 if failures else 0
     finally:
         if proc is not None and proc.poll() is None:

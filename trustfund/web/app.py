@@ -492,7 +492,7 @@ def paged_account_report(original: Callable[..., Any]) -> Callable[[], Any]:
         window = journal_window(rows, ACCOUNT_JOURNAL_LIMIT, POSTING_BUDGET)
         contents = fava_compat.journal_contents()
         html = contents(window.rows, show_change_and_balance=True)
-        return fava_compat.account_report_journal(charts, pager_html(window) + html)
+        return fava_compat.account_report_journal(charts, pager_html(window) + str(html))
 
     return get_account_report
 
