@@ -626,6 +626,12 @@ CUSTOM_PUBLIC = frozenset(
         "tf-member",
         "tf-site",
         "budget",
+        # the path of a decision and the year's end (五议两公开: both publications are public)
+        "tf-procedure",
+        "tf-stage",
+        "tf-objection-outcome",
+        "tf-budget",
+        "tf-disposition",
     }
 )
 #: Accounts that hold money of or for individuals: a non-vocabulary Chinese component under
@@ -1380,6 +1386,11 @@ def _custom(entry: data.Custom, policy: Policy, verdicts: dict[str, str]) -> dat
         return entry._replace(meta={}) if policy.is_organisation(name) else None
     if kind == "tf-vote":
         return entry._replace(meta={}) if policy.publishes(VOTES_BY_UNIT, entry.date) else None
+    if kind == "tf-objection" and len(values) >= 3:
+        # that an objection was lodged is public; who lodged it is not (业主, or the body)
+        who = str(values[2].value)
+        shown = OWNER if who.strip() in policy.community.units else policy.party(who, entry.date)
+        return entry._replace(values=[*values[:2], values[2]._replace(value=shown)], meta={})
     if kind == "tf-seal" and values:
         meta = {"published-status": verdicts.get(str(values[0].value), "changed")}
         sealed = (entry.meta or {}).get("sealed-on")

@@ -180,6 +180,7 @@ def _expected(
 PAGES = [
     ("PublicBalance", "public", "2025-06", {}),
     ("BudgetExecution", "budget", "2025-06", {}),
+    ("Settlement", "settlement", "2025", {}),
     ("MaintenanceFund", "maintenance", "2025", {}),
     ("Votes", "votes", "2025", {}),
     ("SpecialAudit", "audit", "2025", {}),
@@ -247,6 +248,7 @@ def test_fava_pages_render_without_console_errors(driver: Any, site: str) -> Non
 PHONE_PAGES = [
     "extension/PublicBalance/?time=2025-06",
     "extension/BudgetExecution/?time=2025-06",
+    "extension/Settlement/?time=2025",
     "extension/MaintenanceFund/?time=2025",
     "extension/Votes/?time=2025",
     f"extension/MyUnit/?time=2025&unit=1-1-101&code={CODE_101}",

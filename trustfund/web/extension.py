@@ -1,11 +1,12 @@
-"""trustfund pages inside Fava: 公示, 预算执行, 维修资金, 投票, 审计, 我的房屋.
+"""trustfund pages inside Fava: 公示, 预算执行, 决算, 维修资金, 投票, 审计, 我的房屋.
 
 Enable in the ledger::
 
     2024-01-01 custom "fava-extension" "trustfund.web.extension"
 
 Each page is one extension class (one sidebar link) that shows the tables of a report
-(``reports.public``, ``reports.budget``, ``reports.audit``, ``reports.unit``) or of
+(``reports.public``, ``reports.budget``, ``reports.settlement``, ``reports.audit``,
+``reports.unit``) or of
 :mod:`trustfund.web.views` for the period of Fava's time filter (no filter: the year of the last
 entry). Each page has two read-only GET endpoints: ``xlsx`` (the reports' XLSX renderer) and
 ``json`` (the same rows as JSON). Nothing here writes to the ledger.
@@ -47,6 +48,20 @@ class BudgetExecution(_pages.TrustPage):
 
     def report(self) -> Any:
         return views.compute("budget", self.source(), self.period(), policy=self.policy())
+
+
+class Settlement(_pages.TrustPage):
+    """决算: the year's income and spending against the budget, the surplus or deficit of each
+    fund and what the owners decided to do with it (a month or quarter filter shows its year)."""
+
+    report_title = "决算 Settlement"
+    kind = "settlement"
+
+    def report(self) -> Any:
+        from reports.period import Period
+
+        year = Period.parse(f"{self.period().start.year:04d}")
+        return views.compute("settlement", self.source(), year, policy=self.policy())
 
 
 class MaintenanceFund(_pages.TrustPage):
@@ -145,6 +160,7 @@ class MyUnit(_pages.TrustPage):
 PAGES: tuple[type[_pages.TrustPage], ...] = (
     PublicBalance,
     BudgetExecution,
+    Settlement,
     MaintenanceFund,
     Votes,
     SpecialAudit,
