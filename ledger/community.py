@@ -75,6 +75,9 @@ OBJECTION_OUTCOMES = ("withdrawn", "dismissed", "upheld")
 #: ``tf-disposition`` kinds: what the owners decided to do with a year's surplus (结余处置).
 DISPOSITIONS = ("carry-forward", "reserve", "refund-by-area")
 YEAR_RE = re.compile(r"^\d{4}$")
+#: Custom directive ``close-year`` writes to carry a year's surplus per fund into the new year:
+#: ``custom "trustfund-carry-surplus" "2025" "common" 123456.78 CNY`` (TF607 and the 决算 read it).
+SURPLUS_CARRY_TYPE = "trustfund-carry-surplus"
 RULE_RE = re.compile(r"^(>=|>)\s*(\d+)\s*/\s*(\d+)$")
 
 DEFAULT_PARTICIPATION = ">=2/3"
@@ -440,6 +443,10 @@ class Governance:
     outcomes: dict[str, list[ObjectionOutcome]] = field(default_factory=dict)  # objection id ->
     budgets: dict[str, list[BudgetAdoption]] = field(default_factory=dict)  # year -> by date
     dispositions: dict[str, list[Disposition]] = field(default_factory=dict)  # year -> by date
+    #: Fava's ``custom "budget"`` lines, in entry order (the budget rule reads them).
+    budget_lines: list[data.Custom] = field(default_factory=list)
+    #: The common fund's surplus of a year ``close-year`` carried (``trustfund-carry-surplus``).
+    carried_surplus: dict[str, Decimal] = field(default_factory=dict)
 
     def procedure_for(self, resolution: Resolution) -> ProcedureTerm | None:
         """The procedure term that governs a resolution (in force on its date), or None."""
@@ -772,6 +779,7 @@ class _Builder:
         self.budgets: list[tuple[BudgetAdoption, data.Custom]] = []
         self.dispositions: list[tuple[Disposition, data.Custom]] = []
         self.site: list[tuple[date, SiteAddress]] = []
+        self.kept: list[data.Custom] = []  # ``budget`` and carried-surplus lines
 
     def error(self, code: str, message: str, entry: Any, ids: Iterable[str] = ()) -> None:
         self.errors.append(make_error(code, message, entry, ids=ids))
@@ -1230,7 +1238,18 @@ class _Builder:
         for group in (budgets, dispositions):
             for lines3 in group.values():
                 lines3.sort(key=lambda x: x.date)
+        carried: dict[str, Decimal] = {}
+        for entry in self.kept:
+            if entry.type != SURPLUS_CARRY_TYPE:
+                continue
+            values = _values(entry)
+            if len(values) >= 3 and str(values[1]) == "common":
+                amount = parse_money(values[2])
+                if amount is not None:
+                    carried[str(values[0])] = amount
         return Governance(
+            budget_lines=[e for e in self.kept if e.type == "budget"],
+            carried_surplus=carried,
             stages=stages,
             procedure=Dated(self.procedure),
             notices=by_id,
@@ -1379,7 +1398,9 @@ def build_community(entries: Sequence[data.Directive]) -> tuple[Community, list[
     """Parse every ``tf-*`` directive of ``entries`` into a :class:`Community` (one pass).
 
     Returns the community and the TF001/TF002 errors of the directives themselves.
-    Custom directives of other names (``budget``, ``fava-option`` …) are ignored.
+    Custom directives of other names (``fava-option`` …) are ignored, but for the ``budget``
+    lines and the surplus ``close-year`` carries, kept in :attr:`Governance.budget_lines` and
+    :attr:`Governance.carried_surplus` for the rules that read them.
     """
     builder = _Builder()
     first: date | None = None
@@ -1390,7 +1411,11 @@ def build_community(entries: Sequence[data.Directive]) -> tuple[Community, list[
             first = day
         if last is None or day > last:
             last = day
-        if type(entry) is data.Custom and entry.type.startswith("tf-"):
-            builder.add(entry)
+        if type(entry) is data.Custom:
+            name = entry.type
+            if name.startswith("tf-"):
+                builder.add(entry)
+            elif name == "budget" or name == SURPLUS_CARRY_TYPE:
+                builder.kept.append(entry)  # read by the budget and surplus rules (TF606/TF607)
     community = builder.finish(first, last)
     return community, builder.errors

@@ -19,6 +19,7 @@ from typing import Any
 from beancount.core import data
 
 from ledger.accounts import MAINTENANCE_BANK, classify
+from ledger.community import SURPLUS_CARRY_TYPE as SURPLUS_CARRY_TYPE  # re-exported
 from ledger.community import Community, Emergency
 
 #: Metadata key marking an entry a rule generated (remuneration); sealing and rules skip it.
@@ -29,9 +30,6 @@ YEAR_CLOSE_TAG = "year-close"
 YEAR_OPEN_TAG = "year-open"
 #: Custom directive ``close-year`` writes to carry a month's remuneration figures forward.
 CARRY_TYPE = "trustfund-carry-remuneration"
-#: Custom directive ``close-year`` writes to carry a year's surplus per fund into the new year:
-#: ``custom "trustfund-carry-surplus" "2025" "common" 123456.78 CNY`` (TF607 and the 决算 read it).
-SURPLUS_CARRY_TYPE = "trustfund-carry-surplus"
 
 
 def meta_str(entry: Any, key: str) -> str | None:

@@ -71,9 +71,11 @@ Unknown ids are TF002 (``ledger.community``). Payments come from the shared inde
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import cast
 
 from beancount.core import data
 
@@ -85,7 +87,7 @@ from ledger.community import (
     Community,
     Notice,
 )
-from ledger.entries import SURPLUS_CARRY_TYPE, YEAR_CLOSE_TAG, YEAR_OPEN_TAG, meta_list
+from ledger.entries import YEAR_CLOSE_TAG, YEAR_OPEN_TAG, meta_list
 from ledger.errors import TrustError, make_error
 from ledger.index import LedgerIndex, Payment
 from trustfund.rules.plugin import Config, Entries, ensure_index, plugin_entry
@@ -320,9 +322,7 @@ class _Checker:
                 )
         first_year = min(adoptions)
         unadopted: set[str] = set()
-        for entry in entries:
-            if not isinstance(entry, data.Custom) or entry.type != "budget":
-                continue
+        for entry in self.gov.budget_lines:
             year = f"{entry.date.year:04d}"
             if year < first_year:
                 continue
@@ -363,7 +363,7 @@ class _Checker:
     def dispositions(self, entries: Sequence[data.Directive]) -> None:
         if not self.gov.dispositions:
             return
-        surplus = common_surplus(entries, set(self.gov.dispositions))
+        surplus = common_surplus(entries, set(self.gov.dispositions), self.gov.carried_surplus)
         for year, lines in sorted(self.gov.dispositions.items()):
             amount = surplus.get(year)
             used = ZERO
@@ -406,41 +406,59 @@ class _Checker:
                     )
 
 
-def common_surplus(entries: Sequence[data.Directive], years: set[str]) -> dict[str, Decimal]:
+def common_surplus(
+    entries: Sequence[data.Directive], years: set[str], carried: dict[str, Decimal] | None = None
+) -> dict[str, Decimal]:
     """The common fund's surplus (income − expenses) of each of ``years`` the ledger can tell.
 
     From the year's own transactions (closing ``#year-close`` and opening ``#year-open`` entries
-    excluded) when the ledger holds any; else from a ``trustfund-carry-surplus`` line.
+    excluded) when the ledger holds any; else from the ``trustfund-carry-surplus`` figure
+    (``carried``). Only the entries dated in those years are read (the entries are in date
+    order, as Beancount sorts them).
     """
-    net: dict[str, Decimal] = {}
-    held: set[str] = set()
-    carried: dict[str, Decimal] = {}
-    for entry in entries:
-        if isinstance(entry, data.Transaction):
-            year = f"{entry.date.year:04d}"
-            if year not in years or entry.tags & {YEAR_CLOSE_TAG, YEAR_OPEN_TAG}:
+    net: dict[int, Decimal] = {}
+    counted: set[str] = set()  # income and expense accounts of the common fund
+    other: set[str] = set()
+    transaction = data.Transaction
+    skip_close, skip_open = YEAR_CLOSE_TAG, YEAR_OPEN_TAG
+    for year in sorted(int(y) for y in years if y.isdigit()):
+        lo = bisect.bisect_left(entries, date(year, 1, 1), key=_date_of)
+        hi = bisect.bisect_left(entries, date(year + 1, 1, 1), lo=lo, key=_date_of)
+        total: Decimal | None = None
+        for entry in entries[lo:hi]:
+            if type(entry) is not transaction:
                 continue
-            held.add(year)
-            for posting in entry.postings:
-                cls = classify(posting.account)
-                if cls.fund != COMMON or not (cls.is_income or cls.is_expense):
+            txn = cast(data.Transaction, entry)
+            tags = txn.tags
+            if tags and (skip_close in tags or skip_open in tags):
+                continue
+            if total is None:
+                total = ZERO
+            for posting in txn.postings:
+                account = posting.account
+                if account in other:
                     continue
+                if account not in counted:
+                    cls = classify(account)
+                    if cls.fund != COMMON or not (cls.is_income or cls.is_expense):
+                        other.add(account)
+                        continue
+                    counted.add(account)
                 units = posting.units
-                if units is None or not isinstance(units.number, Decimal):
-                    continue
-                net[year] = net.get(year, ZERO) - units.number
-        elif isinstance(entry, data.Custom) and entry.type == SURPLUS_CARRY_TYPE:
-            values = [v.value for v in entry.values or ()]
-            if len(values) >= 3 and str(values[1]) == COMMON:
-                amount = values[2]
-                number = getattr(amount, "number", amount)
+                number = units.number if units is not None else None
                 if isinstance(number, Decimal):
-                    carried[str(values[0])] = number
-    out = {year: net.get(year, ZERO) for year in held}
-    for year, amount in carried.items():
-        if year in years and year not in out:
-            out[year] = amount
+                    total -= number
+        if total is not None:
+            net[year] = total
+    out = {f"{year:04d}": total for year, total in net.items()}
+    for label, amount in (carried or {}).items():
+        if label in years and label not in out:
+            out[label] = amount
     return out
+
+
+def _date_of(entry: data.Directive) -> date:
+    return entry.date
 
 
 def check(
