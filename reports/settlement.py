@@ -276,8 +276,8 @@ class SettlementReport(Report):
                     "account": "合计 Total",
                     "delta": _sum(c.delta for c in self.changes),
                 },
-                note="a budget line dated within the year after 1 January, with the owners' "
-                "resolution it rests on",
+                note="年内1月1日之后的预算行及其依据的业主决议 (a budget line dated within the "
+                "year after 1 January, with the owners' resolution it rests on)",
             )
         )
         what = SURPLUS if self.surplus >= 0 else DEFICIT
@@ -289,12 +289,14 @@ class SettlementReport(Report):
                 DispositionRow.columns,
                 self.dispositions,
                 {
-                    "label": f"{what} {abs(self.surplus)}; 未处置 undisposed {self.undisposed}",
+                    "label": "合计 Total",
                     "amount": self.disposed,
                     "moved": _sum(d.moved for d in self.dispositions),
                 },
-                note="业主大会决定结余的用途 (the owners decide): carry forward, reserve, refund "
-                "by area; 已执行 = payments citing the resolution",
+                note=f"{what.split()[0]} {abs(self.surplus):,.2f}，已处置 {self.disposed:,.2f}，"
+                f"未处置 {self.undisposed:,.2f}；业主大会决定结余的用途，已执行为引用该决议的付款 "
+                f"({what.split()[1]} {abs(self.surplus):,.2f}, disposed of {self.disposed:,.2f}, "
+                f"undisposed {self.undisposed:,.2f}; moved = payments citing the resolution)",
             )
         )
         if self.refunds:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -102,3 +103,20 @@ def test_the_settlement_is_a_page_of_the_owners_site(public: Any) -> None:
     assert month.status_code == 200 and month.get_json()["period"] == "2025"
     keys = [t["key"] for t in month.get_json()["tables"]]
     assert keys[0] == "funds" and "dispositions" in keys and "refunds" in keys
+
+
+def test_the_static_site_year_page_holds_the_settlement(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from cli import main
+
+    (tmp_path / "ledger").mkdir()
+    (tmp_path / "ledger" / "main.beancount").write_text(LEDGER, encoding="utf-8")
+    result = CliRunner().invoke(
+        main, ["publish", str(tmp_path / "ledger" / "main.beancount"), "-o", str(tmp_path / "site")]
+    )
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "site" / "y" / "2025.html").read_text(encoding="utf-8")
+    assert 'id="settlement"' in page and "结余处置" in page and "按面积退还" in page
+    assert "2,100.00" in page and "1-1-102" in page
+    assert not [name for name in NAMES if name in page]

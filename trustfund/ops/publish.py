@@ -13,7 +13,9 @@ module and its policy (:mod:`reports.publication`, DESIGN.md §7), the same figu
   with its sign-offs, basis, invoice and contract, public-income contracts, remuneration,
   arrears by building (by unit when the community publishes it), the maintenance fund per
   building, the month's notices and seal;
-- ``y/YYYY.html``: the year: month by month, categories, budget execution, contracts;
+- ``y/YYYY.html``: the year: month by month, categories, budget execution, contracts, and once
+  the year is over its settlement (决算: surplus per fund, budget changes, the disposition of
+  the surplus, the refund per unit);
 - ``maintenance.html`` (projects with vote tally, contract, price audit, acceptance, cost per
   building), ``votes.html`` (resolutions and tallies), ``notices.html`` (公示 with their
   objection deadlines), ``seals.html`` (the hash of each sealed month);
@@ -574,6 +576,15 @@ class SiteBuilder:
         )
         budget_report = budget.compute(self.src, period, policy=self.policy)
         budget_tables = [shown(t) for t in budget_report.tables()]
+        settlement_tables: list[ShownTable] = []
+        settlement_notes: list[str] = []
+        last = self.src.community.last_date
+        if last is not None and last >= period.last_day:  # the year is over: its 决算
+            from reports import settlement
+
+            settled = settlement.compute(self.src, period, policy=self.policy)
+            settlement_tables = [shown(t) for t in settled.tables() if t.key in SETTLEMENT_TABLES]
+            settlement_notes = [_zh(n) for n in settled.notes if n not in budget_report.notes]
         return self.render(
             "year.html",
             path,
@@ -587,6 +598,8 @@ class SiteBuilder:
             categories=shown(tables["categories"], skip=("fund",)),
             budget=budget_tables,
             budget_notes=[_zh(n) for n in budget_report.notes],
+            settlement=settlement_tables,
+            settlement_notes=settlement_notes,
             contracts=shown(tables["contracts"]),
             remuneration=shown(tables["remuneration"]),
             arrears=shown(tables["arrears"]),
@@ -793,6 +806,8 @@ def _room_key(room: str) -> tuple[tuple[int, str], ...]:
     return tuple((int(p), "") if p.isdigit() else (10**9, p) for p in room.split("-"))
 
 
+#: The tables of the 决算 the year page shows (the lines are the budget execution's already).
+SETTLEMENT_TABLES = ("funds", "changes", "dispositions", "refunds")
 OUTCOMES = {"withdrawn": "已撤回", "dismissed": "不成立", "upheld": "成立，暂停付款"}
 VOTE_WORDS = {"yes": "同意", "no": "反对", "abstain": "弃权"}
 MATTERS = {
