@@ -717,7 +717,10 @@ def compute(
             todo = [STAGE_LABELS[s] for s in STAGES if s not in first]
         paid = paid_under.get(rid, ZERO)
         budget = resolution.budget
-        unspent = budget is not None and paid < budget and state.startswith("通过")
+        # a project's budget not yet spent (a resolution paid under, or a maintenance use); an
+        # annual budget's `budget:` is no project to finish
+        project = paid > 0 or resolution.matter == "use-maintenance-fund"
+        unspent = project and budget is not None and paid < budget and state.startswith("通过")
         if closed and not todo and not unspent:
             continue
         if unspent:
