@@ -244,3 +244,32 @@ def test_html_instead_of_pdf_and_bad_input(tmp_path: Path) -> None:
         main, ["handover", "--date", "2025-06-30", "--kind", "chair", str(DEMO)]
     )
     assert kind.exit_code != 0
+
+
+def test_a_project_paid_in_part_is_open_and_an_annual_budget_is_not() -> None:
+    text = SMALL.replace(
+        '2025-03-05 custom "tf-vote" "R-1" "1-1-101" "yes"\n',
+        '2025-03-05 custom "tf-vote" "R-1" "1-1-101" "yes"\n'
+        '2025-03-05 custom "tf-vote" "R-1" "1-1-102" "yes"\n'
+        '2025-03-06 custom "tf-close" "R-1"\n'
+        '2025-03-07 custom "tf-resolution" "R-Y" "annual-budget" "年度预算" ""\n'
+        '  budget: "90000.00 CNY"\n'
+        '2025-03-07 custom "tf-vote" "R-Y" "1-1-101" "yes"\n'
+        '2025-03-07 custom "tf-vote" "R-Y" "1-1-102" "yes"\n'
+        '2025-03-08 custom "tf-close" "R-Y"\n',
+    ).replace(
+        '2025-03-04 custom "tf-resolution" "R-1" "hire-contractor" "外墙清洗" ""\n',
+        '2025-03-04 custom "tf-resolution" "R-1" "hire-contractor" "外墙清洗" ""\n'
+        '  budget: "5000.00 CNY"\n',
+    )
+    text += (
+        '2025-03-09 * "清洗公司" "外墙清洗 首期"\n  approval: "AP-1"\n  resolution: "R-1"\n'
+        "  Expenses:Service:Cleaning  2000.00 CNY\n  Assets:Bank:Trust\n"
+    )
+    ledger = load_string(text)
+    report = handover.compute(ledger, date(2025, 3, 10), "committee")
+    assert assert_ties(ledger, report)
+    matters = {m.id: m for m in report.matters}
+    assert "budget left" not in matters["R-Y"].next  # listed for its stages only
+    assert matters["R-1"].paid == D("2000.00") and "3000.00" in matters["R-1"].next
+    assert "决议公开" in matters["R-1"].next  # the decision not yet published
