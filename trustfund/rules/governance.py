@@ -75,7 +75,6 @@ import bisect
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import cast
 
 from beancount.core import data
 
@@ -102,11 +101,17 @@ def _stage(name: str) -> str:
     return f"{name} ({STAGE_LABELS[name]})"
 
 
-def decision_problem(community: Community, resolution_id: str, day: date) -> str | None:
+def decision_problem(
+    community: Community,
+    resolution_id: str,
+    day: date,
+    tallies: dict[str, tuple[str, ...] | None] | None = None,
+) -> str | None:
     """Why ``resolution_id`` was not decided on or before ``day``, or None when it was.
 
     Decided: its vote closed on or before the day and passed (art. 278 tally), or, for a matter
-    decided without an owners' vote, a ``tf-stage`` "resolve" on or before the day.
+    decided without an owners' vote, a ``tf-stage`` "resolve" on or before the day. ``tallies``
+    keeps each resolution's outcome (None: passed; else the failed tests) between calls.
     """
     if resolution_id not in community.resolutions:
         return f'unknown resolution "{resolution_id}"'
@@ -114,9 +119,15 @@ def decision_problem(community: Community, resolution_id: str, day: date) -> str
     if close is not None:
         if close.date > day:
             return f"the vote on {resolution_id} closes {close.date}, after {day}"
-        result = tally(community, resolution_id)
-        if not result.passed:
-            return f"{resolution_id} did not pass ({', '.join(result.failed_tests)})"
+        if tallies is not None and resolution_id in tallies:
+            failed = tallies[resolution_id]
+        else:
+            result = tally(community, resolution_id)
+            failed = None if result.passed else tuple(result.failed_tests)
+            if tallies is not None:
+                tallies[resolution_id] = failed
+        if failed is not None:
+            return f"{resolution_id} did not pass ({', '.join(failed)})"
         return None
     resolved = community.governance.stage_dates(resolution_id).get("resolve")
     if resolved is None:
@@ -132,6 +143,7 @@ class _Checker:
         self.gov = community.governance
         self.index = index
         self.errors: list[TrustError] = []
+        self.tallies: dict[str, tuple[str, ...] | None] = {}  # each resolution counted once
 
     def error(
         self,
@@ -311,7 +323,9 @@ class _Checker:
             return
         for year, lines in sorted(adoptions.items()):
             adoption = lines[-1]
-            problem = decision_problem(self.community, adoption.resolution_id, adoption.date)
+            problem = decision_problem(
+                self.community, adoption.resolution_id, adoption.date, self.tallies
+            )
             if problem:
                 self.error(
                     "TF606",
@@ -349,7 +363,9 @@ class _Checker:
                     [f"year:{year}", f"account:{account}"],
                 )
                 continue
-            problems = [decision_problem(self.community, rid, entry.date) for rid in cited]
+            problems = [
+                decision_problem(self.community, rid, entry.date, self.tallies) for rid in cited
+            ]
             if all(problems):
                 self.error(
                     "TF606",
@@ -370,7 +386,9 @@ class _Checker:
             reported = False
             for line in lines:
                 ids = [f"year:{year}", f"resolution:{line.resolution_id}"]
-                problem = decision_problem(self.community, line.resolution_id, line.date)
+                problem = decision_problem(
+                    self.community, line.resolution_id, line.date, self.tallies
+                )
                 if problem:
                     self.error(
                         "TF607",
@@ -428,7 +446,7 @@ def common_surplus(
         for entry in entries[lo:hi]:
             if type(entry) is not transaction:
                 continue
-            txn = cast(data.Transaction, entry)
+            txn: data.Transaction = entry  # type: ignore[assignment]
             tags = txn.tags
             if tags and (skip_close in tags or skip_open in tags):
                 continue
