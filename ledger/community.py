@@ -78,6 +78,7 @@ YEAR_RE = re.compile(r"^\d{4}$")
 #: Custom directive ``close-year`` writes to carry a year's surplus per fund into the new year:
 #: ``custom "trustfund-carry-surplus" "2025" "common" 123456.78 CNY`` (TF607 and the 决算 read it).
 SURPLUS_CARRY_TYPE = "trustfund-carry-surplus"
+_ROOM_RE = re.compile(r"^[^-\s]+(-[^-\s]+)*$")  # a tf-unit room id: components joined by "-"
 RULE_RE = re.compile(r"^(>=|>)\s*(\d+)\s*/\s*(\d+)$")
 
 DEFAULT_PARTICIPATION = ">=2/3"
@@ -678,10 +679,6 @@ def _values(entry: data.Custom) -> list[Any]:
     return [v.value for v in entry.values or ()]  # `custom "tf-x"` with no values has None
 
 
-def _dtypes(entry: data.Custom) -> list[Any]:
-    return [v.dtype for v in entry.values or ()]
-
-
 _SIGNATURES: dict[str, tuple[tuple[str, ...], str]] = {
     # name: (value kinds, human-readable form)
     "tf-unit": (("str", "num", "str"), '"ROOM" AREA "OWNER-ID"'),
@@ -724,6 +721,16 @@ _SIGNATURES: dict[str, tuple[tuple[str, ...], str]] = {
     "tf-site": (("str",), '"https://ADDRESS/"'),
 }
 KNOWN_DIRECTIVES = frozenset(_SIGNATURES)
+#: name -> (value kinds without the "?", how many are required, form, parser method name).
+_PLANS: dict[str, tuple[tuple[str, ...], int, str, str]] = {
+    name: (
+        tuple(k.rstrip("?") for k in kinds),
+        sum(1 for k in kinds if not k.endswith("?")),
+        form,
+        "_" + name[3:].replace("-", "_"),
+    )
+    for name, (kinds, form) in _SIGNATURES.items()
+}
 
 
 def _kind_ok(kind: str, value: Any, dtype: Any) -> bool:
@@ -786,28 +793,35 @@ class _Builder:
 
     def add(self, entry: data.Custom) -> None:
         name = entry.type
-        signature = _SIGNATURES.get(name)
-        if signature is None:
+        plan = _PLANS.get(name)
+        if plan is None:
             known = ", ".join(sorted(KNOWN_DIRECTIVES))
             self.error("TF001", f'unknown directive "{name}" (known: {known})', entry)
             return
-        kinds, form = signature
-        values, dtypes = _values(entry), _dtypes(entry)
-        required = sum(1 for k in kinds if not k.endswith("?"))  # optional values trail
-        if not (required <= len(values) <= len(kinds)) or not all(
-            _kind_ok(k.rstrip("?"), v, t) for k, v, t in zip(kinds, values, dtypes, strict=False)
-        ):
+        kinds, required, form, method = plan
+        raw = entry.values or ()  # `custom "tf-x"` with no values has None
+        values: list[Any] = []
+        if required <= len(raw) <= len(kinds):  # optional values trail
+            for kind, item in zip(kinds, raw, strict=False):
+                value = item.value
+                if kind == "str":  # most values: test them inline
+                    if item.dtype is not str or type(value) is not str:
+                        break
+                elif not _kind_ok(kind, value, item.dtype):
+                    break
+                values.append(value)
+        if len(values) != len(raw) or len(raw) < required:
             self.error("TF001", f'malformed "{name}": expected {name} {form}', entry)
             return
         try:
-            getattr(self, "_" + name[3:].replace("-", "_"))(entry, values)
+            getattr(self, method)(entry, values)
         except (ValueError, ArithmeticError, TypeError) as exc:  # never raise on data
             self.error("TF001", f'malformed "{name}": {exc}', entry)
 
     # one method per directive -----------------------------------------------------------
     def _unit(self, entry: data.Custom, v: list[Any]) -> None:
         room, area, owner = v[0].strip(), v[1], v[2].strip()
-        if not room or not re.match(r"^[^-\s]+(-[^-\s]+)*$", room):
+        if not room or not _ROOM_RE.match(room):
             self.error("TF001", f'malformed "tf-unit": bad room id "{room}"', entry)
             return
         if area <= 0:
@@ -1403,19 +1417,15 @@ def build_community(entries: Sequence[data.Directive]) -> tuple[Community, list[
     :attr:`Governance.carried_surplus` for the rules that read them.
     """
     builder = _Builder()
-    first: date | None = None
-    last: date | None = None
-    for entry in entries:
-        day = entry.date
-        if first is None or day < first:
-            first = day
-        if last is None or day > last:
-            last = day
-        if type(entry) is data.Custom:
-            name = entry.type
-            if name.startswith("tf-"):
-                builder.add(entry)
-            elif name == "budget" or name == SURPLUS_CARRY_TYPE:
-                builder.kept.append(entry)  # read by the budget and surplus rules (TF606/TF607)
+    dates = [entry.date for entry in entries]  # min/max in C: no comparison loop in Python
+    first = min(dates) if dates else None
+    last = max(dates) if dates else None
+    custom = data.Custom
+    for entry in [e for e in entries if type(e) is custom]:
+        name = entry.type
+        if name.startswith("tf-"):
+            builder.add(entry)
+        elif name == "budget" or name == SURPLUS_CARRY_TYPE:
+            builder.kept.append(entry)  # read by the budget and surplus rules (TF606/TF607)
     community = builder.finish(first, last)
     return community, builder.errors

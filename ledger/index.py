@@ -617,7 +617,7 @@ def build_index(entries: Sequence[data.Directive], community: Community) -> Ledg
     month_bills: dict[str, Decimal] = {}
     cash_day: date | None = None
     day_sums = Collected()
-    plans: dict[tuple[str, str], tuple[int, int]] = {}
+    plans: dict[tuple[str, str], int] = {}
 
     for entry in entries:
         if type(entry) is not transaction:
@@ -633,48 +633,49 @@ def build_index(entries: Sequence[data.Directive], community: Community) -> Ledg
             plan = plans.get(key)
             if plan is None:
                 plan = plans[key] = _plan(bits[first.account], bits[second.account])
-            kind, main = plan
-            if kind:
-                mine, other = (first, second) if main == 0 else (second, first)
+            if plan:
+                mine, other = (second, first) if plan & 1 else (first, second)
                 try:
                     number: Decimal = mine.units.number  # type: ignore[union-attr,assignment]
-                    counter: Decimal = other.units.number  # type: ignore[union-attr,assignment]
-                    if kind == _BILL and number > zero and counter < zero:
-                        if entry.date != bill_day:
-                            bill_day = entry.date
-                            month = month_of(bill_day)
-                            month_bills = bills.get(month)  # type: ignore[assignment]
-                            if month_bills is None:
-                                month_bills = bills[month] = {}
-                        meta = mine.meta
-                        room = meta.get("unit") if meta else None
-                        room = room.strip() if type(room) is str else _room(room, entry)
-                        old = month_bills.get(room)
-                        month_bills[room] = number if old is None else old + number
-                        meta = entry.meta
-                        if len(meta) > 2 and (
-                            "approval" in meta or "resolution" in meta or "emergency" in meta
-                        ):
-                            _cite(index, entry)
-                        continue
-                    if kind >= _RECEIPT and number > zero and number + counter >= zero:
-                        # Cash in, a fee-base account credited with no more than came in.
-                        if currency is None:
-                            currency = mine.units.currency  # type: ignore[union-attr]
-                        if entry.date != cash_day:
-                            cash_day = entry.date
-                            day_sums = collections.get(cash_day)  # type: ignore[assignment]
-                            if day_sums is None:
-                                day_sums = collections[cash_day] = Collected()
-                        day_sums.fees -= counter
-                        if kind == _RECEIPT_CLEARING:
-                            clearing.append((entry, number))
-                        meta = entry.meta
-                        if len(meta) > 2 and (
-                            "approval" in meta or "resolution" in meta or "emergency" in meta
-                        ):
-                            _cite(index, entry)
-                        continue
+                    if plan < _RECEIPT:  # a bill, or a reversal (a waiver: the careful path)
+                        if number > zero:
+                            if entry.date != bill_day:
+                                bill_day = entry.date
+                                month = month_of(bill_day)
+                                month_bills = bills.get(month)  # type: ignore[assignment]
+                                if month_bills is None:
+                                    month_bills = bills[month] = {}
+                            meta = mine.meta
+                            room = meta.get("unit") if meta else None
+                            room = room.strip() if type(room) is str else _room(room, entry)
+                            old = month_bills.get(room)
+                            month_bills[room] = number if old is None else old + number
+                            meta = entry.meta
+                            if len(meta) > 2 and (
+                                "approval" in meta or "resolution" in meta or "emergency" in meta
+                            ):
+                                _cite(index, entry)
+                            continue
+                    else:
+                        counter: Decimal = other.units.number  # type: ignore[union-attr,assignment]
+                        if number > zero and number + counter >= zero:
+                            # Cash in, a fee-base account credited with no more than came in.
+                            if currency is None:
+                                currency = mine.units.currency  # type: ignore[union-attr]
+                            if entry.date != cash_day:
+                                cash_day = entry.date
+                                day_sums = collections.get(cash_day)  # type: ignore[assignment]
+                                if day_sums is None:
+                                    day_sums = collections[cash_day] = Collected()
+                            day_sums.fees -= counter
+                            if plan >= _RECEIPT_CLEARING:
+                                clearing.append((entry, number))
+                            meta = entry.meta
+                            if len(meta) > 2 and (
+                                "approval" in meta or "resolution" in meta or "emergency" in meta
+                            ):
+                                _cite(index, entry)
+                            continue
                 except (AttributeError, TypeError):
                     pass  # a posting without units: the careful path below
         every = debits = credits = 0
@@ -790,21 +791,23 @@ def build_index(entries: Sequence[data.Directive], community: Community) -> Ledg
     return index
 
 
-_BILL = 1  # Assets:Receivable:Fees and Income:Fees:Property
-_RECEIPT = 2  # an owners' bank account and a fee-base account
-_RECEIPT_CLEARING = 3  # Assets:Clearing:Manager and a fee-base account
+#: Fast-path plans of two-posting transactions: the kind times two, plus 1 when the main
+#: posting (the receivable of a bill, the cash of a receipt) is the second.
+_BILL = 2  # Assets:Receivable:Fees and Income:Fees:Property
+_RECEIPT = 4  # an owners' bank account and a fee-base account
+_RECEIPT_CLEARING = 6  # Assets:Clearing:Manager and a fee-base account
 
 
-def _plan(first: int, second: int) -> tuple[int, int]:
-    """The fast path of a two-posting transaction: (kind, index of the main posting) or 0."""
+def _plan(first: int, second: int) -> int:
+    """The fast path of a two-posting transaction with these account bits (0: none)."""
     for main, (mine, other) in enumerate(((first, second), (second, first))):
         if mine & RECEIVABLE_FEES and other & PROPERTY_INCOME:
-            return _BILL, main
+            return _BILL + main
         if mine & CASH and other & FEE_BASE and not other & CASH:
             if (mine | other) & _RARE:
-                return 0, 0
-            return (_RECEIPT_CLEARING if mine & CLEARING else _RECEIPT), main
-    return 0, 0
+                return 0
+            return (_RECEIPT_CLEARING if mine & CLEARING else _RECEIPT) + main
+    return 0
 
 
 def _cites(txn: data.Transaction) -> bool:
