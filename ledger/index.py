@@ -61,10 +61,9 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from beancount.core import data
 
@@ -193,8 +192,7 @@ def where(entry: Any) -> str:
     return f"{meta.get('filename', '?')}:{meta.get('lineno', 0)}"
 
 
-@dataclass(frozen=True, slots=True)
-class Payment:
+class Payment(NamedTuple):
     """One payment out of an owners' fund, with the evidence it cites (names not masked)."""
 
     txn: data.Transaction
@@ -255,8 +253,7 @@ class Collected:
         return f"Collected(fees={self.fees}, fees_public={self.fees_public})"
 
 
-@dataclass(frozen=True, slots=True)
-class Waiver:
+class Waiver(NamedTuple):
     """A fee waiver or write-off: receivables credited without cash or prepayment."""
 
     txn: data.Transaction
@@ -266,8 +263,7 @@ class Waiver:
     approvals: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class PublicReceipt:
+class PublicReceipt(NamedTuple):
     """A transaction crediting public income (``Income:Public:*``)."""
 
     txn: data.Transaction
@@ -278,8 +274,7 @@ class PublicReceipt:
     resolutions: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class CrossFund:
+class CrossFund(NamedTuple):
     """A transaction touching the common fund and the maintenance fund."""
 
     txn: data.Transaction
@@ -288,8 +283,7 @@ class CrossFund:
     resolutions: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Misdeposit:
+class Misdeposit(NamedTuple):
     """An income credit balanced by an account that may not receive fund income (TF101)."""
 
     txn: data.Transaction
@@ -298,8 +292,7 @@ class Misdeposit:
     accounts: tuple[str, ...]  # the offending debits
 
 
-@dataclass(frozen=True, slots=True)
-class ManagerDebit:
+class ManagerDebit(NamedTuple):
     """A debit to the manager's accounts out of an owners' fund (TF102), not an accrual."""
 
     txn: data.Transaction
@@ -308,8 +301,7 @@ class ManagerDebit:
     approvals: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class RemunerationPosting:
+class RemunerationPosting(NamedTuple):
     """A transaction posting to ``Expenses:Manager:Remuneration``."""
 
     txn: data.Transaction
@@ -319,28 +311,47 @@ class RemunerationPosting:
     has_period: bool
 
 
-@dataclass(slots=True)
 class LedgerIndex:
     """What one pass over the ledger found; every list is in entry (date) order."""
 
-    payments: list[Payment] = field(default_factory=list)
-    collections: dict[date, Collected] = field(default_factory=dict)
-    waivers: list[Waiver] = field(default_factory=list)
-    bills: dict[str, dict[str, Decimal]] = field(default_factory=dict)
-    public_receipts: list[PublicReceipt] = field(default_factory=list)
-    clearing: list[tuple[data.Transaction, Decimal]] = field(default_factory=list)
-    cross_fund: list[CrossFund] = field(default_factory=list)
-    misdeposits: list[Misdeposit] = field(default_factory=list)
-    manager_debits: list[ManagerDebit] = field(default_factory=list)
-    remuneration: list[RemunerationPosting] = field(default_factory=list)
-    suspense: list[tuple[data.Transaction, data.Posting]] = field(default_factory=list)
-    #: Transactions other than payments that cite ``approval:``, ``resolution:`` or ``emergency:``.
-    citations: list[data.Transaction] = field(default_factory=list)
-    #: ``custom "trustfund-carry-remuneration"`` lines written by ``close-year``.
-    carried: list[data.Custom] = field(default_factory=list)
-    currency: str = "CNY"  # the currency of the first cash received
-    first_date: date | None = None
-    last_date: date | None = None
+    __slots__ = (
+        "bills",
+        "carried",
+        "citations",
+        "clearing",
+        "collections",
+        "cross_fund",
+        "currency",
+        "first_date",
+        "last_date",
+        "manager_debits",
+        "misdeposits",
+        "payments",
+        "public_receipts",
+        "remuneration",
+        "suspense",
+        "waivers",
+    )
+
+    def __init__(self) -> None:
+        self.payments: list[Payment] = []
+        self.collections: dict[date, Collected] = {}  # day -> sums, in date order
+        self.waivers: list[Waiver] = []
+        self.bills: dict[str, dict[str, Decimal]] = {}  # "YYYY-MM" -> room -> billed
+        self.public_receipts: list[PublicReceipt] = []
+        self.clearing: list[tuple[data.Transaction, Decimal]] = []  # net per transaction
+        self.cross_fund: list[CrossFund] = []
+        self.misdeposits: list[Misdeposit] = []
+        self.manager_debits: list[ManagerDebit] = []
+        self.remuneration: list[RemunerationPosting] = []
+        self.suspense: list[tuple[data.Transaction, data.Posting]] = []
+        #: Transactions other than payments citing ``approval:``, ``resolution:`` or ``emergency:``.
+        self.citations: list[data.Transaction] = []
+        #: ``custom "trustfund-carry-remuneration"`` lines written by ``close-year``.
+        self.carried: list[data.Custom] = []
+        self.currency = "CNY"  # the currency of the first cash received
+        self.first_date: date | None = None
+        self.last_date: date | None = None
 
     def collected_by_month(self, base: str = "fees") -> dict[str, Decimal]:
         """Month ("2025-03") -> collected (实收), base "fees" or "fees+public"; months with any."""
@@ -628,13 +639,12 @@ def build_index(entries: Sequence[data.Directive], community: Community) -> Ledg
 
         # Fast paths: the two-posting bills and receipts that make up most of a ledger.
         if len(postings) == 2 and not entry.tags:
-            first, second = postings
-            key = (first.account, second.account)
+            key = (postings[0].account, postings[1].account)
             plan = plans.get(key)
             if plan is None:
-                plan = plans[key] = _plan(bits[first.account], bits[second.account])
+                plan = plans[key] = _plan(bits[key[0]], bits[key[1]])
             if plan:
-                mine, other = (second, first) if plan & 1 else (first, second)
+                mine = postings[plan & 1]
                 try:
                     number: Decimal = mine.units.number  # type: ignore[union-attr,assignment]
                     if plan < _RECEIPT:  # a bill, or a reversal (a waiver: the careful path)
@@ -645,9 +655,12 @@ def build_index(entries: Sequence[data.Directive], community: Community) -> Ledg
                                 month_bills = bills.get(month)  # type: ignore[assignment]
                                 if month_bills is None:
                                     month_bills = bills[month] = {}
-                            meta = mine.meta
-                            room = meta.get("unit") if meta else None
-                            room = room.strip() if type(room) is str else _room(room, entry)
+                            try:
+                                room = mine.meta["unit"].strip()  # type: ignore[index]
+                            except (KeyError, TypeError, AttributeError):
+                                room = _room(
+                                    None if not mine.meta else mine.meta.get("unit"), entry
+                                )
                             old = month_bills.get(room)
                             month_bills[room] = number if old is None else old + number
                             meta = entry.meta
@@ -657,6 +670,7 @@ def build_index(entries: Sequence[data.Directive], community: Community) -> Ledg
                                 _cite(index, entry)
                             continue
                     else:
+                        other = postings[1 - (plan & 1)]
                         counter: Decimal = other.units.number  # type: ignore[union-attr,assignment]
                         if number > zero and number + counter >= zero:
                             # Cash in, a fee-base account credited with no more than came in.
@@ -744,23 +758,10 @@ def build_index(entries: Sequence[data.Directive], community: Community) -> Ledg
             day_sums.public_extra += (both if both < cash_in else cash_in) - fees
 
         if every & RECEIVABLE_FEES:
-            # Bills: a transaction crediting Income:Fees:Property; most have two postings.
+            # Bills: a transaction crediting Income:Fees:Property (two-posting ones took the
+            # fast path above unless tagged).
             if billed is not None and credits & PROPERTY_INCOME:
-                if len(postings) == 2:
-                    if entry.date != bill_day:
-                        bill_day = entry.date
-                        month = month_of(bill_day)
-                        month_bills = bills.get(month)  # type: ignore[assignment]
-                        if month_bills is None:
-                            month_bills = bills[month] = {}
-                    meta = billed.meta
-                    room = meta.get("unit") if meta else None
-                    room = room.strip() if type(room) is str else _room(room, entry)
-                    old = month_bills.get(room)
-                    number = billed.units.number  # type: ignore[union-attr,assignment]
-                    month_bills[room] = number if old is None else old + number
-                else:
-                    state.bills(entry)
+                state.bills(entry)
             if receivable < zero and -receivable > cash_in + prepaid_in:
                 state.waiver(entry, -receivable - cash_in - prepaid_in)
         if every & CLEARING and clearing_net:

@@ -1147,14 +1147,15 @@ def _roof_emergency(ctx: _Ctx, year: int) -> None:
 
 
 def _related_repair(ctx: _Ctx, year: int) -> None:
-    """A committee member's relative repairs the common areas' plumbing: a related-party
-    deal the owners voted on, flagged, contracted and paid once."""
+    """A committee member's relative repairs building 1's common plumbing: a related-party
+    deal its owners voted on, flagged, contracted, noticed and paid once."""
     st, setup = ctx.st, ctx.setup
     rid, cid, aid = f"R-{year}-02", f"C-{year}-R01", f"AP-{year}-R01"
     amount = _q(Decimal(ctx.rng.randrange(420000, 880000)) / 100)
     opened, closed = date(year, 2, 10), date(year, 3, 10)
+    building = sorted({u.building for u in ctx.comm.units}, key=int)[0]  # its owners vote
     heading = (
-        f'{opened} custom "tf-resolution" "{rid}" "related-party-contract" "委托{setup.related_party}维修公共水电(关联交易)" ""\n'
+        f'{opened} custom "tf-resolution" "{rid}" "related-party-contract" "委托{setup.related_party}维修{building}号楼公共水电(关联交易)" "{building}"\n'
         f'  budget: "{_money(amount)} CNY"'
     )
     _trail(
@@ -1167,7 +1168,8 @@ def _related_repair(ctx: _Ctx, year: int) -> None:
         evaluate=date(year, 5, 20),
         publish_result=date(year, 5, 28),
     )
-    _vote(ctx, rid, heading, ctx.comm.units, opened, closed)
+    scope = [u for u in ctx.comm.units if u.building == building]
+    _vote(ctx, rid, heading, scope, opened, closed)
     st.gov(
         closed,
         f'{closed} custom "tf-contract" "{cid}" Expenses:Service:Repairs "{setup.related_party}" {_money(amount)} CNY "once" {date(year, 6, 30)}',

@@ -104,15 +104,15 @@ class _Register:
         self.position = 0
         self.units: dict[str, Unit] = {}
 
-    def at(self, day: date) -> bool:
-        """Move to ``day``; True when the register changed since the last call."""
-        changed = False
+    def at(self, day: date) -> list[str]:
+        """Move to ``day``; the rooms whose line changed since the last call."""
+        changed: list[str] = []
         changes = self.changes
         while self.position < len(changes) and changes[self.position][0] <= day:
             _, room, unit = changes[self.position]
             self.units[room] = unit
+            changed.append(room)
             self.position += 1
-            changed = True
         return changed
 
 
@@ -131,9 +131,13 @@ def check_billing(community: Community, index: LedgerIndex) -> list[TrustError]:
         standard = dated.at(first)
         if standard is None:
             continue
-        if register.at(first) or standard is not current:
+        changed = register.at(first)
+        if standard is not current:
             current = standard
             expected = {room: standard_bill(standard, u) for room, u in register.units.items()}
+        else:
+            for room in changed:  # a sale, a corrected area: only those units change
+                expected[room] = standard_bill(standard, register.units[room])
         month = f"{first.year:04d}-{first.month:02d}"
         billed = index.bills.get(month, {})
         if billed == expected:

@@ -82,21 +82,28 @@ ALLOWED_FOR_INCOME = (
 )
 
 
-@dataclass(slots=True)
 class _Lot:
     """One collection into Assets:Clearing:Manager, waiting to be remitted."""
 
-    txn: data.Transaction
-    day: date
-    amount: Decimal
-    remaining: Decimal
-    days: int | None  # tf-remit-days in force on the collection day (None: not judged)
-    late: bool = False
-    held_late: Decimal | None = None  # what was still held at the first remittance after due
+    __slots__ = ("amount", "day", "days", "due", "held_late", "late", "remaining", "txn")
 
-    @property
-    def due(self) -> date | None:
-        return None if self.days is None else self.day + timedelta(days=self.days)
+    def __init__(
+        self,
+        txn: data.Transaction,
+        day: date,
+        amount: Decimal,
+        remaining: Decimal,
+        days: int | None,  # tf-remit-days in force on the collection day (None: not judged)
+        due: date | None,  # the last day it may still be held
+    ) -> None:
+        self.txn = txn
+        self.day = day
+        self.amount = amount
+        self.remaining = remaining
+        self.days = days
+        self.due = due
+        self.late = False
+        self.held_late: Decimal | None = None  # still held at the first remittance after due
 
 
 def _tf103(lot: _Lot, message: str, held: Decimal) -> TrustError:
@@ -135,13 +142,15 @@ class _Remittances:
         day = self._day
         if day is None:
             return
+        if self._collections:
+            term = self.community.remit_days.at(day)
+            days = None if term is None else term.days
+            due = None if days is None else day + timedelta(days=days)
         for txn, amount in self._collections:
-            covered = min(self.advance, amount)
+            covered = min(self.advance, amount) if self.advance else ZERO
             self.advance -= covered
             if covered < amount:
-                term = self.community.remit_days.at(day)
-                days = None if term is None else term.days
-                self.queue.append(_Lot(txn, day, amount, amount - covered, days))
+                self.queue.append(_Lot(txn, day, amount, amount - covered, days, due))
         for amount in self._remits:
             left = amount
             while left > 0 and self.queue:
