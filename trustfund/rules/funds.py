@@ -59,9 +59,9 @@ The facts come from the shared index (:mod:`ledger.index`): no pass of its own.
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
 from beancount.core import data
 
@@ -203,8 +203,7 @@ class _Remittances:
         return self.errors
 
 
-@dataclass(frozen=True)
-class OpenCollection:
+class OpenCollection(NamedTuple):
     """A manager collection not (fully) remitted at a day (what ``close-year`` carries over)."""
 
     day: date

@@ -18,8 +18,7 @@ import ast
 import gc
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from beancount.core import data
 
@@ -53,8 +52,7 @@ def ensure_index(
 CONFIG_KEYS = frozenset({"generate_remuneration"})
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(NamedTuple):
     """Options of the plugin line: ``plugin "trustfund.xinyi" "{'generate_remuneration': True}"``."""
 
     generate_remuneration: bool = False

@@ -51,9 +51,9 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 from beancount.core import data
 from beancount.core.amount import Amount
@@ -73,8 +73,7 @@ GENERATOR = "trustfund.rules.remuneration"
 PERIOD_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
-@dataclass(frozen=True)
-class MonthRemuneration:
+class MonthRemuneration(NamedTuple):
     """One month of the remuneration schedule."""
 
     month: str  # "2025-03"
@@ -84,10 +83,11 @@ class MonthRemuneration:
     due: Decimal  # rounded to the fen, half-up
     posted: Decimal
     generated: bool
-    difference: Decimal = field(init=False)  # posted - due
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "difference", self.posted - self.due)
+    @property
+    def difference(self) -> Decimal:
+        """Posted minus due."""
+        return self.posted - self.due
 
 
 def round_fen(amount: Decimal) -> Decimal:
@@ -99,15 +99,17 @@ def month_end(month: str) -> date:
     return date(year, mon, calendar.monthrange(year, mon)[1])
 
 
-@dataclass
 class _Month:
-    base: Decimal = ZERO
-    raw_due: Decimal = ZERO
-    posted: Decimal = ZERO
-    txns: list[data.Transaction] = field(default_factory=list)  # posted, not generated
-    generated: bool = False
-    carried: bool = False
-    currency: str = "CNY"
+    __slots__ = ("base", "carried", "currency", "generated", "posted", "raw_due", "txns")
+
+    def __init__(self, currency: str = "CNY") -> None:
+        self.base = ZERO
+        self.raw_due = ZERO
+        self.posted = ZERO
+        self.txns: list[data.Transaction] = []  # posted, not generated
+        self.generated = False
+        self.carried = False
+        self.currency = currency
 
 
 def _tally(

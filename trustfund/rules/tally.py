@@ -27,9 +27,9 @@ Usage::
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from ledger.community import Community, Ratio, Resolution, Vote
 
@@ -48,8 +48,7 @@ def _ratio(part: Decimal | int, whole: Decimal | int) -> Decimal:
     return (Decimal(part) / Decimal(whole)).quantize(_FOUR_PLACES)
 
 
-@dataclass(frozen=True)
-class Tally:
+class Tally(NamedTuple):
     """The counted result of one resolution's vote."""
 
     resolution: Resolution
