@@ -174,9 +174,11 @@ def run(label: str, repeat: int) -> dict[str, Any]:
         f"{site['largest_gzip_bytes']:,} bytes gzip (target ≤ {MAX_GZIP:,}); "
         f"{site['unit_pages']} unit pages"
     )
+    pages_rewritten = [p for p in rewritten if not p.startswith("u/")]
     print(
         f"   one more month: {len(rewritten)} file(s) rewritten in {again_s:.2f} s: "
-        f"{', '.join(rewritten)}; unchanged re-publish {same_s:.2f} s "
+        f"{len(rewritten) - len(pages_rewritten)} unit pages (a new month bills every unit) and "
+        f"{', '.join(pages_rewritten)}; unchanged re-publish {same_s:.2f} s "
         f"({len(result['republish']['unchanged_rewrote'])} rewritten)"
     )
     return result

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import bisect
 import os
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -45,20 +47,33 @@ def fen(value: Decimal) -> Decimal:
 # ---------------------------------------------------------------------------------------
 # Sharing work between reports computed from the same entries (write_all, the Fava pages)
 
-_MEMO: dict[int, tuple[Sequence[data.Directive], dict[Any, Any]]] = {}
+_MEMO: dict[int, tuple[Sequence[data.Directive], OrderedDict[Any, Any]]] = {}
+_MEMO_LOCK = threading.Lock()
+#: Results kept per entries list, least recently used dropped first: a long-running site asked
+#: for many periods (a crawler) stays bounded; one command's reports fit many times over.
+MEMO_KEYS = 400
 
 
 def memo(entries: Sequence[data.Directive], key: Any, compute: Callable[[], T]) -> T:
     """``compute()`` once per entries list and key (the results are never mutated)."""
-    slot = _MEMO.get(id(entries))
-    if slot is None or slot[0] is not entries:
-        if len(_MEMO) >= 2:
-            _MEMO.clear()
-        slot = _MEMO[id(entries)] = (entries, {})
-    cache = slot[1]
-    if key not in cache:
-        cache[key] = compute()
-    return cast(T, cache[key])
+    with _MEMO_LOCK:
+        slot = _MEMO.get(id(entries))
+        if slot is None or slot[0] is not entries:
+            if len(_MEMO) >= 2:
+                _MEMO.clear()
+            slot = _MEMO[id(entries)] = (entries, OrderedDict())
+        cache = slot[1]
+        if key in cache:
+            cache.move_to_end(key)
+            return cast(T, cache[key])
+    value = compute()
+    with _MEMO_LOCK:
+        if key in cache:
+            return cast(T, cache[key])
+        cache[key] = value
+        while len(cache) > MEMO_KEYS:
+            cache.popitem(last=False)
+    return value
 
 
 def transactions(

@@ -144,3 +144,30 @@ def test_the_owners_land_on_the_public_balance(small_public: Any) -> None:
 def small_public(tmp_path_factory: pytest.TempPathFactory) -> Any:
     app = create_app(write_small(tmp_path_factory.mktemp("small")), public=True)
     return app.test_client(), app.config["TRUSTFUND_RESPONSE_CACHE"]
+
+
+def test_the_owners_pages_take_months_quarters_and_years_of_the_ledger(small_public: Any) -> None:
+    """A bounded set of periods: a crawler cannot make the site compute a report per day."""
+    client, _ = small_public
+    slug = slug_of(client)
+    for good in ("2025", "2025-03", "2025Q1", ""):
+        assert client.get(f"/{slug}/extension/PublicBalance/?time={good}").status_code == 200
+    for bad in ("2025-03-17", "2025-01 - 2025-02", "2031", "1999-12"):
+        response = client.get(f"/{slug}/extension/PublicBalance/?time={bad}")
+        assert response.status_code == 400, bad
+        assert "invalid filter" in response.get_data(as_text=True)
+    # Fava's own pages keep any range (they filter the small published ledger)
+    assert client.get(f"/{slug}/api/income_statement?time=2025-03-17").status_code == 200
+
+
+def test_the_reports_memo_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    from reports import common
+
+    monkeypatch.setattr(common, "MEMO_KEYS", 5)
+    entries: list[Any] = []
+    for number in range(20):
+        assert common.memo(entries, ("k", number), lambda number=number: number) == number
+    assert len(common._MEMO[id(entries)][1]) == 5
+    calls = []
+    common.memo(entries, ("k", 19), lambda: calls.append(1))  # still there: not recomputed
+    assert calls == []

@@ -228,6 +228,9 @@ def _install_public_guards(app: Flask, publication: Publication) -> None:
             name = view_args.get("extension_name", "")
             if name not in _public_extensions():
                 abort(403)
+            problem = public_period_problem(request.args.get("time", ""), publication.site)
+            if problem:
+                return bad_request(problem)
         if publication.refresh():
             cache.clear()
             from fava.context import g
@@ -281,6 +284,36 @@ def _install_paging(app: Flask) -> None:
     app.view_functions["json_api.get_journal_page"] = _small_journal_page
 
 
+def public_period_problem(time_filter: str, site: Any) -> str:
+    """Why a time filter is refused on the owners' trustfund pages ('' when it is fine).
+
+    The 公示 is by month (``2025-03``), quarter (``2025Q1``) or year (``2025``) of the years the
+    ledger covers: a bounded set of periods, so visitors cannot make the site compute (and
+    keep) a report for every day of every year.
+    """
+    from reports.period import Period
+
+    text = (time_filter or "").strip()
+    if not text:
+        return ""
+    try:
+        period = Period.parse(text)
+    except ValueError:
+        return (
+            "筛选条件无效 invalid filter: 公示按月（2025-03）、季度（2025Q1）或年度（2025）查看 / "
+            "the public pages take a month, a quarter or a year"
+        )
+    community = getattr(getattr(site, "ledger", None), "community", None)
+    first = getattr(community, "first_date", None)
+    last = getattr(community, "last_date", None)
+    if first is not None and last is not None and not first.year <= period.start.year <= last.year:
+        return (
+            f"筛选条件无效 invalid filter: 账本只含 {first.year}–{last.year} 年 / "
+            f"the ledger covers {first.year}–{last.year}"
+        )
+    return ""
+
+
 def _public_document() -> Response:
     """A document of the publication: listed as public, a regular file inside the ledger
     folder after resolving links (checked again now: a file swapped for a link is refused)."""
@@ -321,13 +354,18 @@ CACHE_PARAMS = (
 )
 
 
+#: The parameters the trustfund pages read (they ignore Fava's filters).
+EXTENSION_PARAMS = ("time", "project", "resolution")
+
+
 def cache_key(path: str, args: Any) -> str:
     """A cache key for a request: its path and the parameters its page reads, in a fixed
     order, each value stripped (``?b=1&time=2025&x=junk`` and ``?time=2025`` are one page)."""
     from urllib.parse import urlencode
 
     kept: list[tuple[str, str]] = []
-    for name in CACHE_PARAMS:
+    names = EXTENSION_PARAMS if "/extension/" in path else CACHE_PARAMS
+    for name in names:
         values = [v.strip() for v in args.getlist(name)]
         kept.extend((name, v) for v in values if v)
     return path + ("?" + urlencode(kept) if kept else "")
