@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 from datetime import date, timedelta
 from pathlib import Path
@@ -166,8 +167,8 @@ def test_the_reports_memo_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(common, "MEMO_KEYS", 5)
     entries: list[Any] = []
     for number in range(20):
-        assert common.memo(entries, ("k", number), lambda number=number: number) == number
+        assert common.memo(entries, ("k", number), functools.partial(int, number)) == number
     assert len(common._MEMO[id(entries)][1]) == 5
-    calls = []
+    calls: list[int] = []
     common.memo(entries, ("k", 19), lambda: calls.append(1))  # still there: not recomputed
     assert calls == []
