@@ -793,6 +793,22 @@ class _Builder:
 
     def add(self, entry: data.Custom) -> None:
         name = entry.type
+        if name == "tf-vote":  # by far the most frequent directive: three strings
+            given = entry.values
+            if given is not None and len(given) == 3:
+                a, b, c = given
+                room, choice = b.value, c.value
+                if (
+                    a.dtype is str
+                    and b.dtype is str
+                    and c.dtype is str
+                    and type(a.value) is str
+                    and type(room) is str
+                    and choice in VOTE_CHOICES
+                ):
+                    vote = Vote(a.value, room, choice, entry.date, entry.meta)
+                    self.vote_entries.append((vote, entry))
+                    return
         plan = _PLANS.get(name)
         if plan is None:
             known = ", ".join(sorted(KNOWN_DIRECTIVES))

@@ -47,6 +47,9 @@ The definitions (DESIGN.md §3, "Precise semantics" and "Substance"):
   opening balances included.
 - **cross-fund** (:class:`CrossFund`): a transaction touching the common fund and the
   maintenance fund (not padding).
+- **the common fund's surplus** (:attr:`LedgerIndex.common_net`, per year): minus the sum of
+  its transactions' postings on the common fund's ``Income:*`` and ``Expenses:*`` accounts
+  (结余: income less expenses), for every year holding a transaction.
 
 The closing entries of ``close-year`` (``#year-close``) are in none of these registers (their
 suspense postings still are); its opening balances (``#year-open``) only in ``clearing``.
@@ -103,6 +106,7 @@ RECEIVABLE = 1 << 16  # Assets:Receivable:*
 PREPAID = 1 << 17  # Liabilities:Prepaid:*
 #: Accounts whose amounts the pass reads (the others only contribute their bits).
 NUMERIC = 1 << 18
+PNL = 1 << 19  # the common fund's income and expense accounts (its surplus, 结余)
 
 CASH = BANK | CLEARING
 FEE_BASE = FEE_INCOME | RECEIVABLE_FEES | PREPAID_FEES
@@ -156,7 +160,9 @@ def account_bits(account: str) -> int:
     )
     if not allowed:
         bits |= NOT_FOR_INCOME
-    if bits & (_NUMERIC_KINDS | NOT_FOR_INCOME):
+    if cls.fund != "maintenance" and (cls.is_income or cls.is_expense):
+        bits |= PNL
+    if bits & (_NUMERIC_KINDS | NOT_FOR_INCOME | PNL):
         bits |= NUMERIC
     return bits
 
@@ -320,6 +326,7 @@ class LedgerIndex:
         "citations",
         "clearing",
         "collections",
+        "common_net",
         "cross_fund",
         "currency",
         "first_date",
@@ -349,6 +356,9 @@ class LedgerIndex:
         self.citations: list[data.Transaction] = []
         #: ``custom "trustfund-carry-remuneration"`` lines written by ``close-year``.
         self.carried: list[data.Custom] = []
+        #: Year -> the common fund's income minus expenses (its surplus), for every year holding a
+        #: transaction other than ``close-year``'s closing and opening entries.
+        self.common_net: dict[int, Decimal] = {}
         self.currency = "CNY"  # the currency of the first cash received
         self.first_date: date | None = None
         self.last_date: date | None = None
@@ -629,6 +639,9 @@ def build_index(entries: Sequence[data.Directive], community: Community) -> Ledg
     cash_day: date | None = None
     day_sums = Collected()
     plans: dict[tuple[str, str], int] = {}
+    common_net = index.common_net
+    net = zero  # the common fund's surplus of the year [year_start, year_end)
+    year_start, year_end = date.max, date.min
 
     for entry in entries:
         if type(entry) is not transaction:
@@ -636,9 +649,18 @@ def build_index(entries: Sequence[data.Directive], community: Community) -> Ledg
                 index.carried.append(entry)
             continue
         postings = entry.postings
+        tags = entry.tags
+        if not tags:  # close-year's entries are no part of a year's surplus
+            day = entry.date
+            if day >= year_end or day < year_start:
+                if year_start != date.max:
+                    common_net[year_start.year] += net
+                year_start, year_end = date(day.year, 1, 1), date(day.year + 1, 1, 1)
+                common_net.setdefault(day.year, zero)
+                net = zero
 
         # Fast paths: the two-posting bills and receipts that make up most of a ledger.
-        if len(postings) == 2 and not entry.tags:
+        if len(postings) == 2 and not tags:
             key = (postings[0].account, postings[1].account)
             plan = plans.get(key)
             if plan is None:
@@ -663,6 +685,7 @@ def build_index(entries: Sequence[data.Directive], community: Community) -> Ledg
                                 )
                             old = month_bills.get(room)
                             month_bills[room] = number if old is None else old + number
+                            net += number  # Income:Fees:Property credited
                             meta = entry.meta
                             if len(meta) > 2 and (
                                 "approval" in meta or "resolution" in meta or "emergency" in meta
@@ -682,7 +705,9 @@ def build_index(entries: Sequence[data.Directive], community: Community) -> Ledg
                                 if day_sums is None:
                                     day_sums = collections[cash_day] = Collected()
                             day_sums.fees -= counter
-                            if plan >= _RECEIPT_CLEARING:
+                            if plan & _OTHER_PNL:
+                                net -= counter
+                            if plan & 7 >= _RECEIPT_CLEARING:
                                 clearing.append((entry, number))
                             meta = entry.meta
                             if len(meta) > 2 and (
@@ -694,7 +719,7 @@ def build_index(entries: Sequence[data.Directive], community: Community) -> Ledg
                     pass  # a posting without units: the careful path below
         every = debits = credits = 0
         cash_in = bank_out = fee_credit = public_credit = clearing_net = zero
-        receivable = prepaid_in = zero
+        receivable = prepaid_in = pnl = zero
         billed = None  # the (last) posting debiting Assets:Receivable:Fees
         try:
             for posting in postings:
@@ -703,6 +728,8 @@ def build_index(entries: Sequence[data.Directive], community: Community) -> Ledg
                 if not mask & NUMERIC:
                     continue
                 number = posting.units.number  # type: ignore[union-attr,assignment]
+                if mask & PNL:
+                    pnl += number
                 if number > zero:
                     debits |= mask
                     if mask & CASH:
@@ -728,11 +755,17 @@ def build_index(entries: Sequence[data.Directive], community: Community) -> Ledg
                         clearing_net += number
         except (AttributeError, TypeError):  # a posting Beancount left without units
             every, debits, credits, sums, billed = _careful(postings, bits)
-            cash_in, bank_out, fee_credit, public_credit, clearing_net, receivable, prepaid_in = (
-                sums
-            )
+            (
+                cash_in,
+                bank_out,
+                fee_credit,
+                public_credit,
+                clearing_net,
+                receivable,
+                prepaid_in,
+                pnl,
+            ) = sums
 
-        tags = entry.tags
         if tags:
             if YEAR_CLOSE_TAG in tags:
                 if every & SUSPENSE:
@@ -743,6 +776,7 @@ def build_index(entries: Sequence[data.Directive], community: Community) -> Ledg
                     clearing.append((entry, clearing_net))
                 continue
 
+        net -= pnl
         # Collections (the remuneration base, 实收).
         if cash_in and (fee_credit or public_credit):
             if currency is None:
@@ -787,6 +821,8 @@ def build_index(entries: Sequence[data.Directive], community: Community) -> Ledg
         if entry.meta and len(entry.meta) > 2 and _cites(entry):
             index.citations.append(entry)
 
+    if year_start != date.max:
+        common_net[year_start.year] += net
     if currency:
         index.currency = currency
     return index
@@ -799,15 +835,22 @@ _RECEIPT = 4  # an owners' bank account and a fee-base account
 _RECEIPT_CLEARING = 6  # Assets:Clearing:Manager and a fee-base account
 
 
+#: Plan flag: the other posting of a receipt is the common fund's income (its surplus moves).
+_OTHER_PNL = 8
+
+
 def _plan(first: int, second: int) -> int:
     """The fast path of a two-posting transaction with these account bits (0: none)."""
     for main, (mine, other) in enumerate(((first, second), (second, first))):
         if mine & RECEIVABLE_FEES and other & PROPERTY_INCOME:
+            if mine & PNL:
+                return 0
             return _BILL + main
         if mine & CASH and other & FEE_BASE and not other & CASH:
-            if (mine | other) & _RARE:
+            if (mine | other) & _RARE or mine & PNL:
                 return 0
-            return (_RECEIPT_CLEARING if mine & CLEARING else _RECEIPT) + main
+            kind = (_RECEIPT_CLEARING if mine & CLEARING else _RECEIPT) + main
+            return kind | (_OTHER_PNL if other & PNL else 0)
     return 0
 
 
@@ -828,7 +871,7 @@ def _careful(
     """The posting loop of :func:`build_index` for a transaction with a posting lacking units."""
     every = debits = credits = 0
     cash_in = bank_out = fee_credit = public_credit = clearing_net = ZERO
-    receivable = prepaid_in = ZERO
+    receivable = prepaid_in = pnl = ZERO
     billed = None
     for posting in postings:
         mask = bits[posting.account]
@@ -836,6 +879,8 @@ def _careful(
         number = posting.units.number if posting.units is not None else None
         if not mask & NUMERIC or not isinstance(number, Decimal):
             continue
+        if mask & PNL:
+            pnl += number
         if number > 0:
             debits |= mask
             if mask & CASH:
@@ -859,7 +904,16 @@ def _careful(
                 public_credit -= number
             elif mask & CLEARING:
                 clearing_net += number
-    sums = (cash_in, bank_out, fee_credit, public_credit, clearing_net, receivable, prepaid_in)
+    sums = (
+        cash_in,
+        bank_out,
+        fee_credit,
+        public_credit,
+        clearing_net,
+        receivable,
+        prepaid_in,
+        pnl,
+    )
     return every, debits, credits, sums, billed
 
 

@@ -90,7 +90,7 @@ from ledger.entries import YEAR_CLOSE_TAG, YEAR_OPEN_TAG, meta_list
 from ledger.errors import TrustError, make_error
 from ledger.index import LedgerIndex, Payment
 from trustfund.rules.plugin import Config, Entries, ensure_index, plugin_entry
-from trustfund.rules.tally import tally
+from trustfund.rules.tally import resolutions
 
 __plugins__ = ("plugin",)
 
@@ -122,7 +122,7 @@ def decision_problem(
         if tallies is not None and resolution_id in tallies:
             failed = tallies[resolution_id]
         else:
-            result = tally(community, resolution_id)
+            result = resolutions(community).final(resolution_id)  # one tally per load
             failed = None if result.passed else tuple(result.failed_tests)
             if tallies is not None:
                 tallies[resolution_id] = failed
@@ -379,7 +379,9 @@ class _Checker:
     def dispositions(self, entries: Sequence[data.Directive]) -> None:
         if not self.gov.dispositions:
             return
-        surplus = common_surplus(entries, set(self.gov.dispositions), self.gov.carried_surplus)
+        surplus = common_surplus(
+            entries, set(self.gov.dispositions), self.gov.carried_surplus, self.index
+        )
         for year, lines in sorted(self.gov.dispositions.items()):
             amount = surplus.get(year)
             used = ZERO
@@ -425,7 +427,10 @@ class _Checker:
 
 
 def common_surplus(
-    entries: Sequence[data.Directive], years: set[str], carried: dict[str, Decimal] | None = None
+    entries: Sequence[data.Directive],
+    years: set[str],
+    carried: dict[str, Decimal] | None = None,
+    index: LedgerIndex | None = None,
 ) -> dict[str, Decimal]:
     """The common fund's surplus (income − expenses) of each of ``years`` the ledger can tell.
 
@@ -434,6 +439,12 @@ def common_surplus(
     (``carried``). Only the entries dated in those years are read (the entries are in date
     order, as Beancount sorts them).
     """
+    if index is not None:  # the one pass of the load already summed it (ledger.index)
+        out = {f"{y:04d}": v for y, v in index.common_net.items() if f"{y:04d}" in years}
+        for label, amount in (carried or {}).items():
+            if label in years and label not in out:
+                out[label] = amount
+        return out
     net: dict[int, Decimal] = {}
     counted: set[str] = set()  # income and expense accounts of the common fund
     other: set[str] = set()
