@@ -132,10 +132,18 @@ class ShownTable:
     note: str = ""
 
 
-def shown(table: Table, *, title: str | None = None, skip: Iterable[str] = ()) -> ShownTable:
+def shown(
+    table: Table,
+    *,
+    title: str | None = None,
+    skip: Iterable[str] = (),
+    labels: dict[str, str] | None = None,
+) -> ShownTable:
     """A report table as the page shows it (Chinese labels, formatted cells)."""
     hidden = set(skip) | {"location"}
     columns = [c for c in table.columns if c.key not in hidden]
+    if labels:
+        columns = [Column(c.key, labels.get(c.key, c.zh), c.en, c.kind) for c in columns]
     flags = table.flags()
     rows = []
     for row, flag in zip(table.dicts(), flags, strict=True):
@@ -383,7 +391,10 @@ class SiteBuilder:
             remuneration=shown(tables["remuneration"]),
             arrears=shown(tables["arrears"]),
             collection=shown(tables["collection"]),
-            maintenance=shown(tables["maintenance_units"]),
+            maintenance=shown(
+                tables["maintenance_units"],
+                labels=None if report.maintenance_by_unit else {"room": "楼栋"},
+            ),
             notices=self.notice_rows(period),
             seal=shown(tables["seals"]),
             previous=previous,
@@ -614,7 +625,9 @@ class SiteBuilder:
         latest = months[self.months[-1].label]
         per_building = shown(
             {t.key: t for t in latest.tables()}["maintenance_units"],
-            title=f"各楼栋维修资金（截至 {self.last.isoformat()}）",
+            title=f"{'各户' if latest.maintenance_by_unit else '各楼栋'}维修资金"
+            f"（截至 {self.last.isoformat()}）",
+            labels=None if latest.maintenance_by_unit else {"room": "楼栋"},
         )
         ledger = maintenance_ledger(self.src.entries, self.community, self.span.end)
         projects = []

@@ -51,7 +51,9 @@
         el("rect", { x: left + i * slot + slot * 0.1 + j * bar, y: height - bottom - h, width: bar, height: h, "class": s["class"] }, svg)
           .appendChild(document.createElementNS(NS, "title")).textContent = label + " " + s.name + " " + v.toFixed(2);
       });
-      if (n <= 12 || i % Math.ceil(n / 12) === 0) text(svg, left + i * slot + slot / 2, height - 8, label.slice(2), "middle");
+      var step = n <= 12 ? 1 : Math.ceil(n / 8);
+      var shown = n <= 12 ? String(Number(label.slice(5))) + "月" : label.slice(2);
+      if (i % step === 0) text(svg, left + i * slot + slot / 2, height - 8, shown, "middle");
     });
     return true;
   }
