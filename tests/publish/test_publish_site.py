@@ -13,7 +13,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).parent))
-from publish_ledgers import CODES, WEAK_UNIT
+from publish_ledgers import CODES, DEMO, WEAK_UNIT
 
 from cli import main
 
@@ -26,7 +26,14 @@ def test_every_page_is_there_small_and_in_the_manifest(site: Path) -> None:
     manifest = json.loads(_text(site / "manifest.json"))
     assert manifest["generator"] == "trustfund publish"
     files = manifest["files"]
-    for page in ("index.html", "maintenance.html", "votes.html", "notices.html", "seals.html"):
+    for page in (
+        "index.html",
+        "maintenance.html",
+        "votes.html",
+        "notices.html",
+        "seals.html",
+        "checks.html",
+    ):
         assert page in files
     assert [p for p in files if p.startswith("m/")] == [
         f"m/2025-{m:02d}.html" for m in range(1, 13)
@@ -184,3 +191,27 @@ def test_unit_statement_equals_report_unit(site: Path, demo_ledger) -> None:  # 
     assert [row[1] for row in summary["rows"]] == [f"{r.amount:,.2f}" for r in report.summary]
     lines = statement["years"][0]["tables"][1]
     assert len(lines["rows"]) == len(report.lines)
+
+
+def test_the_rules_findings_are_published_without_locations(tmp_path: Path) -> None:
+    """A payment without its approval: the finding is on checks.html, code and masked text."""
+    import shutil
+
+    from ledger.loader import load
+    from trustfund.ops.publish import publish
+
+    folder = tmp_path / "xinyi"
+    shutil.copytree(DEMO.parent, folder, ignore=shutil.ignore_patterns("downloads", ".*"))
+    with (folder / "2025" / "2025-12.beancount").open("a", encoding="utf-8") as handle:
+        handle.write(
+            '\n2025-12-30 * "王小明" "修理 王小明 13812345678"\n'
+            "  Expenses:Service:Cleaning  10.00 CNY\n"
+            "  Assets:Bank:Trust  -10.00 CNY\n"
+        )
+    site = tmp_path / "site"
+    publish(load(folder / "main.beancount"), site)
+    html = _text(site / "checks.html")
+    assert "TF301" in html
+    assert "王小明" not in html and "13812345678" not in html
+    assert ".beancount" not in html and str(folder) not in html
+    assert "项问题" in _text(site / "index.html")

@@ -295,6 +295,7 @@ class SiteBuilder:
         built.files["votes.html"] = self.votes_page("votes.html")
         built.files["notices.html"] = self.notices_page("notices.html")
         built.files["seals.html"] = self.seals_page("seals.html")
+        built.files["checks.html"] = self.checks_page("checks.html")
         built.files["unit.html"] = self.render("unit.html", "unit.html", title="我的房屋")
         self.unit_files(built)
         built.files["index.html"] = self.index_page("index.html", month_reports, year_reports)
@@ -346,6 +347,7 @@ class SiteBuilder:
             by_year=by_year,
             latest=latest_label,
             note=self._period_note(self.months[-1]),
+            findings=len(self.findings()),
         )
 
     def flow_chart(self, periods: list[Period], reports: dict[str, Any]) -> dict[str, Any]:
@@ -542,6 +544,18 @@ class SiteBuilder:
 
     def notices_page(self, path: str) -> bytes:
         return self.render("notices.html", path, title="公告与异议", notices=self.notices())
+
+    def findings(self) -> list[dict[str, str]]:
+        """The trust rules' findings as published (code and masked message, no file or line)."""
+        from reports.publication import publish_errors
+
+        return [
+            {"code": str(getattr(error, "code", "") or ""), "message": str(error.message)}
+            for error in publish_errors(getattr(self.ledger, "errors", []), self.policy)
+        ]
+
+    def checks_page(self, path: str) -> bytes:
+        return self.render("checks.html", path, title="规则检查", findings=self.findings())
 
     def seals_page(self, path: str) -> bytes:
         from reports.public import SealRow, seal_rows
