@@ -301,8 +301,10 @@ def main(argv: list[str] | None = None) -> int:
             "load_average": os.getloadavg(),
             "rss_mb": {"start": memory[0], "end": memory[-1], "peak": max(memory)},
         }
+        quarters = [memory[min(len(memory) - 1, len(memory) * q // 4)] for q in (1, 2, 3)]
         print(
-            f"server memory: {memory[0]:.0f} MB at the start of the load, {memory[-1]:.0f} MB "
+            f"server memory: {memory[0]:.0f} MB at the start of the load, "
+            f"{' / '.join(f'{m:.0f}' for m in quarters)} MB at each quarter, {memory[-1]:.0f} MB "
             f"at its end, peak {max(memory):.0f} MB; load average {os.getloadavg()[0]:.1f}"
         )
         if args.json:
