@@ -140,3 +140,27 @@ def test_a_copy_of_the_site_folder_is_the_same_site(ledger: Path, tmp_path: Path
     copy = tmp_path / "copy"
     shutil.copytree(out, copy)
     assert " 0 file(s) written" in _publish(ledger, copy)
+
+
+def test_a_second_publish_at_the_same_time_is_refused(ledger: Path, tmp_path: Path) -> None:
+    from filelock import FileLock
+
+    out = tmp_path / "site"
+    _publish(ledger, out)
+    with FileLock(str(out / ".trustfund-publish.lock")):
+        result = CliRunner().invoke(main, ["publish", str(ledger), "-o", str(out)])
+    assert result.exit_code != 0 and "another publish is writing" in result.output
+    assert " 0 file(s) written" in _publish(ledger, out)  # and works again after
+
+
+def test_a_ledger_without_transactions_is_explained(tmp_path: Path) -> None:
+    folder = tmp_path / "empty"
+    folder.mkdir()
+    (folder / "main.beancount").write_text(
+        'option "title" "空账本"\n2025-01-01 open Assets:Bank:Trust CNY\n', encoding="utf-8"
+    )
+    result = CliRunner().invoke(
+        main, ["publish", str(folder / "main.beancount"), "-o", str(tmp_path / "site")]
+    )
+    assert result.exit_code != 0 and "no transactions" in result.output
+    assert not (tmp_path / "site" / "index.html").exists()

@@ -62,9 +62,10 @@ def test_serve_public_command(tmp_path: Path) -> None:
                 break
             except (urllib.error.URLError, ConnectionError):
                 time.sleep(0.2)
-        assert status == 200  # urllib follows the redirect to the income statement
+        assert status == 200  # urllib follows the redirects to the 公示 page
         text = body.decode("utf-8")
         assert "测试小区" in text
+        assert 'data-page="PublicBalance"' in text  # owners land on the 公示
         for secret in SMALL_SECRETS:
             assert secret not in text
         slug = urllib.parse.quote("测试小区")
