@@ -78,6 +78,7 @@ def test_the_community_is_honest_by_construction(tmp_path: Path) -> None:
     ledger = load(main_file, cache=False)
     assert [format_error(e) for e in ledger.errors] == []
     community = ledger.community
+    assert community.first_date is not None
     assert community.has_roster and community.fee_at("property", community.first_date)
     index = build_index(ledger.entries, community)
     for approval in community.approvals.values():

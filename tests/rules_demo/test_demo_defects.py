@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -212,7 +213,7 @@ def test_nine_defects_each_reported_with_its_code_at_its_line(tmp_path: Path) ->
     )
 
 
-def _owed(entries: list[object]) -> dict[str, Decimal]:
+def _owed(entries: Sequence[object]) -> dict[str, Decimal]:
     """What each unit owes at the end (its Assets:Receivable:Fees balance)."""
     owed: dict[str, Decimal] = {}
     for entry in entries:

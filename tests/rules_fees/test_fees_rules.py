@@ -24,7 +24,7 @@ def bill(day: str, room: str, amount: str, note: str = "") -> str:
 
 
 def month(day: str, overrides: dict[str, str | None] | None = None) -> str:
-    bills = dict(STANDARD)
+    bills: dict[str, str | None] = dict(STANDARD)
     bills.update(overrides or {})
     return "".join(bill(day, room, amount) for room, amount in bills.items() if amount)
 
