@@ -124,8 +124,9 @@ def test_explicit_format_wins_over_the_extension(tmp_path, small_text) -> None:
     assert target.read_text(encoding="utf-8-sig").startswith("# income")
 
 
-def test_text_and_csv_reports_import_neither_fava_nor_openpyxl(tmp_path, small_text) -> None:
-    """A command pays only for what it uses (DESIGN §6): checked in a fresh interpreter."""
+def test_text_csv_and_xlsx_reports_import_neither_fava_nor_openpyxl(tmp_path, small_text) -> None:
+    """A command pays only for what it uses (DESIGN §6): checked in a fresh interpreter. The
+    workbook is written by reports.xlsx_stream, not openpyxl."""
     import subprocess
     import sys
     from pathlib import Path
@@ -135,7 +136,8 @@ def test_text_and_csv_reports_import_neither_fava_nor_openpyxl(tmp_path, small_t
         "import sys\n"
         "from cli import main\n"
         "for args in (['report', 'public', '-p', '2025'], ['report', 'budget', '-f', 'csv'],\n"
-        "             ['report', 'audit'], ['report', 'unit', '-u', '1-1-101']):\n"
+        "             ['report', 'audit'], ['report', 'unit', '-u', '1-1-101'],\n"
+        f"             ['report', 'audit', '-o', {str(tmp_path / 'a.xlsx')!r}]):\n"
         "    try:\n"
         f"        main(args + [{ledger!r}])\n"
         "    except SystemExit as stop:\n"
