@@ -63,6 +63,7 @@ other accounts that may not balance income …). Registers hold only what rules 
 from __future__ import annotations
 
 import bisect
+import operator
 from collections.abc import Iterator, Sequence
 from datetime import date
 from decimal import Decimal
@@ -949,18 +950,31 @@ def _suspense(index: LedgerIndex, txn: data.Transaction, bits: dict[str, int]) -
             return
 
 
-_CACHE: list[tuple[Sequence[data.Directive], int, LedgerIndex]] = []
+_CACHE: list[tuple[Sequence[data.Directive], list[data.Directive], int, LedgerIndex]] = []
+
+
+def _facts(entries: Sequence[data.Directive]) -> list[data.Directive]:
+    """The entries :func:`build_index` reads: transactions and custom directives, in order."""
+    transaction, custom = data.Transaction, data.Custom
+    return [e for e in entries if type(e) is transaction or type(e) is custom]
 
 
 def index_of(entries: Sequence[data.Directive], community: Community) -> LedgerIndex:
     """:func:`build_index`, remembered for the last entries list it was built on.
 
-    ``trustfund.xinyi`` leaves the index of the entries it returns here, so a report run on the
-    ledger just loaded (the same list, unchanged) gets it without another pass.
+    ``trustfund.xinyi`` leaves the index of the entries it checked here, so a report run on the
+    ledger just loaded gets it without another pass. Beancount's own plugins that run after it
+    (``pad``, ``balance``) hand back a new list: the index still holds when that list has the
+    very same transaction and custom objects in the same order (entries are immutable; a
+    padding transaction, or one another plugin added or replaced, makes it build anew).
     """
     if _CACHE:
-        cached, size, index = _CACHE[0]
+        cached, copy, size, index = _CACHE[0]
         if cached is entries and size == len(entries):
+            return index
+        old, new = _facts(copy), _facts(entries)
+        if len(old) == len(new) and all(map(operator.is_, old, new)):
+            remember(entries, index)
             return index
     index = build_index(entries, community)
     remember(entries, index)
@@ -968,8 +982,15 @@ def index_of(entries: Sequence[data.Directive], community: Community) -> LedgerI
 
 
 def remember(entries: Sequence[data.Directive], index: LedgerIndex) -> None:
-    """Make ``index`` the one :func:`index_of` returns for ``entries`` (one slot)."""
-    _CACHE[:] = [(entries, len(entries), index)]
+    """Make ``index`` the one :func:`index_of` returns for ``entries`` (one slot; a copy of the
+    list is kept, so a caller that later changes its list in place does not change what the
+    index was built on)."""
+    _CACHE[:] = [(entries, list(entries), len(entries), index)]
+
+
+def forget() -> None:
+    """Drop the remembered index (and with it the entries it holds)."""
+    _CACHE.clear()
 
 
 __all__ = [
@@ -984,6 +1005,7 @@ __all__ = [
     "Waiver",
     "account_bits",
     "build_index",
+    "forget",
     "index_of",
     "is_true",
     "meta_list",

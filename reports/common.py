@@ -76,6 +76,16 @@ def memo(entries: Sequence[data.Directive], key: Any, compute: Callable[[], T]) 
     return value
 
 
+def forget() -> None:
+    """Drop every shared result (and the per-load index): they hold the entries they were
+    computed from, which can then be freed (``trustfund batch`` between communities)."""
+    from ledger import index
+
+    with _MEMO_LOCK:
+        _MEMO.clear()
+    index.forget()
+
+
 def transactions(
     entries: Sequence[data.Directive], start: date | None = None, end: date | None = None
 ) -> Sequence[data.Transaction]:
@@ -123,6 +133,8 @@ def resolve(source: Any, community: Community | None = None) -> Source:
     if isinstance(source, Source):
         return source
     if hasattr(source, "entries") and hasattr(source, "community"):
+        if community is None:  # the loaded ledger's community: no report builds it again
+            memo(source.entries, "community", lambda: source.community)
         options = getattr(source, "options", {}) or {}
         title = str(options.get("title", "") or "")
         path = getattr(source, "path", None)

@@ -133,6 +133,36 @@ def test_index_of_reuses_the_index_the_plugin_built() -> None:
     assert first.payments[0].narration == "cleaning"
 
 
+def test_index_of_takes_the_plugins_index_through_beancounts_own_plugins(monkeypatch) -> None:
+    """Beancount's pad and balance plugins run after trustfund.xinyi and hand back a new list;
+    the index still holds for the same transactions, and is built anew when they differ."""
+    from ledger import index as module
+
+    ledger, _ = index_for(BODY, plugin='plugin "trustfund.xinyi"\n')
+    built: list[int] = []
+    real = module.build_index
+    monkeypatch.setattr(module, "build_index", lambda *a: built.append(1) or real(*a))
+    first = index_of(ledger.entries, ledger.community)
+    assert built == []  # the plugin's own index, no second pass
+    assert first.payments[0].narration == "cleaning"
+
+    padded, _ = index_for(
+        BODY + "2025-01-01 pad Assets:Bank:Trust:Savings Equity:Owners:Common\n"
+        "2025-02-01 balance Assets:Bank:Trust:Savings  10.00 CNY\n",
+        plugin='plugin "trustfund.xinyi"\n',
+    )
+    built.clear()
+    index_of(padded.entries, padded.community)
+    assert built == [1]  # a padding transaction the plugin never saw: built anew
+
+    changed = list(ledger.entries)
+    changed.pop(next(i for i, e in enumerate(changed) if getattr(e, "narration", "") == "ads"))
+    module.remember(ledger.entries, first)
+    built.clear()
+    assert not index_of(changed, ledger.community).public_receipts
+    assert built == [1]
+
+
 def test_a_posting_without_units_does_not_raise() -> None:
     from beancount.core import data
 

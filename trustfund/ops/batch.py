@@ -119,7 +119,7 @@ def audit_community(name: str, path: str, period: str | None = None) -> Communit
     finally:
         from reports import common
 
-        common._MEMO.clear()  # the reports' shared results hold the ledger: let it go now
+        common.forget()  # the reports' shared results hold the ledger: let it go now
         gc.enable()
     result.seconds = round(time.perf_counter() - started, 3)
     result.cpu_seconds = round(time.process_time() - cpu, 3)
