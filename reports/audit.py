@@ -1100,7 +1100,7 @@ def working_papers(ctx: Context, general_ledger: bool = False) -> list[Table]:
     receivables = workpapers.unit_receivables(ctx.entries, ctx.community, start, end)
     ageing = workpapers.ageing(ctx.entries, ctx.as_of)
     interest_columns, interest = workpapers.interest_table(ctx.fund, start, end)
-    tb = books.trial_balance(ctx.entries, start, end)
+    tb, gl = books.books(ctx.entries, start, end, general_ledger=general_ledger, relative=rel)
     as_of = f"截至 as of {ctx.as_of.isoformat()}"
     papers = [
         _paper("wp-billing", "出账完整性", "Billing completeness", ctx.billing, ("due", "billed", "difference", "at_stake")),
@@ -1114,9 +1114,8 @@ def working_papers(ctx: Context, general_ledger: bool = False) -> list[Table]:
         _paper("wp-interest", "利息分户(积数)", "Interest by unit (balance × days)", interest, [c.key for c in interest_columns[1:] if c.key.startswith("share")], columns=interest_columns),
         _paper("wp-tb", "试算平衡表", "Trial balance", tb, ("opening", "debit", "credit", "closing"), as_of),
     ]  # fmt: skip
-    if general_ledger:
-        rows = books.general_ledger(ctx.entries, start, end, rel)
-        papers.append(Table("wp-gl", "总账明细", "General ledger", books.GL_COLUMNS, rows))
+    if gl is not None:
+        papers.append(Table("wp-gl", "总账明细", "General ledger", books.GL_COLUMNS, gl))
     return papers
 
 

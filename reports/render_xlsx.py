@@ -88,7 +88,9 @@ def _rows(table: Table) -> list[tuple[Any, ...]]:
     keys = [c.key for c in table.columns]
     out = []
     for row in table.rows:
-        if isinstance(row, dict):
+        if type(row) is tuple:  # already the columns' values, in order
+            out.append(row)
+        elif isinstance(row, dict):
             out.append(tuple(map(row.get, keys)))
         elif hasattr(row, "to_dict"):
             out.append(tuple(map(row.to_dict().get, keys)))

@@ -2,7 +2,8 @@
 
 A report's ``compute`` returns a dataclass with typed fields; its ``tables()`` lists
 :class:`Table` objects: a key, a bilingual title, :class:`Column` descriptions and rows. Rows
-are plain dataclasses with ``to_dict()``; a renderer only needs ``columns`` to know how to show
+are plain dataclasses with ``to_dict()`` (or dicts; a long table's rows may be plain tuples of
+the columns' values, in order); a renderer only needs ``columns`` to know how to show
 each value (text, money, area, percent …). Values stay Python values (``Decimal``, ``date``,
 ``None``) until a renderer formats them.
 """
@@ -62,10 +63,14 @@ class Table:
         return [bool(getattr(row, "flagged", False)) for row in self.rows]
 
     def dicts(self) -> list[dict[str, Any]]:
-        """Every row as a dict keyed by column key (rows may be dataclasses or dicts)."""
+        """Every row as a dict keyed by column key (rows may be dataclasses, dicts, or tuples
+        of the columns' values in order: the long tables, e.g. the general ledger)."""
         out = []
+        keys = [c.key for c in self.columns]
         for row in self.rows:
-            if isinstance(row, dict):
+            if type(row) is tuple:
+                out.append(dict(zip(keys, row, strict=True)))
+            elif isinstance(row, dict):
                 out.append({c.key: row.get(c.key) for c in self.columns})
             elif hasattr(row, "to_dict"):
                 values = row.to_dict()

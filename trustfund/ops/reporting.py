@@ -153,9 +153,19 @@ def write_all(ledger: Any, out_dir: Path, period: Period) -> list[Path]:
 
 
 def _load(path: str) -> Any:
+    """The ledger, loaded; then its objects are left out of the garbage collector's passes.
+
+    A loaded ledger has no reference cycles, and a report allocates enough (rows, strings) to
+    set off full collections that would walk every entry, posting and amount of the load again
+    and again (at 100k transactions, ~0.4 s each). ``gc.freeze`` moves what exists now out of
+    the collector's view; what the report makes is still collected."""
+    import gc
+
     from ledger.loader import load, resolve_ledger
 
-    return load(resolve_ledger(path))
+    ledger = load(resolve_ledger(path))
+    gc.freeze()
+    return ledger
 
 
 def _format(fmt: str | None, output: Path | None, formulas: bool) -> str:
