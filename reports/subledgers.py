@@ -36,6 +36,7 @@ def _under(account: str, parent: str) -> bool:
 
 
 @cache
+@cache
 def _is_receivable(account: str) -> bool:
     return _under(account, RECEIVABLE_FEES)
 
@@ -370,8 +371,12 @@ class _FundBuilder:
         return state
 
     def run(self, entries: Sequence[data.Directive], end: date) -> MaintenanceLedger:
+        flow = _is_maintenance_flow
         for entry in transactions(entries, None, end):
-            self.entry(entry)
+            for posting in entry.postings:  # most transactions never touch the fund
+                if flow(posting.account):
+                    self.entry(entry)
+                    break
         return MaintenanceLedger(
             self.funds, self.projects, self.interest_total, self.unattributed, self.allocations
         )

@@ -50,6 +50,7 @@ def _under(account: str, parent: str) -> bool:
 
 
 @cache
+@cache
 def _is_receivable(account: str) -> bool:
     return _under(account, RECEIVABLE_FEES)
 
@@ -356,8 +357,10 @@ def unit_receivables(
         moves: dict[str, Decimal] = {}
         credits: dict[str, Decimal] = {}
         for posting in txn.postings:
+            if not _is_receivable(posting.account):
+                continue
             number = _number(posting)
-            if number is None or number == 0 or not _is_receivable(posting.account):
+            if number is None or number == 0:
                 continue
             room = unit_of(posting, txn) or NO_UNIT
             if txn.date < start:

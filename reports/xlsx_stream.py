@@ -392,7 +392,7 @@ class Sheet:
     def _column_widths(self) -> list[float]:
         widths: list[float] = list(self.widths)
         for column, width in self.column_widths.items():
-            widths += [0.0] * (column - len(widths))
+            widths += [0] * (column - len(widths))
             widths[column - 1] = width
         return widths
 
@@ -486,7 +486,9 @@ def _serial(value: date) -> int | float | None:
         if value.tzinfo is not None:
             value = value.replace(tzinfo=None)
         delta = value - _EPOCH_TIME
-        serial: int | float = delta.days + delta.seconds / 86400 + delta.microseconds / 8.64e10
+        serial: int | float = (
+            delta.days + delta.seconds / 86400 + delta.microseconds / 86_400_000_000
+        )
     else:
         serial = (value - _EPOCH).days
     return serial - 1 if serial < 61 else serial  # Excel's 29 February 1900
