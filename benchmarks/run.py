@@ -8,6 +8,8 @@ Usage::
     python benchmarks/run.py --repeat 3           # repetitions per measurement (median and best kept)
     python benchmarks/run.py --plot-only          # redraw the plot from results.json
     python benchmarks/run.py --sizes 21k,100k --repeat 5 --rules-only   # the rules' overhead
+    python benchmarks/run.py --sizes 21k,100k --commands-only  # each report command × format
+    python benchmarks/run.py --sizes 100k --commands-only --reports audit:xlsx,public
 
 What it does, per size:
 
@@ -415,17 +417,9 @@ def _run_side_script(
 # Commands: what `trustfund report` and `trustfund batch` cost beyond the load (DESIGN §6)
 
 #: (kind, format) of the report commands measured; each runs as a person runs it.
-REPORT_COMMANDS = (
-    ("public", "text"),
-    ("public", "html"),
-    ("public", "csv"),
-    ("public", "xlsx"),
-    ("budget", "text"),
-    ("budget", "xlsx"),
-    ("audit", "text"),
-    ("audit", "xlsx"),
-    ("unit", "text"),
-)
+REPORT_KINDS = ("public", "budget", "audit", "unit", "settlement")
+REPORT_FORMATS = ("text", "html", "csv", "xlsx")
+REPORT_COMMANDS = tuple((kind, fmt) for kind in REPORT_KINDS for fmt in REPORT_FORMATS)
 BATCH_COMMUNITIES = 3
 
 
@@ -464,24 +458,44 @@ def _report_args(ledger: dict[str, Any], kind: str, fmt: str) -> list[str]:
     return [*args, ledger["main"]]
 
 
-def bench_commands(label: str, ledger: dict[str, Any], repeat: int) -> dict[str, Any]:
+def bench_commands(
+    label: str,
+    ledger: dict[str, Any],
+    repeat: int,
+    commands: tuple[tuple[str, str], ...] = REPORT_COMMANDS,
+    batch: bool = True,
+) -> dict[str, Any]:
     """Interleaved, best of ``repeat``: the plain load (Beancount alone, CPU), ``trustfund
-    check``, each report command; each report's cost beyond check as a share of the plain load."""
+    check``, each report command; each report's cost beyond check as a share of the plain load.
+    The load average is noted before each round (the machine is shared)."""
     runs: dict[str, list[dict[str, float]]] = {"plain load": [], "check": []}
-    for kind, fmt in REPORT_COMMANDS:
+    for kind, fmt in commands:
         runs[f"report {kind} {fmt}"] = []
-    for _ in range(repeat):
+    loadavg = []
+    for round_ in range(repeat):
+        loadavg.append(os.getloadavg())
+        print(
+            f"   round {round_ + 1}/{repeat} ({label}): load average "
+            + " ".join(f"{x:.2f}" for x in loadavg[-1]),
+            flush=True,
+        )
         plain = _run_worker(["load", ledger["plain"]])
         runs["plain load"].append({"cpu_s": plain["cpu_s"], "wall_s": plain["seconds"]})
         runs["check"].append(_command_cpu(["check", "-q", ledger["main"]]))
-        for kind, fmt in REPORT_COMMANDS:
+        for kind, fmt in commands:
             runs[f"report {kind} {fmt}"].append(_command_cpu(_report_args(ledger, kind, fmt)))
     best = {name: _best(values, "cpu_s") for name, values in runs.items()}
-    result: dict[str, Any] = {"runs": runs, "best_cpu_s": best, "beyond_check": {}}
+    result: dict[str, Any] = {
+        "runs": runs,
+        "best_cpu_s": best,
+        "beyond_check": {},
+        "loadavg": loadavg,
+    }
     for name, cpu in best.items():
         if name.startswith("report "):
             result["beyond_check"][name] = (cpu - best["check"]) / best["plain load"]
-    result["batch"] = bench_batch_vs_check(ledger, best["check"])
+    if batch:
+        result["batch"] = bench_batch_vs_check(ledger, best["check"])
     return result
 
 
@@ -521,14 +535,20 @@ def worker_batch(path: str) -> list[dict[str, Any]]:
 
 def print_commands(label: str, commands: dict[str, Any]) -> None:
     best = commands["best_cpu_s"]
+    loads = commands.get("loadavg") or []
     print(
-        f"   commands ({label}, CPU best of N): plain load {best['plain load']:.2f} s, "
-        f"check {best['check']:.2f} s"
+        f"   commands ({label}, CPU best of {len(commands['runs']['check'])}): plain load "
+        f"{best['plain load']:.2f} s, check {best['check']:.2f} s"
+        + (
+            f"; 1-minute load average {min(x[0] for x in loads):.1f}-{max(x[0] for x in loads):.1f}"
+            if loads
+            else ""
+        )
     )
     target = TARGETS["report_vs_load"]
     for name, ratio in commands["beyond_check"].items():
         print(
-            f"      {name:<22} {best[name]:6.2f} s  beyond check {ratio:+.3f}x the plain load "
+            f"      {name:<26} {best[name]:6.2f} s  beyond check {ratio:+.3f}x the plain load "
             f"(target ≤ {target}x) {_verdict(ratio, target)}"
         )
     batch = commands.get("batch") or {}
@@ -557,43 +577,37 @@ def _best(runs: list[dict[str, Any]], key: str) -> float:
     return min(values) if values else float("nan")
 
 
-def bench_size(
-    label: str,
-    repeat: int,
-    profile: bool,
-    run_import: bool,
-    quick: bool,
-    rules_only: bool = False,
-) -> dict[str, Any]:
-    ledger = ensure_ledger(label)
-    print(
-        f"\n== {label}: {ledger['transactions']:,} transactions, {ledger['postings']:,} postings, "
-        f"{ledger['bytes'] / 1e6:.1f} MB (generated in {ledger['generate_s']} s)",
-        flush=True,
-    )
+def bench_loads(ledger: dict[str, Any], repeat: int) -> tuple[list[Any], list[Any]]:
+    """The plain load and the load with the rules, interleaved, each in a fresh process."""
     plain_runs, rules_runs = [], []
     for i in range(repeat):
         plain_runs.append(_run_worker(["load", ledger["plain"]]))
         rules_runs.append(_run_worker(["load", ledger["main"]]))
         p, r = plain_runs[-1], rules_runs[-1]
         print(
-            f"   run {i + 1}: plain {p.get('seconds', float('nan')):.2f} s {p.get('rss_mb', float('nan')):.0f} MB | "
+            f"   run {i + 1}: plain {p.get('seconds', float('nan')):.2f} s "
+            f"{p.get('rss_mb', float('nan')):.0f} MB | "
             f"rules {r.get('seconds', float('nan')):.2f} s {r.get('rss_mb', float('nan')):.0f} MB "
             f"(cpu {p.get('cpu_s', float('nan')):.2f} vs {r.get('cpu_s', float('nan')):.2f} s) "
-            f"(plugin {r.get('plugin_s') or float('nan'):.2f} s, CPU {r.get('plugin_cpu_s') or float('nan'):.2f} s, "
-            f"{r.get('errors')} errors)",
+            f"(plugin {r.get('plugin_s') or float('nan'):.2f} s, "
+            f"CPU {r.get('plugin_cpu_s') or float('nan'):.2f} s, {r.get('errors')} errors)",
             flush=True,
         )
-    result: dict[str, Any] = {"ledger": ledger, "plain_runs": plain_runs, "rules_runs": rules_runs}
-    plain_t = _median([r["seconds"] for r in plain_runs if "seconds" in r])
-    rules_t = _median([r["seconds"] for r in rules_runs if "seconds" in r])
-    plain_m = _median([r["rss_mb"] for r in plain_runs if "rss_mb" in r])
-    rules_m = _median([r["rss_mb"] for r in rules_runs if "rss_mb" in r])
-    plugin_t = _median([r["plugin_s"] for r in rules_runs if r.get("plugin_s") is not None])
-    plugin_c = _median([r["plugin_cpu_s"] for r in rules_runs if r.get("plugin_cpu_s") is not None])
-    plain_c = _median([r["cpu_s"] for r in plain_runs if "cpu_s" in r])
-    rules_c = _median([r["cpu_s"] for r in rules_runs if "cpu_s" in r])
-    result["summary"] = {
+    return plain_runs, rules_runs
+
+
+def load_summary(plain_runs: list[Any], rules_runs: list[Any]) -> dict[str, Any]:
+    """Medians and best-of-N ratios of the loads (time, CPU, peak memory, the plugin's phase)."""
+
+    def median(runs: list[Any], key: str) -> float:
+        return _median([r[key] for r in runs if r.get(key) is not None])
+
+    plain_t, rules_t = median(plain_runs, "seconds"), median(rules_runs, "seconds")
+    plain_m, rules_m = median(plain_runs, "rss_mb"), median(rules_runs, "rss_mb")
+    plain_c, rules_c = median(plain_runs, "cpu_s"), median(rules_runs, "cpu_s")
+    plugin_t, plugin_c = median(rules_runs, "plugin_s"), median(rules_runs, "plugin_cpu_s")
+    plain_cpus = [r["cpu_s"] for r in plain_runs if "cpu_s" in r]
+    return {
         "plain_s": plain_t,
         "rules_s": rules_t,
         "plain_rss_mb": plain_m,
@@ -613,11 +627,27 @@ def bench_size(
         "time_ratio_best": _best(rules_runs, "seconds") / _best(plain_runs, "seconds"),
         "cpu_ratio_best": _best(rules_runs, "cpu_s") / _best(plain_runs, "cpu_s"),
         "plugin_cpu_share_best": _best(rules_runs, "plugin_cpu_s") / _best(plain_runs, "cpu_s"),
-        "plain_cpu_spread": [
-            min((r["cpu_s"] for r in plain_runs if "cpu_s" in r), default=None),
-            max((r["cpu_s"] for r in plain_runs if "cpu_s" in r), default=None),
-        ],
+        "plain_cpu_spread": [min(plain_cpus, default=None), max(plain_cpus, default=None)],
     }
+
+
+def bench_size(
+    label: str,
+    repeat: int,
+    profile: bool,
+    run_import: bool,
+    quick: bool,
+    rules_only: bool = False,
+) -> dict[str, Any]:
+    ledger = ensure_ledger(label)
+    print(
+        f"\n== {label}: {ledger['transactions']:,} transactions, {ledger['postings']:,} postings, "
+        f"{ledger['bytes'] / 1e6:.1f} MB (generated in {ledger['generate_s']} s)",
+        flush=True,
+    )
+    plain_runs, rules_runs = bench_loads(ledger, repeat)
+    result: dict[str, Any] = {"ledger": ledger, "plain_runs": plain_runs, "rules_runs": rules_runs}
+    result["summary"] = load_summary(plain_runs, rules_runs)
     result["rules"] = _run_worker(
         ["rules", ledger["plain"], str(OUT / f"rules-{label}.prof") if profile else "-"]
     )
@@ -645,71 +675,92 @@ def _verdict(value: float | None, target: float) -> str:
     return "ok" if value <= target else "MISSES"
 
 
+def print_loads(res: dict[str, Any]) -> None:
+    s = res["summary"]
+    target = TARGETS["rules_time"]
+    print(
+        f"   load: plain {s['plain_s']:.2f} s / {s['plain_rss_mb']:.0f} MB; "
+        f"with rules {s['rules_s']:.2f} s / {s['rules_rss_mb']:.0f} MB"
+    )
+    if "time_ratio_best" in s:
+        print(
+            f"   rules time, best of {len(res.get('rules_runs', []))}: "
+            f"{s['time_ratio_best']:.3f}x wall, {s['cpu_ratio_best']:.3f}x CPU "
+            f"(target ≤ {target}x) {_verdict(s['cpu_ratio_best'], target)}; plugin alone "
+            f"{s['plugin_cpu_share_best'] * 100:.1f} % of the plain load's CPU"
+        )
+    print(
+        f"   rules time  {s['time_ratio']:.3f}x wall, {s['cpu_ratio']:.3f}x CPU "
+        f"(target ≤ {target}x) {_verdict(min(s['time_ratio'], s['cpu_ratio']), target)};"
+        f" plugin alone {s['plugin_s']:.2f} s wall = {s['plugin_share'] * 100:.1f} %, "
+        f"{s['plugin_cpu_s']:.2f} s CPU = {s['plugin_cpu_share'] * 100:.1f} % of the plain "
+        f"load {_verdict(s['plugin_cpu_share'], target - 1)}"
+    )
+    spread = s.get("plain_cpu_spread") or [None, None]
+    if spread[0] and spread[1] and len(res["plain_runs"]) > 1:
+        print(
+            f"   noise: the plain load's CPU ranged {spread[0]:.2f}–{spread[1]:.2f} s over "
+            f"{len(res['plain_runs'])} runs"
+        )
+    print(
+        f"   rules RSS   {s['rss_ratio']:.3f}x (target ≤ {TARGETS['rules_rss']}x) "
+        f"{_verdict(s['rss_ratio'], TARGETS['rules_rss'])}"
+    )
+
+
+def print_rules(rules: dict[str, Any]) -> None:
+    if "cpu_s" in rules:
+        parts = ", ".join(f"{k.split('.')[-1]} {v:.3f}" for k, v in rules["cpu_s"].items())
+        print(
+            f"   per rule, alone on loaded entries (CPU s, GC off): {parts}; one full GC of the "
+            f"loaded ledger: {rules.get('full_gc_s', float('nan')):.2f} s"
+        )
+    for top in (rules.get("profile_top") or [])[:5]:
+        print(f"      {top['tottime']:.3f} s self, {top['cumtime']:.3f} s cum  {top['where']}")
+
+
+def print_reports(reports: dict[str, Any]) -> None:
+    target = TARGETS["report_vs_load"]
+    for note in reports.get("notes", []):
+        print(f"   note: {note}")
+    for name, row in (reports.get("reports") or {}).items():
+        if "error" in row:
+            print(f"   report {name}: ERROR {row['error']}")
+            continue
+        ratio = row.get("vs_load")
+        print(
+            f"   report {name} (compute + text + HTML): {row['total_s']:.3f} s wall, "
+            f"{row.get('total_cpu_s', float('nan')):.3f} s CPU = {ratio:.3f}x the load's CPU "
+            f"(target ≤ {target}x) {_verdict(ratio, target)}"
+        )
+
+
+def print_side(res: dict[str, Any]) -> None:
+    for kind in ("import", "fava"):
+        side = res.get(kind)
+        if isinstance(side, str):
+            continue
+        if side is None:
+            print(f"   note: benchmarks/bench_{kind}.py not present: {kind} skipped")
+            continue
+        print(
+            f"   {kind}: exit {side['exit']} in {side['wall_s']} s; "
+            + ("json kept" if "json" in side else "no json")
+        )
+        for line in side.get("stdout_tail", [])[-8:]:
+            print(f"      {line}")
+
+
 def print_summary(results: dict[str, Any]) -> None:
     print("\n== Against DESIGN.md §6 (ratios; the machine is shared, noise about ±4 %)")
     for label, res in results["sizes"].items():
-        s = res["summary"]
         print(f"-- {label} ({res['ledger']['transactions']:,} txns)")
-        print(
-            f"   load: plain {s['plain_s']:.2f} s / {s['plain_rss_mb']:.0f} MB; with rules {s['rules_s']:.2f} s / {s['rules_rss_mb']:.0f} MB"
-        )
-        if "time_ratio_best" in s:
-            print(
-                f"   rules time, best of {len(res.get('rules_runs', []))}: {s['time_ratio_best']:.3f}x wall, "
-                f"{s['cpu_ratio_best']:.3f}x CPU (target ≤ {TARGETS['rules_time']}x) "
-                f"{_verdict(s['cpu_ratio_best'], TARGETS['rules_time'])}; plugin alone "
-                f"{s['plugin_cpu_share_best'] * 100:.1f} % of the plain load's CPU"
-            )
-        print(
-            f"   rules time  {s['time_ratio']:.3f}x wall, {s['cpu_ratio']:.3f}x CPU (target ≤ {TARGETS['rules_time']}x) "
-            f"{_verdict(min(s['time_ratio'], s['cpu_ratio']), TARGETS['rules_time'])};"
-            f" plugin alone {s['plugin_s']:.2f} s wall = {s['plugin_share'] * 100:.1f} %, "
-            f"{s['plugin_cpu_s']:.2f} s CPU = {s['plugin_cpu_share'] * 100:.1f} % of the plain load "
-            f"{_verdict(s['plugin_cpu_share'], TARGETS['rules_time'] - 1)}"
-        )
-        spread = s.get("plain_cpu_spread") or [None, None]
-        if spread[0] and spread[1] and len(res["plain_runs"]) > 1:
-            print(
-                f"   noise: the plain load's CPU ranged {spread[0]:.2f}–{spread[1]:.2f} s over {len(res['plain_runs'])} runs"
-            )
-        print(
-            f"   rules RSS   {s['rss_ratio']:.3f}x (target ≤ {TARGETS['rules_rss']}x) {_verdict(s['rss_ratio'], TARGETS['rules_rss'])}"
-        )
-        rules = res.get("rules") or {}
-        if "cpu_s" in rules:
-            parts = ", ".join(f"{k.split('.')[-1]} {v:.3f}" for k, v in rules["cpu_s"].items())
-            print(
-                f"   per rule, alone on loaded entries (CPU s, GC off): {parts}; one full GC of the loaded ledger: {rules.get('full_gc_s', float('nan')):.2f} s"
-            )
-        for top in (rules.get("profile_top") or [])[:5]:
-            print(f"      {top['tottime']:.3f} s self, {top['cumtime']:.3f} s cum  {top['where']}")
-        reports = res.get("reports") or {}
-        for note in reports.get("notes", []):
-            print(f"   note: {note}")
-        for name, row in (reports.get("reports") or {}).items():
-            if "error" in row:
-                print(f"   report {name}: ERROR {row['error']}")
-                continue
-            ratio = row.get("vs_load")
-            print(
-                f"   report {name} (compute + text + HTML): {row['total_s']:.3f} s wall, {row.get('total_cpu_s', float('nan')):.3f} s CPU "
-                f"= {ratio:.3f}x the load's CPU (target ≤ {TARGETS['report_vs_load']}x) {_verdict(ratio, TARGETS['report_vs_load'])}"
-            )
+        print_loads(res)
+        print_rules(res.get("rules") or {})
+        print_reports(res.get("reports") or {})
         if res.get("commands"):
             print_commands(label, res["commands"])
-        for kind in ("import", "fava"):
-            side = res.get(kind)
-            if isinstance(side, str):
-                continue
-            if side is None:
-                print(f"   note: benchmarks/bench_{kind}.py not present: {kind} skipped")
-            else:
-                print(
-                    f"   {kind}: exit {side['exit']} in {side['wall_s']} s; "
-                    + ("json kept" if "json" in side else "no json")
-                )
-                for line in side.get("stdout_tail", [])[-8:]:
-                    print(f"      {line}")
+        print_side(res)
 
 
 def plot(results: dict[str, Any], path: Path) -> None:
@@ -771,14 +822,20 @@ def plot(results: dict[str, Any], path: Path) -> None:
     plt.close(fig)
 
 
-def run_commands_only(sizes: list[str], repeat: int, results: dict[str, Any]) -> int:
+def run_commands_only(
+    sizes: list[str],
+    repeat: int,
+    results: dict[str, Any],
+    commands: tuple[tuple[str, str], ...] = REPORT_COMMANDS,
+    batch: bool = True,
+) -> int:
     """``--commands-only``: the report and batch commands against check and the plain load."""
     for label in sizes:
         ledger = ensure_ledger(label)
         print(f"\n== {label}: {ledger['transactions']:,} transactions", flush=True)
-        commands = bench_commands(label, ledger, repeat)
-        results["sizes"][label] = {"ledger": ledger, "commands": commands}
-        print_commands(label, commands)
+        commands_run = bench_commands(label, ledger, repeat, commands, batch)
+        results["sizes"][label] = {"ledger": ledger, "commands": commands_run}
+        print_commands(label, commands_run)
         (OUT / "results-commands.json").write_text(json.dumps(results, indent=1, default=str))
     results["machine"]["loadavg_end"] = os.getloadavg()
     (OUT / "results-commands.json").write_text(json.dumps(results, indent=1, default=str))
@@ -801,7 +858,7 @@ def _compile_bytecode() -> None:
         compileall.compile_dir(str(ROOT / package), quiet=1)
 
 
-def main(argv: list[str] | None = None) -> int:
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default=None, help="comma-separated, from: " + ", ".join(SIZES))
     parser.add_argument(
@@ -828,24 +885,53 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="only the command costs: each report command and batch against check and the plain load",
     )
+    parser.add_argument(
+        "--reports",
+        default=None,
+        help="with --commands-only: the report commands to run, e.g. audit:xlsx,public "
+        "(KIND or KIND:FORMAT; default every kind in every format), and no batch",
+    )
     parser.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
+    return parser
 
+
+def _worker(parser: argparse.ArgumentParser, kind: str, rest: list[str]) -> int:
+    """One measurement in this (fresh) process; its JSON on the last line of the output."""
+    out: Any
+    if kind == "load":
+        out = worker_load(rest[0])
+    elif kind == "rules":
+        out = worker_rules(rest[0], None if rest[1] == "-" else rest[1])
+    elif kind == "reports":
+        out = worker_reports(rest[0])
+    elif kind == "batch":
+        out = worker_batch(rest[0])
+    else:
+        parser.error(f"unknown worker {kind}")
+    print(json.dumps(out, default=str))
+    return 0
+
+
+def _chosen_reports(parser: argparse.ArgumentParser, text: str | None) -> tuple[Any, ...]:
+    """``--reports audit:xlsx,public`` as (kind, format) pairs; every command without it."""
+    if not text:
+        return REPORT_COMMANDS
+    wanted = [item.strip().split(":") for item in text.split(",") if item.strip()]
+    chosen = tuple(
+        (kind, fmt)
+        for kind, fmt in REPORT_COMMANDS
+        if any(w[0] == kind and (len(w) == 1 or w[1] == fmt) for w in wanted)
+    )
+    if not chosen:
+        parser.error(f"no report command matches --reports {text}")
+    return chosen
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
     if args.worker:
-        kind, *rest = args.worker
-        if kind == "load":
-            out = worker_load(rest[0])
-        elif kind == "rules":
-            out = worker_rules(rest[0], None if rest[1] == "-" else rest[1])
-        elif kind == "reports":
-            out = worker_reports(rest[0])
-        elif kind == "batch":
-            print(json.dumps(worker_batch(rest[0])))
-            return 0
-        else:
-            parser.error(f"unknown worker {kind}")
-        print(json.dumps(out, default=str))
-        return 0
+        return _worker(parser, args.worker[0], args.worker[1:])
 
     if args.plot_only:
         saved = json.loads((OUT / "results.json").read_text())
@@ -875,7 +961,8 @@ def main(argv: list[str] | None = None) -> int:
         "sizes": {},
     }
     if args.commands_only:
-        return run_commands_only(sizes, args.repeat or 3, results)
+        chosen = _chosen_reports(parser, args.reports)
+        return run_commands_only(sizes, args.repeat or 3, results, chosen, batch=not args.reports)
     import_at = "100k" if "100k" in sizes else sizes[-1]
     for label in sizes:
         repeat = args.repeat or (1 if args.quick or label == "300k" else 3)
