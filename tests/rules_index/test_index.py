@@ -141,7 +141,12 @@ def test_index_of_takes_the_plugins_index_through_beancounts_own_plugins(monkeyp
     ledger, _ = index_for(BODY, plugin='plugin "trustfund.xinyi"\n')
     built: list[int] = []
     real = module.build_index
-    monkeypatch.setattr(module, "build_index", lambda *a: built.append(1) or real(*a))
+
+    def counted(*args):  # type: ignore[no-untyped-def]
+        built.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(module, "build_index", counted)
     first = index_of(ledger.entries, ledger.community)
     assert built == []  # the plugin's own index, no second pass
     assert first.payments[0].narration == "cleaning"
