@@ -283,6 +283,8 @@ def test_unmatched_rows_go_to_suspense_and_check_reports_tf106(tmp_path: Path) -
     entries, errors = load(main)
     codes = sorted(str(getattr(e, "message", "")).split()[0] for e in errors)
     assert codes == ["TF106", "TF106"]
+    # the message says what to do: a rule, then `import --recategorize` (or re-file by hand)
+    assert all("trustfund import --recategorize" in e.message for e in errors)
     accounts = {
         p.account
         for e in entries

@@ -92,6 +92,28 @@ def test_a_new_rule_refiles_suspense_entries_in_one_commit(tmp_path: Path) -> No
     assert (summary.new, summary.duplicate) == (0, 2)
 
 
+def test_tf106_names_recategorize_and_following_it_clears_the_error(tmp_path: Path) -> None:
+    main = setup(tmp_path)
+    folder = main.parent
+    with main.open("a", encoding="utf-8") as handle:
+        handle.write('plugin "trustfund.rules.suspense"\n')
+    git(folder, "commit", "-q", "-am", "check suspense")
+
+    def tf106() -> list[str]:
+        _, errors, _ = loader.load_file(str(main))
+        return [e.message for e in errors if e.message.startswith("TF106")]
+
+    before = tf106()
+    assert any("Expenses:Suspense" in m for m in before)
+    assert all("trustfund import --recategorize" in m for m in before)
+    (folder / "import-rules.toml").write_text(RULES + CLEANING, encoding="utf-8")
+    result = CliRunner().invoke(import_cmd, ["--recategorize", "2026-02", "--ledger", str(main)])
+    assert result.exit_code == 0, result.output
+    after = tf106()
+    assert len(after) == len(before) - 1
+    assert not any("Expenses:Suspense" in m for m in after)
+
+
 def test_outside_the_period_nothing_moves_and_unopened_accounts_are_reported(
     tmp_path: Path,
 ) -> None:

@@ -5,8 +5,9 @@ Enable on its own with ``plugin "trustfund.rules.suspense"`` (``trustfund.xinyi`
 ``trustfund import`` sends a bank row that no rule of ``import-rules.toml`` matches to
 ``Income:Suspense`` (money in) or ``Expenses:Suspense`` (money out), so nothing is lost and
 nothing is silently misfiled. This rule reports every transaction that still posts to a
-suspense account, until the treasurer re-files it (edit the posting's account, or add a rule
-and re-import)::
+suspense account, until the treasurer re-files it: edit the posting's account, or add a rule
+to ``import-rules.toml`` and run ``trustfund import --recategorize`` (it re-files the suspense
+entries the new rules now match, in one commit)::
 
     2026-01-07 * "某某公司" "转账"                     ; TF106: unclassified import
       serial: "2026010700012"
@@ -46,7 +47,8 @@ def check(
             make_error(
                 "TF106",
                 f"unclassified import in a suspense account: {posting.account} {amount}"
-                " (add a rule to import-rules.toml or re-file the posting)",
+                " (add a rule to import-rules.toml and run `trustfund import --recategorize`,"
+                " or re-file the posting)",
                 txn,
                 ids=[f"account:{posting.account}"],
                 amount=abs(number) if number is not None else None,
