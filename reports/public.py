@@ -199,13 +199,17 @@ class ArrearsRow(Row):
 
 @dataclass
 class CollectionRow(Row):
+    """The period's bills: collected, waived (减免, never collected: DESIGN §3) and the rate."""
+
     billed: Decimal
     collected_of_period: Decimal
     rate: Decimal | None
     collected_in_period: Decimal
+    waived_of_period: Decimal = ZERO
     columns: ClassVar[tuple[Column, ...]] = (
         C("billed", "本期应收", "Billed in period", "money"),
         C("collected_of_period", "本期应收已收", "Of which paid", "money"),
+        C("waived_of_period", "本期应收减免", "Of which waived", "money"),
         C("rate", "收缴率", "Collection rate", "percent"),
         C("collected_in_period", "本期实收(含往期)", "Collected in period (all bills)", "money"),
     )
@@ -700,12 +704,12 @@ def compute(
         by_building[b]
         for b in sorted(by_building, key=_room_key if report.arrears_by_unit else _building_key)
     ]
-    rate = rec.collection_rate
     report.collection = CollectionRow(
         rec.billed_in_period,
-        rec.billed_in_period - rec.unpaid_of_period,
-        rate,
+        rec.collected_of_period,
+        rec.collection_rate,
         rec.collected_in_period,
+        rec.waived_of_period,
     )
 
     ledger = maintenance_ledger(entries, community, period.end)

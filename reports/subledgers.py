@@ -138,12 +138,16 @@ class Receivables:
     waived_of_period: Decimal = ZERO  # the part of the period's own bills settled by waivers
 
     @property
+    def collected_of_period(self) -> Decimal:
+        """The part of the period's own bills collected by its end (a waived bill is not)."""
+        return self.billed_in_period - self.unpaid_of_period - self.waived_of_period
+
+    @property
     def collection_rate(self) -> Decimal | None:
         """Collected share of the period's bills (a waived bill is not collected)."""
         if self.billed_in_period <= 0:
             return None
-        collected = self.billed_in_period - self.unpaid_of_period - self.waived_of_period
-        return collected / self.billed_in_period
+        return self.collected_of_period / self.billed_in_period
 
 
 def aging_date(period_last_day: date, today: date | None = None) -> date:

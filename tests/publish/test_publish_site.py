@@ -215,3 +215,88 @@ def test_the_rules_findings_are_published_without_locations(tmp_path: Path) -> N
     assert "王小明" not in html and "13812345678" not in html
     assert ".beancount" not in html and str(folder) not in html
     assert "项问题" in _text(site / "index.html")
+
+
+WAIVED = """
+option "operating_currency" "CNY"
+2025-01-01 open Assets:Bank:Trust CNY
+2025-01-01 open Assets:Receivable:Fees CNY
+2025-01-01 open Income:Fees:Property CNY
+2025-01-01 open Equity:Owners:Common CNY
+2025-01-01 custom "tf-owner" "O-1" "赵六"
+2025-01-01 custom "tf-unit" "1-1-101" 100.00 "O-1"
+2025-01-01 custom "tf-unit" "1-1-102" 50.00 "O-1"
+2025-01-01 custom "tf-unit" "1-1-103" 50.00 "O-1"
+2025-03-01 * "物业费" "2025-03"
+  Assets:Receivable:Fees  100.00 CNY
+    unit: "1-1-101"
+  Assets:Receivable:Fees  50.00 CNY
+    unit: "1-1-102"
+  Assets:Receivable:Fees  50.00 CNY
+    unit: "1-1-103"
+  Income:Fees:Property  -200.00 CNY
+2025-03-05 custom "tf-approval" "AP-W" "committee" "李四" 50.00 CNY
+2025-03-05 custom "tf-approval" "AP-W" "manager" "王五" 50.00 CNY
+2025-03-10 * "赵六" "物业费 1-1-101"
+  Assets:Bank:Trust  100.00 CNY
+  Assets:Receivable:Fees  -100.00 CNY
+    unit: "1-1-101"
+2025-03-12 * "减免" "1-1-102 困难户减免"
+  approval: "AP-W"
+  Income:Fees:Property  50.00 CNY
+  Assets:Receivable:Fees  -50.00 CNY
+    unit: "1-1-102"
+"""
+
+
+def test_a_waiver_is_never_collected(tmp_path: Path) -> None:
+    """DESIGN §3: a waived bill is not 实收 in the public report (text, XLSX) nor on the site."""
+    import openpyxl
+
+    from ledger.loader import load
+    from reports import public, render_text, render_xlsx
+    from reports.period import Period
+    from trustfund.ops.publish import publish
+
+    main_file = tmp_path / "ledger" / "main.beancount"
+    main_file.parent.mkdir()
+    main_file.write_text(WAIVED, encoding="utf-8")
+    ledger = load(main_file, cache=False)
+    assert ledger.errors == []
+    march = Period.parse("2025-03")
+    report = public.compute(ledger, march)
+    col = report.collection
+    # billed 200 = collected 100 (1-1-101) + waived 50 (1-1-102) + unpaid 50 (1-1-103)
+    assert (col.billed, col.collected_of_period, col.waived_of_period) == (
+        Decimal("200.00"),
+        Decimal("100.00"),
+        Decimal("50.00"),
+    )
+    assert col.rate == Decimal("0.5") and col.collected_in_period == Decimal("100.00")
+
+    text = render_text.render(report)
+    line = next(x for x in text.splitlines() if "200.00" in x and "%" in x)
+    assert "150.00" not in line and "100.00" in line and "50.00" in line and "50.00%" in line
+    path = tmp_path / "public.xlsx"
+    render_xlsx.write(report, path)
+    book = openpyxl.load_workbook(path)
+    sheet = book[next(n for n in book.sheetnames if n.startswith("collection"))]
+    values = dict(zip([c.value for c in sheet[2]], [c.value for c in sheet[3]], strict=True))
+    assert values["本期应收已收 Of which paid"] == 100
+    assert values["本期应收减免 Of which waived"] == 50
+    assert values["收缴率 Collection rate"] == 0.5
+    assert values["本期实收(含往期) Collected in period (all bills)"] == 100
+
+    publish(ledger, tmp_path / "site")
+    (shown,) = _cells(_text(tmp_path / "site" / "m" / "2025-03.html"), "collection")
+    kinds = [c.kind for c in public.CollectionRow.columns]
+    keys = [c.key for c in public.CollectionRow.columns]
+    figures = {
+        k: Decimal(v) for k, v, kind in zip(keys, shown, kinds, strict=True) if kind == "money"
+    }
+    assert figures == {
+        "billed": Decimal("200.00"),
+        "collected_of_period": Decimal("100.00"),
+        "waived_of_period": Decimal("50.00"),
+        "collected_in_period": Decimal("100.00"),
+    }

@@ -61,8 +61,9 @@ def test_xlsx_read_back(report, tmp_path) -> None:
     date_cell = payments.cell(row=3, column=1)
     assert date_cell.number_format == "yyyy-mm-dd"
     rate_sheet = wb[next(n for n in wb.sheetnames if n.startswith("collection"))]
-    assert rate_sheet.cell(row=3, column=3).number_format == "0.00%"
-    assert rate_sheet.cell(row=3, column=3).value == 0.25
+    rate_col = [c.value for c in rate_sheet[2]].index("收缴率 Collection rate") + 1
+    assert rate_sheet.cell(row=3, column=rate_col).number_format == "0.00%"
+    assert rate_sheet.cell(row=3, column=rate_col).value == 0.25
 
 
 class _Cells(HTMLParser):
