@@ -11,7 +11,6 @@ and a re-import of a statement costs a parse of the ledger, not a full load.
 
 from __future__ import annotations
 
-import contextlib
 import glob
 import os
 from collections.abc import Iterator
@@ -25,6 +24,7 @@ from beancount.core import data
 from beancount.parser import parser
 
 from importers.base import SERIAL_KEY, dedup_key, normalise_account_number
+from ledger.errors import location
 
 _TRACKED_ROOTS = ("Assets:", "Liabilities:")
 
@@ -43,13 +43,7 @@ class LedgerAccount:
 
     def where(self, root: Path | None = None) -> str:
         """``file:line`` of the ``open`` (relative to the ledger folder when inside it)."""
-        name = self.filename
-        if root is not None:
-            with contextlib.suppress(ValueError):
-                name = os.path.relpath(name, root)
-            if name.startswith(".."):
-                name = self.filename
-        return f"{name}:{self.lineno}"
+        return location({"filename": self.filename, "lineno": self.lineno}, root)
 
 
 @dataclass

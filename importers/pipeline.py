@@ -66,6 +66,7 @@ from importers.registry import all_importers
 from importers.rules import ACCOUNT_RE, Rules, find_rules, load_rules
 from ledger.accounts import MAINTENANCE, classify
 from ledger.failures import TrustfundError
+from ledger.loader import format_error
 from ledger.printer import format_entries
 
 IMPORTS_DIR = "imports"
@@ -625,12 +626,9 @@ def write_rejected(path: Path, rejected: Sequence[RowError]) -> Path:
 
 def _check_ledger(scan: LedgerScan, root: Path) -> None:
     if scan.errors:
-        first = scan.errors[0]
-        source = getattr(first, "source", None) or {}
-        where = f"{source.get('filename', '?')}:{source.get('lineno', '?')}"
-        message = str(getattr(first, "message", first)).strip().splitlines()[0]
         raise ImportFailed(
-            f"the ledger has {len(scan.errors)} syntax error(s) (first: {where}: {message}); "
+            f"the ledger has {len(scan.errors)} syntax error(s) "
+            f"(first: {format_error(scan.errors[0])}); "
             "fix them before importing: de-duplication needs every entry"
         )
 

@@ -22,7 +22,8 @@ Beancount's own errors have none of these: :func:`error_code` is None for them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import os
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any, NamedTuple
 
@@ -50,6 +51,22 @@ ID_KINDS = frozenset(
         "year",
     }
 )
+
+
+def location(meta: Mapping[str, Any] | None, root: str | os.PathLike[str] | None = None) -> str:
+    """``file:line`` of an entry's metadata or an error's ``source``; "" when there is none.
+
+    The one place a location is spelled (:func:`ledger.loader.format_error` uses it too). With
+    ``root`` (the ledger's folder), a file inside it is named relative to it.
+    """
+    if not meta:
+        return ""
+    filename = str(meta.get("filename", "?"))
+    if root:
+        prefix = os.path.join(os.fspath(root), "")
+        if filename.startswith(prefix):
+            filename = filename[len(prefix) :]
+    return f"{filename}:{meta.get('lineno', 0)}"
 
 
 class TrustError(NamedTuple):

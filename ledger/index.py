@@ -82,6 +82,7 @@ from ledger.entries import (
     meta_str,
     month_of,
 )
+from ledger.errors import location
 
 ZERO = Decimal(0)
 
@@ -193,12 +194,6 @@ def is_true(value: Any) -> bool:
     return str(value).strip().lower() in ("true", "yes", "1") if value is not None else False
 
 
-def where(entry: Any) -> str:
-    """``file:line`` of an entry."""
-    meta = getattr(entry, "meta", None) or {}
-    return f"{meta.get('filename', '?')}:{meta.get('lineno', 0)}"
-
-
 class Payment(NamedTuple):
     """One payment out of an owners' fund, with the evidence it cites (names not masked)."""
 
@@ -227,7 +222,7 @@ class Payment(NamedTuple):
     @property
     def location(self) -> str:
         """``file:line`` of the transaction."""
-        return where(self.txn)
+        return location(self.txn.meta)
 
     @property
     def month(self) -> str:
@@ -1010,5 +1005,4 @@ __all__ = [
     "is_true",
     "meta_list",
     "remember",
-    "where",
 ]

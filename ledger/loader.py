@@ -57,6 +57,7 @@ from beancount import loader
 from beancount.core import data
 
 from ledger.community import Community, build_community
+from ledger.errors import location
 from ledger.failures import LedgerNotFound
 
 _PACKAGES = ("trustfund", "ledger")
@@ -325,13 +326,10 @@ def _header_holds(header: Any, top: Path) -> bool:
 
 
 def format_error(error: Any) -> str:
-    """``file:line: message`` for any Beancount or trust-rule error."""
-    source = getattr(error, "source", None) or {}
-    filename = source.get("filename", "<unknown>")
-    lineno = source.get("lineno", 0)
+    """``file:line: message`` for any Beancount or trust-rule error (:func:`location`)."""
     message = (
         str(getattr(error, "message", error)).strip().splitlines()[0]
         if getattr(error, "message", None)
         else str(error)
     )
-    return f"{filename}:{lineno}: {message}"
+    return f"{location(getattr(error, 'source', None)) or '<unknown>:0'}: {message}"

@@ -94,6 +94,7 @@ from beancount.core.amount import Amount
 
 from ledger.community import Community, Seal
 from ledger.entries import GENERATED_KEY  # one marker for every generated entry
+from ledger.errors import location
 from ledger.failures import SealRefused
 
 __all__ = ["SealRefused", "evaluate", "is_sealable", "month_digest", "plan_seals", "stage_seals"]
@@ -486,9 +487,7 @@ def manifest_path(seal: Seal) -> Path | None:
 def _locate(entries: Sequence[data.Directive], index: int) -> str:
     if not entries:
         return ""
-    entry = entries[min(index, len(entries) - 1)]
-    meta = entry.meta or {}
-    return f"{meta.get('filename', '?')}:{meta.get('lineno', 0)}"
+    return location(entries[min(index, len(entries) - 1)].meta)
 
 
 def _explain(result: SealResult) -> None:

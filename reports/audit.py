@@ -33,7 +33,7 @@ from beancount.core import data
 from ledger.accounts import MAINTENANCE_BANK, classify
 from ledger.community import Community
 from ledger.entries import bank_outflow, ids, lowers_bank
-from ledger.errors import TrustError, error_code
+from ledger.errors import TrustError, error_code, location
 from reports import books, workpapers
 from reports import budget as budget_report
 from reports.common import (
@@ -49,7 +49,6 @@ from reports.common import (
     resolve,
     tally,
     transactions,
-    where,
 )
 from reports.period import Period
 from reports.subledgers import MaintenanceLedger, aging_date, maintenance_ledger
@@ -431,16 +430,16 @@ def merge_errors(check: CheckResult, errors: Iterable[Any]) -> None:
     stakes: dict[int, dict[str, Decimal]] = {}
     own: dict[int, Decimal | None] = {}
     for error in errors:
-        location = where(getattr(error, "source", None) or {})
+        place = location(getattr(error, "source", None))
         keys = set(error_ids(error))
         candidates = sorted((pair for k in keys for pair in by_id.get(k, ())), key=lambda p: p[0])
         match = next((f for _, f in candidates if _matches(f, keys)), None)
-        match = match or by_location.get(location)
+        match = match or by_location.get(place)
         amount = error_amount(error)
         entry = getattr(error, "entry", None)
         if match is None:
             day = getattr(entry, "date", None)
-            check.add(location, day, _subject(entry), amount, False, _first_line(error))
+            check.add(place, day, _subject(entry), amount, False, _first_line(error))
             continue
         if id(match) not in own:
             own[id(match)] = None if match.ok else match.amount
@@ -450,7 +449,7 @@ def merge_errors(check: CheckResult, errors: Iterable[Any]) -> None:
             match.reason = _first_line(error) + "; " + match.reason
         if amount is not None:
             at = stakes.setdefault(id(match), {})
-            slot = location if type(entry) is data.Transaction else ""
+            slot = place if type(entry) is data.Transaction else ""
             at[slot] = max(at.get(slot, ZERO), amount)
     for finding in check.findings:
         if id(finding) not in stakes:
@@ -518,7 +517,7 @@ def check_votes(ctx: Context, check: CheckResult) -> None:
             detail = "未通过 failed " + ", ".join(result.failed_tests) + "; " + detail
         resolution = result.resolution
         check.add(
-            where(resolution.meta),
+            location(resolution.meta),
             resolution.date,
             f"{rid} {resolution.title}",
             None,
@@ -658,7 +657,7 @@ def _interest_routing(check: CheckResult, entry: data.Transaction) -> None:
         misrouted = [a for a in interest if a.startswith("Income:Maintenance")]
     if misrouted:
         check.add(
-            where(entry),
+            location(entry.meta),
             entry.date,
             entry.narration or "",
             abs(into_maintenance) or None,
@@ -692,9 +691,13 @@ def _reconciliation(ctx: Context, check: CheckResult, fund: str) -> None:
                 check.add("", month.last_day, subject, None, False, "月末无余额核对 no assertion")
             elif found.diff_amount is not None:
                 reason = f"余额不符 balance off by {found.diff_amount}"
-                check.add(where(found), found.date, subject, found.amount.number, False, reason)
+                check.add(
+                    location(found.meta), found.date, subject, found.amount.number, False, reason
+                )
             else:
-                check.add(where(found), found.date, subject, found.amount.number, True, "相符 ok")
+                check.add(
+                    location(found.meta), found.date, subject, found.amount.number, True, "相符 ok"
+                )
 
 
 def check_reconcile_maintenance(ctx: Context, check: CheckResult) -> None:
@@ -934,9 +937,18 @@ def check_deposits(ctx: Context, check: CheckResult) -> None:
         to_liability = any(classify(p.account).is_deposits for p in entry.postings)
         if to_income > 0 and not to_liability:
             reason = "押金记为收入 deposit booked as income, not Liabilities:Deposits"
-            check.add(where(entry), entry.date, entry.narration or "", to_income, False, reason)
+            check.add(
+                location(entry.meta), entry.date, entry.narration or "", to_income, False, reason
+            )
         elif to_liability:
-            check.add(where(entry), entry.date, entry.narration or "", None, True, "负债 liability")
+            check.add(
+                location(entry.meta),
+                entry.date,
+                entry.narration or "",
+                None,
+                True,
+                "负债 liability",
+            )
     _contract_deposits(ctx, check)
 
 
@@ -951,7 +963,7 @@ def _contract_deposits(ctx: Context, check: CheckResult) -> None:
             wanted[contract.id] = Decimal(text.split()[0].replace(",", ""))
         except ArithmeticError:
             reason = f"押金金额无法读取 unreadable deposit {text!r}"
-            check.add(where(contract.meta), contract.start, contract.id, None, False, reason)
+            check.add(location(contract.meta), contract.start, contract.id, None, False, reason)
     if not wanted:
         return
     held = dict.fromkeys(wanted, ZERO)
@@ -973,7 +985,7 @@ def _contract_deposits(ctx: Context, check: CheckResult) -> None:
         reason = f"合同押金 deposit {amount}, 负债账户持有 held on Liabilities:Deposits {held[cid]}"
         subject = f"{cid} {contract.counterparty}"
         check.add(
-            where(contract.meta), contract.start, subject, amount, held[cid] >= amount, reason
+            location(contract.meta), contract.start, subject, amount, held[cid] >= amount, reason
         )
 
 
@@ -989,7 +1001,7 @@ def check_seals(ctx: Context, check: CheckResult) -> None:
             check.add("", None, month.label, None, False, "未封存 not sealed", keys)
         else:
             reason = f"已封存 sealed {seal.date.isoformat()} {seal.digest[:19]}…"
-            check.add(where(seal.meta), seal.date, month.label, None, True, reason, keys)
+            check.add(location(seal.meta), seal.date, month.label, None, True, reason, keys)
 
 
 def check_suspense(ctx: Context, check: CheckResult) -> None:

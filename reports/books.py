@@ -20,7 +20,8 @@ from typing import Any, ClassVar
 
 from beancount.core import data
 
-from reports.common import ZERO, transactions, where
+from ledger.errors import location
+from reports.common import ZERO, transactions
 from reports.table import Column, Row
 
 C = Column
@@ -74,9 +75,9 @@ def books(
             opening[key] = opening.get(key, zero) + units.number  # type: ignore[operator]
     for txn in txns[first:]:
         if general_ledger:
-            location = where(txn)
+            place = location(txn.meta)
             if relative is not None:
-                location = relative(location)
+                place = relative(place)
             day, payee, narration = txn.date, txn.payee or "", txn.narration or ""
             txn_unit = txn.meta.get("unit") if txn.meta else None
         for posting in txn.postings:
@@ -100,7 +101,7 @@ def books(
                 narration,
                 str(unit).strip() if unit is not None else "",
                 number,
-                location,
+                place,
             )
             found = lines.get(key)
             if found is None:
@@ -125,14 +126,14 @@ def books(
         if not balance and not found:
             continue
         add((account, start, "", OPENING, "", None, None, balance, ""))
-        for day, payee, narration, unit, number, location in found or ():
+        for day, payee, narration, unit, number, place in found or ():
             balance += number
             if number > zero:
-                add((account, day, payee, narration, unit, number, None, balance, location))
+                add((account, day, payee, narration, unit, number, None, balance, place))
             elif number < zero:
-                add((account, day, payee, narration, unit, None, -number, balance, location))
+                add((account, day, payee, narration, unit, None, -number, balance, place))
             else:
-                add((account, day, payee, narration, unit, None, None, balance, location))
+                add((account, day, payee, narration, unit, None, None, balance, place))
     return tb, rows
 
 

@@ -258,14 +258,6 @@ def allocate(total: Decimal, weights: dict[str, Decimal]) -> dict[str, Decimal]:
 # Location of an entry
 
 
-def where(entry: Any) -> str:
-    """``file:line`` of an entry (or error source)."""
-    meta = getattr(entry, "meta", None) if not isinstance(entry, dict) else entry
-    if not meta:
-        return ""
-    return f"{meta.get('filename', '?')}:{meta.get('lineno', 0)}"
-
-
 def unit_of(posting: data.Posting, txn: data.Transaction) -> str | None:
     value = (posting.meta or {}).get("unit") if posting.meta else None
     if value is None:

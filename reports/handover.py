@@ -49,7 +49,7 @@ from beancount.core import data
 from ledger.accounts import classify
 from ledger.community import STAGE_LABELS, STAGES, Community
 from ledger.entries import YEAR_CLOSE_TAG, month_of
-from ledger.errors import TrustError
+from ledger.errors import TrustError, location
 from ledger.index import index_of
 from ledger.seal import seal_status
 from reports.common import (
@@ -481,7 +481,7 @@ class HandoverReport(Report):
 def _relative(src: Any, meta: dict[str, Any] | None) -> str:
     if not meta:
         return ""
-    return src.relative(f"{meta.get('filename', '?')}:{meta.get('lineno', 0)}")
+    return location(meta, src.root)
 
 
 def compute(

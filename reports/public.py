@@ -27,7 +27,7 @@ from beancount.core.position import Cost
 
 from ledger.accounts import classify
 from ledger.community import Community, Contract, Seal, building_of
-from ledger.errors import error_code
+from ledger.errors import error_code, location
 from reports.common import (
     COMMITTEE,
     FUND_LABELS,
@@ -456,7 +456,7 @@ def contract_rows(
                 due,
                 received[c.id],
                 max(due - received[c.id], ZERO),
-                "" if policy else f"{c.meta.get('filename', '?')}:{c.meta.get('lineno', 0)}",
+                "" if policy else location(c.meta),
             )
         )
     return rows

@@ -29,7 +29,8 @@ from beancount.core import data
 
 from ledger.accounts import classify
 from ledger.community import Community
-from reports.common import ZERO, fund_of, memo, transactions, unit_of, where
+from ledger.errors import location
+from reports.common import ZERO, fund_of, memo, transactions, unit_of
 
 Pair = tuple[date, date]
 
@@ -100,7 +101,7 @@ def prime_receivables(
                     if unit is None:
                         unattributed += number
                     else:
-                        _unit_state(units, unit).bill(entry.date, number, where(entry))
+                        _unit_state(units, unit).bill(entry.date, number, location(entry.meta))
                         billed += number
                 else:
                     credits[unit] = credits.get(unit, ZERO) - number

@@ -18,7 +18,8 @@ from beancount.core import data
 from ledger.accounts import RECEIVABLE_FEES, classify
 from ledger.community import Community, building_of
 from ledger.entries import meta_str
-from reports.common import ZERO, allocate, memo, transactions, unit_of, waived, where
+from ledger.errors import location
+from reports.common import ZERO, allocate, memo, transactions, unit_of, waived
 
 Day = date
 AGING_BUCKETS = ((30, "d30"), (90, "d90"), (180, "d180"), (None, "over180"))
@@ -198,7 +199,7 @@ def _receivables(
                 if unit is None:
                     unattributed += number
                 elif room is None or unit == room:
-                    _unit_state(units, unit).bill(entry.date, number, where(entry))
+                    _unit_state(units, unit).bill(entry.date, number, location(entry.meta))
                     if entry.date >= start:
                         billed += number
             else:
@@ -446,7 +447,7 @@ class _FundBuilder:
                 units=len(shares),
                 area=sum((weights[r] for r in shares), ZERO),
                 allocated=sum(shares.values(), ZERO),
-                location=where(entry),
+                location=location(entry.meta),
                 entry=entry,
                 shares=shares,
             )
@@ -467,7 +468,7 @@ class _FundBuilder:
             InterestAllocation(
                 day,
                 amount,
-                where(entry),
+                location(entry.meta),
                 self.last_interest,
                 {room: s.product for room, s in self.funds.items() if s.product},
                 shares,

@@ -14,7 +14,8 @@ from typing import Any, ClassVar
 
 from ledger.accounts import PREPAID_FEES, RECEIVABLE_FEES
 from ledger.community import Community, building_of
-from reports.common import ZERO, resolve, transactions, unit_of, where
+from ledger.errors import location
+from reports.common import ZERO, resolve, transactions, unit_of
 from reports.period import Period
 from reports.publication import Policy
 from reports.subledgers import maintenance_ledger, receivables
@@ -228,7 +229,7 @@ def statements(
                     masker.text(entry.narration),
                     masker.account(account),
                     abs(number),
-                    where(entry),
+                    location(entry.meta),
                 )
             )
 
@@ -253,9 +254,9 @@ def statements(
         state = rec.units.get(room)
         opening = opening_rec.units.get(room)
         if state is not None:
-            for day, remaining, location in state.open_bills:
+            for day, remaining, place in state.open_bills:
                 report.open_bills.append(
-                    OpenBillRow(day, remaining, (period.last_day - day).days, location)
+                    OpenBillRow(day, remaining, (period.last_day - day).days, place)
                 )
             report.arrears = state.outstanding
         unit_fund = ledger.units.get(room)

@@ -34,8 +34,9 @@ from beancount.core import data
 from ledger.accounts import RECEIVABLE_FEES, classify
 from ledger.community import Community, Contract
 from ledger.entries import meta_str, month_of
+from ledger.errors import location
 from ledger.index import Payment, PublicReceipt
-from reports.common import ZERO, allocate, fen, ledger_index, transactions, unit_of, waived, where
+from reports.common import ZERO, allocate, fen, ledger_index, transactions, unit_of, waived
 from reports.period import Period
 from reports.subledgers import MaintenanceLedger, receivables
 from reports.table import Column, Row
@@ -161,7 +162,7 @@ def billing(
             len(billed),
             sum(due.values(), ZERO),
             sum(billed.values(), ZERO),
-            location=where(fee.meta),
+            location=location(fee.meta),
         )
         for room in set(due) | set(billed):
             want, got = due.get(room, ZERO), billed.get(room, ZERO)
@@ -227,7 +228,7 @@ def waivers(
                 waiver.amount,
                 ", ".join(waiver.approvals),
                 signoff_text(community, waiver.approvals, waiver.date),
-                where(txn),
+                location(txn.meta),
             )
         )
     return rows
@@ -498,7 +499,7 @@ def expense_contracts(
                     contract.amount,
                     sum(charges, ZERO),
                     len(charges),
-                    where(contract.meta),
+                    location(contract.meta),
                 )
             )
     return rows
@@ -605,7 +606,7 @@ def public_income(
                     account,
                     amount,
                     f"决议 resolution {', '.join(resolutions)}" if resolutions else "",
-                    where(receipt.txn),
+                    location(receipt.txn.meta),
                     any(_under(account, c.account) for c in contracts),
                 )
             )
@@ -623,7 +624,7 @@ def public_income(
                 contract.frequency,
                 contract.amount * len(periods),
                 received.get(contract.id, ZERO),
-                where(contract.meta),
+                location(contract.meta),
             )
         )
     return PublicIncome(rows, extra)
@@ -747,7 +748,7 @@ def _project_row(key: str, pays: list[Payment], community: Community, start: dat
         ", ".join(pays[accepted].acceptances) if accepted is not None else "",
         pays[accepted].date if accepted is not None else None,
         released,
-        where(resolution.meta) if resolution else pays[0].location,
+        location(resolution.meta) if resolution else pays[0].location,
     )
 
 

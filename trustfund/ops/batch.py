@@ -37,7 +37,7 @@ from typing import Any
 import click
 
 from ledger.accounts import COMMON, MAINTENANCE
-from ledger.errors import error_code
+from ledger.errors import error_code, location
 
 ZERO = Decimal(0)
 MAIN_FILE = "main.beancount"
@@ -85,11 +85,6 @@ def find_ledgers(paths: Iterable[Path]) -> list[tuple[str, Path]]:
         else:
             found.append((path.name, path))
     return found
-
-
-def _location(source: Any) -> str:
-    source = source or {}
-    return f"{source.get('filename', '?')}:{source.get('lineno', 0)}"
 
 
 def audit_community(name: str, path: str, period: str | None = None) -> CommunityResult:
@@ -162,7 +157,7 @@ def _audit(result: CommunityResult, path: Path, period_text: str | None) -> None
                 "community": result.name,
                 "kind": kind,
                 "code": code or "beancount",
-                "location": _location(getattr(error, "source", None)),
+                "location": location(getattr(error, "source", None)) or "?:0",
                 "date": getattr(entry, "date", None),
                 "message": str(getattr(error, "message", error)).strip().splitlines()[0]
                 if str(getattr(error, "message", error)).strip()

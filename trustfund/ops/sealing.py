@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from ledger.errors import error_code
+from ledger.errors import error_code, location
 from ledger.failures import SealRefused, UncommittedEdits
 from ledger.loader import format_error, load, resolve_ledger
 from ledger.seal import evaluate, plan_seals, sealed_on, stage_seals
@@ -139,7 +139,7 @@ def verify(ledger_path: str) -> None:
         if not result.ok:
             broken += 1
             meta = getattr(result.culprit, "meta", None) or result.seal.meta or {}
-            click.echo(f"    {meta.get('filename', '?')}:{meta.get('lineno', 0)}: {result.problem}")
+            click.echo(f"    {location(meta) or '?:0'}: {result.problem}")
     if broken:
         raise click.ClickException(f"{broken} of {len(results)} seals are broken")
     click.echo(f"{len(results)} seals, chain intact")

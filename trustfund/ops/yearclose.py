@@ -33,7 +33,6 @@ TF304 judges the new year's payments against what is left.
 
 from __future__ import annotations
 
-import contextlib
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -60,7 +59,7 @@ from ledger.entries import (
     is_payment,
     meta_list,
 )
-from ledger.errors import error_code
+from ledger.errors import error_code, location
 from ledger.loader import Ledger, format_error, load, resolve_ledger
 from ledger.printer import format_entries
 from reports.subledgers import maintenance_ledger
@@ -130,14 +129,6 @@ def _transaction(
 def _number_value(number: Decimal) -> ValueType:
     # Beancount's printer writes a custom value with str(): keep it out of exponent notation.
     return ValueType(Decimal(_money(number)) if number else Decimal(0), Decimal)
-
-
-def _source(entry: Any, root: Path) -> str:
-    meta = getattr(entry, "meta", None) or {}
-    filename = str(meta.get("filename", "?"))
-    with contextlib.suppress(ValueError):
-        filename = str(Path(filename).resolve().relative_to(root))
-    return f"{filename}:{meta.get('lineno', 0)}"
 
 
 def _unit_of(posting: data.Posting, txn: data.Transaction) -> str | None:
@@ -578,7 +569,7 @@ def _clearing_lots(
                 _posting(account, lot.remaining, currency),
                 _posting(equity, -lot.remaining, currency),
             ],
-            **{"carried-from": _source(lot.txn, root)},
+            **{"carried-from": location(lot.txn.meta, root)},
         )
         for lot in lots
     ]
