@@ -36,10 +36,8 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
 import sys
-import tempfile
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -68,6 +66,7 @@ from ledger.accounts import MAINTENANCE, classify
 from ledger.failures import TrustfundError
 from ledger.loader import format_error
 from ledger.printer import format_entries
+from ledger.writer import atomic_write
 
 IMPORTS_DIR = "imports"
 ACCOUNTS_FILE = "imports/accounts.beancount"
@@ -612,16 +611,7 @@ def write_rejected(path: Path, rejected: Sequence[RowError]) -> Path:
     writer.writerow(["row", "column", "reason", "cells..."])
     for error in sorted(rejected, key=lambda e: e.row):
         writer.writerow([error.row, error.column, error.reason, *error.cells])
-    fd, tmp = tempfile.mkstemp(prefix=".tf-tmp-", dir=str(out.parent))
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as handle:
-            handle.write(buffer.getvalue())
-        os.replace(tmp, out)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    return out
+    return atomic_write(out, buffer.getvalue(), encoding="utf-8-sig")
 
 
 def _check_ledger(scan: LedgerScan, root: Path) -> None:

@@ -30,6 +30,7 @@ from importers.base import ImportContext, SourceImporter
 from importers.readers import clear_cache
 from importers.registry import all_importers
 from importers.rules import RULES_FILENAME, load_rules
+from ledger.writer import atomic_write
 
 REGENERATE_ENV = "TRUSTFUND_REGENERATE"
 
@@ -94,7 +95,7 @@ def compare(document: Path, context: ImportContext | None = None) -> list[str]:
     expected = document.with_name(document.name + ".beancount")
     actual = extract(document, context).text()
     if os.environ.get(REGENERATE_ENV) == "1":
-        expected.write_text(actual, encoding="utf-8")
+        atomic_write(expected, actual)
         return []
     if not expected.exists():
         return [f"{expected.name} is missing: run with {REGENERATE_ENV}=1 and review it"]

@@ -254,17 +254,14 @@ def write_cache(target: Path, top: Path, result: Triple, started_ns: int) -> boo
     if header is None:
         return False
     head = json.dumps(header, ensure_ascii=False, sort_keys=True).encode("utf-8")
-    tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "wb") as out:
-            out.write(CACHE_MAGIC)
-            out.write(struct.pack(">Q", len(head)))
-            out.write(head)
-            pickle.dump(result, out, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, target)
-    finally:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
+    from ledger.writer import atomic_file
+
+    # not fsync-ed: a cache; a torn one after a power cut is read as no cache (read_cache)
+    with atomic_file(target, durable=False) as out:
+        out.write(CACHE_MAGIC)
+        out.write(struct.pack(">Q", len(head)))
+        out.write(head)
+        pickle.dump(result, out, protocol=pickle.HIGHEST_PROTOCOL)
     for stale in target.parent.glob(f".{top.name}.tf-*.picklecache"):  # older trustfund caches
         with contextlib.suppress(OSError):
             stale.unlink()

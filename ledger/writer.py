@@ -64,8 +64,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from filelock import FileLock, Timeout
+from typing import IO
 
 from ledger.failures import LedgerLocked
 
@@ -76,6 +75,8 @@ __all__ = [
     "LedgerLocked",
     "LedgerWriter",
     "WriteSet",
+    "atomic_file",
+    "atomic_write",
     "git_toplevel",
     "init_repository",
     "recover",
@@ -152,12 +153,9 @@ def _write_durable(path: Path, data: bytes, mode: int) -> None:
         os.close(fd)
 
 
-def _write_journal(path: Path, record: dict[str, object], txid: str) -> None:
-    """Make ``record`` the durable content of ``path`` (temp file, fsync, rename, fsync dir)."""
-    tmp = _tmp_name(path, txid)
-    _write_durable(tmp, json.dumps(record, ensure_ascii=False, indent=1).encode("utf-8"), 0o644)
-    os.replace(tmp, path)
-    _fsync_dir(path.parent)
+def _write_journal(path: Path, record: dict[str, object]) -> None:
+    """Make ``record`` the durable content of ``path``."""
+    atomic_write(path, json.dumps(record, ensure_ascii=False, indent=1).encode("utf-8"), mode=0o644)
 
 
 def _read_umask() -> int:
@@ -175,6 +173,73 @@ def _default_mode() -> int:
 
 def _tmp_name(target: Path, txid: str) -> Path:
     return target.with_name(f".{target.name}{TMP_MARK}{txid}")
+
+
+# ---------------------------------------------------------------------------------------
+# one file, atomically
+
+
+@contextlib.contextmanager
+def atomic_file(
+    path: str | os.PathLike[str],
+    *,
+    mode: int | None = None,
+    durable: bool = True,
+    exclusive: bool = False,
+) -> Iterator[IO[bytes]]:
+    """Write one file all or nothing: yields a binary file to write into.
+
+    The data go to a temporary file beside ``path`` (the same folder, so the rename cannot
+    cross file systems; named like the :class:`LedgerWriter`'s, so its recovery removes a stray
+    one in a ledger folder); on a normal exit it is ``fsync``-ed, renamed over ``path`` and the
+    folder ``fsync``-ed. On an exception (or a kill) ``path`` keeps its old content and the
+    temporary file is removed (a kill leaves it to the next recovery). ``mode`` defaults to the
+    old file's, else the umask's; ``durable=False`` skips the two ``fsync`` calls (a cache,
+    whose reader checks what it reads); ``exclusive`` refuses to replace an existing file
+    (``FileExistsError``, nothing written). The one way trustfund writes a single file that is
+    not a ledger file; files of a ledger that other writers may touch go through
+    :class:`LedgerWriter`.
+    """
+    target = Path(path)
+    if mode is None:
+        try:
+            mode = stat.S_IMODE(target.stat().st_mode)
+        except FileNotFoundError:
+            mode = _default_mode()
+    tmp = _tmp_name(target, uuid.uuid4().hex[:12])
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            yield handle
+            handle.flush()
+            os.fchmod(handle.fileno(), mode)
+            if durable:
+                os.fsync(handle.fileno())
+        if exclusive:
+            os.link(tmp, target)  # FileExistsError when it is there: nothing replaced
+            tmp.unlink()
+        else:
+            os.replace(tmp, target)
+        if durable:
+            _fsync_dir(target.parent)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+
+
+def atomic_write(
+    path: str | os.PathLike[str],
+    data: bytes | str,
+    *,
+    mode: int | None = None,
+    durable: bool = True,
+    exclusive: bool = False,
+    encoding: str = "utf-8",
+) -> Path:
+    """Replace ``path``'s content with ``data`` all or nothing (:func:`atomic_file`)."""
+    with atomic_file(path, mode=mode, durable=durable, exclusive=exclusive) as handle:
+        handle.write(data.encode(encoding) if isinstance(data, str) else data)
+    return Path(path)
 
 
 # ---------------------------------------------------------------------------------------
@@ -626,7 +691,7 @@ class WriteSet:
             "message": self._message(),
             "files": files,
         }
-        _write_journal(journal, record, self._txid)
+        _write_journal(journal, record)
         _step("commit-journal")
 
     def _message(self) -> str:
@@ -675,6 +740,8 @@ class LedgerWriter:
     @contextlib.contextmanager
     def locked(self) -> Iterator[list[str]]:
         """Hold the folder's lock (running recovery first); yields recovery actions."""
+        from filelock import FileLock, Timeout  # not imported by loads that find no journal
+
         self.root.mkdir(parents=True, exist_ok=True)
         lock = FileLock(str(self.lock_path), timeout=self.timeout, thread_local=False)
         try:

@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from ledger.writer import atomic_write
 from reports.format import neutralise
 from reports.table import Report
 
@@ -44,5 +45,4 @@ def render(report: Report) -> str:
 
 
 def write(report: Report, path: Any) -> None:
-    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
-        handle.write(render(report))
+    atomic_write(path, render(report), encoding="utf-8-sig")

@@ -8,6 +8,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from ledger.writer import atomic_write
 from reports.format import display, is_numeric
 from reports.table import Report, Table
 
@@ -91,5 +92,4 @@ def render(report: Report) -> str:
 
 
 def write(report: Report, path: Any) -> None:
-    with open(path, "w", encoding="utf-8") as handle:
-        handle.write(render(report))
+    atomic_write(path, render(report))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ledger.writer import atomic_write
 from reports.format import display, is_numeric, width
 from reports.table import Report, Table
 
@@ -59,5 +60,4 @@ def render(report: Report) -> str:
 
 
 def write(report: Report, path: Any) -> None:
-    with open(path, "w", encoding="utf-8") as handle:
-        handle.write(render(report))
+    atomic_write(path, render(report))

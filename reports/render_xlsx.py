@@ -16,10 +16,12 @@ openpyxl ~11 s to write even in write-only mode (docs/performance.md).
 from __future__ import annotations
 
 import io
+import os
 import re
 from decimal import Decimal
 from typing import Any
 
+from ledger.writer import atomic_file
 from reports.format import neutralise, width
 from reports.table import Report, Table
 from reports.xlsx_stream import Formula, Style, Workbook, column_letter
@@ -158,8 +160,13 @@ def _sheet(
 
 
 def write(report: Report, path: Any, formulas: bool = False) -> None:
-    """Write the workbook of ``report`` to ``path`` (a path or a binary file); with
-    ``formulas`` the totals are ``=SUM(…)`` of their column where they are one."""
+    """Write the workbook of ``report`` to ``path`` (a path, written all or nothing with
+    :func:`ledger.writer.atomic_file`, or a binary file); with ``formulas`` the totals are
+    ``=SUM(…)`` of their column where they are one."""
+    if isinstance(path, str | os.PathLike):
+        with atomic_file(path) as handle:
+            write(report, handle, formulas)
+        return
     title = f"{report.title} {report.period_label}"
     with Workbook(path, title, measure=width, text=neutralise, other=_other) as book:
         palette = _Palette(book)

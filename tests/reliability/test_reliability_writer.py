@@ -345,3 +345,69 @@ def test_load_finishes_an_interrupted_write(
     assert not (tmp_path / JOURNAL_NAME).exists()
     assert ledger.errors == []
     assert len([e for e in ledger.entries if type(e).__name__ == "Transaction"]) == 1
+
+
+# ---------------------------------------------------------------------------------------
+# atomic_write / atomic_file: the one single-file atomic write (reports, rejected rows, …)
+
+
+def test_atomic_write_replaces_keeps_mode_and_leaves_no_temporary_file(tmp_path: Path) -> None:
+    target = tmp_path / "report.csv"
+    writer_mod.atomic_write(target, "old\n")
+    os.chmod(target, 0o640)
+    writer_mod.atomic_write(target, "新\n", encoding="utf-8-sig")
+    assert target.read_bytes() == "新\n".encode("utf-8-sig")
+    assert (target.stat().st_mode & 0o777) == 0o640  # the old file's mode
+    writer_mod.atomic_write(tmp_path / "codes.csv", b"x", mode=0o600)
+    assert ((tmp_path / "codes.csv").stat().st_mode & 0o777) == 0o600
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["codes.csv", "report.csv"]
+
+
+def test_atomic_file_error_keeps_the_old_content(tmp_path: Path) -> None:
+    target = tmp_path / "book.xlsx"
+    target.write_bytes(b"before")
+    with pytest.raises(RuntimeError), writer_mod.atomic_file(target) as handle:
+        handle.write(b"half of the new")
+        raise RuntimeError("the renderer failed")
+    assert target.read_bytes() == b"before"
+    assert [p.name for p in tmp_path.iterdir()] == ["book.xlsx"]
+
+
+def test_atomic_write_exclusive_never_replaces(tmp_path: Path) -> None:
+    target = tmp_path / "codes.csv"
+    writer_mod.atomic_write(target, "unit,code\n", exclusive=True)
+    with pytest.raises(FileExistsError):
+        writer_mod.atomic_write(target, "other\n", exclusive=True)
+    assert target.read_text(encoding="utf-8") == "unit,code\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["codes.csv"]
+
+
+def test_atomic_file_killed_midway_leaves_the_old_file_and_recovery_sweeps(tmp_path: Path) -> None:
+    """SIGKILL while the new content is half written: the old file stays whole; in a ledger
+    folder the writer's recovery removes the temporary file (it is named like the writer's)."""
+    (tmp_path / "main.beancount").write_text(MAIN, encoding="utf-8")
+    target = tmp_path / "reports" / "public.txt"
+    target.parent.mkdir()
+    target.write_text("old report\n", encoding="utf-8")
+    script = textwrap.dedent(
+        f"""
+        import sys, time
+        sys.path.insert(0, {str(ROOT)!r})
+        from ledger.writer import atomic_file
+        with atomic_file({str(target)!r}) as handle:
+            handle.write(b"new " * 1000)
+            handle.flush()
+            print("writing", flush=True)
+            time.sleep(60)
+        """
+    )
+    child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    assert child.stdout is not None and child.stdout.readline().strip() == "writing"
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    assert target.read_text(encoding="utf-8") == "old report\n"
+    (stray,) = [p for p in target.parent.iterdir() if p != target]
+    assert ".tf-tmp-" in stray.name
+    actions = recover(tmp_path)
+    assert any("removed unfinished temporary file" in a for a in actions)
+    assert [p.name for p in target.parent.iterdir()] == ["public.txt"]

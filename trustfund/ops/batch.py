@@ -38,6 +38,7 @@ import click
 
 from ledger.accounts import COMMON, MAINTENANCE
 from ledger.errors import error_code, location
+from ledger.writer import atomic_file
 
 ZERO = Decimal(0)
 MAIN_FILE = "main.beancount"
@@ -344,7 +345,8 @@ def write_xlsx(path: Path, results: Sequence[CommunityResult]) -> None:
             exceptions.append([item.get(c) for c in EXCEPTION_COLUMNS])
     exceptions.freeze_panes = "A2"
     path.parent.mkdir(parents=True, exist_ok=True)
-    book.save(path)
+    with atomic_file(path) as handle:
+        book.save(handle)
 
 
 def write_parquet(path: Path, results: Sequence[CommunityResult]) -> tuple[Path, Path]:
@@ -382,7 +384,8 @@ def write_parquet(path: Path, results: Sequence[CommunityResult]) -> tuple[Path,
         [{c: fit(c, row.get(c)) for c in columns} for row in rows], schema=schema
     )
     summary_path = path.with_suffix(".parquet")
-    pq.write_table(table, summary_path)
+    with atomic_file(summary_path) as handle:
+        pq.write_table(table, handle)
     exc_schema = pa.schema(
         [
             pa.field("community", pa.string()),
@@ -395,7 +398,8 @@ def write_parquet(path: Path, results: Sequence[CommunityResult]) -> tuple[Path,
     )
     items = [{c: item.get(c) for c in EXCEPTION_COLUMNS} for r in results for item in r.exceptions]
     exceptions_path = path.with_name(path.stem + "-exceptions.parquet")
-    pq.write_table(pa.Table.from_pylist(items, schema=exc_schema), exceptions_path)
+    with atomic_file(exceptions_path) as handle:
+        pq.write_table(pa.Table.from_pylist(items, schema=exc_schema), handle)
     return summary_path, exceptions_path
 
 

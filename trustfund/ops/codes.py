@@ -43,20 +43,16 @@ from reports.publication import access_digest, format_code, hash_code, new_code
 ACCESS_FILE = "access.beancount"
 
 
-def _open_new(path: Path) -> int:
-    """Create ``path`` for writing, mode 0600; refuse an existing file."""
+def _write_new(path: Path, text: str) -> None:
+    """Write ``path`` once, mode 0600, all or nothing; refuse an existing file."""
+    from ledger.writer import atomic_write
+
     try:
-        return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        atomic_write(path, text, mode=0o600, exclusive=True)
     except FileExistsError:
         raise click.ClickException(
             f"{path} exists: the codes are written once; choose a new file name"
         ) from None
-
-
-def _write_new(path: Path, text: str) -> None:
-    fd = _open_new(path)
-    with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-        handle.write(text)
 
 
 def unit_url(base: str, slug: str, room: str, code: str) -> str:

@@ -27,6 +27,8 @@ from pathlib import Path
 
 import click
 
+from ledger.writer import atomic_write
+
 
 def demo_data() -> Traversable:
     """The demo community's files, as installed with the package."""
@@ -42,7 +44,7 @@ def copy_demo(source: Traversable, target: Path) -> None:
         if item.is_dir():
             copy_demo(item, target / item.name)
         else:
-            (target / item.name).write_bytes(item.read_bytes())
+            atomic_write(target / item.name, item.read_bytes())
 
 
 def _step(text: str) -> float:
@@ -87,7 +89,7 @@ def demo(directory: Path, no_serve: bool, force: bool, host: str, port: int) -> 
     start = _step(f"Copying the demo community to {directory}")
     copy_demo(source, directory)
     main_file = directory / "main.beancount"
-    (directory / ".gitignore").write_text(GITIGNORE + "reports/\n", encoding="utf-8")
+    atomic_write(directory / ".gitignore", GITIGNORE + "reports/\n")
     why_not = init_repository(directory, "trustfund demo: the 信义小区 community, before import")
     _done(start, "its own git repository" if why_not is None else f"(no git repository: {why_not})")
 

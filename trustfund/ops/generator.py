@@ -72,6 +72,8 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from pathlib import Path
 
+from ledger.writer import atomic_write
+
 __all__ = ["generate", "main"]
 
 CENT = Decimal("0.01")
@@ -1379,7 +1381,7 @@ def _write(out_dir: Path, files: dict[str, str]) -> None:
     for name, text in files.items():
         path = out_dir / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        atomic_write(path, text)
 
 
 # ---------------------------------------------------------------------------------------

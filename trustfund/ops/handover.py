@@ -27,6 +27,7 @@ from typing import Any
 import click
 
 from ledger.loader import load, resolve_ledger
+from ledger.writer import atomic_file, atomic_write
 from reports import handover as pack
 from reports import render_html, render_xlsx
 
@@ -88,7 +89,8 @@ def write_pdf(html: str, path: Path) -> bool:
         import weasyprint  # optional: trustfund[pdf]
     except (ImportError, OSError):  # not installed, or the Pango libraries are missing
         return False
-    weasyprint.HTML(string=html).write_pdf(str(path))
+    with atomic_file(path) as handle:
+        weasyprint.HTML(string=html).write_pdf(handle)
     return True
 
 
@@ -106,7 +108,7 @@ def write_pack(
     if not html_only and write_pdf(html, stem.with_suffix(".pdf")):
         written.append(stem.with_suffix(".pdf"))
     else:
-        stem.with_suffix(".html").write_text(html, encoding="utf-8")
+        atomic_write(stem.with_suffix(".html"), html)
         written.append(stem.with_suffix(".html"))
     return written, report
 

@@ -20,7 +20,6 @@ browser at A4, margins as set).
 
 from __future__ import annotations
 
-import contextlib
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -28,6 +27,7 @@ from typing import Any
 
 import click
 
+from ledger.writer import atomic_write
 from reports.period import Period
 
 DEFAULT_OVER = Decimal("10000")
@@ -280,13 +280,7 @@ def notice(
     html = render_html(values)
     data = render_pdf(html) if suffix == ".pdf" else html.encode("utf-8")
     output.parent.mkdir(parents=True, exist_ok=True)
-    temp = output.with_name(f".{output.name}.tmp")
-    try:
-        temp.write_bytes(data)
-        temp.replace(output)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            temp.unlink()
+    atomic_write(output, data)
     click.echo(
         f"wrote {output}: 公示 {values['period_title']}, 公示期 {values['start']} – {values['end']}"
     )
