@@ -43,6 +43,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from ledger.writer import atomic_file, atomic_write
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 OUT = HERE / "out"
@@ -129,25 +131,26 @@ def make_statement(count: int, fmt: str) -> Path:
     if path.exists():
         return path
     rows = _rows(count)
-    tmp = path.with_suffix(".tmp")
-    if fmt == "csv":
-        import csv
+    with atomic_file(path, durable=False) as raw:
+        if fmt == "csv":
+            import csv
+            import io
 
-        with open(tmp, "w", encoding="gb18030", newline="") as handle:
+            handle = io.TextIOWrapper(raw, encoding="gb18030", newline="")
             writer = csv.writer(handle)
             writer.writerow(HEADER)
             for row in rows:
                 writer.writerow(_csv_line(row))
-    else:
-        import openpyxl
+            handle.detach()  # flushes; atomic_file closes the file itself
+        else:
+            import openpyxl
 
-        book = openpyxl.Workbook(write_only=True)
-        sheet = book.create_sheet("Sheet1")
-        sheet.append(HEADER)
-        for row in rows:
-            sheet.append([float(v) if isinstance(v, Decimal) else v for v in row])
-        book.save(tmp)
-    os.replace(tmp, path)
+            book = openpyxl.Workbook(write_only=True)
+            sheet = book.create_sheet("Sheet1")
+            sheet.append(HEADER)
+            for row in rows:
+                sheet.append([float(v) if isinstance(v, Decimal) else v for v in row])
+            book.save(raw)
     return path
 
 
@@ -164,14 +167,12 @@ def make_big_csv(size: int) -> Path:
     for row in _rows(20_000):
         writer.writerow(_csv_line(row))
     block = buffer.getvalue().encode("gb18030")
-    tmp = path.with_suffix(".tmp")
-    with open(tmp, "wb") as handle:
+    with atomic_file(path, durable=False) as handle:
         handle.write(",".join(HEADER).encode("gb18030") + b"\r\n")
         written = 0
         while written < size:
             handle.write(block)
             written += len(block)
-    os.replace(tmp, path)
     return path
 
 
@@ -180,17 +181,19 @@ def make_zip_bomb(unpacked: int, lying: bool) -> Path:
     path = OUT / f"zip-bomb-{unpacked // MB}MB{'-lying' if lying else ''}.xlsx"
     if path.exists():
         return path
-    tmp = path.with_suffix(".tmp")
+    import io
+
+    packed = io.BytesIO()  # ~1000:1, so small in memory
     member = "xl/worksheets/sheet1.xml"
-    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+    with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
         archive.writestr("xl/workbook.xml", "<workbook/>")
         with archive.open(member, "w") as sheet:
             chunk = b"<c>0</c>" * (MB // 8)
             for _ in range(unpacked // len(chunk)):
                 sheet.write(chunk)
+    raw = bytearray(packed.getvalue())
     if lying:  # say 1,000 bytes in both headers (and zip64 extras, if any)
-        raw = bytearray(tmp.read_bytes())
         name = member.encode()
         for signature, offset, name_at in ((b"PK\x03\x04", 22, 30), (b"PK\x01\x02", 24, 46)):
             start = 0
@@ -198,8 +201,7 @@ def make_zip_bomb(unpacked: int, lying: bool) -> Path:
                 if raw[at + name_at : at + name_at + len(name)] == name:
                     struct.pack_into("<I", raw, at + offset, 1000)
                 start = at + 4
-        tmp.write_bytes(bytes(raw))
-    os.replace(tmp, path)
+    atomic_write(path, bytes(raw), durable=False)
     return path
 
 
