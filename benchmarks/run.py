@@ -75,7 +75,6 @@ TARGETS = {
     "public_page_bytes": 2_000_000,
     "public_page_warm_s": 0.5,
 }
-REPORT_MODULES = ("reports.public", "reports.budget", "reports.audit")
 PLUGIN_LINE = 'plugin "trustfund.xinyi"'
 
 
@@ -213,13 +212,13 @@ def worker_load(path: str) -> dict[str, Any]:
 def worker_rules(path: str, profile_to: str | None) -> dict[str, Any]:
     """Each rule alone on entries loaded without the plugin (and one profiled pass)."""
     import gc
-    import importlib
 
     from beancount import loader
 
     from ledger.community import build_community
+    from ledger.index import build_index
     from trustfund.rules.plugin import Config
-    from trustfund.xinyi import RULE_MODULES
+    from trustfund.xinyi import RULES
 
     loader.initialize(use_cache=False)
     entries, _, _ = loader.load_file(path)
@@ -233,28 +232,15 @@ def worker_rules(path: str, profile_to: str | None) -> dict[str, Any]:
     started = time.process_time()
     community, _ = build_community(entries)
     timings["build_community"] = time.process_time() - started
-    index: Any = None
-    try:
-        from ledger.index import build_index
-    except ModuleNotFoundError:  # before the shared index existed: each rule did its own pass
-        build_index = None  # type: ignore[assignment]
-    if build_index is not None:
-        started = time.process_time()
-        index = build_index(entries, community)
-        timings["build_index"] = time.process_time() - started
+    started = time.process_time()
+    index = build_index(entries, community)
+    timings["build_index"] = time.process_time() - started
     current = list(entries)
     errors = 0
-    for name in RULE_MODULES:
-        try:
-            check = importlib.import_module(name).check
-        except ModuleNotFoundError:
-            timings[name] = float("nan")
-            continue
+    for module in RULES:
+        name, check = module.__name__, module.check
         started = time.process_time()
-        if index is not None:
-            current, rule_errors = check(current, community, Config(), index)
-        else:
-            current, rule_errors = check(current, community, Config())
+        current, rule_errors = check(current, community, Config(), index)
         timings[name] = time.process_time() - started
         errors += len(rule_errors)
     gc.enable()
@@ -294,9 +280,9 @@ def worker_rules(path: str, profile_to: str | None) -> dict[str, Any]:
 
 
 def worker_reports(path: str) -> dict[str, Any]:
-    import importlib
-
     from ledger.loader import load
+    from reports import audit, budget, public, render_html, render_text
+    from reports.period import Period
 
     cpu0, started = time.process_time(), time.perf_counter()
     ledger = load(path, cache=False)
@@ -311,31 +297,15 @@ def worker_reports(path: str) -> dict[str, Any]:
         "reports": {},
         "notes": [],
     }
-    try:
-        from reports.period import Period
-    except ModuleNotFoundError:
-        result["notes"].append("reports.period not present: reports skipped")
-        return result
     year = (
         (last.year - 1)
         if last is not None and last.month == 1 and last.day == 1
         else (last.year if last else 2025)
     )
     period = Period.parse(str(year))
-    renderers = []
-    for name in ("reports.render_text", "reports.render_html"):
-        with contextlib.suppress(ModuleNotFoundError):
-            renderers.append((name.rsplit("_", 1)[-1], importlib.import_module(name)))
-    for name in REPORT_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError:
-            result["notes"].append(f"{name} not present: skipped")
-            continue
-        compute = getattr(module, "compute", None)
-        if compute is None:
-            result["notes"].append(f"{name} has no compute(): skipped")
-            continue
+    renderers = [("text", render_text), ("html", render_html)]
+    for module in (public, budget, audit):
+        name, compute = module.__name__, module.compute
         row: dict[str, Any] = {}
         cpu0, started = time.process_time(), time.perf_counter()
         try:

@@ -45,8 +45,8 @@ while two identical payments in one file are both kept. Put any extra id a sourc
 number, receipt number) in ``StatementRow.serial``; prefix it if it might collide with another
 source's ids.
 
-**Registry.** Add the class to ``IMPORTER_CLASSES`` in :mod:`importers.registry` (as a
-``"module:Class"`` string; a module that does not exist yet is skipped). The command tries the
+**Registry.** Import the class into :mod:`importers.registry` and add it to
+``IMPORTER_CLASSES``. The command tries the
 importers in that order and the first whose ``identify`` is true takes the file; put the most
 specific first. Every importer is constructed as ``Cls(context)`` with an
 :class:`ImportContext` (the ledger's rules, the ``--account`` override, the ledger's opened

@@ -23,33 +23,46 @@ on the ledger just loaded read the same payments without another pass.
 
 from __future__ import annotations
 
-import importlib
+from types import ModuleType
 from typing import Any
 
 from ledger.errors import TrustError
 from ledger.index import remember
+from trustfund.rules import (
+    approval,
+    contracts,
+    fees,
+    funds,
+    governance,
+    invoices,
+    maintenance,
+    people,
+    remuneration,
+    seal,
+    suspense,
+)
 from trustfund.rules.plugin import CheckFn, Entries, parse_config, run_checks
 
 __plugins__ = ("xinyi",)
 
-#: Rule modules in the order they run; each exposes ``check(entries, community, config, index)``.
-RULE_MODULES = (
-    "trustfund.rules.funds",
-    "trustfund.rules.fees",
-    "trustfund.rules.remuneration",
-    "trustfund.rules.approval",
-    "trustfund.rules.people",
-    "trustfund.rules.invoices",
-    "trustfund.rules.contracts",
-    "trustfund.rules.maintenance",
-    "trustfund.rules.governance",
-    "trustfund.rules.seal",
-    "trustfund.rules.suspense",
+#: The rule modules in the order they run; each has ``check(entries, community, config, index)``.
+RULES: tuple[ModuleType, ...] = (
+    funds,
+    fees,
+    remuneration,
+    approval,
+    people,
+    invoices,
+    contracts,
+    maintenance,
+    governance,
+    seal,
+    suspense,
 )
 
 
 def rule_checks() -> list[CheckFn]:
-    return [importlib.import_module(name).check for name in RULE_MODULES]
+    return [module.check for module in RULES]
 
 
 def xinyi(
