@@ -31,8 +31,8 @@ from typing import Any, ClassVar
 from beancount.core import data
 
 from ledger.accounts import MAINTENANCE_BANK, classify
-from ledger.community import Community
-from ledger.entries import bank_outflow, ids, lowers_bank
+from ledger.community import STAGE_LABELS, STAGES, Community
+from ledger.entries import bank_outflow, ids, lowers_bank, meta_list
 from ledger.errors import TrustError, error_code, location
 from reports import books, workpapers
 from reports import budget as budget_report
@@ -53,6 +53,7 @@ from reports.common import (
 from reports.period import Period
 from reports.subledgers import MaintenanceLedger, aging_date, maintenance_ledger
 from reports.table import Column, Report, Row, Table
+from trustfund.rules.governance import notices_under
 from trustfund.rules.plugin import Config, run_all
 from trustfund.xinyi import rule_checks
 
@@ -61,7 +62,13 @@ OK = "通过 ok"
 EXCEPTION = "例外 exception"
 PASS = "通过 pass"
 FAIL = "例外 exception"
-PARTS = {MAINTENANCE: "维修资金 Maintenance fund", COMMON: "共同基金 Common fund"}
+#: The audit's part for the path of decisions and the end of a year (both funds).
+GOVERNANCE = "governance"
+PARTS = {
+    MAINTENANCE: "维修资金 Maintenance fund",
+    COMMON: "共同基金 Common fund",
+    GOVERNANCE: "议事与决算 Decisions and year end",
+}
 DEPOSIT_WORDS = ("押金", "保证金", "deposit")
 RAN_NOTE = "规则错误由审计运行规则得到 rule errors computed by running the rules"
 #: Kinds of ids a rule error is matched on, besides its file:line.
@@ -320,8 +327,9 @@ class Context:
 
     # -- rule errors ------------------------------------------------------------------
     def in_scope(self, error: Any) -> bool:
-        """An error of the period: for one of its months, dated in it, or about an id its
-        payments cite; errors with neither a date nor ids always count."""
+        """An error of the period: for one of its months, dated in it, about a year it overlaps
+        and dated by its end (a budget adopted before it), or about an id its payments cite;
+        errors with neither a date nor ids always count."""
         keys = error_ids(error)
         periods = [k[len("period:") :] for k in keys if k.startswith("period:")]
         if periods:
@@ -329,6 +337,9 @@ class Context:
         day = getattr(getattr(error, "entry", None), "date", None)
         if isinstance(day, date) and self.start <= day < self.end:
             return True
+        years = [k[len("year:") :] for k in keys if k.startswith("year:")]
+        if isinstance(day, date) and day <= self.as_of and any(map(self.overlaps, years)):
+            return True  # a year's budget adopted before the period (TF606)
         if any(k in self.cited for k in keys):
             return True
         return day is None and not keys
@@ -1009,6 +1020,138 @@ def check_suspense(ctx: Context, check: CheckResult) -> None:
 
 
 # ---------------------------------------------------------------------------------------
+# The path of decisions and the end of a year (TF601–TF607): evidence rows; the rules judge
+
+
+def check_trail(ctx: Context, check: CheckResult) -> None:
+    """G01: each resolution the period's payments cite, or with a stage in the period, under
+    五议两公开 or with stages on record: its trail in order, complete before the payments, the
+    result evaluated and published in time (TF601–TF603)."""
+    gov = ctx.community.governance
+    cited = {key.split(":", 1)[1] for key in ctx.cited if key.startswith("resolution:")}
+    staged = {
+        rid
+        for rid, lines in gov.stages.items()
+        if any(ctx.start <= s.date < ctx.end for s in lines)
+    }
+    for rid in sorted(cited | staged):
+        resolution = ctx.community.resolutions.get(rid)
+        term = gov.procedure_for(resolution) if resolution is not None else None
+        if resolution is None or (term is None and rid not in gov.stages):
+            continue
+        first = gov.stage_dates(rid, ctx.community.closes.get(rid))
+        trail = ", ".join(
+            f"{STAGE_LABELS[s]} {first[s].isoformat() if s in first else '—'}" for s in STAGES
+        )
+        if term is None:
+            basis = "无程序要求, 仅查顺序 no procedure in force: order only"
+        else:
+            days = f", 结果 result within {term.days} days" if term.days is not None else ""
+            basis = f"五议两公开 five-two{days}"
+        subject = f"{rid} {resolution.title}"
+        keys = (f"resolution:{rid}",)
+        check.add(
+            location(resolution.meta),
+            resolution.date,
+            subject,
+            None,
+            True,
+            f"{basis}: {trail}",
+            keys,
+        )
+
+
+def check_objections(ctx: Context, check: CheckResult) -> None:
+    """G02: each notice the period's payments are under that opens an objection window or drew
+    an objection: no payment inside the window, none while an objection stands (TF604, TF605)."""
+    gov = ctx.community.governance
+    shown: set[str] = set()
+    for pay in ctx.payments:
+        for notice in notices_under(ctx.community, pay.entry, pay.approvals):
+            if notice.id in shown or not (notice.deadline or gov.by_notice.get(notice.id)):
+                continue
+            shown.add(notice.id)
+            window = (
+                f"异议期 window {notice.date.isoformat()} – {notice.deadline.isoformat()}"
+                if notice.deadline
+                else "无异议期 no window"
+            )
+            heard = []
+            for objection in gov.by_notice.get(notice.id, ()):
+                outcome = gov.outcome(objection.id)
+                end = (
+                    f" → {outcome.outcome} {outcome.date.isoformat()}"
+                    if outcome
+                    else " → 未结 open"
+                )
+                heard.append(f"异议 objection {objection.id} {objection.date.isoformat()}{end}")
+            reason = "; ".join([window, *heard])
+            subject = f"{notice.id} (审批 approval {notice.approval_id})"
+            keys = (f"notice:{notice.id}",)
+            check.add(location(notice.meta), notice.date, subject, None, True, reason, keys)
+
+
+def check_budget_adopted(ctx: Context, check: CheckResult) -> None:
+    """G03: once the ledger records budget adoptions, each year of the period has one, under a
+    decided resolution, and each change of the period cites one (TF606)."""
+    gov = ctx.community.governance
+    if not gov.budgets:
+        return
+    first_year = int(min(gov.budgets))
+    for entry in gov.budget_lines:  # changes first: an error on a change names its account
+        year = entry.date.year
+        if not ctx.start <= entry.date < ctx.end or year < first_year:
+            continue
+        if (entry.date.month, entry.date.day) == (1, 1):
+            continue
+        account = str(entry.values[0].value) if entry.values else "?"
+        cited = ", ".join(meta_list(entry, "resolution")) or "—"
+        keys = (f"year:{year:04d}", f"account:{account}")
+        reason = f"预算调整 change, 决议 resolution {cited}"
+        check.add(location(entry.meta), entry.date, f"{year} {account}", None, True, reason, keys)
+    for year in range(max(ctx.start.year, first_year), ctx.as_of.year + 1):
+        adoption = gov.adoption(f"{year:04d}")
+        if adoption is None or adoption.date > ctx.as_of:
+            continue  # a year with budget lines and no adoption is the rule's TF606 row
+        rid = adoption.resolution_id
+        keys = (f"year:{year:04d}", f"resolution:{rid}")
+        reason = f"年度预算通过 adopted, 决议 resolution {rid}{_decided_on(ctx, rid)}"
+        check.add(
+            location(adoption.meta),
+            adoption.date,
+            f"{year} 年度预算 budget",
+            None,
+            True,
+            reason,
+            keys,
+        )
+
+
+def check_dispositions(ctx: Context, check: CheckResult) -> None:
+    """G04: each disposition of a year's surplus dated in the period: under a decided
+    resolution, within the year's surplus (a deficit only carried forward) (TF607)."""
+    gov = ctx.community.governance
+    for year, lines in sorted(gov.dispositions.items()):
+        for line in lines:
+            if not ctx.start <= line.date < ctx.end:
+                continue
+            rid = line.resolution_id
+            reason = f"{line.kind} 决议 resolution {rid}{_decided_on(ctx, rid)}"
+            keys = (f"year:{year}", f"resolution:{rid}")
+            subject = f"{year} 结余处置 surplus disposition"
+            check.add(location(line.meta), line.date, subject, line.amount, True, reason, keys)
+
+
+def _decided_on(ctx: Context, rid: str) -> str:
+    """`` (closed …)`` or `` (resolved …)``: when the resolution was decided, as recorded."""
+    close = ctx.community.closes.get(rid)
+    if close is not None:
+        return f" (表决截止 closed {close.date.isoformat()})"
+    resolved = ctx.community.governance.stage_dates(rid).get("resolve")
+    return f" (决议 resolved {resolved.isoformat()})" if resolved else " (未决 not decided)"
+
+
+# ---------------------------------------------------------------------------------------
 # The table of checks
 
 
@@ -1024,7 +1167,7 @@ class CheckSpec:
     fund: str | None = None  # only the rule errors of this fund
 
 
-M, K = MAINTENANCE, COMMON
+M, K, G = MAINTENANCE, COMMON, GOVERNANCE
 CHECKS: tuple[CheckSpec, ...] = (
     CheckSpec("M01", M, "10", "使用依据(决议或应急)", "Use cites a resolution or a valid emergency", ("TF401", "TF405"), check_use_basis),
     CheckSpec("M02", M, "10", "表决(民法典278条: 面积与人数双重多数)", "Vote passed art. 278 (area and headcount)", ("TF402",), check_votes),
@@ -1058,6 +1201,10 @@ CHECKS: tuple[CheckSpec, ...] = (
     CheckSpec("C19", K, "15", "公示与封存", "Publication (monthly seals)", ("TF501",), check_seals),
     CheckSpec("C20", K, "2", "基金分账", "Funds kept apart", ("TF104",), check_funds_apart, K),
     CheckSpec("C21", K, "3", "未分类款项(挂账)", "Unclassified items left in suspense", ("TF106",), check_suspense),
+    CheckSpec("G01", G, "3, 15", "五议两公开程序", "五议两公开 trail: stages in order, before payment, result published", ("TF601", "TF602", "TF603"), check_trail),
+    CheckSpec("G02", G, "8, 15", "公示异议期与异议处理", "Objection windows and objections", ("TF604", "TF605"), check_objections),
+    CheckSpec("G03", G, "3, 9", "年度预算经决议通过", "Budget adopted and changed by decided resolutions", ("TF606",), check_budget_adopted),
+    CheckSpec("G04", G, "3", "结余处置经决议", "Surplus disposition decided, within the surplus", ("TF607",), check_dispositions),
 )  # fmt: skip
 OTHER = CheckSpec("X01", K, "—", "其他规则错误", "Other rule errors", (), check_suspense)
 

@@ -11,7 +11,10 @@ from ledger.seal import entry_digest, month_digest, month_entries
 # evidence: bills by the fee standard, collections, remuneration, public income under
 # contract, two service payments under contract with two-person approvals and invoices, a
 # voted maintenance project within its budget with acceptance and a retention held, interest
-# split by 积数, month-end balance assertions; :func:`clean` adds the month's seal.
+# split by 积数, month-end balance assertions; the path of decisions (五议两公开 under a
+# procedure, a notice's objection window with an objection dismissed, the year's budget
+# adopted by a decided resolution, last year's surplus disposed of); :func:`clean` adds the
+# month's seal.
 CLEAN = """option "operating_currency" "CNY"
 plugin "trustfund.xinyi"
 
@@ -57,6 +60,11 @@ plugin "trustfund.xinyi"
 2025-01-01 custom "budget" Expenses:Service:Cleaning "monthly" 300.00 CNY
 2025-01-01 custom "budget" Expenses:Service:Greenery "monthly" 200.00 CNY
 2025-03-01 custom "tf-fee" "property" 2.00 CNY "m2-month"
+2025-01-01 custom "tf-procedure" "five-two" 90
+2024-12-20 custom "tf-resolution" "R-0" "budget" "2025年度预算" ""
+2024-12-20 custom "tf-stage" "R-0" "resolve"
+2024-12-20 custom "tf-budget" "2025" "R-0"
+2025-01-01 custom "trustfund-carry-surplus" "2024" "common" 800.00 CNY
 
 2025-02-28 * "期初" "opening"
   Assets:Bank:Trust  5000.00 CNY
@@ -102,6 +110,9 @@ plugin "trustfund.xinyi"
 
 2025-03-12 custom "tf-approval" "AP-1" "committee" "李四" 300.00 CNY
 2025-03-13 custom "tf-approval" "AP-1" "manager" "王五" 300.00 CNY
+2025-03-12 custom "tf-notice" "N-1" "AP-1" 2025-03-14
+2025-03-13 custom "tf-objection" "OB-1" "N-1" "1-1-102"
+2025-03-14 custom "tf-objection-outcome" "OB-1" "dismissed"
 2025-03-15 * "洁净保洁有限公司" "保洁 2025-03"
   approval: "AP-1"
   contract: "C-CLN"
@@ -123,6 +134,10 @@ plugin "trustfund.xinyi"
 2025-03-02 custom "tf-vote" "R-1" "1-1-101" "yes"
 2025-03-02 custom "tf-vote" "R-1" "1-1-102" "yes"
 2025-03-05 custom "tf-close" "R-1"
+2025-03-01 custom "tf-stage" "R-1" "propose"
+2025-03-02 custom "tf-stage" "R-1" "discuss"
+2025-03-03 custom "tf-stage" "R-1" "review"
+2025-03-06 custom "tf-stage" "R-1" "publish-decision"
 2025-03-06 custom "tf-contract" "C-M1" Expenses:Maintenance:Elevator "电梯工程有限公司" 1000.00 CNY "once" 2025-12-31
 2025-03-18 custom "tf-approval" "AP-3" "committee" "李四" 950.00 CNY
 2025-03-18 custom "tf-approval" "AP-3" "manager" "王五" 950.00 CNY
@@ -139,6 +154,10 @@ plugin "trustfund.xinyi"
 2025-03-21 * "银行" "维修资金利息"
   Assets:Bank:Maintenance  3.00 CNY
   Income:Maintenance:Interest  -3.00 CNY
+
+2025-03-25 custom "tf-resolution" "R-2" "surplus" "2024年结余处置" ""
+2025-03-25 custom "tf-stage" "R-2" "resolve"
+2025-03-26 custom "tf-disposition" "2024" "reserve" 500.00 CNY "R-2"
 
 2025-03-31 * "银行" "手续费"
   Assets:Bank:Trust  -2.00 CNY

@@ -35,6 +35,7 @@ def test_the_clean_month_passes_every_check_with_evidence() -> None:
     assert ids == [spec.id for spec in audit.CHECKS] + ["X01"]
     with_evidence = {c.id for c in report.checks if c.items}
     assert {"M01", "M02", "M05", "M07", "M09", "C01", "C05", "C13", "C16", "C19"} <= with_evidence
+    assert {"G01", "G02", "G03", "G04"} <= with_evidence
     summary = report.tables()[0]
     assert summary.total is not None and summary.total["exceptions"] == 0
     assert {row.status for row in report.checks} == {audit.PASS}
@@ -78,6 +79,10 @@ BREAKS: dict[str, tuple[Callable[[str], str], D | None]] = {
     "C19": (lambda t: t, None),  # the month not sealed (see break_ledger)
     "C20": (_add('2025-03-25 * "转账" "共同基金转维修资金"\n  Assets:Bank:Trust  -100.00 CNY\n  Assets:Bank:Maintenance  100.00 CNY\n'), D("100.00")),
     "C21": (_add('2025-03-24 * "未知" "银行转出"\n  Assets:Bank:Trust  -20.00 CNY\n  Expenses:Suspense  20.00 CNY\n'), D("20.00")),
+    "G01": (lambda t: change(t, '2025-03-06 custom "tf-stage" "R-1" "publish-decision"\n', ""), D("950.00")),
+    "G02": (lambda t: change(t, '"N-1" "AP-1" 2025-03-14', '"N-1" "AP-1" 2025-03-20'), D("300.00")),
+    "G03": (lambda t: change(t, '2024-12-20 custom "tf-stage" "R-0" "resolve"\n', ""), None),
+    "G04": (lambda t: change(t, '"reserve" 500.00 CNY', '"reserve" 900.00 CNY'), D("100.00")),
     "X01": (_add('2025-03-24 custom "tf-unit" "3-1-101" -5.00 "O-9"\n'), None),
 }  # fmt: skip
 
@@ -116,3 +121,24 @@ def test_signers_are_two_persons_on_the_roster(signer: str, codes: set[str]) -> 
     (failure,) = [f for f in check.findings if not f.ok]  # one row: the payment
     assert {code for code in codes if code in failure.reason} == codes
     assert check.exception_amount == D("300.00")
+
+
+@pytest.mark.parametrize(
+    ("check_id", "old", "new", "code"),
+    [
+        # a stage out of order, though the trail is complete before the payment
+        ("G01", '2025-03-02 custom "tf-stage" "R-1" "discuss"', '2025-03-04 custom "tf-stage" "R-1" "discuss"', "TF602"),
+        # the objection upheld: the payment under the notice stands against it
+        ("G02", '"OB-1" "dismissed"', '"OB-1" "upheld"', "TF605"),
+        # a budget change within the adopted year without a resolution
+        ("G03", 'Greenery "monthly" 200.00 CNY\n', 'Greenery "monthly" 200.00 CNY\n2025-03-10 custom "budget" Expenses:Service:Greenery "monthly" 250.00 CNY\n', "TF606"),
+        # the disposition's resolution decided only after it
+        ("G04", '2025-03-25 custom "tf-stage" "R-2" "resolve"', '2025-03-28 custom "tf-stage" "R-2" "resolve"', "TF607"),
+    ],
+)  # fmt: skip
+def test_governance_checks_read_each_of_their_codes(
+    check_id: str, old: str, new: str, code: str
+) -> None:
+    check = report_of(sealed(change(CLEAN, old, new))).check(check_id)
+    failures = [f for f in check.findings if not f.ok]
+    assert failures and all(f.reason.startswith(code) for f in failures), check.findings

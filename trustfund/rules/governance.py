@@ -137,6 +137,23 @@ def decision_problem(
     return None
 
 
+def notices_under(
+    community: Community, txn: data.Transaction, approvals: Iterable[str]
+) -> list[Notice]:
+    """The notices a payment is under: dated on or before it, citing one of its approvals or
+    named by its ``notice:`` (TF604, TF605 and the special audit's G02)."""
+    found: dict[tuple[str, str], Notice] = {}
+    for aid in approvals:
+        for notice in community.notices.get(aid, ()):
+            if notice.date <= txn.date:
+                found[(notice.id, notice.approval_id)] = notice
+    for nid in meta_list(txn, "notice"):
+        for notice in community.governance.notices.get(nid, ()):
+            if notice.date <= txn.date:
+                found[(notice.id, notice.approval_id)] = notice
+    return list(found.values())
+
+
 class _Checker:
     def __init__(self, community: Community, index: LedgerIndex) -> None:
         self.community = community
@@ -244,20 +261,8 @@ class _Checker:
                 )
 
     # -- TF604/TF605 ------------------------------------------------------------------------
-    def _notices(self, pay: Payment) -> list[Notice]:
-        found: dict[tuple[str, str], Notice] = {}
-        for aid in pay.approvals:
-            for notice in self.community.notices.get(aid, ()):
-                if notice.date <= pay.date:
-                    found[(notice.id, notice.approval_id)] = notice
-        for nid in meta_list(pay.txn, "notice"):
-            for notice in self.gov.notices.get(nid, ()):
-                if notice.date <= pay.date:
-                    found[(notice.id, notice.approval_id)] = notice
-        return list(found.values())
-
     def objections(self, pay: Payment) -> None:
-        notices = self._notices(pay)
+        notices = notices_under(self.community, pay.txn, pay.approvals)
         if not notices:
             return
         open_windows = sorted(
