@@ -2,7 +2,7 @@
 
 DESIGN.md §3 fixes the directives and the order of their values; this module is their only
 parser. :func:`build_community` makes one pass over the ``Custom`` entries and returns a
-:class:`Community` (frozen dataclasses, ``Decimal`` for money and area) plus the TF001/TF002
+:class:`Community` (frozen records, :mod:`ledger.record`; ``Decimal`` for money and area) plus the TF001/TF002
 errors found while parsing (malformed directives, unknown references, duplicate votes).
 
 Later-dated directives supersede earlier ones (a unit's new owner, a new remuneration rate);
@@ -15,7 +15,6 @@ import bisect
 import datetime
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -25,6 +24,7 @@ from beancount.core import data
 from beancount.core.amount import Amount
 
 from ledger.errors import TrustError, make_error
+from ledger.record import Record, field
 
 T = TypeVar("T")
 
@@ -89,8 +89,7 @@ THREE_QUARTER_MATTERS = ("raise-maintenance-fund", "rebuild", "change-use")
 Meta = dict[str, Any]
 
 
-@dataclass(frozen=True, slots=True)
-class Ratio:
+class Ratio(Record):
     """A vote threshold such as ``>=2/3`` (以上, at least) or ``>1/2`` (过半数, more than)."""
 
     op: str  # ">=" | ">"
@@ -118,71 +117,63 @@ class Ratio:
         return f"{self.op}{self.fraction.numerator}/{self.fraction.denominator}"
 
 
-@dataclass(frozen=True, slots=True)
-class Unit:
+class Unit(Record):
     room: str
     building: str
     area: Decimal
     owner_id: str
     date: date
-    meta: Meta = field(compare=False, repr=False, hash=False)
+    meta: Meta = field(compare=False, repr=False)
 
 
-@dataclass(frozen=True, slots=True)
-class Owner:
+class Owner(Record):
     id: str
     name: str
     date: date
-    meta: Meta = field(compare=False, repr=False, hash=False)
+    meta: Meta = field(compare=False, repr=False)
 
 
-@dataclass(frozen=True, slots=True)
-class RemunerationTerm:
+class RemunerationTerm(Record):
     date: date
     rate: Decimal
     base: str  # "fees" | "fees+public"
-    meta: Meta = field(compare=False, repr=False, hash=False)
-    entry: Any = field(compare=False, repr=False, hash=False, default=None)
+    meta: Meta = field(compare=False, repr=False)
+    entry: Any = field(default=None, compare=False, repr=False)
 
 
-@dataclass(frozen=True, slots=True)
-class ThresholdTerm:
+class ThresholdTerm(Record):
     date: date
     amount: Decimal
     currency: str
     notice_days: int
-    meta: Meta = field(compare=False, repr=False, hash=False)
+    meta: Meta = field(compare=False, repr=False)
 
 
-@dataclass(frozen=True, slots=True)
-class RemitTerm:
+class RemitTerm(Record):
     date: date
     days: int
-    meta: Meta = field(compare=False, repr=False, hash=False)
+    meta: Meta = field(compare=False, repr=False)
 
 
-@dataclass(frozen=True, slots=True)
-class VoteRule:
+class VoteRule(Record):
     date: date
     matter: str
     participation: Ratio
     approval: Ratio
-    meta: Meta = field(compare=False, repr=False, hash=False)
+    meta: Meta = field(compare=False, repr=False)
 
 
-@dataclass(frozen=True, slots=True)
-class SignOff:
+class SignOff(Record):
     approval_id: str
     role: str
     name: str
     amount: Decimal
     currency: str
     date: date
-    meta: Meta = field(compare=False, repr=False, hash=False)
+    meta: Meta = field(compare=False, repr=False)
 
 
-@dataclass(frozen=True, slots=True)
-class Approval:
+class Approval(Record):
     """All sign-offs of one approval id, in date order."""
 
     id: str
@@ -212,60 +203,54 @@ class Approval:
         return min(s.amount for s in latest.values())
 
 
-@dataclass(frozen=True, slots=True)
-class Resolution:
+class Resolution(Record):
     id: str
     matter: str
     title: str
     scope: tuple[str, ...]  # building ids; () means the whole community
     date: date
-    meta: Meta = field(compare=False, repr=False, hash=False)
+    meta: Meta = field(compare=False, repr=False)
     budget: Decimal | None = None  # ``budget:`` metadata: the most its payments may add up to
 
     def in_scope(self, room: str) -> bool:
         return not self.scope or building_of(room) in self.scope
 
 
-@dataclass(frozen=True, slots=True)
-class Vote:
+class Vote(Record):
     resolution_id: str
     room: str
     choice: str  # yes | no | abstain
     date: date
-    meta: Meta = field(compare=False, repr=False, hash=False)
+    meta: Meta = field(compare=False, repr=False)
 
 
-@dataclass(frozen=True, slots=True)
-class Close:
+class Close(Record):
     resolution_id: str
     date: date
-    meta: Meta = field(compare=False, repr=False, hash=False)
+    meta: Meta = field(compare=False, repr=False)
 
 
-@dataclass(frozen=True, slots=True)
-class Notice:
+class Notice(Record):
     """A public notice of a payment (公示): from ``date`` to ``deadline`` owners may object."""
 
     id: str
     approval_id: str
     date: date
-    meta: Meta = field(compare=False, repr=False, hash=False)
+    meta: Meta = field(compare=False, repr=False)
     deadline: datetime.date | None = None  # the last day of the objection window (None: no window)
-    entry: Any = field(compare=False, repr=False, hash=False, default=None)
+    entry: Any = field(default=None, compare=False, repr=False)
 
 
-@dataclass(frozen=True, slots=True)
-class Emergency:
+class Emergency(Record):
     id: str
     hazard: str
     confirmation: str
     date: date
-    meta: Meta = field(compare=False, repr=False, hash=False)
-    entry: Any = field(compare=False, repr=False, hash=False, default=None)
+    meta: Meta = field(compare=False, repr=False)
+    entry: Any = field(default=None, compare=False, repr=False)
 
 
-@dataclass(frozen=True, slots=True)
-class Contract:
+class Contract(Record):
     id: str
     account: str
     counterparty: str
@@ -274,52 +259,46 @@ class Contract:
     frequency: str  # once | monthly | quarterly | yearly
     start: date
     end: date
-    meta: Meta = field(compare=False, repr=False, hash=False)
+    meta: Meta = field(compare=False, repr=False)
 
 
-@dataclass(frozen=True, slots=True)
-class Seal:
+class Seal(Record):
     period: str  # "2025-03"
     digest: str  # "sha256:…"
     date: date
-    meta: Meta = field(compare=False, repr=False, hash=False)
-    entry: Any = field(compare=False, repr=False, hash=False, default=None)
+    meta: Meta = field(compare=False, repr=False)
+    entry: Any = field(default=None, compare=False, repr=False)
 
 
-@dataclass(frozen=True, slots=True)
-class Hazard:
+class Hazard(Record):
     type: str
     date: date
 
 
-@dataclass(frozen=True, slots=True)
-class AutoDebit:
+class AutoDebit(Record):
     account: str
     date: date
 
 
-@dataclass(frozen=True, slots=True)
-class Member:
+class Member(Record):
     """A roster line: from ``date`` on, ``name`` may sign for ``role`` ("none" ends it)."""
 
     name: str
     role: str
     date: date
-    meta: Meta = field(compare=False, repr=False, hash=False)
+    meta: Meta = field(compare=False, repr=False)
 
 
-@dataclass(frozen=True, slots=True)
-class Party:
+class Party(Record):
     """A counterparty's kind from ``date`` on: organisation, person or related (to a member)."""
 
     name: str
     kind: str
     date: date
-    meta: Meta = field(compare=False, repr=False, hash=False)
+    meta: Meta = field(compare=False, repr=False)
 
 
-@dataclass(frozen=True, slots=True)
-class FeeStandard:
+class FeeStandard(Record):
     """A fee standard (收费标准): each unit is billed ``rate`` per m2 (or per unit) each month."""
 
     kind: str  # "property", "parking" …
@@ -327,98 +306,89 @@ class FeeStandard:
     currency: str
     basis: str  # "m2-month" | "unit-month"
     date: date
-    meta: Meta = field(compare=False, repr=False, hash=False)
-    entry: Any = field(compare=False, repr=False, hash=False, default=None)
+    meta: Meta = field(compare=False, repr=False)
+    entry: Any = field(default=None, compare=False, repr=False)
 
 
-@dataclass(frozen=True, slots=True)
-class PublishSwitch:
+class PublishSwitch(Record):
     """A publication switch (DESIGN.md §7) in force from ``date``."""
 
     name: str
     value: bool
     date: date
-    meta: Meta = field(compare=False, repr=False, hash=False)
+    meta: Meta = field(compare=False, repr=False)
 
 
-@dataclass(frozen=True, slots=True)
-class SiteAddress:
+class SiteAddress(Record):
     """The address of the owners' published site (``tf-site``): QR codes on access slips and
     on the printed notice point there."""
 
     url: str
     date: date
-    meta: Meta = field(compare=False, repr=False, hash=False)
+    meta: Meta = field(compare=False, repr=False)
 
 
-@dataclass(frozen=True, slots=True)
-class Access:
+class Access(Record):
     """The hash of a unit's access code (``trustfund codes``); the code itself is never stored."""
 
     room: str
     digest: str
     date: date
-    meta: Meta = field(compare=False, repr=False, hash=False)
+    meta: Meta = field(compare=False, repr=False)
 
 
-@dataclass(frozen=True, slots=True)
-class Stage:
+class Stage(Record):
     """One step of a matter's 五议两公开 trail (``tf-stage``), tied to its resolution id."""
 
     resolution_id: str
     stage: str  # one of STAGES
     date: date
-    meta: Meta = field(compare=False, repr=False, hash=False)
-    entry: Any = field(compare=False, repr=False, hash=False, default=None)
+    meta: Meta = field(compare=False, repr=False)
+    entry: Any = field(default=None, compare=False, repr=False)
 
 
-@dataclass(frozen=True, slots=True)
-class ProcedureTerm:
+class ProcedureTerm(Record):
     """``tf-procedure``: from ``date``, resolutions follow ``kind``; the result is due ``days``
     after the latest payment under it (None: no deadline)."""
 
     kind: str  # "five-two" | "none"
     days: int | None
     date: date
-    meta: Meta = field(compare=False, repr=False, hash=False)
+    meta: Meta = field(compare=False, repr=False)
 
 
-@dataclass(frozen=True, slots=True)
-class Objection:
+class Objection(Record):
     """A written objection to a notice (``tf-objection``), by a unit, a body or a person."""
 
     id: str
     notice_id: str
     by: str
     date: date
-    meta: Meta = field(compare=False, repr=False, hash=False)
-    entry: Any = field(compare=False, repr=False, hash=False, default=None)
+    meta: Meta = field(compare=False, repr=False)
+    entry: Any = field(default=None, compare=False, repr=False)
 
 
-@dataclass(frozen=True, slots=True)
-class ObjectionOutcome:
+class ObjectionOutcome(Record):
     """How an objection ended (``tf-objection-outcome``): withdrawn, dismissed or upheld."""
 
     objection_id: str
     outcome: str
     date: date
-    meta: Meta = field(compare=False, repr=False, hash=False)
-    entry: Any = field(compare=False, repr=False, hash=False, default=None)
+    meta: Meta = field(compare=False, repr=False)
+    entry: Any = field(default=None, compare=False, repr=False)
 
 
-@dataclass(frozen=True, slots=True)
-class BudgetAdoption:
+class BudgetAdoption(Record):
     """``tf-budget``: the owners adopted the budget of ``year`` under a resolution on ``date``."""
 
     year: str  # "2025"
     resolution_id: str
     date: date
-    meta: Meta = field(compare=False, repr=False, hash=False)
-    entry: Any = field(compare=False, repr=False, hash=False, default=None)
+    meta: Meta = field(compare=False, repr=False)
+    entry: Any = field(default=None, compare=False, repr=False)
 
 
-@dataclass(frozen=True, slots=True)
-class Disposition:
+class Disposition(Record):
     """``tf-disposition``: what the owners decided to do with part of a year's surplus."""
 
     year: str  # "2025"
@@ -427,12 +397,11 @@ class Disposition:
     currency: str
     resolution_id: str
     date: date
-    meta: Meta = field(compare=False, repr=False, hash=False)
-    entry: Any = field(compare=False, repr=False, hash=False, default=None)
+    meta: Meta = field(compare=False, repr=False)
+    entry: Any = field(default=None, compare=False, repr=False)
 
 
-@dataclass
-class Governance:
+class Governance(Record, frozen=False):
     """The registers of a decision's path and of a year's end (issue 16): stages, objections,
     budget adoptions, surplus dispositions and the procedure in force."""
 
@@ -524,8 +493,7 @@ class Dated(Generic[T]):
         return bool(self._values)
 
 
-@dataclass(frozen=True)
-class Community:
+class Community(Record):
     """Everything the rules and reports know about a community, indexed by id."""
 
     units: dict[str, list[Unit]]  # room -> its register lines in date order
