@@ -50,7 +50,7 @@ from ledger.accounts import classify
 from ledger.community import STAGE_LABELS, STAGES, Community
 from ledger.entries import YEAR_CLOSE_TAG, month_of
 from ledger.errors import TrustError, location
-from ledger.index import index_of
+from ledger.index import LedgerIndex, Payment, index_of
 from ledger.seal import seal_status
 from reports.common import (
     FUND_LABELS,
@@ -496,7 +496,6 @@ def compute(
     if kind not in KINDS:
         raise ValueError(f"hand-over kind {kind!r} is not one of {', '.join(KINDS)}")
     src = resolve(source)
-    entries, community = src.entries, src.community
     if currency is None:
         currency = (src.options.get("operating_currency") or ["CNY"])[0]
     report = HandoverReport(
@@ -509,11 +508,29 @@ def compute(
         day=day,
         handover_kind=kind,
     )
-    end = day + timedelta(days=1)
     until = f"date <= {day.isoformat()}"
-    labels = account_labels(entries)
+    balances, held = _balances(report, src, day, currency, until)
+    _held(report, held, until)
+    payments = [p for p in index_of(src.entries, src.community).payments if p.date <= day]
+    _approvals(report, src, day, payments, until)
+    _contracts(report, src, day, until)
+    _matters(report, src.community, day, payments, until)
+    _objections(report, src.community, day)
+    _clearing(report, src, day, kind, currency, balances, until)
+    _seals_documents_errors(report, src, day)
+    report.items = _items(src.community, balances, report, revision, kind)
+    _summary(report, src.community, day, kind, revision)
+    return report
 
-    # -- balances and funds ----------------------------------------------------------------
+
+def _balances(
+    report: HandoverReport, src: Any, day: date, currency: str, until: str
+) -> tuple[dict[str, Decimal], dict[tuple[str, str, str], Decimal]]:
+    """Each asset and liability account's balance and each fund's net assets (sections B, F);
+    returns the balances and what is held per unit or payee on prepaid and deposit accounts."""
+    entries = src.entries
+    end = day + timedelta(days=1)
+    labels = account_labels(entries)
     balances: dict[str, Decimal] = defaultdict(Decimal)
     held: dict[tuple[str, str, str], Decimal] = defaultdict(Decimal)  # (account, by, who)
     for txn in transactions(entries, None, end):
@@ -580,8 +597,11 @@ def compute(
             f"AND NOT 'year-close' IN tags",
         )
         report.funds.append(FundRow(" ".join(FUND_LABELS[fund]), fund_net[fund], ref))
+    return balances, held
 
-    # -- deposits and prepaid fees --------------------------------------------------------
+
+def _held(report: HandoverReport, held: dict[tuple[str, str, str], Decimal], until: str) -> None:
+    """Deposits and prepaid fees the successor takes over, per unit or payee (D, P)."""
     for (account, by, who), number in sorted(held.items()):
         if number == 0:
             continue
@@ -599,10 +619,12 @@ def compute(
         row = HeldRow(account, who, -number, ref)
         (report.deposits if classify(account).is_deposits else report.prepaid).append(row)
 
-    index = index_of(entries, community)
-    payments = [p for p in index.payments if p.date <= day]
 
-    # -- approvals ---------------------------------------------------------------------------
+def _approvals(
+    report: HandoverReport, src: Any, day: date, payments: Sequence[Payment], until: str
+) -> None:
+    """Approvals awaiting their second role or not used up (A)."""
+    community = src.community
     used: dict[str, Decimal] = defaultdict(Decimal)
     alone: dict[str, bool] = defaultdict(lambda: True)
     for pay in payments:
@@ -645,7 +667,11 @@ def compute(
             )
         )
 
-    # -- contracts in force ------------------------------------------------------------------
+
+def _contracts(report: HandoverReport, src: Any, day: date, until: str) -> None:
+    """The contracts in force on the day, with what was paid or received under them (C)."""
+    entries, community = src.entries, src.community
+    end = day + timedelta(days=1)
     active = {cid: c for cid, c in sorted(community.contracts.items()) if c.start <= day <= c.end}
     by_payee = {
         (c.account, c.counterparty): cid
@@ -693,7 +719,15 @@ def compute(
             )
         )
 
-    # -- open matters ------------------------------------------------------------------------
+
+def _matters(
+    report: HandoverReport,
+    community: Community,
+    day: date,
+    payments: Sequence[Payment],
+    until: str,
+) -> None:
+    """Resolutions still open: a vote open, stages of 五议两公开 to do, a budget not spent (M)."""
     paid_under: dict[str, Decimal] = defaultdict(Decimal)
     for pay in payments:
         for rid in pay.resolutions[:1]:
@@ -738,7 +772,10 @@ def compute(
             MatterRow(rid, resolution.title, state, "、".join(todo), budget, paid, ref)
         )
 
-    # -- notices and objections --------------------------------------------------------------
+
+def _objections(report: HandoverReport, community: Community, day: date) -> None:
+    """Notices whose objection window is open, and objections unresolved or upheld."""
+    gov = community.governance
     for nid, notices in sorted(gov.notices.items()):
         for notice in notices:
             if notice.date > day:
@@ -769,8 +806,18 @@ def compute(
                     )
                 )
 
-    # -- collections the manager holds, remuneration -----------------------------------------
-    lots, _advance = open_collections(list(entries), community, day)
+
+def _clearing(
+    report: HandoverReport,
+    src: Any,
+    day: date,
+    kind: str,
+    currency: str,
+    balances: dict[str, Decimal],
+    until: str,
+) -> None:
+    """The collections the manager holds, what is owed to the manager; the settlement (S)."""
+    lots, _advance = open_collections(list(src.entries), src.community, day)
     for lot in lots:
         report.clearing.append(
             CollectionRow(
@@ -794,7 +841,10 @@ def compute(
     if kind == "manager":
         _manager_settlement(report, src, day, currency, clearing_ref, payable_ref, until)
 
-    # -- seals, documents, items, errors, summary ------------------------------------------
+
+def _seals_documents_errors(report: HandoverReport, src: Any, day: date) -> None:
+    """The seal chain, the documents and the rule errors still open on the day."""
+    entries, community = src.entries, src.community
     for status in seal_status(entries, community):
         report.seals.append(
             SealRow(
@@ -809,7 +859,6 @@ def compute(
             report.documents.append(
                 DocumentRow(entry.date, entry.account, src.relative(str(entry.filename)))
             )
-    report.items = _items(community, balances, report, revision, kind)
     for error in src.errors:
         if not isinstance(error, TrustError):
             continue
@@ -825,6 +874,12 @@ def compute(
                 error.amount,
             )
         )
+
+
+def _summary(
+    report: HandoverReport, community: Community, day: date, kind: str, revision: str
+) -> None:
+    """The first sheet: the day, the kind, the ledger's revision, the seals, the funds."""
     last_sealed = report.seals[-1].period if report.seals else "未封账 none"
     chain = (
         "完好 holds" if all(s.status.startswith("完好") for s in report.seals) else "有改动 broken"
@@ -838,7 +893,6 @@ def compute(
         SummaryRow("未解决规则错误 open rule errors", len(report.errors)),
         *(SummaryRow(f.fund, f"{f.net_assets:,.2f}", f.ref) for f in report.funds),
     ]
-    return report
 
 
 def _manager_settlement(
@@ -883,41 +937,10 @@ def _manager_settlement(
             SettlementRow(f"{item.month} 酬金未计提 not accrued", short, "业主应付 owners owe", ref)
         )
         owed += short
-    # the current month, to the day: rate × collections of the month so far
-    term = community.remuneration.at(day)
-    start = date(day.year, day.month, 1)
-    base = ZERO
-    for when, sums in index.collections.items():
-        if start <= when <= day:
-            base += (
-                sums.fees_public if term is not None and term.base == "fees+public" else sums.fees
-            )
-    accounts = "Income:Fees|Assets:Receivable:Fees|Liabilities:Prepaid:Fees"
-    if term is not None and term.base == "fees+public":
-        accounts += "|Income:Public"
-    base_ref = report.add(
-        "R",
-        f"{month} 截至 {day} 实收 collected to the day",
-        base,
-        f"SELECT -sum(number) WHERE account ~ '^({accounts})' AND number < 0 "
-        f"AND has_account('^(Assets:Bank|Assets:Clearing:Manager)') "
-        f"AND date >= {start.isoformat()} AND {until}",
-    )
-    posted_this_month = posted[month]
-    if term is not None:
-        due = fen(term.rate * base) - posted_this_month
-        ref = report.add(
-            "R",
-            f"{month} 酬金至 {day} remuneration to the day",
-            due,
-            f"公式 formula: {term.rate} × {base_ref} − posted {posted_this_month}",
-        )
-        rows.append(
-            SettlementRow(
-                f"{month} 酬金 {term.rate} × 实收 (to {day})", due, "业主应付 owners owe", ref
-            )
-        )
-        owed += due
+    current = _month_to_day(report, index, community, day, posted[month], until)
+    if current is not None:
+        rows.append(current)
+        owed += current.amount
     rows.append(
         SettlementRow(
             "代收未缴 collections to remit", clearing, "物业应付 manager owes", clearing_ref
@@ -947,6 +970,50 @@ def _manager_settlement(
         )
     )
     report.settlement = rows
+
+
+def _month_to_day(
+    report: HandoverReport,
+    index: LedgerIndex,
+    community: Community,
+    day: date,
+    posted_this_month: Decimal,
+    until: str,
+) -> SettlementRow | None:
+    """The current month's remuneration to the day: rate × the month's collections so far,
+    less what is already posted (None without a remuneration term)."""
+    month = month_of(day)
+    term = community.remuneration.at(day)
+    start = date(day.year, day.month, 1)
+    base = ZERO
+    for when, sums in index.collections.items():
+        if start <= when <= day:
+            base += (
+                sums.fees_public if term is not None and term.base == "fees+public" else sums.fees
+            )
+    accounts = "Income:Fees|Assets:Receivable:Fees|Liabilities:Prepaid:Fees"
+    if term is not None and term.base == "fees+public":
+        accounts += "|Income:Public"
+    base_ref = report.add(
+        "R",
+        f"{month} 截至 {day} 实收 collected to the day",
+        base,
+        f"SELECT -sum(number) WHERE account ~ '^({accounts})' AND number < 0 "
+        f"AND has_account('^(Assets:Bank|Assets:Clearing:Manager)') "
+        f"AND date >= {start.isoformat()} AND {until}",
+    )
+    if term is None:
+        return None
+    due = fen(term.rate * base) - posted_this_month
+    ref = report.add(
+        "R",
+        f"{month} 酬金至 {day} remuneration to the day",
+        due,
+        f"公式 formula: {term.rate} × {base_ref} − posted {posted_this_month}",
+    )
+    return SettlementRow(
+        f"{month} 酬金 {term.rate} × 实收 (to {day})", due, "业主应付 owners owe", ref
+    )
 
 
 def _items(

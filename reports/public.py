@@ -598,9 +598,23 @@ def compute(
     entries, community = src.entries, src.community
     if policy is None:
         policy = Policy.of(src)
-    labels = {a: policy.text(v) for a, v in account_labels(entries).items()}
     report = PublicReport("public", "公示", "Public balance", period.label, period.title, src.title)
+    _funds(report, entries, period, policy)
+    _remuneration(report, entries, community, period)
+    _payments(report, entries, community, period, policy)
+    report.contracts = contract_rows(entries, community, period.start, period.end, policy)
+    _arrears(report, entries, period, policy)
+    _maintenance_units(report, entries, community, period, policy)
+    report.seals = seal_rows(src, period)
+    report.notes = [policy.message(n) for n in report.notes]
+    return report
 
+
+def _funds(
+    report: PublicReport, entries: Sequence[data.Directive], period: Period, policy: Policy
+) -> None:
+    """Each fund's opening, income, expense and closing, and its income and expense by account."""
+    labels = {a: policy.text(v) for a, v in account_labels(entries).items()}
     opening, closing, income, expense, transfers, equity, cash = fund_flows(
         entries, period.start, period.end
     )
@@ -638,6 +652,11 @@ def compute(
                         )
                     )
 
+
+def _remuneration(
+    report: PublicReport, entries: Sequence[data.Directive], community: Community, period: Period
+) -> None:
+    """The remuneration of each month of the period, as the rule computes it."""
     schedule = remuneration_schedule(entries, community)
     if schedule is None:
         report.notes.append("酬金计算模块不可用 remuneration schedule not available")
@@ -658,6 +677,15 @@ def compute(
                     )
                 )
 
+
+def _payments(
+    report: PublicReport,
+    entries: Sequence[data.Directive],
+    community: Community,
+    period: Period,
+    policy: Policy,
+) -> None:
+    """Every payment of the period with its evidence, through the publication policy."""
     for pay in payments_in(entries, community, period.start, period.end):
         basis = pay.resolution or (f"应急 {pay.emergency}" if pay.emergency else "")
         if pay.auto_debit and not basis:
@@ -683,8 +711,11 @@ def compute(
             )
         )
 
-    report.contracts = contract_rows(entries, community, period.start, period.end, policy)
 
+def _arrears(
+    report: PublicReport, entries: Sequence[data.Directive], period: Period, policy: Policy
+) -> None:
+    """Arrears aged by building (or unit, when published so) and the collection of the period."""
     rec = receivables(entries, period.start, period.end)
     by_building: dict[str, ArrearsRow] = {}
     report.arrears_by_unit = policy.publishes(ARREARS_BY_UNIT, period.last_day)
@@ -712,6 +743,15 @@ def compute(
         rec.waived_of_period,
     )
 
+
+def _maintenance_units(
+    report: PublicReport,
+    entries: Sequence[data.Directive],
+    community: Community,
+    period: Period,
+    policy: Policy,
+) -> None:
+    """The maintenance fund per unit (or per building, unless published by unit)."""
     ledger = maintenance_ledger(entries, community, period.end)
     rooms = sorted(set(ledger.units) | set(community.register_at(period.last_day)), key=_room_key)
     for room in rooms:
@@ -740,9 +780,6 @@ def compute(
     report.maintenance_by_unit = policy.publishes(RECEIPTS_BY_UNIT, period.last_day)
     if not report.maintenance_by_unit:
         report.maintenance_units = _by_building(report.maintenance_units)
-    report.seals = seal_rows(src, period)
-    report.notes = [policy.message(n) for n in report.notes]
-    return report
 
 
 def _by_building(rows: Sequence[MaintenanceUnitRow]) -> list[MaintenanceUnitRow]:
