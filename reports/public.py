@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any, ClassVar
@@ -26,8 +26,8 @@ from beancount.core import data
 from beancount.core.position import Cost
 
 from ledger.accounts import classify
-from ledger.community import Community, Contract, Seal, building_of
-from ledger.errors import error_code, location
+from ledger.community import Community, Seal, building_of
+from ledger.errors import error_code
 from reports.common import (
     COMMITTEE,
     FUND_LABELS,
@@ -44,10 +44,11 @@ from reports.common import (
     rules_ran,
     transactions,
 )
-from reports.period import Period, _add_months
+from reports.period import Period
 from reports.publication import ARREARS_BY_UNIT, RECEIPTS_BY_UNIT, Policy, describe
 from reports.subledgers import maintenance_ledger, receivables
 from reports.table import Column, Report, Row, Table
+from reports.workpapers import PublicIncomeRow, public_income
 
 C = Column
 Day = date
@@ -151,33 +152,6 @@ class PaymentRow(Row):
 
 
 @dataclass
-class ContractRow(Row):
-    id: str
-    counterparty: str
-    account: str
-    term: str
-    frequency: str
-    due: Decimal
-    received: Decimal
-    shortfall: Decimal
-    location: str
-    columns: ClassVar[tuple[Column, ...]] = (
-        C("id", "合同", "Contract"),
-        C("counterparty", "相对方", "Counterparty"),
-        C("account", "科目", "Account"),
-        C("term", "期限", "Term"),
-        C("frequency", "频率", "Frequency"),
-        C("due", "应收", "Due", "money"),
-        C("received", "实收", "Received", "money"),
-        C("shortfall", "欠收", "Shortfall", "money"),
-    )
-
-    @property
-    def flagged(self) -> bool:
-        return self.shortfall > 0
-
-
-@dataclass
 class ArrearsRow(Row):
     building: str
     units: int
@@ -267,7 +241,7 @@ class PublicReport(Report):
     categories: list[CategoryRow] = field(default_factory=list)
     remuneration: list[RemunerationRow] = field(default_factory=list)
     payments: list[PaymentRow] = field(default_factory=list)
-    contracts: list[ContractRow] = field(default_factory=list)
+    contracts: list[PublicIncomeRow] = field(default_factory=list)
     arrears: list[ArrearsRow] = field(default_factory=list)
     collection: CollectionRow = field(default_factory=lambda: CollectionRow(ZERO, ZERO, None, ZERO))
     maintenance_units: list[MaintenanceUnitRow] = field(default_factory=list)
@@ -329,7 +303,7 @@ class PublicReport(Report):
                 "contracts",
                 "公共收益合同",
                 "Public-income contracts",
-                ContractRow.columns,
+                PublicIncomeRow.columns,
                 self.contracts,
                 total(self.contracts, ("due", "received", "shortfall"), "id"),
             ),
@@ -375,91 +349,28 @@ def _weight(posting: data.Posting) -> Decimal | None:
     return units.number
 
 
-def _contract_months(contract: Contract) -> list[date]:
-    """First days of the months in which the contract's amount falls due."""
-    step = {"once": 0, "monthly": 1, "quarterly": 3, "yearly": 12}[contract.frequency]
-    first = date(contract.start.year, contract.start.month, 1)
-    if step == 0:
-        return [first]
-    out = []
-    day = first
-    while day <= contract.end:
-        out.append(day)
-        day = _add_months(day, step)
-    return out
-
-
 def contract_rows(
     entries: Sequence[data.Directive],
     community: Community,
     start: date,
     end: date,
     policy: Policy | None = None,
-) -> list[ContractRow]:
-    """Amount due (one instalment per due month in the period) against credits received.
-
-    Receipts are the credits to the contract's account in the period in transactions citing
-    ``contract: "<id>"``; when a contract is the only one on its account, uncited credits to
-    that account count for it too.
-    """
-    contracts = [
-        c
-        for c in community.contracts.values()
-        if c.account.startswith("Income:") and c.start < end and c.end >= start
-    ]
-    if not contracts:
-        return []
-    per_account: dict[str, int] = {}
-    for c in community.contracts.values():
-        per_account[c.account] = per_account.get(c.account, 0) + 1
-    received = {c.id: ZERO for c in contracts}
-    by_account = {c.account: c for c in contracts if per_account[c.account] == 1}
-    accounts = tuple(c.account for c in contracts)
-    relevant: dict[str, bool] = {}
-    for entry in transactions(entries, start, end):
-        cited = None
-        for posting in entry.postings:
-            account = posting.account
-            hit = relevant.get(account)
-            if hit is None:
-                hit = relevant[account] = any(
-                    account == a or account.startswith(a + ":") for a in accounts
-                )
-            if not hit:
-                continue
-            number = _weight(posting)
-            if number is None:
-                continue
-            if cited is None:
-                cited = str((entry.meta or {}).get("contract", "")).strip()
-            if cited in received:
-                contract = community.contracts[cited]
-                if account == contract.account or account.startswith(contract.account + ":"):
-                    received[cited] -= number
-                    continue
-            if not cited or cited not in community.contracts:
-                single = by_account.get(account)
-                if single is not None:
-                    received[single.id] -= number
-    rows = []
-    for c in sorted(contracts, key=lambda c: (c.start, c.id)):
-        count = sum(1 for month in _contract_months(c) if start <= month < end)
-        due = c.amount * count
-        party = policy.party(c.counterparty, c.start) if policy else c.counterparty
-        rows.append(
-            ContractRow(
-                c.id,
-                party,
-                policy.account(c.account) if policy else c.account,
-                f"{c.start.isoformat()} – {c.end.isoformat()}",
-                c.frequency,
-                due,
-                received[c.id],
-                max(due - received[c.id], ZERO),
-                "" if policy else location(c.meta),
-            )
+) -> list[PublicIncomeRow]:
+    """Public income against its contracts: due in the period and received, as the special
+    audit's C01 and the TF105 rule read them (:func:`reports.workpapers.public_income`),
+    through the publication policy when one is given."""
+    rows = public_income(entries, community, start, end).contracts
+    if policy is None:
+        return rows
+    return [
+        replace(
+            row,
+            counterparty=policy.party(row.counterparty, community.contracts[row.contract].start),
+            account=policy.account(row.account),
+            location="",
         )
-    return rows
+        for row in rows
+    ]
 
 
 def fund_flows(

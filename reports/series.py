@@ -29,8 +29,7 @@ from beancount.core import data
 
 from ledger.accounts import classify
 from ledger.community import Community
-from ledger.errors import location
-from reports.common import ZERO, fund_of, memo, transactions, unit_of
+from reports.common import ZERO, fund_of, memo, transactions
 
 Pair = tuple[date, date]
 
@@ -60,18 +59,16 @@ def prime_receivables(
 ) -> None:
     """``receivables(entries, start, end)`` of each pair, from one first-in first-out replay
     (the same steps as :func:`reports.subledgers._receivables`, stopped at each boundary)."""
-    from reports.common import allocate, waived
-    from reports.subledgers import Receivables, UnitArrears, _is_receivable, _number, _unit_state
+    from reports.subledgers import Receivables, ReceivablesReplay, UnitArrears, unpaid_since
 
-    units: dict[str, UnitArrears] = {}
-    billed = collected = unattributed = waived_total = ZERO
-    settlements: list[tuple[date, date, Decimal]] = []  # waivers: (day, bill's day, amount)
+    replay = ReceivablesReplay(entries)
     snapshots: dict[date, tuple[dict[str, UnitArrears], Decimal, Decimal, Decimal, Decimal]] = {}
-    waivers = waived(entries)
     txns = transactions(entries, None, bounds[-1])
     index = 0
-
-    def snapshot(day: date) -> None:
+    for bound in bounds:
+        while index < len(txns) and txns[index].date < bound:
+            replay.apply(txns[index])
+            index += 1
         copy = {
             room: UnitArrears(
                 room,
@@ -81,73 +78,22 @@ def prime_receivables(
                 state.paid,
                 state.waived,
             )
-            for room, state in units.items()
+            for room, state in replay.units.items()
         }
-        snapshots[day] = (copy, billed, collected, unattributed, waived_total)
-
-    for bound in bounds:
-        while index < len(txns) and txns[index].date < bound:
-            entry = txns[index]
-            index += 1
-            credits: dict[str | None, Decimal] = {}
-            for posting in entry.postings:
-                if not _is_receivable(posting.account):
-                    continue
-                number = _number(posting)
-                if number is None or number == 0:
-                    continue
-                unit = unit_of(posting, entry)
-                if number > 0:
-                    if unit is None:
-                        unattributed += number
-                    else:
-                        _unit_state(units, unit).bill(entry.date, number, location(entry.meta))
-                        billed += number
-                else:
-                    credits[unit] = credits.get(unit, ZERO) - number
-            if not credits:
-                continue
-            amount_waived = waivers.get(id(entry), ZERO)
-            shares = (
-                allocate(amount_waived, {k or "": v for k, v in credits.items()})
-                if amount_waived
-                else {}
-            )
-            for unit, amount in credits.items():
-                waive = shares.get(unit or "", ZERO)
-                if unit is None:
-                    unattributed -= amount
-                    continue
-                state = _unit_state(units, unit)
-                if waive:
-                    for bill_day, settled in state.waive(waive):
-                        settlements.append((entry.date, bill_day, settled))
-                    waived_total += waive
-                if amount - waive > 0:
-                    state.pay(amount - waive)
-                    collected += amount - waive
-        snapshot(bound)
+        totals = (replay.billed, replay.collected, replay.unattributed, replay.waived)
+        snapshots[bound] = (copy, *totals)
 
     for start, end in pairs:
         states, billed_end, collected_end, unattributed_end, waived_end = snapshots[end]
         _, billed_start, collected_start, _, waived_start = snapshots[start]
-        unpaid = ZERO
-        for state in states.values():
-            for day, remaining, _ in state.open_bills:
-                if day >= start:
-                    unpaid += remaining
-        waived_own = sum(
-            (n for day, bill_day, n in settlements if start <= day < end and bill_day >= start),
-            ZERO,
-        )
         result = Receivables(
             states,
             billed_end - billed_start,
-            unpaid,
+            unpaid_since(states, start),
             collected_end - collected_start,
             unattributed_end,
             waived_end - waived_start,
-            waived_own,
+            replay.waived_of(start, end),
         )
         _store(entries, ("receivables", start, end), result)
 

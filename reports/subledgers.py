@@ -173,21 +173,30 @@ def receivables(
     return _receivables(entries, start, end, room)
 
 
-def _unit_state(units: dict[str, UnitArrears], unit: str) -> UnitArrears:
-    state = units.get(unit)
-    if state is None:
-        state = units[unit] = UnitArrears(unit)
-    return state
+class ReceivablesReplay:
+    """The fee receivable replayed one transaction at a time, in date order: each unit's bills
+    settled first-in first-out by its collections and waivers (:func:`receivables`, and
+    :mod:`reports.series`, which stops it at many boundaries).
 
+    Totals count only the transactions applied with ``counted``; the units' states follow all
+    of them. ``settlements`` keeps each waiver's (day, bill's day, amount)."""
 
-def _receivables(
-    entries: Sequence[data.Directive], start: date, end: date, room: str | None
-) -> Receivables:
-    units: dict[str, UnitArrears] = {}
-    billed = collected = unattributed = waived_total = waived_own = ZERO
-    waivers = waived(entries)
-    for entry in transactions(entries, None, end):
+    def __init__(self, entries: Sequence[data.Directive], room: str | None = None) -> None:
+        self.units: dict[str, UnitArrears] = {}
+        self.room = room
+        self.waivers = waived(entries)
+        self.billed = self.collected = self.unattributed = self.waived = ZERO
+        self.settlements: list[tuple[date, date, Decimal]] = []
+
+    def state(self, unit: str) -> UnitArrears:
+        found = self.units.get(unit)
+        if found is None:
+            found = self.units[unit] = UnitArrears(unit)
+        return found
+
+    def apply(self, entry: data.Transaction, counted: bool = True) -> None:
         credits: dict[str | None, Decimal] = {}
+        room = self.room
         for posting in entry.postings:
             if not _is_receivable(posting.account):
                 continue
@@ -197,45 +206,77 @@ def _receivables(
             unit = unit_of(posting, entry)
             if number > 0:
                 if unit is None:
-                    unattributed += number
+                    self.unattributed += number
                 elif room is None or unit == room:
-                    _unit_state(units, unit).bill(entry.date, number, location(entry.meta))
-                    if entry.date >= start:
-                        billed += number
+                    self.state(unit).bill(entry.date, number, location(entry.meta))
+                    if counted:
+                        self.billed += number
             else:
                 credits[unit] = credits.get(unit, ZERO) - number
-        if not credits:
-            continue
-        amount_waived = waivers.get(id(entry), ZERO)
+        if credits:
+            self._settle(entry, credits, counted)
+
+    def _settle(
+        self, entry: data.Transaction, credits: dict[str | None, Decimal], counted: bool
+    ) -> None:
+        amount_waived = self.waivers.get(id(entry), ZERO)
         shares = (
             allocate(amount_waived, {k or "": v for k, v in credits.items()})
             if amount_waived
             else {}
         )
-        in_period = entry.date >= start
         for unit, amount in credits.items():
             waive = shares.get(unit or "", ZERO)
             if unit is None:
-                unattributed -= amount
+                self.unattributed -= amount
                 continue
-            if room is not None and unit != room:
+            if self.room is not None and unit != self.room:
                 continue
-            state = _unit_state(units, unit)
+            state = self.state(unit)
             if waive:
-                settled = state.waive(waive)
-                if in_period:
-                    waived_total += waive
-                    waived_own += sum((n for day, n in settled if day >= start), ZERO)
+                for bill_day, settled in state.waive(waive):
+                    self.settlements.append((entry.date, bill_day, settled))
+                if counted:
+                    self.waived += waive
             if amount - waive > 0:
                 state.pay(amount - waive)
-                if in_period:
-                    collected += amount - waive
-    unpaid = ZERO
-    for state in units.values():
-        for day, remaining, _ in state.open_bills:
-            if day >= start:
-                unpaid += remaining
-    return Receivables(units, billed, unpaid, collected, unattributed, waived_total, waived_own)
+                if counted:
+                    self.collected += amount - waive
+
+    def waived_of(self, start: date, end: date) -> Decimal:
+        """The part of the bills dated on or after ``start`` waived in ``[start, end)``."""
+        return sum(
+            (
+                n
+                for day, bill_day, n in self.settlements
+                if start <= day < end and bill_day >= start
+            ),
+            ZERO,
+        )
+
+
+def unpaid_since(units: dict[str, UnitArrears], start: date) -> Decimal:
+    """What is still open of the bills dated on or after ``start``."""
+    return sum(
+        (r for state in units.values() for day, r, _ in state.open_bills if day >= start), ZERO
+    )
+
+
+def _receivables(
+    entries: Sequence[data.Directive], start: date, end: date, room: str | None
+) -> Receivables:
+    replay = ReceivablesReplay(entries, room)
+    for entry in transactions(entries, None, end):
+        replay.apply(entry, entry.date >= start)
+    return Receivables(
+        replay.units,
+        replay.billed,
+        unpaid_since(replay.units, start),
+        replay.collected,
+        replay.unattributed,
+        replay.waived,
+        replay.waived_of(start, end),
+    )
 
 
 # ---------------------------------------------------------------------------------------

@@ -71,7 +71,7 @@ def test_payments_with_evidence_and_masking(small) -> None:
 
 def test_contract_shortfall(small) -> None:
     (row,) = public.compute(small, MARCH).contracts
-    assert (row.id, row.due, row.received, row.shortfall) == (
+    assert (row.contract, row.due, row.received, row.shortfall) == (
         "C-1",
         D("300.00"),
         D("200.00"),
