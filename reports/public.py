@@ -15,6 +15,7 @@ signers named in their role when on the roster, phone/ID/card numbers masked, no
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -401,16 +402,34 @@ def _fund_flows(
     dict[str, Decimal],
     dict[str, Decimal],
 ]:
-    opening: dict[str, Decimal] = {}
-    closing: dict[str, Decimal] = {}
-    income: dict[tuple[str, str], Decimal] = {}
-    expense: dict[tuple[str, str], Decimal] = {}
-    transfers: dict[str, Decimal] = {}
-    equity: dict[str, Decimal] = {}
-    cash: dict[str, Decimal] = {}
+    assets, cash, income, expense, transfers, equity = interval_flows(entries, [start, end])
+    closing, cash_end = dict(assets[0]), dict(cash[0])
+    add_into(closing, assets[1])
+    add_into(cash_end, cash[1])
+    return assets[0], closing, income[1], expense[1], transfers[1], equity[1], cash_end
+
+
+Flows = list[dict[str, Decimal]]
+AccountFlows = list[dict[tuple[str, str], Decimal]]
+
+
+def interval_flows(
+    entries: Sequence[data.Directive], bounds: Sequence[date]
+) -> tuple[Flows, Flows, AccountFlows, AccountFlows, Flows, Flows]:
+    """One pass over the transactions before ``bounds[-1]``, summed per interval between
+    consecutive boundaries (interval 0 is everything before ``bounds[0]``): per fund, the
+    change of net assets (assets + liabilities) and of cash; per (fund, account), income and
+    expense; per fund, transfers between funds and equity entries."""
+    count = len(bounds) + 1
+    assets: Flows = [{} for _ in range(count)]
+    cash: Flows = [{} for _ in range(count)]
+    income: AccountFlows = [{} for _ in range(count)]
+    expense: AccountFlows = [{} for _ in range(count)]
+    transfers: Flows = [{} for _ in range(count)]
+    equity: Flows = [{} for _ in range(count)]
     kinds: dict[str, tuple[str, str, bool]] = {}
-    for entry in transactions(entries, None, end):
-        before = entry.date < start
+    for entry in transactions(entries, None, bounds[-1]):
+        slot = bisect.bisect_right(bounds, entry.date)  # interval [bounds[slot-1], bounds[slot])
         sums: dict[str, Decimal] = {}
         for posting in entry.postings:
             number = _weight(posting)
@@ -426,24 +445,29 @@ def _fund_flows(
                 )
             fund, root, is_cash = kind
             if root == "Assets" or root == "Liabilities":
-                closing[fund] = closing.get(fund, ZERO) + number
-                if before:
-                    opening[fund] = opening.get(fund, ZERO) + number
+                bucket = assets[slot]
+                bucket[fund] = bucket.get(fund, ZERO) + number
                 if is_cash:
-                    cash[fund] = cash.get(fund, ZERO) + number
-            if before:
-                continue
+                    bucket = cash[slot]
+                    bucket[fund] = bucket.get(fund, ZERO) + number
             sums[fund] = sums.get(fund, ZERO) + number
             if root == "Income":
-                income[(fund, account)] = income.get((fund, account), ZERO) - number
+                key = (fund, account)
+                income[slot][key] = income[slot].get(key, ZERO) - number
             elif root == "Expenses":
-                expense[(fund, account)] = expense.get((fund, account), ZERO) + number
+                key = (fund, account)
+                expense[slot][key] = expense[slot].get(key, ZERO) + number
             elif root == "Equity":
-                equity[fund] = equity.get(fund, ZERO) - number
+                equity[slot][fund] = equity[slot].get(fund, ZERO) - number
         for fund, total in sums.items():  # non-zero only when the entry crosses funds
             if total:
-                transfers[fund] = transfers.get(fund, ZERO) + total
-    return opening, closing, income, expense, transfers, equity, cash
+                transfers[slot][fund] = transfers[slot].get(fund, ZERO) + total
+    return assets, cash, income, expense, transfers, equity
+
+
+def add_into(target: dict[Any, Decimal], source: dict[Any, Decimal]) -> None:
+    for key, value in source.items():
+        target[key] = target.get(key, ZERO) + value
 
 
 def seal_rows(

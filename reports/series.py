@@ -27,9 +27,8 @@ from decimal import Decimal
 
 from beancount.core import data
 
-from ledger.accounts import classify
 from ledger.community import Community
-from reports.common import ZERO, fund_of, memo, transactions
+from reports.common import memo, transactions
 
 Pair = tuple[date, date]
 
@@ -142,55 +141,10 @@ def prime_fund_flows(
     opening and closing net assets and cash are sums of intervals, income, expense, transfers
     and equity entries are sums of the intervals inside the pair.
     """
-    from reports.public import _weight
+    from reports.public import add_into, interval_flows
 
-    count = len(bounds) + 1
-    assets: list[dict[str, Decimal]] = [{} for _ in range(count)]
-    cash: list[dict[str, Decimal]] = [{} for _ in range(count)]
-    income: list[dict[tuple[str, str], Decimal]] = [{} for _ in range(count)]
-    expense: list[dict[tuple[str, str], Decimal]] = [{} for _ in range(count)]
-    transfers: list[dict[str, Decimal]] = [{} for _ in range(count)]
-    equity: list[dict[str, Decimal]] = [{} for _ in range(count)]
-    kinds: dict[str, tuple[str, str, bool]] = {}
-    for entry in transactions(entries, None, bounds[-1]):
-        slot = bisect.bisect_right(bounds, entry.date)  # interval [bounds[slot-1], bounds[slot])
-        sums: dict[str, Decimal] = {}
-        for posting in entry.postings:
-            number = _weight(posting)
-            if number is None:
-                continue
-            account = posting.account
-            kind = kinds.get(account)
-            if kind is None:
-                kind = kinds[account] = (
-                    fund_of(account),
-                    account.split(":", 1)[0],
-                    classify(account).is_owners_cash,
-                )
-            fund, root, is_cash = kind
-            if root == "Assets" or root == "Liabilities":
-                bucket = assets[slot]
-                bucket[fund] = bucket.get(fund, ZERO) + number
-                if is_cash:
-                    bucket = cash[slot]
-                    bucket[fund] = bucket.get(fund, ZERO) + number
-            sums[fund] = sums.get(fund, ZERO) + number
-            if root == "Income":
-                key = (fund, account)
-                income[slot][key] = income[slot].get(key, ZERO) - number
-            elif root == "Expenses":
-                key = (fund, account)
-                expense[slot][key] = expense[slot].get(key, ZERO) + number
-            elif root == "Equity":
-                equity[slot][fund] = equity[slot].get(fund, ZERO) - number
-        for fund, total in sums.items():
-            if total:
-                transfers[slot][fund] = transfers[slot].get(fund, ZERO) + total
-
-    def add(target: dict, source: dict) -> None:  # type: ignore[type-arg]
-        for key, value in source.items():
-            target[key] = target.get(key, ZERO) + value
-
+    assets, cash, income, expense, transfers, equity = interval_flows(entries, bounds)
+    add = add_into
     for start, end in pairs:
         first = bisect.bisect_right(bounds, start)  # the first interval on or after start
         last = bisect.bisect_right(bounds, end)  # intervals before end: [0, last)
