@@ -118,40 +118,31 @@ _NUMERIC_KINDS = (
 )
 
 
+#: (classification flag, bit, the named account whose sub-tree also gets ``sub``, sub).
+_CLASS_BITS: tuple[tuple[str, int, str, int], ...] = (
+    ("is_bank", BANK, "Assets:Bank:Maintenance", MAINT_BANK),
+    ("is_clearing", CLEARING, "", 0),
+    ("is_receivable", RECEIVABLE, "Assets:Receivable:Fees", RECEIVABLE_FEES),
+    ("is_prepaid", PREPAID, "Liabilities:Prepaid:Fees", PREPAID_FEES),
+    ("is_deposits", DEPOSITS, "", 0),
+    ("is_income", INCOME, "", 0),
+    ("is_fee_income", FEE_INCOME, "Income:Fees:Property", PROPERTY_INCOME),
+    ("is_public_income", PUBLIC_INCOME, "", 0),
+    ("is_manager", MANAGER, "", 0),
+    ("is_remuneration", REMUNERATION, "", 0),
+    ("is_suspense", SUSPENSE, "", 0),
+)
+
+
 def account_bits(account: str) -> int:
     """The bit mask of an account (see the module's constants); pure, cached by the pass."""
     cls = classify(account)
     bits = MAINT_FUND if cls.fund == "maintenance" else COMMON_FUND
-    if cls.is_bank:
-        bits |= BANK
-        if account == "Assets:Bank:Maintenance" or account.startswith("Assets:Bank:Maintenance:"):
-            bits |= MAINT_BANK
-    if cls.is_clearing:
-        bits |= CLEARING
-    if cls.is_receivable:
-        bits |= RECEIVABLE
-        if account == "Assets:Receivable:Fees" or account.startswith("Assets:Receivable:Fees:"):
-            bits |= RECEIVABLE_FEES
-    if cls.is_prepaid:
-        bits |= PREPAID
-        if account == "Liabilities:Prepaid:Fees" or account.startswith("Liabilities:Prepaid:Fees:"):
-            bits |= PREPAID_FEES
-    if cls.is_deposits:
-        bits |= DEPOSITS
-    if cls.is_income:
-        bits |= INCOME
-    if cls.is_fee_income:
-        bits |= FEE_INCOME
-        if account == "Income:Fees:Property" or account.startswith("Income:Fees:Property:"):
-            bits |= PROPERTY_INCOME
-    if cls.is_public_income:
-        bits |= PUBLIC_INCOME
-    if cls.is_manager:
-        bits |= MANAGER
-    if cls.is_remuneration:
-        bits |= REMUNERATION
-    if cls.is_suspense:
-        bits |= SUSPENSE
+    for flag, bit, named, sub in _CLASS_BITS:
+        if getattr(cls, flag):
+            bits |= bit
+            if named and (account == named or account.startswith(named + ":")):
+                bits |= sub
     allowed = (
         cls.is_bank
         or cls.is_clearing
