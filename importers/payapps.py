@@ -64,6 +64,7 @@ from importers.base import SourceImporter
 from importers.readers import (
     EMPTY_MARKS,
     Header,
+    Row,
     Sheet,
     cell_text,
     find_header,
@@ -231,18 +232,29 @@ class _AppTable(SourceImporter):
     def identify(self, filepath: str) -> bool:
         return sniff_table(filepath, self.aliases, self.required)
 
+    def _open(self, filepath: str, what: str) -> tuple[Header, Statement, dict[str, str]]:
+        """The table's header, an empty statement and the preamble's values (account …)."""
+        header = self._locate(read_table(filepath))
+        if header is None:
+            raise SourceError(filepath, f"no {self.importer_name} {what} ({self.needs})")
+        statement = Statement(file=filepath, kind=self.importer_name, rows=[])
+        statement.date_column = header.label("time")
+        return header, statement, preamble_values(header.preamble, self.preamble_labels)
+
+    def _reject(
+        self, statement: Statement, header: Header, row: Row, field: str, reason: str
+    ) -> None:
+        """A rejected row: ``file:row: column: reason`` with its cells."""
+        statement.errors.append(
+            RowError(statement.file, row.number, header.label(field), reason, _texts(row.cells))
+        )
+
 
 class _PayAppImporter(_AppTable):
     """Shared reading of WeChat and Alipay bills: header by content, one record per row."""
 
     def read(self, filepath: str) -> Statement:
-        sheets = read_table(filepath)
-        header = self._locate(sheets)
-        if header is None:
-            raise SourceError(filepath, f"no {self.importer_name} bill header ({self.needs})")
-        statement = Statement(file=filepath, kind=self.importer_name, rows=[])
-        statement.date_column = header.label("time")
-        values = preamble_values(header.preamble, self.preamble_labels)
+        header, statement, values = self._open(filepath, "bill header")
         statement.account_number = values.get("account") or None
         records: list[_Record] = []
         columns = [header.columns.get(name, -1) for name in _FIELDS]
@@ -258,24 +270,12 @@ class _PayAppImporter(_AppTable):
                 break  # a closing separator or the summary block of older exports
             statement.rows_read += 1
             if row.error:
-                statement.errors.append(
-                    RowError(
-                        filepath,
-                        row.number,
-                        header.label(self.required[0]),
-                        row.error,
-                        _texts(cells),
-                    )
-                )
+                self._reject(statement, header, row, self.required[0], row.error)
                 continue
             try:
                 records.append(self._record(row.number, raw, texts))
             except _Bad as bad:
-                statement.errors.append(
-                    RowError(
-                        filepath, row.number, header.label(bad.field), bad.reason, _texts(cells)
-                    )
-                )
+                self._reject(statement, header, row, bad.field, bad.reason)
         moved = []
         for record in records:
             if record.amount == 0:
@@ -571,12 +571,7 @@ class _MerchantImporter(_AppTable):
     """Shared table reading of merchant bills (no wallet logic: every row is the account's)."""
 
     def read(self, filepath: str) -> Statement:
-        header = self._locate(read_table(filepath))
-        if header is None:
-            raise SourceError(filepath, f"no {self.importer_name} header ({self.needs})")
-        statement = Statement(file=filepath, kind=self.importer_name, rows=[])
-        statement.date_column = header.label("time")
-        values = preamble_values(header.preamble, self.preamble_labels)
+        header, statement, values = self._open(filepath, "header")
         statement.account_number = (values.get("account") or "").strip("[]") or None
         columns = list(header.columns.items())
         for row in header.data_rows():
@@ -591,24 +586,12 @@ class _MerchantImporter(_AppTable):
                 break
             statement.rows_read += 1
             if row.error:
-                statement.errors.append(
-                    RowError(
-                        filepath,
-                        row.number,
-                        header.label(self.required[0]),
-                        row.error,
-                        _texts(cells),
-                    )
-                )
+                self._reject(statement, header, row, self.required[0], row.error)
                 continue
             try:
                 parsed = self.parse(row.number, texts)
             except _Bad as bad:
-                statement.errors.append(
-                    RowError(
-                        filepath, row.number, header.label(bad.field), bad.reason, _texts(cells)
-                    )
-                )
+                self._reject(statement, header, row, bad.field, bad.reason)
                 continue
             if parsed is None:
                 statement.skipped.append(Skipped(row.number, self.skip_reason(texts)))
