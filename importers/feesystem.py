@@ -73,9 +73,10 @@ from importers.registers import (
     ROOM_RE,
     RegisterImporter,
     RegisterStatement,
-    custom_entry,
+    owner_entry,
     parse_area,
     parse_records,
+    unit_entry,
 )
 from importers.registers import BadCell as _Bad
 
@@ -378,26 +379,8 @@ class FeeMasterImporter(SourceImporter):
         for number, x in records:
             if x["kind"] == "owner":
                 day = since_by_owner.get(x["owner"], first)
-                entries.append(
-                    custom_entry(
-                        filepath,
-                        number,
-                        day,
-                        "tf-owner",
-                        (x["owner"], x["name"]),
-                        f"owner:{x['owner']}:{day}",
-                    )
-                )
+                entries.append(owner_entry(filepath, number, day, x["owner"], x["name"]))
         for number, x in units:
             day = x["since"] or first
-            entries.append(
-                custom_entry(
-                    filepath,
-                    number,
-                    day,
-                    "tf-unit",
-                    (x["room"], x["area"], x["owner"]),
-                    f"unit:{x['room']}:{day}",
-                )
-            )
+            entries.append(unit_entry(filepath, number, day, x["room"], x["area"], x["owner"]))
         return entries

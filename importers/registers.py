@@ -142,6 +142,18 @@ def custom_entry(
     return data.Custom(entry_meta, day, name, typed)
 
 
+def owner_entry(filepath: str, row: int, day: date, owner: str, name: str) -> data.Custom:
+    """``tf-owner``, keyed by owner and day (a re-import adds it once)."""
+    return custom_entry(filepath, row, day, "tf-owner", (owner, name), f"owner:{owner}:{day}")
+
+
+def unit_entry(
+    filepath: str, row: int, day: date, room: str, area: Decimal, owner: str
+) -> data.Custom:
+    """``tf-unit``, keyed by room and day (a re-import adds it once)."""
+    return custom_entry(filepath, row, day, "tf-unit", (room, area, owner), f"unit:{room}:{day}")
+
+
 class BadCell(Exception):
     """A cell a parser rejects: the field (column) and the reason."""
 
@@ -563,26 +575,8 @@ class UnitRegisterImporter(RegisterImporter):
     ) -> list[data.Directive]:
         out: list[data.Directive] = []
         if x["owner_name"]:
-            out.append(
-                custom_entry(
-                    filepath,
-                    row,
-                    day,
-                    "tf-owner",
-                    (x["owner"], x["owner_name"]),
-                    f"owner:{x['owner']}:{day}",
-                )
-            )
-        out.append(
-            custom_entry(
-                filepath,
-                row,
-                day,
-                "tf-unit",
-                (x["room"], x["area"], x["owner"]),
-                f"unit:{x['room']}:{day}",
-            )
-        )
+            out.append(owner_entry(filepath, row, day, x["owner"], x["owner_name"]))
+        out.append(unit_entry(filepath, row, day, x["room"], x["area"], x["owner"]))
         return out
 
 
