@@ -69,7 +69,8 @@ def is_exempt(txn: data.Transaction) -> bool:
     return txn.flag == "P" or is_generated(txn)
 
 
-def _number(posting: data.Posting) -> Decimal | None:
+def posting_number(posting: data.Posting) -> Decimal | None:
+    """A posting's number (None when it has none: an interpolated or unknown amount)."""
     units = posting.units
     if units is None:
         return None
@@ -79,7 +80,7 @@ def _number(posting: data.Posting) -> Decimal | None:
 
 def lowers_bank(posting: data.Posting) -> bool:
     """The posting takes money out of an owners' bank account."""
-    number = _number(posting)
+    number = posting_number(posting)
     return number is not None and number < 0 and classify(posting.account).is_bank
 
 
@@ -94,7 +95,7 @@ def is_payment(txn: data.Transaction) -> bool:
         cls = classify(posting.account)
         if cls.is_bank:
             funds.add(cls.fund)
-            number = _number(posting)
+            number = posting_number(posting)
             if number is not None and number < 0:
                 lowers = True
         else:
@@ -108,7 +109,7 @@ def bank_outflow(txn: data.Transaction) -> Decimal:
     """How much leaves the owners' bank accounts in ``txn`` (a positive number)."""
     total = Decimal(0)
     for posting in txn.postings:
-        number = _number(posting)
+        number = posting_number(posting)
         if number is not None and number < 0 and classify(posting.account).is_bank:
             total -= number
     return total
@@ -119,7 +120,7 @@ def is_maintenance_use(txn: data.Transaction) -> bool:
     for posting in txn.postings:
         account = posting.account
         if account == MAINTENANCE_BANK or account.startswith(MAINTENANCE_BANK + ":"):
-            number = _number(posting)
+            number = posting_number(posting)
             if number is not None and number < 0:
                 return True
     return False

@@ -51,7 +51,7 @@ from beancount.core.amount import Amount
 
 from ledger.accounts import classify
 from ledger.community import PUBLISH_SWITCHES, Community, building_of
-from ledger.entries import GENERATED_KEY, month_of
+from ledger.entries import GENERATED_KEY, month_of, posting_number
 
 RECEIPTS_BY_UNIT, ARREARS_BY_UNIT, VOTES_BY_UNIT = PUBLISH_SWITCHES
 #: The file name the published entries carry instead of the private ledger's.
@@ -1073,18 +1073,11 @@ def _is_owners(txn: data.Transaction) -> bool:
     return any(p.meta and p.meta.get("unit") is not None for p in txn.postings)
 
 
-def _number(posting: data.Posting) -> Decimal | None:
-    units = posting.units
-    if units is None or not isinstance(units.number, Decimal):
-        return None
-    return units.number
-
-
 def _kind_of(txn: data.Transaction) -> str:
     """receipt | bill | refund | other, from the accounts an owner's transaction touches."""
     cash_in = cash_out = receivable_debit = False
     for posting in txn.postings:
-        number = _number(posting)
+        number = posting_number(posting)
         if number is None:
             continue
         cls = classify(posting.account)
@@ -1125,7 +1118,7 @@ def describe(txn: data.Transaction, policy: Policy, *, unit: str | None = None) 
     cash_in = cash_out = False
     main: tuple[Decimal, str] | None = None
     for posting in txn.postings:
-        number = _number(posting)
+        number = posting_number(posting)
         if number is None:
             continue
         cls = classify(posting.account)
@@ -1335,7 +1328,7 @@ def _aggregate(
         if txn.flag == "!":
             flag = "!"
         for posting in txn.postings:
-            number = _number(posting)
+            number = posting_number(posting)
             if number is None:
                 continue
             key = (policy.account(posting.account), posting.units.currency)  # type: ignore[union-attr]

@@ -17,19 +17,12 @@ from beancount.core import data
 
 from ledger.accounts import RECEIVABLE_FEES, classify
 from ledger.community import Community, building_of
-from ledger.entries import meta_str
+from ledger.entries import meta_str, posting_number
 from ledger.errors import location
 from reports.common import ZERO, allocate, memo, transactions, unit_of, waived
 
 Day = date
 AGING_BUCKETS = ((30, "d30"), (90, "d90"), (180, "d180"), (None, "over180"))
-
-
-def _number(posting: data.Posting) -> Decimal | None:
-    units = posting.units
-    if units is None or units.number is None:
-        return None
-    return units.number
 
 
 def _under(account: str, parent: str) -> bool:
@@ -200,7 +193,7 @@ class ReceivablesReplay:
         for posting in entry.postings:
             if not _is_receivable(posting.account):
                 continue
-            number = _number(posting)
+            number = posting_number(posting)
             if number is None or number == 0:
                 continue
             unit = unit_of(posting, entry)
@@ -434,7 +427,7 @@ class _FundBuilder:
             account = posting.account
             if not _is_maintenance_flow(account):
                 continue
-            number = _number(posting)
+            number = posting_number(posting)
             if number is None:
                 continue
             if classify(account).is_expense:

@@ -33,7 +33,7 @@ from beancount.core import data
 
 from ledger.accounts import RECEIVABLE_FEES, classify
 from ledger.community import Community, Contract
-from ledger.entries import meta_str, month_of
+from ledger.entries import meta_str, month_of, posting_number
 from ledger.errors import location
 from ledger.index import Payment, PublicReceipt
 from reports.common import ZERO, allocate, fen, ledger_index, transactions, unit_of, waived
@@ -54,13 +54,6 @@ def _under(account: str, parent: str) -> bool:
 @cache
 def _is_receivable(account: str) -> bool:
     return _under(account, RECEIVABLE_FEES)
-
-
-def _number(posting: data.Posting) -> Decimal | None:
-    units = posting.units
-    if units is None or not isinstance(units.number, Decimal):
-        return None
-    return units.number
 
 
 def _names(rooms: Iterable[str]) -> str:
@@ -360,7 +353,7 @@ def unit_receivables(
         for posting in txn.postings:
             if not _is_receivable(posting.account):
                 continue
-            number = _number(posting)
+            number = posting_number(posting)
             if number is None or number == 0:
                 continue
             room = unit_of(posting, txn) or NO_UNIT
