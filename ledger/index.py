@@ -406,6 +406,81 @@ class _Pass:
         self.community = community
         self.index = LedgerIndex()
         self.bits: dict[str, int] = _Bits()
+        self.currency: str | None = None  # the first currency collected
+
+    def other(self, entry: data.Transaction) -> Decimal:
+        """A transaction off the fast paths of :func:`build_index`: each register it belongs
+        to; returns what it moves of the common fund's income less expenses (its surplus)."""
+        index, bits = self.index, self.bits
+        postings = entry.postings
+        (
+            every,
+            debits,
+            credits,
+            billed,
+            cash_in,
+            bank_out,
+            fee_credit,
+            public_credit,
+            clearing_net,
+            receivable,
+            prepaid_in,
+            pnl,
+        ) = _sums(postings, bits)
+        tags = entry.tags
+        if tags:
+            if YEAR_CLOSE_TAG in tags:
+                if every & SUSPENSE:
+                    _suspense(index, entry, bits)
+                return ZERO
+            if YEAR_OPEN_TAG in tags:  # opening balances move no money
+                if every & CLEARING and clearing_net:
+                    index.clearing.append((entry, clearing_net))
+                return ZERO
+        # Collections (the remuneration base, 实收).
+        if cash_in and (fee_credit or public_credit):
+            if self.currency is None:
+                self.currency = _cash_currency(postings, bits)
+            day_sums = index.collections.get(entry.date)
+            if day_sums is None:
+                day_sums = index.collections[entry.date] = Collected()
+            fees = fee_credit if fee_credit < cash_in else cash_in
+            both = fee_credit + public_credit
+            day_sums.fees += fees
+            day_sums.public_extra += (both if both < cash_in else cash_in) - fees
+        if every & RECEIVABLE_FEES:
+            # Bills: a transaction crediting Income:Fees:Property (two-posting ones took the
+            # fast path unless tagged).
+            if billed is not None and credits & PROPERTY_INCOME:
+                self.bills(entry)
+            if receivable < 0 and -receivable > cash_in + prepaid_in:
+                self.waiver(entry, -receivable - cash_in - prepaid_in)
+        if every & CLEARING and clearing_net:
+            index.clearing.append((entry, clearing_net))
+        if every & _RARE:
+            self.rare(entry, every, debits, credits)
+        # Payments: money leaves an owners' bank account, not to another of the same fund.
+        if bank_out and not _exempt(entry) and not _same_fund_transfer(entry, every, bits):
+            self.payment(entry, every)
+        elif entry.meta and len(entry.meta) > 2 and _cites(entry):
+            index.citations.append(entry)
+        return pnl
+
+    def rare(self, entry: data.Transaction, every: int, debits: int, credits: int) -> None:
+        """The registers few transactions reach (public income, misdeposits, the manager,
+        cross-fund moves, remuneration, suspense)."""
+        if credits & PUBLIC_INCOME:
+            self.public(entry)
+        if every & INCOME and debits & NOT_FOR_INCOME:
+            self.misdeposit(entry)
+        if debits & MANAGER and not (every & REMUNERATION and "period" in (entry.meta or {})):
+            self.manager(entry)
+        if every & TWO_FUNDS == TWO_FUNDS and entry.flag != "P":
+            self.cross_fund(entry)
+        if every & REMUNERATION:
+            self.remuneration(entry)
+        if every & SUSPENSE:
+            _suspense(self.index, entry, self.bits)
 
     # the slow paths, taken by few transactions ---------------------------------------------
     def payment(self, txn: data.Transaction, every: int) -> None:
@@ -684,8 +759,9 @@ def build_index(entries: Sequence[data.Directive], community: Community) -> Ledg
                         counter: Decimal = other.units.number  # type: ignore[union-attr,assignment]
                         if number > zero and number + counter >= zero:
                             # Cash in, a fee-base account credited with no more than came in.
-                            if currency is None:
-                                currency = mine.units.currency  # type: ignore[union-attr]
+                            if currency is None:  # the first seen, on either path
+                                currency = state.currency or mine.units.currency  # type: ignore[union-attr]
+                                state.currency = currency
                             if entry.date != cash_day:
                                 cash_day = entry.date
                                 day_sums = collections.get(cash_day)  # type: ignore[assignment]
@@ -704,114 +780,12 @@ def build_index(entries: Sequence[data.Directive], community: Community) -> Ledg
                             continue
                 except (AttributeError, TypeError):
                     pass  # a posting without units: the careful path below
-        every = debits = credits = 0
-        cash_in = bank_out = fee_credit = public_credit = clearing_net = zero
-        receivable = prepaid_in = pnl = zero
-        billed = None  # the (last) posting debiting Assets:Receivable:Fees
-        try:
-            for posting in postings:
-                mask = bits[posting.account]
-                every |= mask
-                if not mask & NUMERIC:
-                    continue
-                number = posting.units.number  # type: ignore[union-attr,assignment]
-                if mask & PNL:
-                    pnl += number
-                if number > zero:
-                    debits |= mask
-                    if mask & CASH:
-                        cash_in += number
-                        if mask & CLEARING:
-                            clearing_net += number
-                    elif mask & RECEIVABLE_FEES:
-                        receivable += number
-                        billed = posting
-                    elif mask & PREPAID_FEES:
-                        prepaid_in += number
-                elif number < zero:
-                    credits |= mask
-                    if mask & BANK:
-                        bank_out -= number
-                    elif mask & FEE_BASE:
-                        fee_credit -= number
-                        if mask & RECEIVABLE_FEES:
-                            receivable += number
-                    elif mask & PUBLIC_INCOME:
-                        public_credit -= number
-                    elif mask & CLEARING:
-                        clearing_net += number
-        except (AttributeError, TypeError):  # a posting Beancount left without units
-            every, debits, credits, sums, billed = _careful(postings, bits)
-            (
-                cash_in,
-                bank_out,
-                fee_credit,
-                public_credit,
-                clearing_net,
-                receivable,
-                prepaid_in,
-                pnl,
-            ) = sums
-
-        if tags:
-            if YEAR_CLOSE_TAG in tags:
-                if every & SUSPENSE:
-                    _suspense(index, entry, bits)
-                continue
-            if YEAR_OPEN_TAG in tags:  # opening balances move no money
-                if every & CLEARING and clearing_net:
-                    clearing.append((entry, clearing_net))
-                continue
-
-        net -= pnl
-        # Collections (the remuneration base, 实收).
-        if cash_in and (fee_credit or public_credit):
-            if currency is None:
-                currency = _cash_currency(postings, bits)
-            if entry.date != cash_day:
-                cash_day = entry.date
-                day_sums = collections.get(cash_day)  # type: ignore[assignment]
-                if day_sums is None:
-                    day_sums = collections[cash_day] = Collected()
-            fees = fee_credit if fee_credit < cash_in else cash_in
-            both = fee_credit + public_credit
-            day_sums.fees += fees
-            day_sums.public_extra += (both if both < cash_in else cash_in) - fees
-
-        if every & RECEIVABLE_FEES:
-            # Bills: a transaction crediting Income:Fees:Property (two-posting ones took the
-            # fast path above unless tagged).
-            if billed is not None and credits & PROPERTY_INCOME:
-                state.bills(entry)
-            if receivable < zero and -receivable > cash_in + prepaid_in:
-                state.waiver(entry, -receivable - cash_in - prepaid_in)
-        if every & CLEARING and clearing_net:
-            clearing.append((entry, clearing_net))
-        if every & _RARE:
-            if credits & PUBLIC_INCOME:
-                state.public(entry)
-            if every & INCOME and debits & NOT_FOR_INCOME:
-                state.misdeposit(entry)
-            if debits & MANAGER and not (every & REMUNERATION and "period" in (entry.meta or {})):
-                state.manager(entry)
-            if every & TWO_FUNDS == TWO_FUNDS and entry.flag != "P":
-                state.cross_fund(entry)
-            if every & REMUNERATION:
-                state.remuneration(entry)
-            if every & SUSPENSE:
-                _suspense(index, entry, bits)
-
-        # Payments: money leaves an owners' bank account, not to another of the same fund.
-        if bank_out and not _exempt(entry) and not _same_fund_transfer(entry, every, bits):
-            state.payment(entry, every)
-            continue
-        if entry.meta and len(entry.meta) > 2 and _cites(entry):
-            index.citations.append(entry)
+        net -= state.other(entry)
 
     if year_start != date.max:
         common_net[year_start.year] += net
-    if currency:
-        index.currency = currency
+    if state.currency:
+        index.currency = state.currency
     return index
 
 
@@ -852,20 +826,24 @@ def _cite(index: LedgerIndex, txn: data.Transaction) -> None:
         index.citations.append(txn)
 
 
-def _careful(
-    postings: list[data.Posting], bits: dict[str, int]
-) -> tuple[int, int, int, tuple[Decimal, ...], data.Posting | None]:
-    """The posting loop of :func:`build_index` for a transaction with a posting lacking units."""
+def _sums(postings: list[data.Posting], bits: dict[str, int]) -> tuple[Any, ...]:
+    """The posting loop of :func:`build_index` off the fast paths: the accounts' bits (all,
+    debited, credited), the sums it classifies by, and the (last) posting debiting
+    ``Assets:Receivable:Fees``; a posting without units (Beancount left one) is skipped."""
     every = debits = credits = 0
     cash_in = bank_out = fee_credit = public_credit = clearing_net = ZERO
     receivable = prepaid_in = pnl = ZERO
     billed = None
+    decimal = Decimal
     for posting in postings:
         mask = bits[posting.account]
         every |= mask
-        number = posting.units.number if posting.units is not None else None
-        if not mask & NUMERIC or not isinstance(number, Decimal):
+        if not mask & NUMERIC:
             continue
+        units = posting.units
+        if units is None or type(units.number) is not decimal:
+            continue
+        number: Decimal = units.number  # type: ignore[assignment]
         if mask & PNL:
             pnl += number
         if number > 0:
@@ -891,7 +869,11 @@ def _careful(
                 public_credit -= number
             elif mask & CLEARING:
                 clearing_net += number
-    sums = (
+    return (
+        every,
+        debits,
+        credits,
+        billed,
         cash_in,
         bank_out,
         fee_credit,
@@ -901,7 +883,6 @@ def _careful(
         prepaid_in,
         pnl,
     )
-    return every, debits, credits, sums, billed
 
 
 def _cash_currency(postings: list[data.Posting], bits: dict[str, int]) -> str | None:
