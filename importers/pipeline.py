@@ -392,18 +392,51 @@ def _prepare(
     checker: _Checker,
     report: Report,
 ) -> _File:
+    """Read one file and stage its new entries in ``batch`` (``summary.error`` says why not)."""
     summary = FileSummary(str(path), None)
     item = _File(path, summary)
-    options = batch.options
+    statement = _read(path, importers, item, report)
+    if statement is None or item.importer is None:
+        return item
+    importer = item.importer
+    parts = statement.accounts()
+    errors = _count_rows(statement, parts, summary)
+    if errors and not batch.options.skip_bad_rows:
+        summary.rejected = len({(e.file, e.row) for e in errors})
+        summary.error = _row_errors_text(errors)
+        return item
+    accounts = _part_accounts(importer, statement, parts, checker, path, summary)
+    if accounts is None:
+        return item
+    mark = batch.mark()
+    added: list[str] = []  # keys this file added (forgotten if it fails)
+    for part, account in zip(parts, accounts, strict=True):
+        if not _stage_part(item, statement, part, account, batch, checker, errors, added):
+            return item
+    summary.rejected = len({(e.file, e.row) for e in errors})
+    item.rejected = errors
+    if errors and not batch.options.skip_bad_rows:
+        summary.new = 0
+        summary.error = _row_errors_text(errors, checker.hint())
+        item.openings = []
+        batch.rollback(mark, added, summary)  # nothing of this file is written
+    return item
+
+
+def _read(
+    path: Path, importers: Sequence[SourceImporter], item: _File, report: Report
+) -> Statement | None:
+    """The file within its limits, identified and read (None: ``item.summary.error`` says why)."""
+    summary = item.summary
     try:
         open_source(path).check_limits()
     except SourceError as exc:
         summary.error = str(exc)
-        return item
+        return None
     importer = identify(path, importers)
     if importer is None:
         summary.error = explain_unidentified(path, importers)
-        return item
+        return None
     item.importer = importer
     summary.importer = importer.importer_name
     report(f"{path}: {importer.importer_name}")
@@ -411,14 +444,20 @@ def _prepare(
         statement = importer.read(str(path))
     except SourceError as exc:
         summary.error = str(exc)
-        return item
+        return None
     except Exception as exc:  # a bug in an importer: fail this batch cleanly, say where
         summary.error = f"{path}: internal error in importer {importer.importer_name}: {exc!r}"
-        return item
+        return None
     finally:
         clear_cache()  # the workbook is read: free it before the entries are built
+    return statement
+
+
+def _count_rows(
+    statement: Statement, parts: Sequence[Statement], summary: FileSummary
+) -> list[RowError]:
+    """The rows read, skipped and rejected in the summary; returns the rejected rows."""
     _zero_rows(statement)
-    parts = statement.accounts()
     skipped = _skipped(statement)
     summary.skipped = len(skipped)
     summary.skip_reasons.update(s.reason for s in skipped)
@@ -428,93 +467,103 @@ def _prepare(
         statement.rows_read,
         sum(len(part.rows) for part in parts) + summary.skipped + len(rejected_rows),
     )
-    if errors and not options.skip_bad_rows:
-        summary.rejected = len(rejected_rows)
-        summary.error = _row_errors_text(errors)
-        return item
+    return errors
 
-    if importer.moves_money:
-        try:
-            accounts = importer.part_accounts(statement)
-        except SourceError as exc:
-            summary.error = str(exc)
-            return item
-        for part, account in zip(parts, accounts, strict=True):
-            problem = _currency_problem(part, account, checker, path, importer)
-            if problem:
-                summary.error = problem
-                return item
-    else:
-        accounts = [importer.importer_name] * len(parts)
 
-    keys = batch.scan.keys
-    mark = batch.mark()
-    added: list[str] = []  # keys this file added (forgotten if it fails)
+def _part_accounts(
+    importer: SourceImporter,
+    statement: Statement,
+    parts: Sequence[Statement],
+    checker: _Checker,
+    path: Path,
+    summary: FileSummary,
+) -> list[str] | None:
+    """The ledger account of each part of a statement (None: ``summary.error`` says why)."""
+    if not importer.moves_money:
+        return [importer.importer_name] * len(parts)
+    try:
+        accounts = importer.part_accounts(statement)
+    except SourceError as exc:
+        summary.error = str(exc)
+        return None
     for part, account in zip(parts, accounts, strict=True):
-        first_day = min((row.date for row in part.rows), default=None)
-        ledger_on_first_day = first_day is not None and any(
-            first_day in days for days in batch.scan.movements.get(account, {}).values()
-        )
-        new_on_first_day = False
-        ledger_account = account if importer.moves_money else ""
+        problem = _currency_problem(part, account, checker, path, importer)
+        if problem:
+            summary.error = problem
+            return None
+    return accounts
+
+
+def _stage_part(
+    item: _File,
+    statement: Statement,
+    part: Statement,
+    account: str,
+    batch: _Batch,
+    checker: _Checker,
+    errors: list[RowError],
+    added: list[str],
+) -> bool:
+    """Stage the new entries of one part (one account) of a statement, its closing balance
+    and its opening; False when the importer failed (``summary.error`` says why)."""
+    importer, summary, path = item.importer, item.summary, item.path
+    assert importer is not None
+    keys = batch.scan.keys
+    first_day = min((row.date for row in part.rows), default=None)
+    ledger_on_first_day = first_day is not None and any(
+        first_day in days for days in batch.scan.movements.get(account, {}).values()
+    )
+    new_on_first_day = False
+    ledger_account = account if importer.moves_money else ""
+    try:
+        items: list[Item] = importer.items(part, ledger_account, str(path))
+    except SourceError as exc:
+        summary.error = str(exc)
+        return False
+    date_column = part.date_column or "date"
+    # the rows are in the items now: free each one once its entry is printed
+    part.rows = []
+    statement.rows = []
+    for index in range(len(items)):
+        unit = items[index]
+        items[index] = None  # type: ignore[call-overload]
+        if all(key in keys for key in unit.keys):
+            summary.duplicate += 1
+            continue
         try:
-            items: list[Item] = importer.items(part, ledger_account, str(path))
+            entries = importer.item_entries(unit, ledger_account, part, str(path))
         except SourceError as exc:
             summary.error = str(exc)
-            return item
-        date_column = part.date_column or "date"
-        # the rows are in the items now: free each one once its entry is printed
-        part.rows = []
-        statement.rows = []
-        for index in range(len(items)):
-            unit = items[index]
-            items[index] = None  # type: ignore[call-overload]
-            if all(key in keys for key in unit.keys):
-                summary.duplicate += 1
-                continue
-            try:
-                entries = importer.item_entries(unit, ledger_account, part, str(path))
-            except SourceError as exc:
-                summary.error = str(exc)
-                return item
-            fresh = [e for e in entries if dedup_key(e) not in keys]
-            problem = next((p for p in map(checker.check, fresh) if p), None)
+            return False
+        fresh = [e for e in entries if dedup_key(e) not in keys]
+        problem = next((p for p in map(checker.check, fresh) if p), None)
+        if problem:
+            cells = (unit.source.memo,) if unit.source is not None else ()
+            errors.append(RowError(str(path), unit.row, date_column, problem, cells))
+            continue
+        summary.new += 1
+        new_on_first_day = new_on_first_day or unit.date == first_day
+        for entry in fresh:
+            added.append(batch.add(entry, account, summary))
+    if importer.moves_money:
+        closing = importer.closing_balance(part, account, str(path))
+        if closing is not None and dedup_key(closing) not in keys:
+            problem = checker.check(closing)
             if problem:
-                cells = (unit.source.memo,) if unit.source is not None else ()
-                errors.append(RowError(str(path), unit.row, date_column, problem, cells))
-                continue
-            summary.new += 1
-            new_on_first_day = new_on_first_day or unit.date == first_day
-            for entry in fresh:
-                added.append(batch.add(entry, account, summary))
-        if importer.moves_money:
-            closing = importer.closing_balance(part, account, str(path))
-            if closing is not None and dedup_key(closing) not in keys:
-                problem = checker.check(closing)
-                if problem:
-                    summary.warnings.append(
-                        f"{path}: closing balance not asserted: {problem.split(': ', 1)[-1]}"
-                    )
-                else:
-                    added.append(batch.add(closing, account, summary))
-            # the opening balance holds at the start of the first day, unless the ledger has
-            # other movements that day (a statement cut in the middle of a day)
-            if (
-                part.opening_balance is not None
-                and first_day is not None
-                and not (ledger_on_first_day and new_on_first_day)
-            ):
-                item.openings.append(_Opening(importer, part, account, summary, path, first_day))
-    rejected_rows = {(e.file, e.row) for e in errors}
-    summary.rejected = len(rejected_rows)
-    item.rejected = errors
-    if errors and not options.skip_bad_rows:
-        summary.new = 0
-        summary.error = _row_errors_text(errors, checker.hint())
-        item.openings = []
-        batch.rollback(mark, added, summary)  # nothing of this file is written
-        return item
-    return item
+                summary.warnings.append(
+                    f"{path}: closing balance not asserted: {problem.split(': ', 1)[-1]}"
+                )
+            else:
+                added.append(batch.add(closing, account, summary))
+        # the opening balance holds at the start of the first day, unless the ledger has
+        # other movements that day (a statement cut in the middle of a day)
+        if (
+            part.opening_balance is not None
+            and first_day is not None
+            and not (ledger_on_first_day and new_on_first_day)
+        ):
+            item.openings.append(_Opening(importer, part, account, summary, path, first_day))
+    return True
 
 
 def _equity_account(account: str, rules: Rules) -> str:
