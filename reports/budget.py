@@ -449,13 +449,11 @@ def compute(
 ) -> BudgetReport:
     """Budget against actual for ``period`` and for its year to date, as published."""
     src = resolve(source)
-    entries, community = src.entries, src.community
+    entries = src.entries
     if policy is None:
         policy = Policy.of(src)
     if currency is None:
-        currencies = src.options.get("operating_currency") or ["CNY"]
-        currency = currencies[0]
-    labels = account_labels(entries)
+        currency = (src.options.get("operating_currency") or ["CNY"])[0]
     budgets, budget_errors = parse_budgets(entries)
     report = BudgetReport(
         "budget", "预算执行", "Budget against actual", period.label, period.title, src.title
@@ -470,7 +468,32 @@ def compute(
         report.notes.append(
             f"budget on {policy.account(account)} ignored: only Income and Expenses accounts are budgeted"
         )
+    actual, actual_ytd = actuals(entries, budgeted, currency, period)
+    labels = account_labels(entries)
+    for key in sorted(budgeted | set(actual) | set(actual_ytd)):
+        row = _row(
+            src, period, policy, labels, budgets, currency, key, key in budgeted, actual, actual_ytd
+        )
+        if row is not None:
+            (report.income if row.section == "income" else report.expenses).append(row)
+    # budgeted rows first, then the unbudgeted ones (as hledger lists <unbudgeted> last)
+    report.income.sort(key=lambda r: (not r.budgeted, r.account))
+    report.expenses.sort(key=lambda r: (not r.budgeted, r.account))
+    report.income_total = _sum([r.actual for r in report.income])
+    report.expense_total = _sum([r.actual for r in report.expenses])
+    report.income_total_ytd = _sum([r.actual_ytd for r in report.income])
+    report.expense_total_ytd = _sum([r.actual_ytd for r in report.expenses])
+    report.projects = projects(src, period, policy)
+    report.notes.extend(adoption_notes(src, period.start.year, currency, policy))
+    return report
 
+
+def actuals(
+    entries: Sequence[data.Directive], budgeted: set[str], currency: str, period: Period
+) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
+    """Income (credit positive) and expenses of the period and of its year to date, per
+    budgeted account (a posting counts for its nearest budgeted parent; the others under
+    ``<unbudgeted>:ACCOUNT``). The budget report and the audit's budget check share it."""
     owner_cache: dict[str, str] = {}
 
     def owner(account: str) -> str:
@@ -482,12 +505,10 @@ def compute(
             found = owner_cache[account] = probe or f"{UNBUDGETED}:{account}"
         return found
 
-    year_start = period.year_start
-
     def aggregate() -> tuple[dict[str, Decimal], dict[str, Decimal]]:
         actual: dict[str, Decimal] = {}
         actual_ytd: dict[str, Decimal] = {}
-        for entry in transactions(entries, year_start, period.end):
+        for entry in transactions(entries, period.year_start, period.end):
             in_period = entry.date >= period.start
             for posting in entry.postings:
                 account = posting.account
@@ -504,66 +525,67 @@ def compute(
                     actual[key] = actual.get(key, ZERO) + number
         return actual, actual_ytd
 
-    # the same figures serve the budget report and the audit's budget check (one pass)
-    actual, actual_ytd = memo(
+    # one pass per ledger and period, whoever asks first
+    return memo(  # type: ignore[no-any-return]
         entries,
         ("budget-actuals", frozenset(budgeted), currency, period.start, period.end),
         aggregate,
     )
 
-    def goal(account: str, start: date, end: date) -> Decimal | None:
-        value = calculate_budget(budgets, account, start, end).get(currency)
-        return None if value is None else fen(goal_of(account, value))
 
-    keys = sorted(budgeted | set(actual) | set(actual_ytd))
-    for key in keys:
-        is_budgeted = key in budgeted
-        account = key.split(":", 1)[1] if not is_budgeted else key
-        section = "income" if account.startswith("Income") else "expenses"
-        budget = goal(key, period.start, period.end) if is_budgeted else None
-        budget_ytd = goal(key, year_start, period.end) if is_budgeted else None
-        act, act_ytd = actual.get(key), actual_ytd.get(key)
-        if act is None and act_ytd is None and budget is None and budget_ytd is None:
-            continue
-        status = ""
-        if section == "expenses":
-            if budget is None and (act or ZERO) != 0:
-                status = _outside_budget(account, community, period.last_day)
-            elif budget is not None and (act or ZERO) > budget:
-                status = OVER
-        elif budget is not None and (act or ZERO) < budget:
-            status = UNDER
-        shown = policy.account(account)
-        label = policy.text(labels[account]) if account in labels else label_of(shown)
-        if not is_budgeted:
-            label = "无预算 · " + label
-        row = BudgetRow(
-            section,
-            shown if is_budgeted else f"{UNBUDGETED}:{shown}",
-            label,
-            is_budgeted,
-            act,
-            budget,
-            _variance(act, budget),
-            _ratio(act, budget),
-            act_ytd,
-            budget_ytd,
-            _variance(act_ytd, budget_ytd),
-            _ratio(act_ytd, budget_ytd),
-            status,
-            part_of(account),
-        )
-        (report.income if section == "income" else report.expenses).append(row)
-    # budgeted rows first, then the unbudgeted ones (as hledger lists <unbudgeted> last)
-    report.income.sort(key=lambda r: (not r.budgeted, r.account))
-    report.expenses.sort(key=lambda r: (not r.budgeted, r.account))
-    report.income_total = _sum([r.actual for r in report.income])
-    report.expense_total = _sum([r.actual for r in report.expenses])
-    report.income_total_ytd = _sum([r.actual_ytd for r in report.income])
-    report.expense_total_ytd = _sum([r.actual_ytd for r in report.expenses])
-    report.projects = projects(src, period, policy)
-    report.notes.extend(adoption_notes(src, period.start.year, currency, policy))
-    return report
+def _row(
+    src: Any,
+    period: Period,
+    policy: Policy,
+    labels: dict[str, str],
+    budgets: Any,
+    currency: str,
+    key: str,
+    is_budgeted: bool,
+    actual: dict[str, Decimal],
+    actual_ytd: dict[str, Decimal],
+) -> BudgetRow | None:
+    """One account's row (None when it has neither budget nor actual), flagged over or under."""
+
+    def goal(start: date, end: date) -> Decimal | None:
+        value = calculate_budget(budgets, key, start, end).get(currency)
+        return None if value is None else fen(goal_of(key, value))
+
+    account = key.split(":", 1)[1] if not is_budgeted else key
+    section = "income" if account.startswith("Income") else "expenses"
+    budget = goal(period.start, period.end) if is_budgeted else None
+    budget_ytd = goal(period.year_start, period.end) if is_budgeted else None
+    act, act_ytd = actual.get(key), actual_ytd.get(key)
+    if act is None and act_ytd is None and budget is None and budget_ytd is None:
+        return None
+    status = ""
+    if section == "expenses":
+        if budget is None and (act or ZERO) != 0:
+            status = _outside_budget(account, src.community, period.last_day)
+        elif budget is not None and (act or ZERO) > budget:
+            status = OVER
+    elif budget is not None and (act or ZERO) < budget:
+        status = UNDER
+    shown = policy.account(account)
+    label = policy.text(labels[account]) if account in labels else label_of(shown)
+    if not is_budgeted:
+        label = "无预算 · " + label
+    return BudgetRow(
+        section,
+        shown if is_budgeted else f"{UNBUDGETED}:{shown}",
+        label,
+        is_budgeted,
+        act,
+        budget,
+        _variance(act, budget),
+        _ratio(act, budget),
+        act_ytd,
+        budget_ytd,
+        _variance(act_ytd, budget_ytd),
+        _ratio(act_ytd, budget_ytd),
+        status,
+        part_of(account),
+    )
 
 
 def projects(src: Any, period: Period, policy: Policy) -> list[ProjectRow]:
