@@ -404,63 +404,9 @@ def _funds(
 ) -> tuple[list[FundRow], bool]:
     """Per fund: net assets before and at the end of the year, income, spending, equity
     booked and transfers; whether the ledger holds the year; the close-year amounts."""
-    opening: dict[str, Decimal] = defaultdict(Decimal)
-    closing: dict[str, Decimal] = defaultdict(Decimal)
-    income: dict[str, Decimal] = defaultdict(Decimal)
-    spending: dict[str, Decimal] = defaultdict(Decimal)
-    equity: dict[str, Decimal] = defaultdict(Decimal)
-    moved: dict[str, Decimal] = defaultdict(Decimal)
-    booked: dict[str, Decimal] = {}
-    held = False
-    seen: set[str] = set()
-    for txn in transactions(entries, None, period.end):
-        in_year = txn.date >= period.start
-        closing_entry = YEAR_CLOSE_TAG in txn.tags
-        if in_year and not closing_entry and YEAR_OPEN_TAG not in txn.tags:
-            held = True
-        for posting in txn.postings:
-            units = posting.units
-            if units is None or not isinstance(units.number, Decimal):
-                continue
-            if units.currency != currency:
-                continue
-            number = units.number
-            account = posting.account
-            fund = fund_of(account)
-            seen.add(fund)
-            root = account.split(":", 1)[0]
-            if closing_entry:
-                continue  # a close of an earlier year: its postings net to zero per fund
-            if root in ("Assets", "Liabilities"):
-                closing[fund] += number
-                if not in_year:
-                    opening[fund] += number
-            if not in_year:
-                continue
-            if root == "Income":
-                income[fund] -= number
-            elif root == "Expenses":
-                spending[fund] += number
-            elif root == "Equity":
-                equity[fund] -= number
-            moved[fund] += number
-    # the close of this year (dated 1 January next) and carried surpluses
-    for entry in entries:
-        if isinstance(entry, data.Transaction) and YEAR_CLOSE_TAG in entry.tags:
-            if str((entry.meta or {}).get("year-close", "")) != period.label:
-                continue
-            for posting in entry.postings:
-                if posting.account.startswith("Equity") and posting.units is not None:
-                    fund = fund_of(posting.account)
-                    value = posting.units.number
-                    if isinstance(value, Decimal) and posting.units.currency == currency:
-                        booked[fund] = booked.get(fund, ZERO) - value
-        elif isinstance(entry, data.Custom) and entry.type == SURPLUS_CARRY_TYPE:
-            values = [v.value for v in entry.values or ()]
-            if len(values) >= 3 and str(values[0]) == period.label:
-                amount = values[2]
-                if getattr(amount, "currency", currency) == currency:
-                    booked[str(values[1])] = getattr(amount, "number", amount)
+    flows, seen, held = _year_flows(entries, period, currency)
+    opening, closing, income, spending, equity, moved = flows
+    booked = _booked(entries, period, currency)
     rows = []
     for fund in FUNDS:
         if fund not in seen and fund not in booked:
@@ -507,6 +453,79 @@ def _funds(
                 )
             )
     return rows, held
+
+
+_Sums = dict[str, Decimal]
+
+
+def _year_flows(
+    entries: Sequence[data.Directive], period: Period, currency: str
+) -> tuple[tuple[_Sums, _Sums, _Sums, _Sums, _Sums, _Sums], set[str], bool]:
+    """Per fund: opening and closing net assets, income, spending, equity entries and what
+    moved (across funds) in the year; the funds seen; whether the ledger holds the year."""
+    opening: dict[str, Decimal] = defaultdict(Decimal)
+    closing: dict[str, Decimal] = defaultdict(Decimal)
+    income: dict[str, Decimal] = defaultdict(Decimal)
+    spending: dict[str, Decimal] = defaultdict(Decimal)
+    equity: dict[str, Decimal] = defaultdict(Decimal)
+    moved: dict[str, Decimal] = defaultdict(Decimal)
+    held = False
+    seen: set[str] = set()
+    for txn in transactions(entries, None, period.end):
+        in_year = txn.date >= period.start
+        closing_entry = YEAR_CLOSE_TAG in txn.tags
+        if in_year and not closing_entry and YEAR_OPEN_TAG not in txn.tags:
+            held = True
+        for posting in txn.postings:
+            units = posting.units
+            if units is None or not isinstance(units.number, Decimal):
+                continue
+            if units.currency != currency:
+                continue
+            number = units.number
+            account = posting.account
+            fund = fund_of(account)
+            seen.add(fund)
+            root = account.split(":", 1)[0]
+            if closing_entry:
+                continue  # a close of an earlier year: its postings net to zero per fund
+            if root in ("Assets", "Liabilities"):
+                closing[fund] += number
+                if not in_year:
+                    opening[fund] += number
+            if not in_year:
+                continue
+            if root == "Income":
+                income[fund] -= number
+            elif root == "Expenses":
+                spending[fund] += number
+            elif root == "Equity":
+                equity[fund] -= number
+            moved[fund] += number
+    return (opening, closing, income, spending, equity, moved), seen, held
+
+
+def _booked(entries: Sequence[data.Directive], period: Period, currency: str) -> _Sums:
+    """The year's result per fund as ``close-year`` booked it (its closing entries, dated
+    1 January next, or the ``trustfund-carry-surplus`` lines of an archived year)."""
+    booked: _Sums = {}
+    for entry in entries:
+        if isinstance(entry, data.Transaction) and YEAR_CLOSE_TAG in entry.tags:
+            if str((entry.meta or {}).get("year-close", "")) != period.label:
+                continue
+            for posting in entry.postings:
+                if posting.account.startswith("Equity") and posting.units is not None:
+                    fund = fund_of(posting.account)
+                    value = posting.units.number
+                    if isinstance(value, Decimal) and posting.units.currency == currency:
+                        booked[fund] = booked.get(fund, ZERO) - value
+        elif isinstance(entry, data.Custom) and entry.type == SURPLUS_CARRY_TYPE:
+            values = [v.value for v in entry.values or ()]
+            if len(values) >= 3 and str(values[0]) == period.label:
+                amount = values[2]
+                if getattr(amount, "currency", currency) == currency:
+                    booked[str(values[1])] = getattr(amount, "number", amount)
+    return booked
 
 
 def _dispositions(report: SettlementReport, src: Any, policy: Policy) -> None:
