@@ -14,11 +14,11 @@ from __future__ import annotations
 import bisect
 import datetime
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from beancount.core import data
 from beancount.core.amount import Amount
@@ -27,6 +27,13 @@ from ledger.errors import TrustError, make_error
 from ledger.record import Record, field
 
 T = TypeVar("T")
+G = TypeVar("G", bound="_Dated")
+
+
+class _Dated(Protocol):
+    @property
+    def date(self) -> datetime.date: ...
+
 
 ACCOUNT_DTYPE = "<AccountDummy>"
 
@@ -1158,6 +1165,68 @@ class _Builder:
 
     def _governance(self) -> Governance:
         """Cross-check the issue-16 registers (TF001/TF002) and build :class:`Governance`."""
+        stages = self._stages_by_resolution()
+        by_id, objections, by_notice = self._objections_by_notice()
+        outcomes = self._grouped(
+            self.outcomes,
+            lambda o: o.objection_id,
+            self.objections,
+            lambda o: f'tf-objection-outcome cites unknown objection "{o.objection_id}"',
+            lambda o: [f"objection:{o.objection_id}"],
+        )
+        budgets = self._grouped(
+            self.budgets,
+            lambda b: b.year,
+            self.resolutions,
+            lambda b: f'tf-budget {b.year} cites unknown resolution "{b.resolution_id}"',
+            lambda b: [f"resolution:{b.resolution_id}"],
+            refers=lambda b: b.resolution_id,
+        )
+        dispositions = self._grouped(
+            self.dispositions,
+            lambda d: d.year,
+            self.resolutions,
+            lambda d: f'tf-disposition of {d.year} cites unknown resolution "{d.resolution_id}"',
+            lambda d: [f"resolution:{d.resolution_id}"],
+            refers=lambda d: d.resolution_id,
+        )
+        return Governance(
+            budget_lines=[e for e in self.kept if e.type == "budget"],
+            carried_surplus=self._carried_surplus(),
+            stages=stages,
+            procedure=Dated(self.procedure),
+            notices=by_id,
+            objections=objections,
+            by_notice=by_notice,
+            outcomes=outcomes,
+            budgets=budgets,
+            dispositions=dispositions,
+        )
+
+    def _grouped(
+        self,
+        items: Iterable[tuple[G, data.Custom]],
+        group: Callable[[G], str],
+        known: Container[str],
+        message: Callable[[G], str],
+        ids: Callable[[G], list[str]],
+        refers: Callable[[G], str] | None = None,
+    ) -> dict[str, list[G]]:
+        """The lines grouped (each group in date order); TF002 for one whose reference
+        (``refers``, else its group) is not ``known``."""
+        out: dict[str, list[G]] = {}
+        for item, entry in items:
+            if (refers or group)(item) not in known:
+                self.error("TF002", message(item), entry, ids(item))
+                continue
+            out.setdefault(group(item), []).append(item)
+        for lines in out.values():
+            lines.sort(key=lambda x: x.date)
+        return out
+
+    def _stages_by_resolution(self) -> dict[str, list[Stage]]:
+        """The stages per resolution in date order; TF002 for an unknown resolution, TF001 for
+        a "resolve" stage beside the vote's tf-close."""
         stages: dict[str, list[Stage]] = {}
         for stage, entry in self.stages:
             if stage.resolution_id not in self.resolutions:
@@ -1180,7 +1249,12 @@ class _Builder:
             stages.setdefault(stage.resolution_id, []).append(stage)
         for lines in stages.values():
             lines.sort(key=lambda st: st.date)
+        return stages
 
+    def _objections_by_notice(
+        self,
+    ) -> tuple[dict[str, list[Notice]], dict[str, Objection], dict[str, list[Objection]]]:
+        """Notice lines by notice id; objections by id and by notice (TF002: unknown notice)."""
         by_id: dict[str, list[Notice]] = {}
         for notice, _ in self.notices:
             by_id.setdefault(notice.id, []).append(notice)
@@ -1197,45 +1271,10 @@ class _Builder:
                 continue
             objections[oid] = objection
             by_notice.setdefault(objection.notice_id, []).append(objection)
-        outcomes: dict[str, list[ObjectionOutcome]] = {}
-        for outcome, entry in self.outcomes:
-            if outcome.objection_id not in self.objections:
-                self.error(
-                    "TF002",
-                    f'tf-objection-outcome cites unknown objection "{outcome.objection_id}"',
-                    entry,
-                    [f"objection:{outcome.objection_id}"],
-                )
-                continue
-            outcomes.setdefault(outcome.objection_id, []).append(outcome)
-        for lines2 in outcomes.values():
-            lines2.sort(key=lambda o: o.date)
+        return by_id, objections, by_notice
 
-        budgets: dict[str, list[BudgetAdoption]] = {}
-        for adoption, entry in self.budgets:
-            if adoption.resolution_id not in self.resolutions:
-                self.error(
-                    "TF002",
-                    f'tf-budget {adoption.year} cites unknown resolution "{adoption.resolution_id}"',
-                    entry,
-                    [f"resolution:{adoption.resolution_id}"],
-                )
-                continue
-            budgets.setdefault(adoption.year, []).append(adoption)
-        dispositions: dict[str, list[Disposition]] = {}
-        for disposition, entry in self.dispositions:
-            if disposition.resolution_id not in self.resolutions:
-                self.error(
-                    "TF002",
-                    f'tf-disposition of {disposition.year} cites unknown resolution "{disposition.resolution_id}"',
-                    entry,
-                    [f"resolution:{disposition.resolution_id}"],
-                )
-                continue
-            dispositions.setdefault(disposition.year, []).append(disposition)
-        for group in (budgets, dispositions):
-            for lines3 in group.values():
-                lines3.sort(key=lambda x: x.date)
+    def _carried_surplus(self) -> dict[str, Decimal]:
+        """The common fund's surplus per year ``close-year`` carried (trustfund-carry-surplus)."""
         carried: dict[str, Decimal] = {}
         for entry in self.kept:
             if entry.type != SURPLUS_CARRY_TYPE:
@@ -1245,18 +1284,7 @@ class _Builder:
                 amount = parse_money(values[2])
                 if amount is not None:
                     carried[str(values[0])] = amount
-        return Governance(
-            budget_lines=[e for e in self.kept if e.type == "budget"],
-            carried_surplus=carried,
-            stages=stages,
-            procedure=Dated(self.procedure),
-            notices=by_id,
-            objections=objections,
-            by_notice=by_notice,
-            outcomes=outcomes,
-            budgets=budgets,
-            dispositions=dispositions,
-        )
+        return carried
 
     def _site(self, entry: data.Custom, v: list[Any]) -> None:
         url = v[0].strip()
@@ -1271,87 +1299,11 @@ class _Builder:
 
     # cross-references (TF002) ------------------------------------------------------------
     def finish(self, first: date | None, last: date | None) -> Community:
-        for room, lines in self.units.items():
-            lines.sort(key=lambda u: u.date)
-            for unit in lines:
-                if self.owners and unit.owner_id not in self.owners:
-                    self.errors.append(
-                        make_error(
-                            "TF002",
-                            f'unit {room} names unknown owner "{unit.owner_id}"',
-                            None,
-                            unit.meta,
-                            ids=[f"unit:{room}", f"owner:{unit.owner_id}"],
-                        )
-                    )
-        for lines2 in self.owners.values():
-            lines2.sort(key=lambda o: o.date)
-
-        votes: dict[str, list[Vote]] = {}
-        seen: set[tuple[str, str]] = set()
-        for vote, entry in self.vote_entries:
-            if vote.resolution_id not in self.resolutions:
-                self.error(
-                    "TF002",
-                    f'vote of {vote.room} cites unknown resolution "{vote.resolution_id}"',
-                    entry,
-                    [f"resolution:{vote.resolution_id}", f"unit:{vote.room}"],
-                )
-                continue
-            if vote.room not in self.units:
-                self.error(
-                    "TF002",
-                    f'vote on {vote.resolution_id} cites unknown unit "{vote.room}"',
-                    entry,
-                    [f"resolution:{vote.resolution_id}", f"unit:{vote.room}"],
-                )
-                continue
-            key = (vote.resolution_id, vote.room)
-            if key in seen:
-                self.error(
-                    "TF002",
-                    f"duplicate vote of unit {vote.room} on {vote.resolution_id}",
-                    entry,
-                    [f"resolution:{vote.resolution_id}", f"unit:{vote.room}"],
-                )
-                continue
-            seen.add(key)
-            votes.setdefault(vote.resolution_id, []).append(vote)
-        for rid, close in self.closes.items():
-            if rid not in self.resolutions:
-                self.errors.append(
-                    make_error(
-                        "TF002",
-                        f'tf-close cites unknown resolution "{rid}"',
-                        None,
-                        close.meta,
-                        ids=[f"resolution:{rid}"],
-                    )
-                )
-
-        notices: dict[str, list[Notice]] = {}
-        for notice, entry in self.notices:
-            if notice.approval_id not in self.signoffs:
-                self.error(
-                    "TF002",
-                    f'notice {notice.id} cites unknown approval "{notice.approval_id}"',
-                    entry,
-                    [f"notice:{notice.id}", f"approval:{notice.approval_id}"],
-                )
-                continue
-            notices.setdefault(notice.approval_id, []).append(notice)
-
-        access: dict[str, list[tuple[date, Access]]] = {}
-        for item, entry in self.access:
-            if item.room not in self.units:
-                self.error(
-                    "TF002",
-                    f'tf-access names unknown unit "{item.room}"',
-                    entry,
-                    [f"unit:{item.room}"],
-                )
-                continue
-            access.setdefault(item.room, []).append((item.date, item))
+        self._check_units()
+        votes = self._votes()
+        self._check_closes()
+        notices = self._notices_by_approval()
+        access = self._access_by_room()
         for lines3 in self.members.values():
             lines3.sort(key=lambda m: m.date)
         for lines4 in self.parties.values():
@@ -1390,6 +1342,102 @@ class _Builder:
             governance=governance,
             site=Dated(self.site),
         )
+
+    def _check_units(self) -> None:
+        """Registers in date order; TF002 for a unit naming an owner not registered."""
+        for room, lines in self.units.items():
+            lines.sort(key=lambda u: u.date)
+            for unit in lines:
+                if self.owners and unit.owner_id not in self.owners:
+                    self.errors.append(
+                        make_error(
+                            "TF002",
+                            f'unit {room} names unknown owner "{unit.owner_id}"',
+                            None,
+                            unit.meta,
+                            ids=[f"unit:{room}", f"owner:{unit.owner_id}"],
+                        )
+                    )
+        for lines2 in self.owners.values():
+            lines2.sort(key=lambda o: o.date)
+
+    def _votes(self) -> dict[str, list[Vote]]:
+        """The votes per resolution: TF002 for an unknown resolution or unit, or a second vote."""
+        votes: dict[str, list[Vote]] = {}
+        seen: set[tuple[str, str]] = set()
+        for vote, entry in self.vote_entries:
+            if vote.resolution_id not in self.resolutions:
+                self.error(
+                    "TF002",
+                    f'vote of {vote.room} cites unknown resolution "{vote.resolution_id}"',
+                    entry,
+                    [f"resolution:{vote.resolution_id}", f"unit:{vote.room}"],
+                )
+                continue
+            if vote.room not in self.units:
+                self.error(
+                    "TF002",
+                    f'vote on {vote.resolution_id} cites unknown unit "{vote.room}"',
+                    entry,
+                    [f"resolution:{vote.resolution_id}", f"unit:{vote.room}"],
+                )
+                continue
+            key = (vote.resolution_id, vote.room)
+            if key in seen:
+                self.error(
+                    "TF002",
+                    f"duplicate vote of unit {vote.room} on {vote.resolution_id}",
+                    entry,
+                    [f"resolution:{vote.resolution_id}", f"unit:{vote.room}"],
+                )
+                continue
+            seen.add(key)
+            votes.setdefault(vote.resolution_id, []).append(vote)
+        return votes
+
+    def _check_closes(self) -> None:
+        """TF002 for a tf-close of an unknown resolution."""
+        for rid, close in self.closes.items():
+            if rid not in self.resolutions:
+                self.errors.append(
+                    make_error(
+                        "TF002",
+                        f'tf-close cites unknown resolution "{rid}"',
+                        None,
+                        close.meta,
+                        ids=[f"resolution:{rid}"],
+                    )
+                )
+
+    def _notices_by_approval(self) -> dict[str, list[Notice]]:
+        """The notices per approval: TF002 for a notice citing an unknown approval."""
+        notices: dict[str, list[Notice]] = {}
+        for notice, entry in self.notices:
+            if notice.approval_id not in self.signoffs:
+                self.error(
+                    "TF002",
+                    f'notice {notice.id} cites unknown approval "{notice.approval_id}"',
+                    entry,
+                    [f"notice:{notice.id}", f"approval:{notice.approval_id}"],
+                )
+                continue
+            notices.setdefault(notice.approval_id, []).append(notice)
+        return notices
+
+    def _access_by_room(self) -> dict[str, list[tuple[date, Access]]]:
+        """The access-code hashes per unit: TF002 for an unknown unit."""
+        access: dict[str, list[tuple[date, Access]]] = {}
+        for item, entry in self.access:
+            if item.room not in self.units:
+                self.error(
+                    "TF002",
+                    f'tf-access names unknown unit "{item.room}"',
+                    entry,
+                    [f"unit:{item.room}"],
+                )
+                continue
+            access.setdefault(item.room, []).append((item.date, item))
+        return access
 
 
 def build_community(entries: Sequence[data.Directive]) -> tuple[Community, list[TrustError]]:
