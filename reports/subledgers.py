@@ -30,7 +30,6 @@ def _under(account: str, parent: str) -> bool:
 
 
 @cache
-@cache
 def _is_receivable(account: str) -> bool:
     return _under(account, RECEIVABLE_FEES)
 
