@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_runs import imports_at_once
 from click.testing import CliRunner, Result
 
 from cli import main as cli
@@ -330,26 +331,7 @@ def test_concurrent_imports_are_each_committed(tmp_path: Path) -> None:
     files = [
         statement(tmp_path / f"bank-2025-{m:02d}.csv", f"2025-{m:02d}", range(1, 4)) for m in (3, 4)
     ]
-    procs = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                str(ROOT / "cli.py"),
-                "import",
-                str(path),
-                "--ledger",
-                str(folder),
-                "--account",
-                "Assets:Bank:Trust",
-            ],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        for path in files
-    ]
-    outputs = [p.communicate(timeout=300)[0] for p in procs]
-    assert [p.returncode for p in procs] == [0, 0], outputs
+    imports_at_once(files, folder)
     assert sorted(commits(folder)[:2]) == ["import bank-2025-03.csv", "import bank-2025-04.csv"]
     assert dirty(folder) == ""
     clone = check_clone(folder, tmp_path)

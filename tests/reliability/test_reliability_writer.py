@@ -11,6 +11,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from cli_runs import imports_at_once
 
 from ledger import writer as writer_mod
 from ledger.loader import load
@@ -281,26 +282,7 @@ def test_two_concurrent_imports_of_the_same_statement_write_it_once(tmp_path: Pa
         path = tmp_path / f"{name}.csv"
         path.write_text("\n".join(rows) + "\n", encoding="utf-8")
         statements.append(path)
-    procs = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                str(ROOT / "cli.py"),
-                "import",
-                str(path),
-                "--ledger",
-                str(main),
-                "--account",
-                "Assets:Bank:Trust",
-            ],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        for path in statements
-    ]
-    outputs = [p.communicate(timeout=300)[0] for p in procs]
-    assert [p.returncode for p in procs] == [0, 0], outputs
+    imports_at_once(statements, main)
     ledger = load(main, cache=False)
     serials = [
         str(e.meta.get("serial")) for e in ledger.entries if type(e).__name__ == "Transaction"

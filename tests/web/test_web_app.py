@@ -41,6 +41,12 @@ def _pages(client: Any) -> str:
     return slug_of(client)
 
 
+def _tables(client: Any, page: str, time: str = "2025") -> dict[str, Any]:
+    """The tables of an extension page's JSON, by key."""
+    payload = client.get(f"/{_pages(client)}/extension/{page}/json?time={time}").get_json()
+    return {t["key"]: t for t in payload["tables"]}
+
+
 @pytest.mark.parametrize("site", ["committee", "public"])
 @pytest.mark.parametrize("page", [cls.__name__ for cls in PAGES])
 def test_every_page_renders(site: str, page: str, request: pytest.FixtureRequest) -> None:
@@ -83,9 +89,7 @@ def test_json_and_xlsx_endpoints(public: Any, page: str) -> None:
 
 
 def test_maintenance_page_shows_the_vote_and_allocation(public: Any) -> None:
-    slug = _pages(public)
-    payload = public.get(f"/{slug}/extension/MaintenanceFund/json?time=2025").get_json()
-    tables = {t["key"]: t for t in payload["tables"]}
+    tables = _tables(public, "MaintenanceFund")
     project = tables["projects"]["rows"][0]
     assert project["amount"] == "1000.00"
     assert project["resolution"] == "R-2025-01"
@@ -96,9 +100,7 @@ def test_maintenance_page_shows_the_vote_and_allocation(public: Any) -> None:
 
 
 def test_votes_page_tally(public: Any) -> None:
-    slug = _pages(public)
-    payload = public.get(f"/{slug}/extension/Votes/json?time=2025").get_json()
-    tables = {t["key"]: t for t in payload["tables"]}
+    tables = _tables(public, "Votes")
     row = tables["resolutions"]["rows"][0]
     assert row["id"] == "R-2025-01"
     assert row["passed"] == "True"
@@ -109,9 +111,7 @@ def test_votes_page_tally(public: Any) -> None:
 
 
 def test_committee_votes_page_shows_ballots(committee: Any) -> None:
-    slug = _pages(committee)
-    payload = committee.get(f"/{slug}/extension/Votes/json?time=2025").get_json()
-    tables = {t["key"]: t for t in payload["tables"]}
+    tables = _tables(committee, "Votes")
     assert [b["room"] for b in tables["ballots"]["rows"]] == ["1-1-101", "1-1-102"]
 
 
