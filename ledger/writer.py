@@ -76,11 +76,14 @@ __all__ = [
     "LedgerWriter",
     "WriteSet",
     "atomic_file",
+    "atomic_files",
     "atomic_write",
+    "fsync_dir",
     "git_toplevel",
     "init_repository",
     "recover",
     "recover_pending",
+    "sweep_temporaries",
     "uncommitted_changes",
 ]
 
@@ -126,6 +129,12 @@ def _fsync_dir(directory: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def fsync_dir(directory: Path) -> None:
+    """Make a folder's entries (renames, removals) durable; silent where it cannot be opened."""
+    with contextlib.suppress(OSError):
+        _fsync_dir(directory)
 
 
 def _sha256(data: bytes) -> str:
@@ -225,6 +234,79 @@ def atomic_file(
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
+
+
+def atomic_files(items: Iterable[tuple[Path, bytes]], mode: int = 0o644) -> list[Path]:
+    """Several whole files at once, each all or nothing (a static site's pages).
+
+    Each is written to a temporary file beside its target; then all are made durable together
+    (one ``syncfs`` of their file system where the C library has it, else ``sync``), renamed
+    over their targets in the order given, and their folders ``fsync``-ed. A reader sees each
+    file old or new, never part of one; a failure or a kill before the renames leaves every old
+    file (:func:`sweep_temporaries` removes what a kill left). Returns the targets.
+    """
+    txid = uuid.uuid4().hex[:12]
+    pairs: list[tuple[Path, Path]] = []
+    try:
+        for target, data in items:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = _tmp_name(target, txid)
+            pairs.append((tmp, target))
+            with open(tmp, "wb") as handle:
+                handle.write(data)
+            os.chmod(tmp, mode)
+        if pairs:
+            _syncfs(pairs[0][1].parent)
+        for tmp, target in pairs:
+            os.replace(tmp, target)
+        for directory in {target.parent for _, target in pairs}:
+            fsync_dir(directory)
+    except BaseException:
+        for tmp, _ in pairs:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+        raise
+    return [target for _, target in pairs]
+
+
+def _syncfs(folder: Path) -> None:
+    """Flush every written file of ``folder``'s file system (one ``syncfs``; else ``sync``)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        os.sync()
+        return
+    try:
+        if _libc_syncfs(fd) != 0:
+            os.sync()
+    finally:
+        os.close(fd)
+
+
+def _libc_syncfs(fd: int) -> int:
+    """``syncfs(2)`` where the C library has it (Linux), else -1."""
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        return int(libc.syncfs(fd))
+    except (OSError, AttributeError):
+        return -1
+
+
+def sweep_temporaries(root: Path) -> list[str]:
+    """Remove the temporary files an interrupted write left under ``root`` (only ours)."""
+    actions: list[str] = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = [name for name in dirnames if name not in _SKIP_DIRS]
+        for name in filenames:
+            if _TMP_RE.match(name):
+                stray = Path(dirpath) / name
+                with contextlib.suppress(OSError):
+                    stray.unlink()
+                    actions.append(f"removed unfinished temporary file {stray}")
+    return actions
 
 
 def atomic_write(
@@ -480,15 +562,7 @@ def _recover_files(root: Path) -> list[str]:
                 )
         journal.unlink()
         _fsync_dir(root)
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = [name for name in dirnames if name not in _SKIP_DIRS]
-        for name in filenames:
-            if _TMP_RE.match(name):
-                stray = Path(dirpath) / name
-                with contextlib.suppress(OSError):
-                    stray.unlink()
-                    actions.append(f"removed unfinished temporary file {stray}")
-    return actions
+    return actions + sweep_temporaries(root)
 
 
 def recover_pending(root: Path, timeout: float = 5.0) -> list[str]:

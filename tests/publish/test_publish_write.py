@@ -105,19 +105,20 @@ def test_an_interrupted_publish_leaves_the_previous_site(
             raise KeyboardInterrupt
         real_replace(src, dst)
 
-    monkeypatch.setattr(module.os, "replace", dying_replace)
+    monkeypatch.setattr(os, "replace", dying_replace)
     with pytest.raises(KeyboardInterrupt):
         module.publish(load(ledger.parent / "main.beancount"), out)
-    monkeypatch.setattr(module.os, "replace", real_replace)
+    monkeypatch.setattr(os, "replace", real_replace)
     assert (out / "index.html").read_bytes() == index  # the pages linking to others come last
     replaced = [path for path, data in snapshot.items() if (out / path).read_bytes() != data]
     assert len(replaced) == 1 and replaced[0] not in ("index.html", "manifest.json"), replaced
-    assert not list(out.rglob(".tmp-*"))  # the failed temporary file was removed
+    assert not list(out.rglob("*.tf-tmp-*"))  # the failed temporary file was removed
 
-    # a temporary file left by a harder kill is removed by the next run
+    # a temporary file left by a harder kill is removed by the next run (an earlier version's too)
+    (out / "m" / ".2025-12.html.tf-tmp-deadbeef0000").write_bytes(b"half")
     (out / "m" / ".tmp-deadbeef").write_bytes(b"half")
     _publish(ledger, out)
-    assert not list(out.rglob(".tmp-*"))
+    assert not list(out.rglob("*.tf-tmp-*")) and not list(out.rglob(".tmp-*"))
     assert (out / "index.html").read_bytes() != index
 
 

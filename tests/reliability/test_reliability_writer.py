@@ -393,3 +393,32 @@ def test_atomic_file_killed_midway_leaves_the_old_file_and_recovery_sweeps(tmp_p
     actions = recover(tmp_path)
     assert any("removed unfinished temporary file" in a for a in actions)
     assert [p.name for p in target.parent.iterdir()] == ["public.txt"]
+
+
+def test_atomic_files_renames_in_order_and_a_failure_leaves_the_old_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = tmp_path / "site"
+    old = {site / "m" / "2025-03.html": b"old page", site / "index.html": b"old index"}
+    writer_mod.atomic_files(old.items())
+    assert {p: p.read_bytes() for p in old} == old
+    renamed: list[str] = []
+    real_replace = os.replace
+
+    def replace(src: str, dst: str) -> None:
+        renamed.append(Path(dst).name)
+        if len(renamed) == 2:
+            raise OSError("disk gone")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
+    with pytest.raises(OSError):
+        writer_mod.atomic_files(
+            [(site / "m" / "2025-03.html", b"new"), (site / "index.html", b"new")]
+        )
+    monkeypatch.setattr(os, "replace", real_replace)
+    assert renamed == ["2025-03.html", "index.html"]  # in the order given: the index last
+    assert (site / "index.html").read_bytes() == b"old index"
+    assert not [p for p in site.rglob("*") if ".tf-tmp-" in p.name]
+    (site / "m" / ".2025-03.html.tf-tmp-0123456789ab").write_bytes(b"half")
+    assert len(writer_mod.sweep_temporaries(site)) == 1

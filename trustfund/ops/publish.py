@@ -44,9 +44,7 @@ import gc
 import gzip
 import hashlib
 import json
-import os
 import re
-import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -56,12 +54,13 @@ from typing import Any
 
 import click
 
+from ledger.writer import atomic_files, fsync_dir, sweep_temporaries
 from reports.period import Period
 from reports.table import Column, Table
 
 MANIFEST = "manifest.json"
 LOCK = ".trustfund-publish.lock"
-TEMP_PREFIX = ".tmp-"
+TEMP_PREFIX = ".tmp-"  # the temporary files of earlier versions (now ledger.writer's)
 GENERATOR = "trustfund publish"
 #: Pages written last, in this order (they link to everything else).
 LAST = ("index.html", MANIFEST)
@@ -868,57 +867,6 @@ def _order(path: str) -> tuple[int, str]:
     return (2, path)
 
 
-def _replace_all(folder: Path, items: list[tuple[str, bytes]]) -> None:
-    """Write each file to a temporary file beside it, make them all durable at once, then rename
-    them over the old ones in the order given (a reader sees an old or a new file, never a
-    partial one; a kill before the renames leaves the old site). Temporary files of a failed
-    run are removed."""
-    temps: list[tuple[Path, Path]] = []
-    try:
-        for path, data in items:
-            target = folder / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            temp = target.parent / f"{TEMP_PREFIX}{secrets.token_hex(6)}"
-            temps.append((temp, target))
-            with open(temp, "wb") as handle:
-                handle.write(data)
-            os.chmod(temp, 0o644)
-        if temps:
-            _sync(folder)
-        for temp, target in temps:
-            os.replace(temp, target)
-    except BaseException:
-        for temp, _ in temps:
-            with contextlib.suppress(OSError):
-                temp.unlink()
-        raise
-
-
-def _sync(folder: Path) -> None:
-    """Flush the written files to disk (one ``syncfs`` of the folder's file system)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        if _libc_syncfs(fd) != 0:
-            os.sync()
-    finally:
-        os.close(fd)
-
-
-def _libc_syncfs(fd: int) -> int:
-    """``syncfs(2)`` where the C library has it (Linux), else -1."""
-    import ctypes
-    import ctypes.util
-
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        return int(libc.syncfs(fd))
-    except (OSError, AttributeError):
-        return -1
-
-
 def _read(path: Path) -> bytes | None:
     try:
         return path.read_bytes()
@@ -974,7 +922,8 @@ def write_site(built: Built, folder: Path) -> WriteResult:
             f"another publish is writing {folder}: try again when it is done"
         ) from None
     try:
-        for stale in folder.rglob(f"{TEMP_PREFIX}*"):  # left by an interrupted run
+        sweep_temporaries(folder)  # left by an interrupted run
+        for stale in folder.rglob(f"{TEMP_PREFIX}*"):  # … of a version before the clean-up
             with contextlib.suppress(OSError):
                 stale.unlink()
         files = dict(built.files)
@@ -1005,7 +954,8 @@ def write_site(built: Built, folder: Path) -> WriteResult:
                 result.unchanged += 1
             else:
                 changed.append(path)
-        _replace_all(folder, [(path, files[path]) for path in changed])
+        # each file atomically, made durable together, renamed in order (links last)
+        atomic_files([(folder / path, files[path]) for path in changed])
         result.written = changed
         for path in sorted(previous.get("files", {})):
             if path in files or not _safe_relative(path):
@@ -1013,7 +963,7 @@ def write_site(built: Built, folder: Path) -> WriteResult:
             with contextlib.suppress(FileNotFoundError):
                 (folder / path).unlink()
                 result.removed.append(path)
-        _fsync_dir(folder)
+        fsync_dir(folder)
     finally:
         lock.release()
     return result
@@ -1021,15 +971,6 @@ def write_site(built: Built, folder: Path) -> WriteResult:
 
 def _safe_relative(path: str) -> bool:
     return bool(re.fullmatch(r"(assets|u|m|y)/[A-Za-z0-9._-]+|[A-Za-z0-9._-]+", path))
-
-
-def _fsync_dir(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def publish(ledger: Any, folder: Path) -> tuple[Built, WriteResult]:
