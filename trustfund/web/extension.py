@@ -6,7 +6,7 @@ Enable in the ledger::
 
 Each page is one extension class (one sidebar link) that shows the tables of a report
 (``reports.public``, ``reports.budget``, ``reports.settlement``, ``reports.audit``,
-``reports.unit``) or of
+``reports.unit``, each imported when its page is first asked for) or of
 :mod:`trustfund.web.views` for the period of Fava's time filter (no filter: the year of the last
 entry). Each page has two read-only GET endpoints: ``xlsx`` (the reports' XLSX renderer) and
 ``json`` (the same rows as JSON). Nothing here writes to the ledger.
@@ -37,7 +37,9 @@ class PublicBalance(_pages.TrustPage):
     kind = "public"
 
     def report(self) -> Any:
-        return views.compute("public", self.source(), self.period(), policy=self.policy())
+        from reports import public
+
+        return public.compute(self.source(), self.period(), policy=self.policy())
 
 
 class BudgetExecution(_pages.TrustPage):
@@ -47,7 +49,9 @@ class BudgetExecution(_pages.TrustPage):
     kind = "budget"
 
     def report(self) -> Any:
-        return views.compute("budget", self.source(), self.period(), policy=self.policy())
+        from reports import budget
+
+        return budget.compute(self.source(), self.period(), policy=self.policy())
 
 
 class Settlement(_pages.TrustPage):
@@ -58,10 +62,11 @@ class Settlement(_pages.TrustPage):
     kind = "settlement"
 
     def report(self) -> Any:
+        from reports import settlement
         from reports.period import Period
 
         year = Period.parse(f"{self.period().start.year:04d}")
-        return views.compute("settlement", self.source(), year, policy=self.policy())
+        return settlement.compute(self.source(), year, policy=self.policy())
 
 
 class MaintenanceFund(_pages.TrustPage):
@@ -103,7 +108,9 @@ class SpecialAudit(_pages.TrustPage):
     kind = "audit"
 
     def report(self) -> Any:
-        report = views.compute("audit", self.source(), self.period())
+        from reports import audit
+
+        report = audit.compute(self.source(), self.period())
         if self.public:
             from reports.publication import publish_report
 
@@ -153,7 +160,9 @@ class MyUnit(_pages.TrustPage):
             raise ValueError("请输入房号 enter a room number")
         if room not in self.source().community.units:
             raise ValueError(f"没有房号 {room} / no such unit")
-        return views.compute("unit", self.source(), self.period(), room=room, policy=self.policy())
+        from reports import unit
+
+        return unit.compute(self.source(), self.period(), room, policy=self.policy())
 
 
 #: The pages, in sidebar order.

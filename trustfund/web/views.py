@@ -9,7 +9,6 @@ Every figure comes from the reports' and rules' own functions: ``reports.public`
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -50,12 +49,6 @@ def period_from(time_filter: str, date_range: Any, last_date: date | None) -> Pe
         return RangePeriod("range", begin, end, f"{begin.isoformat()}~{last.isoformat()}")
     year = (last_date or date.today()).year
     return Period.parse(str(year))
-
-
-def compute(kind: str, source: Source, period: Period, **kwargs: Any) -> Report:
-    """``reports.<kind>.compute(source, period, ...)``."""
-    module = importlib.import_module(f"reports.{kind}")
-    return module.compute(source, period, **kwargs)  # type: ignore[no-any-return]
 
 
 # ---------------------------------------------------------------------------------------------
