@@ -170,8 +170,14 @@ def _expected(
     elif kind == "votes":
         report = views.votes(source, Period.parse(period), policy=policy)
     else:
-        modules = {"public": public, "budget": budget, "settlement": settlement, "audit": audit}
-        report = {**modules, "unit": unit}[kind].compute(source, Period.parse(period), **kwargs)
+        module = {
+            "public": public,
+            "budget": budget,
+            "settlement": settlement,
+            "audit": audit,
+            "unit": unit,
+        }[kind]
+        report = module.compute(source, Period.parse(period), **kwargs)
     out: dict[str, list[dict[str, str]]] = {}
     for table in report.tables():
         numeric = [c.key for c in table.columns if c.kind in NUMERIC]
