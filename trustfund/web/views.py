@@ -12,11 +12,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from reports.common import Source, allocate
+from reports.common import Source
 from reports.period import Period
 from reports.table import Column, Report, Table
+
+if TYPE_CHECKING:  # the maintenance ledger is imported when its page is asked for
+    from ledger.community import Community
+    from reports.subledgers import MaintenanceLedger, Project
 
 MONEY = "money"
 
@@ -124,61 +128,69 @@ def maintenance(
     With a publication ``policy`` (the owners' site) texts and payees are published through it
     and the sub-accounts are summed by building unless the community publishes receipts by unit.
     """
-    from ledger.entries import meta_str
     from reports.subledgers import maintenance_ledger
 
     community = source.community
     ledger = maintenance_ledger(source.entries, community, period.end)
     projects = [p for p in ledger.projects if p.date in period]
-    rows = []
-    for no, p in enumerate(projects, 1):
-        rows.append(
-            {
-                "no": no,
-                "date": p.date,
-                "narration": policy.text(p.narration) if policy else p.narration,
-                "payee": policy.party(p.payee, p.date) if policy else p.payee,
-                "amount": p.amount,
-                "resolution": p.resolution,
-                "emergency": p.emergency,
-                "scope": ",".join(p.scope) or "全部 all",
-                "units": p.units,
-                "area": p.area,
-                "vote": _vote_text(community, p.resolution, p.date),
-                "contract": meta_str(p.entry, "contract") or "",
-                "price_audit": meta_str(p.entry, "price-audit") or "",
-                "invoice": meta_str(p.entry, "invoice") or "",
-            }
-        )
+    rows = [_project_row(community, no, p, policy) for no, p in enumerate(projects, 1)]
     tables = [Table("projects", "维修项目", "Maintenance projects", PROJECT_COLUMNS, rows)]
     chosen = project if project is not None and 1 <= project <= len(projects) else len(projects)
     if projects:
-        p = projects[chosen - 1]
-        register = community.register_at(p.date)
-        weights = {
-            room: u.area
-            for room, u in register.items()
-            if not p.scope or room.split("-", 1)[0] in p.scope
-        }
-        shares = allocate(p.amount, weights)
-        allocation = [
-            {"room": room, "area": weights[room], "share": share}
-            for room, share in sorted(shares.items())
-        ]
-        tables.append(
-            Table(
-                "allocation",
-                f"按面积分摊：{chosen}. {policy.text(p.narration) if policy else p.narration}",
-                f"Allocation by area: project {chosen}",
-                ALLOCATION_COLUMNS,
-                allocation,
-                total={
-                    "room": "合计 Total",
-                    "area": sum(weights[r] for r in shares),
-                    "share": sum(shares.values(), Decimal(0)),
-                },
-            )
-        )
+        tables.append(_allocation(community, chosen, projects[chosen - 1], policy))
+    tables.append(_unit_funds(ledger, period, unit_rows, policy))
+    return PageReport(
+        "maintenance",
+        "维修资金",
+        "Maintenance fund",
+        period.label,
+        period.title,
+        source.title,
+        table_list=tables,
+    )
+
+
+def _project_row(community: Community, no: int, p: Project, policy: Any) -> dict[str, Any]:
+    from ledger.entries import meta_str
+
+    return {
+        "no": no,
+        "date": p.date,
+        "narration": policy.text(p.narration) if policy else p.narration,
+        "payee": policy.party(p.payee, p.date) if policy else p.payee,
+        "amount": p.amount,
+        "resolution": p.resolution,
+        "emergency": p.emergency,
+        "scope": ",".join(p.scope) or "全部 all",
+        "units": p.units,
+        "area": p.area,
+        "vote": _vote_text(community, p.resolution, p.date),
+        "contract": meta_str(p.entry, "contract") or "",
+        "price_audit": meta_str(p.entry, "price-audit") or "",
+        "invoice": meta_str(p.entry, "invoice") or "",
+    }
+
+
+def _allocation(community: Community, chosen: int, p: Project, policy: Any) -> Table:
+    """A project's cost shared by area over the units in its scope, as the maintenance
+    fund's ledger allocated it (:func:`reports.subledgers.maintenance_ledger`)."""
+    register = community.register_at(p.date)
+    allocation = [
+        {"room": room, "area": register[room].area, "share": share}
+        for room, share in sorted(p.shares.items())
+    ]
+    return Table(
+        "allocation",
+        f"按面积分摊：{chosen}. {policy.text(p.narration) if policy else p.narration}",
+        f"Allocation by area: project {chosen}",
+        ALLOCATION_COLUMNS,
+        allocation,
+        total={"room": "合计 Total", "area": p.area, "share": p.allocated},
+    )
+
+
+def _unit_funds(ledger: MaintenanceLedger, period: Period, unit_rows: int, policy: Any) -> Table:
+    """The units' sub-accounts (summed by building unless receipts are published by unit)."""
     funds = sorted(ledger.units.values(), key=lambda f: f.room)
     by_unit = policy is None or policy.publishes("receipts-by-unit", period.last_day)
     fund_rows = [
@@ -198,31 +210,20 @@ def maintenance(
     note = ""
     if len(fund_rows) > unit_rows:
         note = f"前 {unit_rows} 户，完整清单见 XLSX / first {unit_rows} units; the XLSX has all {len(fund_rows)}"
-    tables.append(
-        Table(
-            "unit-funds",
-            "分户账" if by_unit else "分户账(按楼栋汇总)",
-            "Per-unit sub-accounts" if by_unit else "Sub-accounts summed by building",
-            UNIT_FUND_COLUMNS,
-            fund_rows[:unit_rows] if unit_rows else fund_rows,
-            total={
-                "room": "合计 Total",
-                "deposits": sum((f.deposits for f in funds), Decimal(0)),
-                "costs": sum((f.costs for f in funds), Decimal(0)),
-                "interest": sum((f.interest for f in funds), Decimal(0)),
-                "balance": sum((f.balance for f in funds), Decimal(0)),
-            },
-            note=note,
-        )
-    )
-    return PageReport(
-        "maintenance",
-        "维修资金",
-        "Maintenance fund",
-        period.label,
-        period.title,
-        source.title,
-        table_list=tables,
+    return Table(
+        "unit-funds",
+        "分户账" if by_unit else "分户账(按楼栋汇总)",
+        "Per-unit sub-accounts" if by_unit else "Sub-accounts summed by building",
+        UNIT_FUND_COLUMNS,
+        fund_rows[:unit_rows] if unit_rows else fund_rows,
+        total={
+            "room": "合计 Total",
+            "deposits": sum((f.deposits for f in funds), Decimal(0)),
+            "costs": sum((f.costs for f in funds), Decimal(0)),
+            "interest": sum((f.interest for f in funds), Decimal(0)),
+            "balance": sum((f.balance for f in funds), Decimal(0)),
+        },
+        note=note,
     )
 
 
