@@ -49,6 +49,8 @@ if str(ROOT) not in sys.path:
 if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
+from ledger.writer import atomic_write  # noqa: E402 - after the path above
+
 PAGES = ("PublicBalance", "BudgetExecution", "MaintenanceFund", "Votes", "SpecialAudit")
 
 
@@ -137,7 +139,7 @@ def wait_ready(port: int, proc: subprocess.Popen[bytes], timeout: float) -> tupl
     raise SystemExit(f"the server did not answer within {timeout:.0f} s")
 
 
-def main(argv: list[str] | None = None) -> int:
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--ledger", help="main file of the ledger to serve (default: the 100k benchmark ledger)"
@@ -161,32 +163,143 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--startup-timeout", type=float, default=900.0)
     parser.add_argument("--json", type=Path, default=None, help="write the figures here")
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
 
+
+def _serve(ledger: Path, port: int, work: Path) -> subprocess.Popen[bytes]:
+    """``trustfund serve --public`` of ``ledger`` on ``port``, in a session of its own."""
+    env = dict(os.environ, TRUSTFUND_CACHE_DIR=str(work / "cache"), PYTHONUNBUFFERED="1")
+    log = open(work / "server.log", "wb")  # noqa: SIM115 - closed with the process
+    return subprocess.Popen(
+        [
+            sys.executable,
+            str(ROOT / "cli.py"),
+            "serve",
+            "--public",
+            "--port",
+            str(port),
+            str(ledger),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+def _pages_of(base: str) -> list[str]:
+    return [f"{base}/extension/{page}/" for page in PAGES] + [
+        f"{base}/extension/MyUnit/?unit=1-1-101",
+        f"{base}/income_statement/",
+        f"{base}/balance_sheet/",
+        f"{base}/journal/",
+        f"{base}/api/journal_page?page=1",
+        f"{base}/api/account_report?a=Assets:Bank:Trust&r=journal",
+        f"{base}/api/errors",
+    ]
+
+
+Answer = tuple[int, int, float]  # status, bytes, seconds
+
+
+def _cold_and_warm(port: int, paths: list[str]) -> tuple[dict[str, Answer], dict[str, Answer]]:
+    """Each page asked once (cold), then once more (warm), one after the other."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+    cold = {path: get(conn, path) for path in paths}
+    warm = {path: get(conn, path) for path in paths}
+    conn.close()
+    return cold, warm
+
+
+class _Load:
+    """``concurrency`` clients asking the pages (a share with random query strings) for
+    ``duration`` seconds, the server's memory sampled every second."""
+
+    def __init__(self, args: argparse.Namespace, port: int, paths: list[str], pid: int) -> None:
+        self.args, self.port, self.paths, self.pid = args, port, paths, pid
+        self.latencies: dict[str, list[float]] = {path: [] for path in paths}
+        self.latencies["random query strings"] = []
+        self.statuses: dict[int, int] = {}
+        self.lock = threading.Lock()
+        self.counter = iter(range(args.requests))
+        self.memory: list[float] = [rss_mb(pid)]
+        self.elapsed = 0.0
+        self.deadline = 0.0
+
+    def run(self) -> None:
+        stop = threading.Event()
+
+        def sample() -> None:
+            while not stop.wait(1.0):
+                self.memory.append(rss_mb(self.pid))
+
+        threading.Thread(target=sample, daemon=True).start()
+        self.deadline = time.perf_counter() + self.args.duration
+        started = time.perf_counter()
+        with ThreadPoolExecutor(self.args.concurrency) as pool:
+            for number in range(self.args.concurrency):
+                pool.submit(self.worker, number)
+        self.elapsed = time.perf_counter() - started
+        stop.set()
+        self.memory.append(rss_mb(self.pid))
+
+    def worker(self, seed: int) -> None:
+        import random
+
+        rng = random.Random(seed)
+        local = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+        while time.perf_counter() < self.deadline:
+            with self.lock:
+                index = next(self.counter, None)
+            if index is None:
+                break
+            path = self.paths[index % len(self.paths)]
+            key = path
+            if rng.random() < self.args.random_share:
+                key = "random query strings"
+                path = random_query(rng, path)
+            try:
+                status, _, seconds = get(local, path)
+            except (OSError, http.client.HTTPException):
+                local.close()
+                local = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+                status, seconds = -1, 0.0
+            with self.lock:
+                self.statuses[status] = self.statuses.get(status, 0) + 1
+                if status in (200, 400):  # a bad random filter is a 400, as it should be
+                    self.latencies[key].append(seconds)
+        local.close()
+
+
+def _percentiles(load: _Load, paths: list[str], short: Any) -> dict[str, Any]:
+    """p50, p90, p99 and max per page, of the random query strings and of all; printed."""
+    everything = [s for values in load.latencies.values() for s in values]
+    print(f"{'page':<60} {'n':>5} {'p50':>7} {'p90':>7} {'p99':>7} {'max':>7}")
+    rows: dict[str, Any] = {}
+    for path in [*paths, "random query strings", "all"]:
+        values = everything if path == "all" else load.latencies[path]
+        figures = {
+            q: percentile(values, f)
+            for q, f in (("p50", 0.5), ("p90", 0.9), ("p99", 0.99), ("max", 1.0))
+        }
+        rows[path] = {"n": len(values), **figures}
+        print(
+            f"{short(path):<60} {len(values):>5} "
+            + " ".join(f"{figures[q]:>7.3f}" for q in ("p50", "p90", "p99", "max"))
+        )
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _arguments(argv)
     work = Path(tempfile.mkdtemp(prefix="tf-load-"))
     proc: subprocess.Popen[bytes] | None = None
     try:
         ledger = ledger_for(args, work)
         port = free_port()
-        env = dict(os.environ, TRUSTFUND_CACHE_DIR=str(work / "cache"), PYTHONUNBUFFERED="1")
-        log = open(work / "server.log", "wb")  # noqa: SIM115 - closed with the process
         started = time.perf_counter()
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                str(ROOT / "cli.py"),
-                "serve",
-                "--public",
-                "--port",
-                str(port),
-                str(ledger),
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        proc = _serve(ledger, port, work)
         slug, ready = wait_ready(port, proc, args.startup_timeout)
         size = sum(p.stat().st_size for p in ledger.parent.rglob("*.beancount"))
         print(f"ledger {ledger} ({size / 2**20:.1f} MiB of .beancount files)")
@@ -196,95 +309,21 @@ def main(argv: list[str] | None = None) -> int:
         def short(path: str) -> str:
             return (path[len(base) :] if base and path.startswith(base) else path)[:60]
 
-        paths = [f"{base}/extension/{page}/" for page in PAGES] + [
-            f"{base}/extension/MyUnit/?unit=1-1-101",
-            f"{base}/income_statement/",
-            f"{base}/balance_sheet/",
-            f"{base}/journal/",
-            f"{base}/api/journal_page?page=1",
-            f"{base}/api/account_report?a=Assets:Bank:Trust&r=journal",
-            f"{base}/api/errors",
-        ]
-        cold: dict[str, tuple[int, int, float]] = {}
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
-        for path in paths:  # first (cold) request of each page
-            cold[path] = get(conn, path)
-        warm = {path: get(conn, path) for path in paths}
-        conn.close()
+        paths = _pages_of(base)
+        cold, warm = _cold_and_warm(port, paths)
         print(f"\n{'page':<60} {'cold s':>8} {'warm s':>8} {'bytes':>10} status")
         for path in paths:
             print(
                 f"{short(path):<60} {cold[path][2]:>8.2f} {warm[path][2]:>8.3f} {warm[path][1]:>10} {warm[path][0]}"
             )
-
-        import random
-
-        latencies: dict[str, list[float]] = {path: [] for path in paths}
-        latencies["random query strings"] = []
-        statuses: dict[int, int] = {}
-        lock = threading.Lock()
-        counter = iter(range(args.requests))
-        memory: list[float] = [rss_mb(proc.pid)]
-        stop = threading.Event()
-
-        def sample() -> None:
-            while not stop.wait(1.0):
-                memory.append(rss_mb(proc.pid))
-
-        sampler = threading.Thread(target=sample, daemon=True)
-        sampler.start()
-        deadline = time.perf_counter() + args.duration
-
-        def worker(seed: int) -> None:
-            rng = random.Random(seed)
-            local = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-            while time.perf_counter() < deadline:
-                with lock:
-                    index = next(counter, None)
-                if index is None:
-                    break
-                path = paths[index % len(paths)]
-                key = path
-                if rng.random() < args.random_share:
-                    key = "random query strings"
-                    path = random_query(rng, path)
-                try:
-                    status, _, seconds = get(local, path)
-                except (OSError, http.client.HTTPException):
-                    local.close()
-                    local = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-                    status, seconds = -1, 0.0
-                with lock:
-                    statuses[status] = statuses.get(status, 0) + 1
-                    if status in (200, 400):  # a bad random filter is a 400, as it should be
-                        latencies[key].append(seconds)
-            local.close()
-
-        load_started = time.perf_counter()
-        with ThreadPoolExecutor(args.concurrency) as pool:
-            for number in range(args.concurrency):
-                pool.submit(worker, number)
-        elapsed = time.perf_counter() - load_started
-        stop.set()
-        memory.append(rss_mb(proc.pid))
-        everything = [s for values in latencies.values() for s in values]
-        done = sum(statuses.values())
+        load = _Load(args, port, paths, proc.pid)
+        load.run()
+        done, elapsed, memory = sum(load.statuses.values()), load.elapsed, load.memory
         print(
-            f"\n{done} requests from {args.concurrency} threads in {elapsed:.1f} s: {done / elapsed:.1f} req/s; statuses {dict(sorted(statuses.items()))}"
+            f"\n{done} requests from {args.concurrency} threads in {elapsed:.1f} s: {done / elapsed:.1f} req/s; statuses {dict(sorted(load.statuses.items()))}"
         )
-        print(f"{'page':<60} {'n':>5} {'p50':>7} {'p90':>7} {'p99':>7} {'max':>7}")
-        rows: dict[str, Any] = {}
-        for path in [*paths, "random query strings", "all"]:
-            values = everything if path == "all" else latencies[path]
-            figures = {
-                q: percentile(values, f)
-                for q, f in (("p50", 0.5), ("p90", 0.9), ("p99", 0.99), ("max", 1.0))
-            }
-            rows[path] = {"n": len(values), **figures}
-            print(
-                f"{short(path):<60} {len(values):>5} "
-                + " ".join(f"{figures[q]:>7.3f}" for q in ("p50", "p90", "p99", "max"))
-            )
+        rows = _percentiles(load, paths, short)
+        everything = [s for values in load.latencies.values() for s in values]
         result = {
             "ledger": str(ledger),
             "ready_seconds": ready,
@@ -292,7 +331,7 @@ def main(argv: list[str] | None = None) -> int:
             "requests": done,
             "elapsed": elapsed,
             "throughput": done / elapsed if elapsed else 0,
-            "statuses": statuses,
+            "statuses": load.statuses,
             "cold": {p: {"status": c[0], "bytes": c[1], "seconds": c[2]} for p, c in cold.items()},
             "warm": {p: {"status": w[0], "bytes": w[1], "seconds": w[2]} for p, w in warm.items()},
             "latency": rows,
@@ -309,8 +348,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         if args.json:
             args.json.parent.mkdir(parents=True, exist_ok=True)
-            args.json.write_text(json.dumps(result, indent=1, default=str), encoding="utf-8")
-        failures = sum(n for status, n in statuses.items() if status not in (200, 400))
+            atomic_write(args.json, json.dumps(result, indent=1, default=str))
+        failures = sum(n for status, n in load.statuses.items() if status not in (200, 400))
         return 1 if failures else 0
     finally:
         if proc is not None and proc.poll() is None:
