@@ -105,28 +105,13 @@ def run(
     import gc
 
     load_average = os.getloadavg()
-
-    from fava.application import create_app as fava_create_app
-
-    gc.collect()
-    start = time.perf_counter()
-    plain = fava_create_app([ledger], load=True).test_client()
-    plain_slug = str(plain.get("/").headers["Location"]).strip("/").split("/")[0]
-    plain.get(f"/{plain_slug}/api/income_statement").get_data()
-    plain_start_s = time.perf_counter() - start
-    plain_warm = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        plain.get(f"/{plain_slug}/api/income_statement").get_data()
-        plain_warm.append(time.perf_counter() - t0)
-    del plain
+    plain_start_s, plain_warm = _plain_fava(ledger, repeat)
     gc.collect()
 
     start = time.perf_counter()
     app = create_app(ledger, public=True)
     publish_s = time.perf_counter() - start
     publication = app.config["TRUSTFUND_PUBLICATION"]
-    cache = app.config["TRUSTFUND_RESPONSE_CACHE"]
     client = app.test_client()
 
     start = time.perf_counter()
@@ -147,52 +132,12 @@ def run(
         if transactions_list
         else max(e.date for e in fava_ledger.all_entries)
     ).year
-    pages: list[dict[str, Any]] = []
-    for path in _pages(last_year, rooms[0] if rooms else "1-1-101"):
-        url = f"/{slug}/{path}"
-        start = time.perf_counter()
-        response = client.get(url)
-        first_s = time.perf_counter() - start
-        size = len(response.get_data())
-        warm = []
-        for _ in range(repeat):
-            start = time.perf_counter()
-            client.get(url).get_data()
-            warm.append(time.perf_counter() - start)
-        warm_s = statistics.median(warm) if warm else first_s
-        cache.clear()  # once more without the response cache: the cost of computing it again
-        start = time.perf_counter()
-        client.get(url).get_data()
-        uncached_s = time.perf_counter() - start
-        pages.append(
-            {
-                "page": path,
-                "status": response.status_code,
-                "bytes": size,
-                "first_s": round(first_s, 4),
-                "warm_s": round(warm_s, 4),
-                "uncached_s": round(uncached_s, 4),
-                "ok": response.status_code == _expected_status(path)
-                and size <= MAX_BYTES
-                and warm_s <= MAX_WARM_S,
-            }
-        )
-
-    # a change of the source ledger: regeneration and Fava's reload on the next request
-    from trustfund.web import public as web_public
-
-    web_app_interval = web_public.CHECK_INTERVAL
-    web_public.CHECK_INTERVAL = 0
-    try:
-        stat = ledger.stat()
-        os.utime(ledger, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
-        start = time.perf_counter()
-        client.get(f"/{slug}/income_statement/")
-        regenerate_s = time.perf_counter() - start
-        os.utime(ledger, ns=(stat.st_atime_ns, stat.st_mtime_ns))
-    finally:
-        web_public.CHECK_INTERVAL = web_app_interval
-
+    cache = app.config["TRUSTFUND_RESPONSE_CACHE"]
+    pages = [
+        _page(client, cache, f"/{slug}/{path}", path, repeat)
+        for path in _pages(last_year, rooms[0] if rooms else "1-1-101")
+    ]
+    regenerate_s = _regenerate(client, ledger, slug)
     del client, app
     gc.collect()
     committee = committee_pages(ledger, last_year, repeat)
@@ -220,6 +165,72 @@ def run(
     }
     _print(result)
     return result
+
+
+def _plain_fava(ledger: Path, repeat: int) -> tuple[float, list[float]]:
+    """Plain Fava on the same ledger: its start to the first page, and the warm page times."""
+    import gc
+
+    from fava.application import create_app as fava_create_app
+
+    gc.collect()
+    start = time.perf_counter()
+    plain = fava_create_app([ledger], load=True).test_client()
+    plain_slug = str(plain.get("/").headers["Location"]).strip("/").split("/")[0]
+    plain.get(f"/{plain_slug}/api/income_statement").get_data()
+    plain_start_s = time.perf_counter() - start
+    plain_warm = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        plain.get(f"/{plain_slug}/api/income_statement").get_data()
+        plain_warm.append(time.perf_counter() - t0)
+    return plain_start_s, plain_warm
+
+
+def _page(client: Any, cache: Any, url: str, path: str, repeat: int) -> dict[str, Any]:
+    """One page: first answer, median warm answer, and once more without the response cache."""
+    start = time.perf_counter()
+    response = client.get(url)
+    first_s = time.perf_counter() - start
+    size = len(response.get_data())
+    warm = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        client.get(url).get_data()
+        warm.append(time.perf_counter() - start)
+    warm_s = statistics.median(warm) if warm else first_s
+    cache.clear()  # once more without the response cache: the cost of computing it again
+    start = time.perf_counter()
+    client.get(url).get_data()
+    uncached_s = time.perf_counter() - start
+    return {
+        "page": path,
+        "status": response.status_code,
+        "bytes": size,
+        "first_s": round(first_s, 4),
+        "warm_s": round(warm_s, 4),
+        "uncached_s": round(uncached_s, 4),
+        "ok": response.status_code == _expected_status(path)
+        and size <= MAX_BYTES
+        and warm_s <= MAX_WARM_S,
+    }
+
+
+def _regenerate(client: Any, ledger: Path, slug: str) -> float:
+    """A change of the source ledger: regeneration and Fava's reload on the next request."""
+    from trustfund.web import public as web_public
+
+    web_app_interval = web_public.CHECK_INTERVAL
+    web_public.CHECK_INTERVAL = 0
+    stat = ledger.stat()
+    try:
+        os.utime(ledger, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+        start = time.perf_counter()
+        client.get(f"/{slug}/income_statement/")
+        return time.perf_counter() - start
+    finally:
+        os.utime(ledger, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+        web_public.CHECK_INTERVAL = web_app_interval
 
 
 COMMITTEE_PAGES = (
