@@ -413,20 +413,8 @@ class _Pass:
         to; returns what it moves of the common fund's income less expenses (its surplus)."""
         index, bits = self.index, self.bits
         postings = entry.postings
-        (
-            every,
-            debits,
-            credits,
-            billed,
-            cash_in,
-            bank_out,
-            fee_credit,
-            public_credit,
-            clearing_net,
-            receivable,
-            prepaid_in,
-            pnl,
-        ) = _sums(postings, bits)
+        sums = _sums(postings, bits)
+        every, cash_in = sums.every, sums.cash_in
         tags = entry.tags
         if tags:
             if YEAR_CLOSE_TAG in tags:
@@ -434,37 +422,37 @@ class _Pass:
                     _suspense(index, entry, bits)
                 return ZERO
             if YEAR_OPEN_TAG in tags:  # opening balances move no money
-                if every & CLEARING and clearing_net:
-                    index.clearing.append((entry, clearing_net))
+                if every & CLEARING and sums.clearing_net:
+                    index.clearing.append((entry, sums.clearing_net))
                 return ZERO
         # Collections (the remuneration base, 实收).
-        if cash_in and (fee_credit or public_credit):
+        if cash_in and (sums.fee_credit or sums.public_credit):
             if self.currency is None:
                 self.currency = _cash_currency(postings, bits)
             day_sums = index.collections.get(entry.date)
             if day_sums is None:
                 day_sums = index.collections[entry.date] = Collected()
-            fees = fee_credit if fee_credit < cash_in else cash_in
-            both = fee_credit + public_credit
+            fees = sums.fee_credit if sums.fee_credit < cash_in else cash_in
+            both = sums.fee_credit + sums.public_credit
             day_sums.fees += fees
             day_sums.public_extra += (both if both < cash_in else cash_in) - fees
         if every & RECEIVABLE_FEES:
             # Bills: a transaction crediting Income:Fees:Property (two-posting ones took the
             # fast path unless tagged).
-            if billed is not None and credits & PROPERTY_INCOME:
+            if sums.billed is not None and sums.credits & PROPERTY_INCOME:
                 self.bills(entry)
-            if receivable < 0 and -receivable > cash_in + prepaid_in:
-                self.waiver(entry, -receivable - cash_in - prepaid_in)
-        if every & CLEARING and clearing_net:
-            index.clearing.append((entry, clearing_net))
+            if sums.receivable < 0 and -sums.receivable > cash_in + sums.prepaid_in:
+                self.waiver(entry, -sums.receivable - cash_in - sums.prepaid_in)
+        if every & CLEARING and sums.clearing_net:
+            index.clearing.append((entry, sums.clearing_net))
         if every & _RARE:
-            self.rare(entry, every, debits, credits)
+            self.rare(entry, every, sums.debits, sums.credits)
         # Payments: money leaves an owners' bank account, not to another of the same fund.
-        if bank_out and not _exempt(entry) and not _same_fund_transfer(entry, every, bits):
+        if sums.bank_out and not _exempt(entry) and not _same_fund_transfer(entry, every, bits):
             self.payment(entry, every)
         elif entry.meta and len(entry.meta) > 2 and _cites(entry):
             index.citations.append(entry)
-        return pnl
+        return sums.pnl
 
     def rare(self, entry: data.Transaction, every: int, debits: int, credits: int) -> None:
         """The registers few transactions reach (public income, misdeposits, the manager,
@@ -826,7 +814,7 @@ def _cite(index: LedgerIndex, txn: data.Transaction) -> None:
         index.citations.append(txn)
 
 
-def _sums(postings: list[data.Posting], bits: dict[str, int]) -> tuple[Any, ...]:
+def _sums(postings: list[data.Posting], bits: dict[str, int]) -> _Sums:
     """The posting loop of :func:`build_index` off the fast paths: the accounts' bits (all,
     debited, credited), the sums it classifies by, and the (last) posting debiting
     ``Assets:Receivable:Fees``; a posting without units (Beancount left one) is skipped."""
@@ -869,7 +857,7 @@ def _sums(postings: list[data.Posting], bits: dict[str, int]) -> tuple[Any, ...]
                 public_credit -= number
             elif mask & CLEARING:
                 clearing_net += number
-    return (
+    return _Sums(
         every,
         debits,
         credits,
@@ -883,6 +871,23 @@ def _sums(postings: list[data.Posting], bits: dict[str, int]) -> tuple[Any, ...]
         prepaid_in,
         pnl,
     )
+
+
+class _Sums(NamedTuple):
+    """What :func:`_sums` reads of a transaction's postings."""
+
+    every: int  # the bits of every account it posts to
+    debits: int  # … of the accounts it debits
+    credits: int  # … of the accounts it credits
+    billed: data.Posting | None  # the (last) posting debiting Assets:Receivable:Fees
+    cash_in: Decimal
+    bank_out: Decimal
+    fee_credit: Decimal
+    public_credit: Decimal
+    clearing_net: Decimal
+    receivable: Decimal
+    prepaid_in: Decimal
+    pnl: Decimal  # the common fund's income and expense (its surplus moves by −pnl)
 
 
 def _cash_currency(postings: list[data.Posting], bits: dict[str, int]) -> str | None:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import bisect
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
@@ -53,6 +53,22 @@ def prime(entries: Sequence[data.Directive], community: Community, periods: Iter
 # Receivables
 
 
+def _runs(
+    entries: Sequence[data.Directive], bounds: Sequence[date]
+) -> Iterator[tuple[date, Sequence[data.Transaction]]]:
+    """Each boundary with the transactions dated from the one before it up to it (excluded)."""
+    txns = transactions(entries, None, bounds[-1])
+    start = 0
+    for bound in bounds:
+        end = bisect.bisect_left(txns, bound, lo=start, key=_date_of)
+        yield bound, txns[start:end]
+        start = end
+
+
+def _date_of(txn: data.Transaction) -> date:
+    return txn.date
+
+
 def prime_receivables(
     entries: Sequence[data.Directive], pairs: Sequence[Pair], bounds: Sequence[date]
 ) -> None:
@@ -62,12 +78,9 @@ def prime_receivables(
 
     replay = ReceivablesReplay(entries)
     snapshots: dict[date, tuple[dict[str, UnitArrears], Decimal, Decimal, Decimal, Decimal]] = {}
-    txns = transactions(entries, None, bounds[-1])
-    index = 0
-    for bound in bounds:
-        while index < len(txns) and txns[index].date < bound:
-            replay.apply(txns[index])
-            index += 1
+    for bound, run in _runs(entries, bounds):
+        for txn in run:
+            replay.apply(txn)
         copy = {
             room: UnitArrears(
                 room,
@@ -112,12 +125,9 @@ def prime_maintenance(
     from reports.subledgers import MaintenanceLedger, _FundBuilder
 
     builder = _FundBuilder(community)
-    txns = transactions(entries, None, bounds[-1])
-    index = 0
-    for bound in bounds:
-        while index < len(txns) and txns[index].date < bound:
-            builder.entry(txns[index])
-            index += 1
+    for bound, run in _runs(entries, bounds):
+        for txn in run:
+            builder.entry(txn)
         ledger = MaintenanceLedger(
             {room: replace(fund) for room, fund in builder.funds.items()},
             list(builder.projects),
