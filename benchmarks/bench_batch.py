@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from ledger.writer import atomic_write  # noqa: E402
 from trustfund.ops.batch import run_batch  # noqa: E402
 from trustfund.ops.generator import generate  # noqa: E402
 
@@ -76,18 +77,13 @@ def main(argv: list[str] | None = None) -> int:
         )
     print(f"  speed-up with 2 workers: {speedup:.2f}x")
     if args.json:
-        args.json.write_text(
-            json.dumps(
-                {
-                    "communities": len(ledgers),
-                    "units": args.units,
-                    "runs": rows,
-                    "speedup": round(speedup, 2),
-                },
-                indent=1,
-            ),
-            encoding="utf-8",
-        )
+        figures = {
+            "communities": len(ledgers),
+            "units": args.units,
+            "runs": rows,
+            "speedup": round(speedup, 2),
+        }
+        atomic_write(args.json, json.dumps(figures, indent=1))
     return 0
 
 

@@ -48,6 +48,8 @@ if str(ROOT) not in sys.path:
 if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
+from ledger.writer import atomic_write  # noqa: E402 - after the path above
+
 #: Generator arguments per size (≈ 24 transactions per unit and year); as benchmarks/run.py.
 SIZES: dict[str, dict[str, int]] = {
     "10k": {"units": 430, "years": 1},
@@ -344,7 +346,7 @@ def main(argv: list[str] | None = None) -> int:
             results[label] = run(_generated(label), label, args.repeat)
     if args.json is not None:
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
+        atomic_write(args.json, json.dumps(results, ensure_ascii=False, indent=2))
     return 0
 
 

@@ -417,7 +417,7 @@ def main(argv: list[str] | None = None) -> int:
     report["passed"] = passed
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(report, indent=1, ensure_ascii=False), encoding="utf-8")
+        atomic_write(args.json, json.dumps(report, indent=1, ensure_ascii=False))
     return 0 if passed else 1
 
 

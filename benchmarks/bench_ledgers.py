@@ -19,6 +19,8 @@ OUT = HERE / "out"
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from ledger.writer import atomic_write  # noqa: E402 - after the path above
+
 SIZES: dict[str, dict[str, int]] = {
     "10k": {"units": 430, "years": 1},
     "100k": {"units": 2200, "years": 2},
@@ -59,9 +61,9 @@ def with_codes(main: Path) -> Path:
             f'2025-01-01 custom "tf-access" "{room}" "{digest}"'
             for room, digest in zip(rooms, digests, strict=True)
         ]
-        access.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        atomic_write(access, "\n".join(lines) + "\n")
     if f'include "{ACCESS}"' not in text:
-        main.write_text(text.rstrip("\n") + f'\ninclude "{ACCESS}"\n', encoding="utf-8")
+        atomic_write(main, text.rstrip("\n") + f'\ninclude "{ACCESS}"\n')
     return main
 
 
@@ -70,7 +72,7 @@ def without_last_month(main: Path) -> Path:
     lines = main.read_text(encoding="utf-8").splitlines()
     months = [i for i, line in enumerate(lines) if line.startswith('include "20')]
     shorter = main.with_name("main_one_month_less.beancount")
-    shorter.write_text("\n".join(lines[: months[-1]] + lines[months[-1] + 1 :]) + "\n", "utf-8")
+    atomic_write(shorter, "\n".join(lines[: months[-1]] + lines[months[-1] + 1 :]) + "\n")
     return shorter
 
 
@@ -78,8 +80,8 @@ def plain(main: Path) -> Path:
     """A main file beside ``main`` without the plugin line: plain Beancount."""
     target = main.with_name("main_plain.beancount")
     text = main.read_text(encoding="utf-8")
-    target.write_text(
+    atomic_write(
+        target,
         "\n".join(line for line in text.splitlines() if not line.startswith("plugin ")) + "\n",
-        encoding="utf-8",
     )
     return target

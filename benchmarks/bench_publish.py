@@ -41,8 +41,12 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
 
 import bench_ledgers as ledgers  # noqa: E402
+
+from ledger.writer import atomic_write  # noqa: E402 - after the path above
 
 PLAIN = """
 import sys, time
@@ -192,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     result = run(args.size, args.repeat)
     args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+    atomic_write(args.json, json.dumps(result, ensure_ascii=False, indent=1))
     return 0
 
 

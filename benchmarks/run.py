@@ -59,6 +59,8 @@ OUT = HERE / "out"
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from ledger.writer import atomic_write  # noqa: E402 - after the path above
+
 #: size label -> generator arguments (≈ 24 transactions per unit and year, plus overhead).
 SIZES: dict[str, dict[str, int]] = {
     "10k": {"units": 430, "years": 1},
@@ -107,9 +109,7 @@ def ensure_ledger(label: str) -> dict[str, Any]:
         seconds = time.perf_counter() - started
         text = main.read_text(encoding="utf-8")
         plain = folder / "main_plain.beancount"
-        plain.write_text(
-            text.replace(PLUGIN_LINE, "; (plugin line removed for the baseline)"), encoding="utf-8"
-        )
+        atomic_write(plain, text.replace(PLUGIN_LINE, "; (plugin line removed for the baseline)"))
         txns = postings = size = 0
         for path in folder.rglob("*.beancount"):
             if path.name.startswith("main"):
@@ -135,7 +135,7 @@ def ensure_ledger(label: str) -> dict[str, Any]:
             "bytes": size,
             "generate_s": round(seconds, 2),
         }
-        stamp.write_text(json.dumps(info, indent=1))
+        atomic_write(stamp, json.dumps(info, indent=1))
     return info
 
 
@@ -806,9 +806,9 @@ def run_commands_only(
         commands_run = bench_commands(label, ledger, repeat, commands, batch)
         results["sizes"][label] = {"ledger": ledger, "commands": commands_run}
         print_commands(label, commands_run)
-        (OUT / "results-commands.json").write_text(json.dumps(results, indent=1, default=str))
+        atomic_write(OUT / "results-commands.json", json.dumps(results, indent=1, default=str))
     results["machine"]["loadavg_end"] = os.getloadavg()
-    (OUT / "results-commands.json").write_text(json.dumps(results, indent=1, default=str))
+    atomic_write(OUT / "results-commands.json", json.dumps(results, indent=1, default=str))
     print(f"\nwrote {OUT / 'results-commands.json'} (load average {results['machine']})")
     return 0
 
@@ -944,9 +944,9 @@ def main(argv: list[str] | None = None) -> int:
             quick=args.quick,
             rules_only=args.rules_only,
         )
-        (OUT / "results.json").write_text(json.dumps(results, indent=1, default=str))
+        atomic_write(OUT / "results.json", json.dumps(results, indent=1, default=str))
     results["machine"]["loadavg_end"] = os.getloadavg()
-    (OUT / "results.json").write_text(json.dumps(results, indent=1, default=str))
+    atomic_write(OUT / "results.json", json.dumps(results, indent=1, default=str))
     print_summary(results)
     plot(results, OUT / "scaling.png")
     print(f"\nwrote {OUT / 'results.json'} and {OUT / 'scaling.png'}")
