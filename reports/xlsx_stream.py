@@ -497,8 +497,9 @@ def _serial(value: date) -> int | float | None:
 class Workbook:
     """Write ``target`` (a path or a binary file): :meth:`add_sheet`, rows, :meth:`close`.
 
-    ``measure`` gives a text's width in characters (CJK text counts two); with it each sheet
-    records the widest value of each column (``Sheet.widths``) for the caller to size columns.
+    ``measure`` gives a text's width in characters (CJK text counts two; printable ASCII is
+    taken as its length without asking); with it each sheet records the widest value of each
+    column (``Sheet.widths``) for the caller to size columns.
     ``text`` rewrites every text before it is stored (once per distinct text: e.g. to
     neutralise formulas); ``other`` turns a value of any other type (``bool``, an enum …) into
     text or None (default :func:`as_text`). Sheets are compressed at ``compresslevel`` (1: the
@@ -539,12 +540,22 @@ class Workbook:
         index = self._strings[text] = len(self._xml)
         if self._text is not None:
             text = self._text(text)
-        body = escape_text(text)
-        if text[:1].isspace() or text[-1:].isspace() or "\n" in text:
+        if not text.isprintable() or "&" in text or "<" in text or ">" in text or "_x" in text:
+            body, plain = escape_text(text), False
+            spaced = text[:1].isspace() or text[-1:].isspace() or "\n" in text
+        else:  # most texts: nothing to escape, no space but " " (not printable otherwise)
+            body, plain = text, True
+            spaced = text[:1] == " " or text[-1:] == " "
+        if spaced:
             self._xml.append(f'<si><t xml:space="preserve">{body}</t></si>')
         else:
             self._xml.append(f"<si><t>{body}</t></si>")
-        self._sizes.append(self._measure(text) if self._measure is not None else 0)
+        if self._measure is None:
+            self._sizes.append(0)
+        elif plain and text.isascii():  # printable ASCII: a character a column
+            self._sizes.append(len(text))
+        else:
+            self._sizes.append(self._measure(text))
         return index
 
     def add_sheet(
