@@ -21,11 +21,12 @@ day, or today when that is earlier (an open period).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Any, ClassVar
 
 from beancount.core import data
@@ -70,6 +71,7 @@ PARTS = {
     GOVERNANCE: "议事与决算 Decisions and year end",
 }
 DEPOSIT_WORDS = ("押金", "保证金", "deposit")
+_DEPOSIT_WORDS = re.compile("|".join(map(re.escape, DEPOSIT_WORDS)), re.IGNORECASE)
 RAN_NOTE = "规则错误由审计运行规则得到 rule errors computed by running the rules"
 #: Kinds of ids a rule error is matched on, besides its file:line.
 ID_KINDS = ("approval", "resolution", "emergency", "contract", "invoice", "period", "unit")
@@ -634,8 +636,12 @@ def check_allocation(ctx: Context, check: CheckResult) -> None:
 
 def check_interest(ctx: Context, check: CheckResult) -> None:
     """M09: the fund's interest is credited to it and split over the units by 积数."""
+    interest = _is_interest
     for entry in transactions(ctx.entries, ctx.start, ctx.end):
-        _interest_routing(check, entry)
+        for posting in entry.postings:  # most transactions hold no interest: skip them fast
+            if interest(posting.account):
+                _interest_routing(check, entry)
+                break
     for item in ctx.fund.interest_allocations:
         if not ctx.start <= item.date < ctx.end:
             continue
@@ -646,6 +652,11 @@ def check_interest(ctx: Context, check: CheckResult) -> None:
             f"分配 allocated {allocated} / {item.amount} to {len(item.shares)} 户 units, {basis}"
         )
         check.add(item.location, item.date, "利息分户 interest by unit", item.amount, ok, reason)
+
+
+@cache
+def _is_interest(account: str) -> bool:
+    return account.startswith("Income:") and "Interest" in account
 
 
 def _interest_routing(check: CheckResult, entry: data.Transaction) -> None:
@@ -931,9 +942,9 @@ def check_waivers(ctx: Context, check: CheckResult) -> None:
 
 def check_deposits(ctx: Context, check: CheckResult) -> None:
     """C18: deposits (押金) are held as liabilities, not income; contract deposits are held."""
+    words = _DEPOSIT_WORDS.search
     for entry in transactions(ctx.entries, ctx.start, ctx.end):
-        text = f"{entry.payee or ''} {entry.narration or ''}".lower()
-        if not any(word in text for word in DEPOSIT_WORDS):
+        if not words(entry.narration or "") and not words(entry.payee or ""):
             continue
         to_income = sum(
             (
