@@ -660,7 +660,7 @@ def print_loads(res: dict[str, Any]) -> None:
             f"{s['plugin_cpu_share_best'] * 100:.1f} % of the plain load's CPU"
         )
     print(
-        f"   rules time  {s['time_ratio']:.3f}x wall, {s['cpu_ratio']:.3f}x CPU "
+        f"   rules time, median: {s['time_ratio']:.3f}x wall, {s['cpu_ratio']:.3f}x CPU "
         f"(target ≤ {target}x) {_verdict(min(s['time_ratio'], s['cpu_ratio']), target)};"
         f" plugin alone {s['plugin_s']:.2f} s wall = {s['plugin_share'] * 100:.1f} %, "
         f"{s['plugin_cpu_s']:.2f} s CPU = {s['plugin_cpu_share'] * 100:.1f} % of the plain "

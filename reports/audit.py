@@ -1267,8 +1267,12 @@ def working_papers(ctx: Context, general_ledger: bool = False) -> list[Table]:
     for receipt in ctx.public_income.uncontracted:
         receipt.location = rel(receipt.location)
     start, end = ctx.start, ctx.end
-    receivables = workpapers.unit_receivables(ctx.entries, ctx.community, start, end)
-    ageing = workpapers.ageing(ctx.entries, ctx.as_of)
+    # one replay of the fee receivable: the per-unit flows, and (a closed period) the units'
+    # open bills on its last day for the ageing
+    replay = workpapers.receivables_replay(ctx.entries, start, end)
+    receivables = workpapers.unit_receivables(ctx.entries, ctx.community, start, end, replay)
+    closed = ctx.as_of + timedelta(days=1) == end
+    ageing = workpapers.ageing(ctx.entries, ctx.as_of, replay.units if closed else None)
     interest_columns, interest = workpapers.interest_table(ctx.fund, start, end)
     tb, gl = books.books(ctx.entries, start, end, general_ledger=general_ledger, relative=rel)
     as_of = f"截至 as of {ctx.as_of.isoformat()}"

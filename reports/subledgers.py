@@ -171,14 +171,28 @@ class ReceivablesReplay:
     :mod:`reports.series`, which stops it at many boundaries).
 
     Totals count only the transactions applied with ``counted``; the units' states follow all
-    of them. ``settlements`` keeps each waiver's (day, bill's day, amount)."""
+    of them. ``settlements`` keeps each waiver's (day, bill's day, amount). With ``flows``,
+    :attr:`flows` keeps per unit (``None``: postings without one) ``[before, billed, collected,
+    waived]``: the net of the transactions applied without ``counted``, and the bills,
+    collections and waivers of those applied with it (the audit's per-unit receivables)."""
 
-    def __init__(self, entries: Sequence[data.Directive], room: str | None = None) -> None:
+    def __init__(
+        self, entries: Sequence[data.Directive], room: str | None = None, flows: bool = False
+    ) -> None:
         self.units: dict[str, UnitArrears] = {}
         self.room = room
         self.waivers = waived(entries)
         self.billed = self.collected = self.unattributed = self.waived = ZERO
         self.settlements: list[tuple[date, date, Decimal]] = []
+        self.flows: dict[str | None, list[Decimal]] | None = {} if flows else None
+
+    def _flow(self, unit: str | None) -> list[Decimal]:
+        flows = self.flows
+        assert flows is not None
+        found = flows.get(unit)
+        if found is None:
+            found = flows[unit] = [ZERO, ZERO, ZERO, ZERO]
+        return found
 
     def state(self, unit: str) -> UnitArrears:
         found = self.units.get(unit)
@@ -197,6 +211,8 @@ class ReceivablesReplay:
                 continue
             unit = unit_of(posting, entry)
             if number > 0:
+                if self.flows is not None:
+                    self._flow(unit)[1 if counted else 0] += number
                 if unit is None:
                     self.unattributed += number
                 elif room is None or unit == room:
@@ -219,6 +235,13 @@ class ReceivablesReplay:
         )
         for unit, amount in credits.items():
             waive = shares.get(unit or "", ZERO)
+            if self.flows is not None:
+                flow = self._flow(unit)
+                if counted:
+                    flow[2] += amount - waive
+                    flow[3] += waive
+                else:
+                    flow[0] -= amount
             if unit is None:
                 self.unattributed -= amount
                 continue

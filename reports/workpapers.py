@@ -26,19 +26,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from functools import cache
 from typing import ClassVar
 
 from beancount.core import data
 
-from ledger.accounts import RECEIVABLE_FEES, classify
+from ledger.accounts import classify
 from ledger.community import Community, Contract
-from ledger.entries import meta_str, month_of, posting_number
+from ledger.entries import meta_str, month_of
 from ledger.errors import location
 from ledger.index import Payment, PublicReceipt
-from reports.common import ZERO, allocate, fen, ledger_index, transactions, unit_of, waived
+from reports.common import ZERO, fen, ledger_index, transactions
 from reports.period import Period
-from reports.subledgers import MaintenanceLedger, receivables
+from reports.subledgers import MaintenanceLedger, ReceivablesReplay, UnitArrears, receivables
 from reports.table import Column, Row
 
 C = Column
@@ -48,12 +47,6 @@ LIST_LIMIT = 12  # units named in one row; the rest are counted
 
 def _under(account: str, parent: str) -> bool:
     return account == parent or account.startswith(parent + ":")
-
-
-@cache
-@cache
-def _is_receivable(account: str) -> bool:
-    return _under(account, RECEIVABLE_FEES)
 
 
 def _names(rooms: Iterable[str]) -> str:
@@ -272,12 +265,16 @@ class AgeingRow(Row):
         return self.over180 > 0
 
 
-def ageing(entries: Sequence[data.Directive], as_of: date) -> list[AgeingRow]:
-    """Each unit's open bills on ``as_of`` (bills and settlements dated up to it), by age."""
-    state = receivables(entries, as_of, as_of + timedelta(days=1))
+def ageing(
+    entries: Sequence[data.Directive], as_of: date, units: dict[str, UnitArrears] | None = None
+) -> list[AgeingRow]:
+    """Each unit's open bills on ``as_of`` (bills and settlements dated up to it), by age;
+    ``units``: their states at the end of ``as_of`` when the caller has them (a replay to it)."""
+    if units is None:
+        units = receivables(entries, as_of, as_of + timedelta(days=1)).units
     rows = []
-    for room in sorted(state.units, key=room_key):
-        unit = state.units[room]
+    for room in sorted(units, key=room_key):
+        unit = units[room]
         if unit.outstanding <= 0:
             continue
         buckets = unit.aging(as_of, today=as_of)  # as_of is already the earlier of the two
@@ -327,51 +324,42 @@ class UnitReceivableRow(Row):
 NO_UNIT = "(无房号 no unit)"
 
 
+def receivables_replay(
+    entries: Sequence[data.Directive], start: date, end: date
+) -> ReceivablesReplay:
+    """The fee receivable replayed up to ``end`` (exclusive) with each unit's flows, those of
+    ``[start, end)`` apart: :func:`unit_receivables`, and the units' open bills at ``end``."""
+    replay = ReceivablesReplay(entries, flows=True)
+    for txn in transactions(entries, None, end):
+        replay.apply(txn, txn.date >= start)
+    return replay
+
+
 def unit_receivables(
-    entries: Sequence[data.Directive], community: Community, start: date, end: date
+    entries: Sequence[data.Directive],
+    community: Community,
+    start: date,
+    end: date,
+    replay: ReceivablesReplay | None = None,
 ) -> list[UnitReceivableRow]:
     """Per unit, ``Assets:Receivable:Fees`` before ``start`` and in ``[start, end)``.
 
     Credits split into collected and waived (:func:`reports.common.waived`; in
     proportion to each unit's credit when one transaction credits several units); movements
     without ``unit:`` are one row of their own, so the rows add up to the account.
+    ``replay``: :func:`receivables_replay` of the same span, when the caller has it.
     """
-    rows: dict[str, UnitReceivableRow] = {}
+    if replay is None:
+        replay = receivables_replay(entries, start, end)
+    assert replay.flows is not None
     register = community.register_at(end - timedelta(days=1))
-    waivers = waived(entries)
-
-    def row(room: str) -> UnitReceivableRow:
-        found = rows.get(room)
-        if found is None:
-            unit = register.get(room)
-            found = rows[room] = UnitReceivableRow(room, unit.area if unit else None)
-        return found
-
-    for txn in transactions(entries, None, end):
-        moves: dict[str, Decimal] = {}
-        credits: dict[str, Decimal] = {}
-        for posting in txn.postings:
-            if not _is_receivable(posting.account):
-                continue
-            number = posting_number(posting)
-            if number is None or number == 0:
-                continue
-            room = unit_of(posting, txn) or NO_UNIT
-            if txn.date < start:
-                moves[room] = moves.get(room, ZERO) + number
-            elif number > 0:
-                row(room).billed += number
-            else:
-                credits[room] = credits.get(room, ZERO) - number
-        for room, number in moves.items():
-            row(room).opening += number
-        if credits:
-            amount_waived = waivers.get(id(txn), ZERO)
-            shares = allocate(amount_waived, credits) if amount_waived else {}
-            for room, amount in credits.items():
-                share = shares.get(room, ZERO)
-                row(room).waived += share
-                row(room).collected += amount - share
+    rows: dict[str, UnitReceivableRow] = {}
+    for unit, (before, billed, collected, waived_) in replay.flows.items():
+        room = unit or NO_UNIT
+        found = register.get(room)
+        rows[room] = UnitReceivableRow(
+            room, found.area if found else None, before, billed, collected, waived_
+        )
     return [rows[r] for r in sorted(rows, key=lambda r: (r == NO_UNIT, room_key(r)))]
 
 
