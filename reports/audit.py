@@ -1230,11 +1230,13 @@ def compute(
     community: Community | None = None,
     today: date | None = None,
     general_ledger: bool = False,
+    papers: bool = True,
 ) -> AuditReport:
     """The special audit of ``period`` (usually a year), as of its last day or ``today``.
 
     ``general_ledger`` adds the general ledger working paper (every posting: for the XLSX
-    workbook; too long for a page)."""
+    workbook; too long for a page); without ``papers`` only the checks are made (the district
+    batch reads nothing else)."""
     src = resolve(source, community)
     ctx = Context(src, period, today)
     report = AuditReport(
@@ -1255,7 +1257,8 @@ def compute(
     for check in report.checks:
         for finding in check.findings:
             finding.location = src.relative(finding.location)
-    report.papers = working_papers(ctx, general_ledger)
+    if papers:
+        report.papers = working_papers(ctx, general_ledger)
     return report
 
 
