@@ -152,15 +152,21 @@ def calculate_budget(
     if lines is None:
         return {}
     totals: dict[str, Decimal] = {}
+    # A day's share depends on the line and its interval's days, which every interval takes
+    # from the day's month: the same Decimal each day of a month, added in the same order.
+    shares: dict[tuple[int, int, int], Decimal] = {}
     for offset in range((end - start).days):
         day = start + timedelta(offset)
-        in_force: dict[str, Budget] = {}
-        for budget in lines:
+        in_force: dict[str, tuple[int, Budget]] = {}
+        for position, budget in enumerate(lines):
             if budget.date_start > day:
                 break
-            in_force[budget.currency] = budget
-        for budget in in_force.values():
-            share = budget.number / INTERVAL_DAYS[budget.interval](day)
+            in_force[budget.currency] = (position, budget)
+        for position, budget in in_force.values():
+            key = (position, day.year, day.month)
+            share = shares.get(key)
+            if share is None:
+                share = shares[key] = budget.number / INTERVAL_DAYS[budget.interval](day)
             totals[budget.currency] = totals.get(budget.currency, Decimal(0)) + share
     return totals
 
