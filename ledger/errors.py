@@ -97,8 +97,16 @@ def error_code(error: Any) -> str | None:
 
 
 def error_ids(error: Any, kind: str) -> tuple[str, ...]:
-    """The ids of one kind an error concerns (none for Beancount's own errors)."""
-    return error.ids_of(kind) if isinstance(error, TrustError) else ()
+    """The ids of one kind an error concerns: a :class:`TrustError`'s, or any error's ``ids``
+    of ``"kind:value"`` texts (a published error's); none for Beancount's own errors."""
+    if isinstance(error, TrustError):
+        return error.ids_of(kind)
+    prefix = kind + ":"
+    return tuple(
+        i[len(prefix) :]
+        for i in getattr(error, "ids", None) or ()
+        if isinstance(i, str) and i.startswith(prefix)
+    )
 
 
 def make_error(

@@ -28,7 +28,7 @@ from beancount.core.position import Cost
 
 from ledger.accounts import classify
 from ledger.community import Community, Seal, building_of
-from ledger.errors import error_code
+from ledger.errors import error_code, error_ids
 from reports.common import (
     COMMITTEE,
     FUND_LABELS,
@@ -488,8 +488,7 @@ def seal_rows(
         latest[seal.period] = seal
     for error in errors:
         if error_code(error) == "TF501":
-            message = getattr(error, "message", "")
-            changed.update(label for label in months if label in message)
+            changed.update(error_ids(error, "period"))
     if not plugins_ran and rule_errors is None and any(label in latest for label in months):
         from ledger.seal import seal_status
 

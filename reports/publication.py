@@ -1042,12 +1042,18 @@ class Published:
 
 @dataclass(frozen=True)
 class PublicError:
-    """A trust-rule error as published: its code and masked message, no file or line."""
+    """A trust-rule error as published: its code, masked message and its ids of the public
+    kinds (:data:`PUBLIC_ID_KINDS`), no file or line."""
 
     source: dict[str, Any]
     message: str
     entry: None = None
     code: str | None = None
+    ids: tuple[str, ...] = ()
+
+
+#: The kinds of error ids an owner may see (a month or a year; never a person or a unit).
+PUBLIC_ID_KINDS = ("period:", "year:")
 
 
 def _meta(index: int) -> dict[str, Any]:
@@ -1261,11 +1267,9 @@ def _seal_verdicts(
     from reports.common import rules_ran
 
     if rules_ran(options):
-        from ledger.errors import error_code
+        from ledger.errors import error_code, error_ids
 
-        changed = " ".join(
-            str(getattr(e, "message", "")) for e in errors if error_code(e) == "TF501"
-        )
+        changed = {p for e in errors if error_code(e) == "TF501" for p in error_ids(e, "period")}
         return {s.period: "changed" if s.period in changed else "ok" for s in community.seals}
     from ledger.seal import published_statuses
 
@@ -1419,7 +1423,10 @@ def publish_errors(errors: Sequence[Any], policy: Policy) -> list[Any]:
             other += 1
             continue
         message = policy.message(getattr(error, "message", str(error)))
-        out.append(PublicError({"filename": PUBLIC_FILENAME, "lineno": 0}, message, None, code))
+        ids = tuple(i for i in getattr(error, "ids", ()) or () if i.startswith(PUBLIC_ID_KINDS))
+        out.append(
+            PublicError({"filename": PUBLIC_FILENAME, "lineno": 0}, message, None, code, ids)
+        )
     if other:
         out.append(
             PublicError(

@@ -228,3 +228,40 @@ def test_receipts_by_unit_switch(tmp_path: Path) -> None:
     narrations = [e.narration for e in published.entries if isinstance(e, data.Transaction)]
     assert "业主缴费 1-1-102 2025-01" in narrations
     assert not any("刘德华" in (n or "") or "买买提" in (n or "") for n in narrations)
+
+
+def test_published_errors_keep_only_public_ids_and_seals_read_them(policy: Policy) -> None:
+    """A published error carries its month or year ids (never a person or a unit), and the
+    seal rows read a TF501's month from its ids, not from the message's words."""
+    from ledger.errors import TrustError, error_ids
+    from reports.common import resolve
+    from reports.period import Period
+    from reports.public import seal_rows
+    from reports.publication import publish_errors
+
+    seal = TrustError(
+        {"filename": "main.beancount", "lineno": 3},
+        "TF501 sealed month changed: 2025-02 entry edited",  # names another month in words
+        None,
+        "TF501",
+        ("period:2025-01",),
+    )
+    people = TrustError(
+        {"filename": "main.beancount", "lineno": 4},
+        "TF302 one person signed both roles",
+        None,
+        "TF302",
+        ("person:曹敏锦", "unit:1-1-101", "approval:AP-1", "year:2025"),
+    )
+    published = publish_errors([seal, people], policy)
+    assert [e.ids for e in published] == [("period:2025-01",), ("year:2025",)]
+    assert error_ids(published[0], "period") == ("2025-01",)
+    assert error_ids(published[1], "person") == ()
+
+    src = resolve(
+        load_string(BASE + '2025-02-01 custom "tf-seal" "2025-01" "sha256:' + "0" * 64 + '"\n')
+    )
+    rows = seal_rows(src, Period.parse("2025Q1"), [seal, people])
+    status = {row.month: row.status for row in rows}
+    assert "changed" in status["2025-01"]
+    assert "changed" not in status["2025-02"]

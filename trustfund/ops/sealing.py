@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 from pathlib import Path
 
 import click
 
-from ledger.errors import error_code, location
+from ledger.errors import error_code, error_ids, location
 from ledger.failures import SealRefused, UncommittedEdits
 from ledger.loader import format_error, load, resolve_ledger
 from ledger.seal import evaluate, plan_seals, sealed_on, stage_seals
@@ -126,8 +125,9 @@ def verify(ledger_path: str) -> None:
         if error_code(error) != "TF501":
             continue
         message = str(getattr(error, "message", error))
+        periods = set(error_ids(error, "period"))
         for result in results:
-            if result.ok and re.search(rf"\b{re.escape(result.seal.period)}\b", message):
+            if result.ok and result.seal.period in periods:
                 result.problem = message.removeprefix("TF501").strip()
     click.echo(f"{'month':<8} {'sealed on':<10} {'hash':<71} status")
     broken = 0
