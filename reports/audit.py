@@ -52,7 +52,12 @@ from reports.common import (
     transactions,
 )
 from reports.period import Period
-from reports.subledgers import MaintenanceLedger, aging_date, maintenance_ledger
+from reports.subledgers import (
+    MaintenanceLedger,
+    aging_date,
+    maintenance_ledger,
+    replay_receivables,
+)
 from reports.table import Column, Report, Row, Table
 from trustfund.rules.governance import notices_under
 from trustfund.rules.plugin import Config, run_all
@@ -1272,7 +1277,7 @@ def working_papers(ctx: Context, general_ledger: bool = False) -> list[Table]:
     start, end = ctx.start, ctx.end
     # one replay of the fee receivable: the per-unit flows, and (a closed period) the units'
     # open bills on its last day for the ageing
-    replay = workpapers.receivables_replay(ctx.entries, start, end)
+    replay = replay_receivables(ctx.entries, start, end, flows=True)
     receivables = workpapers.unit_receivables(ctx.entries, ctx.community, start, end, replay)
     closed = ctx.as_of + timedelta(days=1) == end
     ageing = workpapers.ageing(ctx.entries, ctx.as_of, replay.units if closed else None)

@@ -277,12 +277,25 @@ def unpaid_since(units: dict[str, UnitArrears], start: date) -> Decimal:
     )
 
 
+def replay_receivables(
+    entries: Sequence[data.Directive],
+    start: date,
+    end: date,
+    room: str | None = None,
+    flows: bool = False,
+) -> ReceivablesReplay:
+    """The fee receivable replayed up to ``end`` (exclusive), the transactions of
+    ``[start, end)`` counted (:class:`ReceivablesReplay`)."""
+    replay = ReceivablesReplay(entries, room, flows)
+    for entry in transactions(entries, None, end):
+        replay.apply(entry, entry.date >= start)
+    return replay
+
+
 def _receivables(
     entries: Sequence[data.Directive], start: date, end: date, room: str | None
 ) -> Receivables:
-    replay = ReceivablesReplay(entries, room)
-    for entry in transactions(entries, None, end):
-        replay.apply(entry, entry.date >= start)
+    replay = replay_receivables(entries, start, end, room)
     return Receivables(
         replay.units,
         replay.billed,

@@ -35,9 +35,15 @@ from ledger.community import Community, Contract
 from ledger.entries import meta_str, month_of
 from ledger.errors import location
 from ledger.index import Payment, PublicReceipt
-from reports.common import ZERO, fen, ledger_index, transactions
+from reports.common import ZERO, fen, ledger_index
 from reports.period import Period
-from reports.subledgers import MaintenanceLedger, ReceivablesReplay, UnitArrears, receivables
+from reports.subledgers import (
+    MaintenanceLedger,
+    ReceivablesReplay,
+    UnitArrears,
+    receivables,
+    replay_receivables,
+)
 from reports.table import Column, Row
 
 C = Column
@@ -324,17 +330,6 @@ class UnitReceivableRow(Row):
 NO_UNIT = "(无房号 no unit)"
 
 
-def receivables_replay(
-    entries: Sequence[data.Directive], start: date, end: date
-) -> ReceivablesReplay:
-    """The fee receivable replayed up to ``end`` (exclusive) with each unit's flows, those of
-    ``[start, end)`` apart: :func:`unit_receivables`, and the units' open bills at ``end``."""
-    replay = ReceivablesReplay(entries, flows=True)
-    for txn in transactions(entries, None, end):
-        replay.apply(txn, txn.date >= start)
-    return replay
-
-
 def unit_receivables(
     entries: Sequence[data.Directive],
     community: Community,
@@ -347,10 +342,11 @@ def unit_receivables(
     Credits split into collected and waived (:func:`reports.common.waived`; in
     proportion to each unit's credit when one transaction credits several units); movements
     without ``unit:`` are one row of their own, so the rows add up to the account.
-    ``replay``: :func:`receivables_replay` of the same span, when the caller has it.
+    ``replay``: :func:`reports.subledgers.replay_receivables` of the same span with ``flows``,
+    when the caller has it.
     """
     if replay is None:
-        replay = receivables_replay(entries, start, end)
+        replay = replay_receivables(entries, start, end, flows=True)
     assert replay.flows is not None
     register = community.register_at(end - timedelta(days=1))
     rows: dict[str, UnitReceivableRow] = {}
