@@ -55,6 +55,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from importers.records import SourceError, StatementRow
+from ledger.accounts import under
 
 if TYPE_CHECKING:
     from ledger.community import Community
@@ -93,8 +94,7 @@ class Rule:
         if self.direction == "out" and row.amount >= 0:
             return False
         if self.statement_accounts and not any(
-            source_account == account or source_account.startswith(account + ":")
-            for account in self.statement_accounts
+            under(source_account, account) for account in self.statement_accounts
         ):
             return False
         if self.counterparty is not None and not self.counterparty.search(row.counterparty or ""):

@@ -25,7 +25,8 @@ REMUNERATION = "Expenses:Manager:Remuneration"
 SUSPENSE = "Expenses:Suspense"
 
 
-def _under(account: str, parent: str) -> bool:
+def under(account: str, parent: str) -> bool:
+    """``account`` is ``parent`` or one of its sub-accounts."""
     return account == parent or account.startswith(parent + ":")
 
 
@@ -56,20 +57,20 @@ class AccountClass:
 def classify(account: str) -> AccountClass:
     """The :class:`AccountClass` of ``account`` (cached)."""
     maintenance = (
-        _under(account, MAINTENANCE_BANK)
-        or _under(account, "Income:Maintenance")
-        or _under(account, "Expenses:Maintenance")
-        or _under(account, "Equity:Owners:Maintenance")
-        or _under(account, "Liabilities:Maintenance")
+        under(account, MAINTENANCE_BANK)
+        or under(account, "Income:Maintenance")
+        or under(account, "Expenses:Maintenance")
+        or under(account, "Equity:Owners:Maintenance")
+        or under(account, "Liabilities:Maintenance")
     )
-    is_bank = _under(account, BANK)
-    is_clearing = _under(account, CLEARING_MANAGER)
-    is_income = _under(account, "Income")
-    is_fee_income = _under(account, "Income:Fees")
-    is_public = _under(account, "Income:Public")
-    is_receivable_fees = _under(account, RECEIVABLE_FEES)
-    is_prepaid_fees = _under(account, PREPAID_FEES)
-    is_manager = _under(account, PAYABLE_MANAGER) or _under(account, "Expenses:Manager")
+    is_bank = under(account, BANK)
+    is_clearing = under(account, CLEARING_MANAGER)
+    is_income = under(account, "Income")
+    is_fee_income = under(account, "Income:Fees")
+    is_public = under(account, "Income:Public")
+    is_receivable_fees = under(account, RECEIVABLE_FEES)
+    is_prepaid_fees = under(account, PREPAID_FEES)
+    is_manager = under(account, PAYABLE_MANAGER) or under(account, "Expenses:Manager")
     return AccountClass(
         account=account,
         fund=MAINTENANCE if maintenance else COMMON,
@@ -80,12 +81,12 @@ def classify(account: str) -> AccountClass:
         is_fee_income=is_fee_income,
         is_public_income=is_public,
         is_fee_base=is_fee_income or is_receivable_fees or is_prepaid_fees,
-        is_receivable=_under(account, "Assets:Receivable"),
-        is_prepaid=_under(account, "Liabilities:Prepaid"),
-        is_deposits=_under(account, DEPOSITS),
+        is_receivable=under(account, "Assets:Receivable"),
+        is_prepaid=under(account, "Liabilities:Prepaid"),
+        is_deposits=under(account, DEPOSITS),
         is_manager=is_manager,
-        is_remuneration=_under(account, REMUNERATION),
-        is_expense=_under(account, "Expenses"),
+        is_remuneration=under(account, REMUNERATION),
+        is_expense=under(account, "Expenses"),
         is_owners_fund=not is_manager,
         is_suspense=account.endswith(":Suspense"),
     )

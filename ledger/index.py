@@ -71,7 +71,7 @@ from typing import Any, NamedTuple
 
 from beancount.core import data
 
-from ledger.accounts import classify
+from ledger.accounts import classify, under
 from ledger.community import Community
 from ledger.entries import (
     CARRY_TYPE,
@@ -141,7 +141,7 @@ def account_bits(account: str) -> int:
     for flag, bit, named, sub in _CLASS_BITS:
         if getattr(cls, flag):
             bits |= bit
-            if named and (account == named or account.startswith(named + ":")):
+            if named and under(account, named):
                 bits |= sub
     allowed = (
         cls.is_bank

@@ -31,7 +31,7 @@ from typing import Any, ClassVar
 
 from beancount.core import data
 
-from ledger.accounts import MAINTENANCE_BANK, classify
+from ledger.accounts import MAINTENANCE_BANK, classify, under
 from ledger.community import STAGE_LABELS, STAGES, Community
 from ledger.entries import bank_outflow, ids, lowers_bank, meta_list
 from ledger.errors import TrustError, error_code, location
@@ -672,7 +672,7 @@ def _interest_routing(check: CheckResult, entry: data.Transaction) -> None:
         if units is None or units.number is None:
             continue
         account = posting.account
-        if account == MAINTENANCE_BANK or account.startswith(MAINTENANCE_BANK + ":"):
+        if under(account, MAINTENANCE_BANK):
             into_maintenance += units.number
         elif account.startswith("Income:") and "Interest" in account:
             interest.append(account)

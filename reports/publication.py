@@ -49,7 +49,7 @@ from typing import Any
 from beancount.core import data
 from beancount.core.amount import Amount
 
-from ledger.accounts import classify
+from ledger.accounts import classify, under
 from ledger.community import PUBLISH_SWITCHES, Community, building_of
 from ledger.entries import GENERATED_KEY, month_of, posting_number
 
@@ -936,7 +936,7 @@ class Policy:
         if cached is not None:
             return cached
         parts = account.split(":")
-        personal = any(account == p or account.startswith(p + ":") for p in PERSONAL_PARENTS)
+        personal = any(under(account, p) for p in PERSONAL_PARENTS)
         changed = False
         for index in range(1, len(parts)):
             component = parts[index]

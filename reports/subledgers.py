@@ -15,7 +15,7 @@ from functools import cache
 
 from beancount.core import data
 
-from ledger.accounts import RECEIVABLE_FEES, classify
+from ledger.accounts import RECEIVABLE_FEES, classify, under
 from ledger.community import Community, building_of
 from ledger.entries import meta_str, posting_number
 from ledger.errors import location
@@ -25,13 +25,9 @@ Day = date
 AGING_BUCKETS = ((30, "d30"), (90, "d90"), (180, "d180"), (None, "over180"))
 
 
-def _under(account: str, parent: str) -> bool:
-    return account == parent or account.startswith(parent + ":")
-
-
 @cache
 def _is_receivable(account: str) -> bool:
-    return _under(account, RECEIVABLE_FEES)
+    return under(account, RECEIVABLE_FEES)
 
 
 @cache
@@ -471,9 +467,9 @@ class _FundBuilder:
                     direct[unit] = direct.get(unit, ZERO) + number
                 else:
                     cost += number
-            elif _under(account, "Income:Maintenance:Interest"):
+            elif under(account, "Income:Maintenance:Interest"):
                 interest -= number
-            elif _under(account, "Income:Maintenance:Deposits") or account.startswith("Equity:"):
+            elif under(account, "Income:Maintenance:Deposits") or account.startswith("Equity:"):
                 self.credit(entry, posting, number)
         for unit, amount in direct.items():
             self.fund(unit, entry.date).costs += amount

@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 
 from beancount.core import data
 
-from ledger.accounts import PREPAID_FEES, RECEIVABLE_FEES
+from ledger.accounts import PREPAID_FEES, RECEIVABLE_FEES, under
 from ledger.community import Community, building_of
 from ledger.errors import location
 from reports.common import ZERO, allocate, resolve, transactions, unit_of, waived
@@ -285,7 +285,7 @@ def _lines(
 
 
 def _is_prepaid(account: str) -> bool:
-    return account == PREPAID_FEES or account.startswith(PREPAID_FEES + ":")
+    return under(account, PREPAID_FEES)
 
 
 def _is_fee_account(account: str) -> bool:
@@ -305,7 +305,7 @@ def _waived_shares(entry: data.Transaction, waivers: dict[int, Decimal]) -> dict
     credits: dict[str, Decimal] = {}
     for posting in entry.postings:
         account = posting.account
-        if account == RECEIVABLE_FEES or account.startswith(RECEIVABLE_FEES + ":"):
+        if under(account, RECEIVABLE_FEES):
             number = posting.units.number if posting.units is not None else None
             if number is not None and number < 0:
                 key = unit_of(posting, entry) or ""

@@ -30,7 +30,7 @@ from typing import ClassVar
 
 from beancount.core import data
 
-from ledger.accounts import classify
+from ledger.accounts import classify, under
 from ledger.community import Community, Contract
 from ledger.entries import meta_str, month_of
 from ledger.errors import location
@@ -49,10 +49,6 @@ from reports.table import Column, Row
 C = Column
 Day = date
 LIST_LIMIT = 12  # units named in one row; the rest are counted
-
-
-def _under(account: str, parent: str) -> bool:
-    return account == parent or account.startswith(parent + ":")
 
 
 def _names(rooms: Iterable[str]) -> str:
@@ -584,7 +580,7 @@ def public_income(
                     amount,
                     f"决议 resolution {', '.join(resolutions)}" if resolutions else "",
                     location(receipt.txn.meta),
-                    any(_under(account, c.account) for c in contracts),
+                    any(under(account, c.account) for c in contracts),
                 )
             )
     rows = []
@@ -611,7 +607,7 @@ def _income_contract(
     receipt: PublicReceipt, account: str, contracts: Sequence[Contract]
 ) -> Contract | None:
     for contract in contracts:
-        if not _under(account, contract.account):
+        if not under(account, contract.account):
             continue
         if contract.id in receipt.contracts:
             return contract
