@@ -374,9 +374,9 @@ def contract_rows(
     ]
 
 
-def fund_flows(
-    entries: Sequence[data.Directive], start: date, end: date
-) -> tuple[
+#: Per fund: opening and closing net assets; per (fund, account): income and expenses; per
+#: fund: transfers, equity entries and cash (:func:`fund_flows`).
+FundFlows = tuple[
     dict[str, Decimal],
     dict[str, Decimal],
     dict[tuple[str, str], Decimal],
@@ -384,24 +384,17 @@ def fund_flows(
     dict[str, Decimal],
     dict[str, Decimal],
     dict[str, Decimal],
-]:
+]
+
+
+def fund_flows(entries: Sequence[data.Directive], start: date, end: date) -> FundFlows:
     """One pass: opening and closing net assets, income and expense per account, transfers,
     equity entries and cash, per fund (once per entries and period: :mod:`reports.series`
     computes many periods in one pass)."""
     return memo(entries, ("fund-flows", start, end), lambda: _fund_flows(entries, start, end))
 
 
-def _fund_flows(
-    entries: Sequence[data.Directive], start: date, end: date
-) -> tuple[
-    dict[str, Decimal],
-    dict[str, Decimal],
-    dict[tuple[str, str], Decimal],
-    dict[tuple[str, str], Decimal],
-    dict[str, Decimal],
-    dict[str, Decimal],
-    dict[str, Decimal],
-]:
+def _fund_flows(entries: Sequence[data.Directive], start: date, end: date) -> FundFlows:
     assets, cash, income, expense, transfers, equity = interval_flows(entries, [start, end])
     closing, cash_end = dict(assets[0]), dict(cash[0])
     add_into(closing, assets[1])
